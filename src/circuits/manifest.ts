@@ -1,0 +1,48 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { z } from "zod";
+
+/** Repository root (this file is at dist/src/circuits/ after the build, src/circuits/ before). */
+export const REPO_ROOT = join(import.meta.dirname, import.meta.dirname.includes(`${"dist"}`) ? "../../.." : "../..");
+
+const instanceSchema = z.object({
+  template: z.literal("ClusterBatch"),
+  members: z.number().int().min(2).max(16),
+  depth: z.number().int().min(2).max(32),
+  slots: z.number().int().min(1).max(4096),
+  deltaTicks: z.number().int().min(1),
+  ptau: z.string().min(1),
+});
+
+/** One circuit instance of circuits/instances.json: template parameters N, D, B, Δ and its ptau file. */
+export type CircuitInstance = z.infer<typeof instanceSchema> & { name: string };
+
+/**
+ * Reads circuits/instances.json (the circuit manifest, after MACI's circuit manifests).
+ * @throws Error naming the instance and field when the manifest is invalid or the name is unknown.
+ */
+export function loadInstance(name: string, manifestPath = join(REPO_ROOT, "circuits/instances.json")): CircuitInstance {
+  const raw = JSON.parse(readFileSync(manifestPath, "utf8")) as { instances?: Record<string, unknown> };
+  const entry = raw.instances?.[name];
+  if (entry === undefined) {
+    throw new Error(`instance: unknown circuit instance "${name}" (known: ${Object.keys(raw.instances ?? {}).join(", ")})`);
+  }
+  const parsed = instanceSchema.safeParse(entry);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`instances.${name}.${issue.path.join(".")}: ${issue.message}`);
+  }
+  return { ...parsed.data, name };
+}
+
+/** Source of the generated main component of an instance (public inputs of ClusterBatch, in order). */
+export function mainSource(inst: CircuitInstance, includePath: string): string {
+  return [
+    "pragma circom 2.1.0;",
+    `// Generated from circuits/instances.json ("${inst.name}"); do not edit.`,
+    `include "${includePath}";`,
+    `component main {public [batchIndex, firstTick, lastTick, oldRoots, newRoots]} = ` +
+      `ClusterBatch(${inst.members}, ${inst.depth}, ${inst.slots}, ${inst.deltaTicks});`,
+    "",
+  ].join("\n");
+}

@@ -1,0 +1,61 @@
+/** Slot operation types, as encoded in the circuit's `opType` signal. */
+export const OpType = { NOOP: 0, TRANSFER: 1, SEND: 2, RECEIVE: 3 } as const;
+export type OpTypeName = keyof typeof OpType;
+
+/** EdDSA-Poseidon signature over Baby Jubjub (circomlibjs `signPoseidon`): point R8 and scalar S. */
+export interface Signature {
+  R8x: bigint;
+  R8y: bigint;
+  S: bigint;
+}
+
+/**
+ * A user operation, signed by the sender. `chainId` is the chain it executes on; for SEND,
+ * `dstChain` is the destination member and `to` the recipient's leaf index there. Amounts are
+ * integers in token base units, < 2^128.
+ */
+export interface SignedOperation {
+  type: "TRANSFER" | "SEND";
+  chainId: number;
+  dstChain: number;
+  from: bigint;
+  to: bigint;
+  tokenId: bigint;
+  amount: bigint;
+  nonce: bigint;
+  dataHash: bigint;
+  signature: Signature;
+}
+
+/** A cross-chain message: the tuple of DESIGN.md, hashed with Poseidon(8). */
+export interface Message {
+  srcChain: number;
+  dstChain: number;
+  seq: bigint;
+  sendTick: number;
+  recipient: bigint;
+  tokenId: bigint;
+  amount: bigint;
+  dataHash: bigint;
+}
+
+/**
+ * Digest the sender signs: Poseidon(opType, chainId, peerChainId, from, to, tokenId, amount, nonce,
+ * dataHash); peerChainId = dstChain for SEND and chainId for TRANSFER. Matches `digest` in
+ * circuits/lib/slot.circom. Binding both chain ids and the nonce prevents replay across chains.
+ */
+export function operationDigest(poseidon: (x: bigint[]) => bigint, op: Omit<SignedOperation, "signature">): bigint {
+  const peer = op.type === "SEND" ? op.dstChain : op.chainId;
+  return poseidon([
+    BigInt(OpType[op.type]), BigInt(op.chainId), BigInt(peer), op.from, op.to,
+    op.tokenId, op.amount, op.nonce, op.dataHash,
+  ]);
+}
+
+/** Message hash Poseidon(src, dst, seq, sendTick, recipient, tokenId, amount, dataHash); see slot.circom. */
+export function messageHash(poseidon: (x: bigint[]) => bigint, m: Message): bigint {
+  return poseidon([
+    BigInt(m.srcChain), BigInt(m.dstChain), m.seq, BigInt(m.sendTick),
+    m.recipient, m.tokenId, m.amount, m.dataHash,
+  ]);
+}

@@ -1,0 +1,37 @@
+import { getPoseidon } from "../../src/crypto/poseidon.js";
+import { EddsaSigner, type KeyPair } from "../../src/crypto/eddsa.js";
+import { ClusterState } from "../../src/state/cluster-state.js";
+import { operationDigest, type SignedOperation } from "../../src/protocol/operation.js";
+
+/** A tiny cluster for tests: N members, depth D, two accounts per chain holding token 1. */
+export interface ClusterFixture {
+  state: ClusterState;
+  signer: EddsaSigner;
+  poseidon: (x: bigint[]) => bigint;
+  keys: KeyPair[]; // keys[i] owns leaf i on every chain
+  sign(op: Omit<SignedOperation, "signature">, key?: KeyPair): SignedOperation;
+}
+
+/** Builds the fixture; `balances[i]` is the genesis balance of leaf i (on every chain). */
+export async function makeCluster(members: number, depth: number, balances: bigint[] = [1000n, 50n]): Promise<ClusterFixture> {
+  const poseidon = await getPoseidon();
+  const signer = await EddsaSigner.create();
+  const state = new ClusterState(members, depth, poseidon, signer);
+  const keys = balances.map((_, i) => signer.keyPair(new Uint8Array(32).fill(i + 1)));
+  for (let c = 0; c < members; c++) {
+    balances.forEach((balance, i) => state.createAccount(c, BigInt(i), { ax: keys[i].ax, ay: keys[i].ay, tokenId: 1n, balance, nonce: 0n }));
+  }
+  const sign = (op: Omit<SignedOperation, "signature">, key = keys[Number(op.from)]): SignedOperation =>
+    ({ ...op, signature: signer.sign(key.privateKey, operationDigest(poseidon, op)) });
+  return { state, signer, poseidon, keys, sign };
+}
+
+/** Unsigned fields of a SEND of `amount` of token 1 from leaf `from` on `src` to leaf `to` on `dst`. */
+export function sendOp(src: number, dst: number, from: bigint, to: bigint, amount: bigint, nonce: bigint): Omit<SignedOperation, "signature"> {
+  return { type: "SEND", chainId: src, dstChain: dst, from, to, tokenId: 1n, amount, nonce, dataHash: 7n };
+}
+
+/** Unsigned fields of a TRANSFER on one chain. */
+export function transferOp(chain: number, from: bigint, to: bigint, amount: bigint, nonce: bigint): Omit<SignedOperation, "signature"> {
+  return { type: "TRANSFER", chainId: chain, dstChain: chain, from, to, tokenId: 1n, amount, nonce, dataHash: 0n };
+}
