@@ -1,0 +1,69 @@
+import { describe, expect, it } from "vitest";
+import { SparseMerkleTree } from "../src/state/sparse-merkle-tree.js";
+import { OperationRejected } from "../src/state/cluster-state.js";
+import { accountLeaf } from "../src/state/account.js";
+import { makeCluster, sendOp, transferOp } from "./helpers/cluster-fixture.js";
+
+describe("SparseMerkleTree", () => {
+  it("matches a hand-built depth-2 tree and its paths", async () => {
+    const { poseidon } = await makeCluster(2, 2);
+    const h = (l: bigint, r: bigint) => poseidon([l, r]);
+    const tree = new SparseMerkleTree(2, h);
+    expect(tree.root).toBe(h(h(0n, 0n), h(0n, 0n)));
+    tree.update(2n, 5n);
+    expect(tree.root).toBe(h(h(0n, 0n), h(5n, 0n)));
+    expect(tree.siblings(2n)).toEqual([0n, h(0n, 0n)]);
+    expect(SparseMerkleTree.rootFromPath(5n, 2n, tree.siblings(2n), h)).toBe(tree.root);
+    tree.update(2n, 0n);
+    expect(tree.root).toBe(h(h(0n, 0n), h(0n, 0n)));
+    expect(() => tree.update(4n, 1n)).toThrow(/index: must be in 0..3/);
+  });
+});
+
+describe("ClusterState", () => {
+  it("TRANSFER debits, credits and bumps the nonce; roots follow the leaves", async () => {
+    const fx = await makeCluster(2, 4);
+    const before = fx.state.roots();
+    fx.state.applySigned(fx.sign(transferOp(1, 0n, 1n, 40n, 0n)), 1);
+    expect(fx.state.account(1, 0n)).toMatchObject({ balance: 960n, nonce: 1n });
+    expect(fx.state.account(1, 1n)).toMatchObject({ balance: 90n, nonce: 0n });
+    const after = fx.state.roots();
+    expect(after[0]).toBe(before[0]);
+    expect(after[1]).not.toBe(before[1]);
+  });
+
+  it("SEND debits the source only; RECEIVE credits the destination; the message is the sent tuple", async () => {
+    const fx = await makeCluster(2, 4);
+    const { message, slot } = fx.state.applySigned(fx.sign(sendOp(0, 1, 0n, 1n, 30n, 0n)), 3, 5n);
+    expect(message).toEqual({ srcChain: 0, dstChain: 1, seq: 5n, sendTick: 3, recipient: 1n, tokenId: 1n, amount: 30n, dataHash: 7n });
+    expect(slot.msgSendTick).toBe(3n);
+    expect(fx.state.account(0, 0n)?.balance).toBe(970n);
+    expect(fx.state.account(1, 1n)?.balance).toBe(50n);
+    const recv = fx.state.applyReceive(message!, 4);
+    expect(fx.state.account(1, 1n)?.balance).toBe(80n);
+    expect(recv.recipient[3]).toBe(50n);
+    expect(SparseMerkleTree.rootFromPath(accountLeaf(fx.poseidon, fx.state.account(1, 1n)!), 1n, recv.recipientSiblings,
+      (l, r) => fx.poseidon([l, r]))).toBe(fx.state.roots()[1]);
+  });
+
+  it.each([
+    ["signature", (fx: Awaited<ReturnType<typeof makeCluster>>) => fx.sign(transferOp(0, 0n, 1n, 5n, 0n), fx.keys[1])],
+    ["nonce", (fx: Awaited<ReturnType<typeof makeCluster>>) => fx.sign(transferOp(0, 0n, 1n, 5n, 3n))],
+    ["amount", (fx: Awaited<ReturnType<typeof makeCluster>>) => fx.sign(transferOp(0, 0n, 1n, 1001n, 0n))],
+    ["chainId", (fx: Awaited<ReturnType<typeof makeCluster>>) => fx.sign({ ...transferOp(0, 0n, 1n, 5n, 0n), chainId: 9, dstChain: 9 })],
+    ["to", (fx: Awaited<ReturnType<typeof makeCluster>>) => fx.sign(transferOp(0, 0n, 9n, 5n, 0n))],
+    ["from", (fx: Awaited<ReturnType<typeof makeCluster>>) => ({ ...fx.sign(transferOp(0, 0n, 1n, 5n, 0n)), from: 7n })],
+    ["dstChain", (fx: Awaited<ReturnType<typeof makeCluster>>) => fx.sign(sendOp(0, 0, 0n, 1n, 5n, 0n))],
+  ])("rejects a bad %s, naming the field, and changes nothing", async (field, make) => {
+    const fx = await makeCluster(2, 4);
+    const roots = fx.state.roots();
+    let error: unknown;
+    try { fx.state.applySigned(make(fx), 1); } catch (e) { error = e; }
+    expect(error).toBeInstanceOf(OperationRejected);
+    expect((error as OperationRejected).field).toBe(field);
+    expect(fx.state.roots()).toEqual(roots);
+    // a valid operation still executes after the rejection
+    fx.state.applySigned(fx.sign(transferOp(0, 0n, 1n, 5n, 0n)), 1);
+    expect(fx.state.account(0, 1n)?.balance).toBe(55n);
+  });
+});
