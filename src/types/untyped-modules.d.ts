@@ -34,3 +34,17 @@ declare module "r1csfile" {
     constraints: [Record<string, unknown>, Record<string, unknown>, Record<string, unknown>][];
   }>;
 }
+declare module "snarkjs" {
+  export interface Groth16Proof { pi_a: string[]; pi_b: string[][]; pi_c: string[]; protocol: string; curve: string }
+  type Logger = { info(...a: unknown[]): void; debug(...a: unknown[]): void; warn(...a: unknown[]): void; error(...a: unknown[]): void } | undefined;
+  export const zKey: {
+    newZKey(r1cs: string, ptau: string, zkey: string, logger?: Logger): Promise<unknown>;
+    beacon(oldZkey: string, newZkey: string, name: string, beaconHash: string, numIterationsExp: number, logger?: Logger): Promise<unknown>;
+    exportVerificationKey(zkey: string, logger?: Logger): Promise<Record<string, unknown>>;
+    exportSolidityVerifier(zkey: string, templates: Record<string, string>, logger?: Logger): Promise<string>;
+  };
+  export const groth16: {
+    fullProve(input: Record<string, unknown>, wasm: string, zkey: string, logger?: Logger, wtnsCalcOptions?: unknown, proverOptions?: { singleThread?: boolean }): Promise<{ proof: Groth16Proof; publicSignals: string[] }>;
+    verify(vkey: Record<string, unknown>, publicSignals: string[], proof: Groth16Proof, logger?: Logger): Promise<boolean>;
+  };
+}
