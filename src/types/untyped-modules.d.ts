@@ -48,3 +48,7 @@ declare module "snarkjs" {
     verify(vkey: Record<string, unknown>, publicSignals: string[], proof: Groth16Proof, logger?: Logger): Promise<boolean>;
   };
 }
+declare module "solc" {
+  const solc: { compile(input: string): string; version(): string };
+  export default solc;
+}

@@ -1,0 +1,31 @@
+import type { Groth16Proof } from "snarkjs";
+import type { BatchHeader } from "../circuits/batch-input.js";
+
+/** `ClusterSettlement.Batch` as ethers encodes it. */
+export interface SettlementBatch {
+  batchIndex: bigint;
+  firstTick: number;
+  lastTick: number;
+  oldRoots: bigint[];
+  newRoots: bigint[];
+  proof: bigint[];
+}
+
+/**
+ * Flattens a snarkjs Groth16 proof to the 8 words the exported verifier takes:
+ * pA (x, y), pB ((x1, x0), (y1, y0)) — G2 coordinates swapped as in snarkjs
+ * `exportSolidityCallData` (EIP-197 order) — and pC (x, y).
+ */
+export function proofWords(proof: Groth16Proof): bigint[] {
+  const w = (s: string) => BigInt(s);
+  return [
+    w(proof.pi_a[0]), w(proof.pi_a[1]),
+    w(proof.pi_b[0][1]), w(proof.pi_b[0][0]), w(proof.pi_b[1][1]), w(proof.pi_b[1][0]),
+    w(proof.pi_c[0]), w(proof.pi_c[1]),
+  ];
+}
+
+/** The `settle` argument for one proven batch. */
+export function settlementBatch(header: BatchHeader, proof: Groth16Proof): SettlementBatch {
+  return { ...header, proof: proofWords(proof) };
+}
