@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as snarkjs from "snarkjs";
 import { ContractFactory, NonceManager, Wallet, type Contract } from "ethers";
-import { loadInstance } from "../src/circuits/manifest.js";
-import { compileInstance } from "../src/circuits/compile.js";
-import { setupGroth16 } from "../src/setup/groth16-setup.js";
+import { preparedTestInstance, terminateCurve } from "./helpers/test-instance.js";
 import { batchCircuitInput, type BatchHeader } from "../src/circuits/batch-input.js";
 import { compileContracts, type ContractArtifact } from "../src/l1/compile-contracts.js";
 import { devnetProvider, startAnvil, type Devnet } from "../src/l1/anvil.js";
@@ -12,7 +10,7 @@ import { makeCluster, sendOp, transferOp } from "./helpers/cluster-fixture.js";
 import type { SlotWitness } from "../src/state/cluster-state.js";
 
 // Instance "test" (N = 2, D = 4, B = 2, Δ = 2) on a real anvil started by the test.
-const inst = loadInstance("test");
+let inst: Awaited<ReturnType<typeof preparedTestInstance>>["inst"];
 // anvil's first default account (public test key of every anvil/hardhat devnet)
 const ANVIL_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
 let devnet: Devnet;
@@ -27,8 +25,8 @@ async function prove(header: BatchHeader, slots: SlotWitness[], wasm: string, zk
 }
 
 beforeAll(async () => {
-  const circuit = await compileInstance(inst);
-  const keys = await setupGroth16(inst, circuit);
+  const { circuit, keys, inst: prepared } = await preparedTestInstance();
+  inst = prepared;
   artifacts = compileContracts(keys.verifierSol, circuit.dir);
   const fx = await makeCluster(inst.members, inst.depth);
   genesis = fx.state.roots();
@@ -47,7 +45,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await devnet?.stop();
-  await (globalThis as { curve_bn128?: { terminate(): Promise<void> } }).curve_bn128?.terminate();
+  await terminateCurve();
 });
 
 async function deploy(): Promise<Contract> {

@@ -1,24 +1,24 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as snarkjs from "snarkjs";
-import { loadInstance } from "../src/circuits/manifest.js";
-import { compileInstance } from "../src/circuits/compile.js";
-import { setupGroth16, type Groth16Keys } from "../src/setup/groth16-setup.js";
+import type { Groth16Keys } from "../src/setup/groth16-setup.js";
+import { preparedTestInstance, terminateCurve } from "./helpers/test-instance.js";
 import { batchCircuitInput, publicSignals } from "../src/circuits/batch-input.js";
 import { makeCluster, sendOp } from "./helpers/cluster-fixture.js";
 
 // Instance "test": N = 2, D = 4, B = 2, Δ = 2, set up from the bundled ptau/pot15.ptau.
-const inst = loadInstance("test");
+let inst: Awaited<ReturnType<typeof preparedTestInstance>>["inst"];
 let keys: Groth16Keys;
 let wasm: string;
 
 beforeAll(async () => {
-  const circuit = await compileInstance(inst);
-  wasm = circuit.wasm;
-  keys = await setupGroth16(inst, circuit);
+  const prepared = await preparedTestInstance();
+  inst = prepared.inst;
+  wasm = prepared.circuit.wasm;
+  keys = prepared.keys;
 }, 600_000);
 
 afterAll(async () => {
-  await (globalThis as { curve_bn128?: { terminate(): Promise<void> } }).curve_bn128?.terminate();
+  await terminateCurve();
 });
 
 describe("Groth16 proof of a batch (instance test)", () => {

@@ -1,27 +1,27 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadInstance } from "../src/circuits/manifest.js";
-import { compileInstance } from "../src/circuits/compile.js";
-import { setupGroth16, type Groth16Keys } from "../src/setup/groth16-setup.js";
+import type { Groth16Keys } from "../src/setup/groth16-setup.js";
+import { preparedTestInstance, terminateCurve } from "./helpers/test-instance.js";
 import { batchCircuitInput, publicSignals } from "../src/circuits/batch-input.js";
 import { ProverPool } from "../src/prover/prover-pool.js";
 import { makeCluster, sendOp, transferOp } from "./helpers/cluster-fixture.js";
 
 // Instance "test" (N = 2, D = 4, B = 2, Δ = 2). The pool loads dist/workers (npm test builds first).
-const inst = loadInstance("test");
+let inst: Awaited<ReturnType<typeof preparedTestInstance>>["inst"];
 let keys: Groth16Keys;
 let wasm: string;
 let pool: ProverPool;
 
 beforeAll(async () => {
-  const circuit = await compileInstance(inst);
-  wasm = circuit.wasm;
-  keys = await setupGroth16(inst, circuit);
+  const prepared = await preparedTestInstance();
+  inst = prepared.inst;
+  wasm = prepared.circuit.wasm;
+  keys = prepared.keys;
   pool = new ProverPool(keys.vkey, { workers: 2 });
 }, 600_000);
 
 afterAll(async () => {
   await pool?.close();
-  await (globalThis as { curve_bn128?: { terminate(): Promise<void> } }).curve_bn128?.terminate();
+  await terminateCurve();
 });
 
 describe("ProverPool", () => {
