@@ -1,0 +1,61 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ContractFactory, NonceManager, Wallet, type Contract } from "ethers";
+import { preparedTestInstance, terminateCurve } from "./helpers/test-instance.js";
+import { makeCluster, sendOp, transferOp } from "./helpers/cluster-fixture.js";
+import { ClusterExecutor, type ExecutedBatch } from "../src/executor/cluster-executor.js";
+import { batchCircuitInput } from "../src/circuits/batch-input.js";
+import { ProverPool } from "../src/prover/prover-pool.js";
+import { compileContracts } from "../src/l1/compile-contracts.js";
+import { devnetProvider, startAnvil, type Devnet } from "../src/l1/anvil.js";
+import { settlementBatch } from "../src/l1/settlement-calldata.js";
+
+// anvil's first default account (public test key of every anvil devnet)
+const ANVIL_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+let devnet: Devnet;
+let pool: ProverPool;
+
+afterAll(async () => {
+  await pool?.close();
+  await devnet?.stop();
+  await terminateCurve();
+});
+
+describe("end to end: operations -> executor -> prover pool -> ClusterSettlement on anvil", () => {
+  let prepared: Awaited<ReturnType<typeof preparedTestInstance>>;
+  beforeAll(async () => {
+    prepared = await preparedTestInstance();
+    pool = new ProverPool(prepared.keys.vkey, { workers: 2 });
+    devnet = await startAnvil();
+  }, 600_000);
+
+  it("settles every batch in one transaction; on-chain roots equal the executor's", async () => {
+    const { inst, circuit, keys } = prepared;
+    const fx = await makeCluster(inst.members, inst.depth);
+    const genesis = fx.state.roots();
+    const executor = new ClusterExecutor(fx.state, inst.slots, inst.deltaTicks);
+    executor.submit(fx.sign(sendOp(0, 1, 0n, 1n, 100n, 0n)));
+    executor.submit(fx.sign(transferOp(1, 1n, 0n, 20n, 0n)));
+    executor.submit(fx.sign(transferOp(1, 1n, 0n, 999n, 1n)));   // overdraft: rejected, the rest settles
+    executor.submit(fx.sign(sendOp(1, 0, 0n, 1n, 7n, 0n)));
+    const batches: ExecutedBatch[] = [];
+    for (let b = executor.nextBatch(); b; b = executor.nextBatch()) batches.push(b);
+    expect(batches).toHaveLength(3);
+    expect(executor.rejected).toEqual([expect.objectContaining({ position: 2, field: "amount" })]);
+
+    const proofs = await Promise.all(batches.map((b) =>
+      pool.prove(batchCircuitInput(b.header, b.slots, inst.slots, inst.depth), circuit.wasm, keys.zkey)));
+
+    const artifacts = compileContracts(keys.verifierSol, circuit.dir);
+    const signer = new NonceManager(new Wallet(ANVIL_KEY, devnetProvider(devnet.rpcUrl)));
+    const verifier = await new ContractFactory(artifacts.verifier.abi as never, artifacts.verifier.bytecode, signer).deploy();
+    await verifier.waitForDeployment();
+    const settlement = (await new ContractFactory(artifacts.settlement.abi as never, artifacts.settlement.bytecode, signer)
+      .deploy(await verifier.getAddress(), inst.deltaTicks, genesis)) as Contract;
+    await settlement.waitForDeployment();
+    const receipt = await (await settlement.settle(batches.map((b, i) => settlementBatch(b.header, proofs[i].proof)))).wait();
+    expect(receipt.status).toBe(1);
+    expect(await settlement.currentRoots()).toEqual(fx.state.roots());
+    expect(await settlement.nextBatchIndex()).toBe(3n);
+    expect(await settlement.lastSettledTick()).toBe(BigInt(batches[2].header.lastTick));
+  }, 600_000);
+});
