@@ -1,0 +1,61 @@
+import { z } from "zod";
+import type { SignedOperation } from "../protocol/operation.js";
+
+const FIELD_MODULUS = 21888242871839275222246405745257275088548364400416300476118281858285151049721n;
+
+/** A field element as a decimal string or a safe integer, < the BN254 scalar field modulus. */
+const fieldElement = z.union([z.string().regex(/^[0-9]+$/, "must be a decimal integer"), z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER)])
+  .transform((v) => BigInt(v))
+  .refine((v) => v < FIELD_MODULUS, "must be below the BN254 scalar field modulus");
+
+const operationSchema = z.object({
+  type: z.enum(["TRANSFER", "SEND"]),
+  chainId: z.number().int().nonnegative(),
+  dstChain: z.number().int().nonnegative().optional(),
+  from: fieldElement,
+  to: fieldElement,
+  tokenId: fieldElement,
+  amount: fieldElement,
+  nonce: fieldElement,
+  dataHash: fieldElement.optional(),
+  signature: z.object({ R8x: fieldElement, R8y: fieldElement, S: fieldElement }),
+}).strict();
+
+/** A line of a workload file that could not be read as an operation. */
+export interface MalformedLine {
+  /** 1-based line number. */
+  line: number;
+  field: string;
+  reason: string;
+}
+
+/**
+ * Reads one JSONL line of a workload file: a signed TRANSFER or SEND with numbers as decimal strings
+ * (or safe integers). `dstChain` defaults to `chainId` (TRANSFER), `dataHash` to 0.
+ * @returns the operation, or the field at fault and why (the line is then skipped, nothing else lost).
+ */
+export function decodeOperation(text: string, line: number): SignedOperation | MalformedLine {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    return { line, field: "(line)", reason: `not JSON: ${(e as Error).message}` };
+  }
+  const parsed = operationSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return { line, field: issue.path.join(".") || "(line)", reason: issue.message };
+  }
+  const o = parsed.data;
+  return { ...o, dstChain: o.dstChain ?? o.chainId, dataHash: o.dataHash ?? 0n };
+}
+
+/** One JSONL line for an operation (inverse of decodeOperation). */
+export function encodeOperation(op: SignedOperation): string {
+  return JSON.stringify(op, (_k, v) => (typeof v === "bigint" ? v.toString() : v));
+}
+
+/** True when decodeOperation failed. */
+export function isMalformed(x: SignedOperation | MalformedLine): x is MalformedLine {
+  return "reason" in x && "line" in x;
+}

@@ -1,0 +1,29 @@
+import { describe, expect, it } from "vitest";
+import { decodeOperation, encodeOperation, isMalformed } from "../src/workload/operation-codec.js";
+import { makeCluster, sendOp } from "./helpers/cluster-fixture.js";
+
+describe("workload operation codec (JSONL)", () => {
+  it("round-trips a signed SEND", async () => {
+    const fx = await makeCluster(2, 4);
+    const op = fx.sign(sendOp(0, 1, 0n, 1n, 30n, 0n));
+    expect(decodeOperation(encodeOperation(op), 1)).toEqual(op);
+  });
+
+  it.each([
+    ["{not json", "(line)", /not JSON/],
+    ['{"type":"BURN"}', "type", /./],
+    ['{"type":"TRANSFER","chainId":0,"from":"0","to":"1","tokenId":"1","amount":"-5","nonce":"0","signature":{"R8x":"1","R8y":"1","S":"1"}}', "amount", /decimal integer/],
+    ['{"type":"TRANSFER","chainId":0,"from":"0","to":"1","tokenId":"1","amount":"5","nonce":"0","signature":{"R8x":"1","R8y":"1"}}', "signature.S", /./],
+    ['{"type":"TRANSFER","chainId":0,"from":"0","to":"1","tokenId":"1","amount":"5","nonce":"0","extra":1,"signature":{"R8x":"1","R8y":"1","S":"1"}}', "(line)", /extra/],
+  ])("rejects %s naming the field", (text, field, reason) => {
+    const r = decodeOperation(text, 7);
+    expect(isMalformed(r)).toBe(true);
+    expect(r).toMatchObject({ line: 7, field });
+    expect((r as { reason: string }).reason).toMatch(reason);
+  });
+
+  it("defaults dstChain to chainId and dataHash to 0 for a TRANSFER", () => {
+    const r = decodeOperation('{"type":"TRANSFER","chainId":1,"from":2,"to":3,"tokenId":1,"amount":"5","nonce":0,"signature":{"R8x":"1","R8y":"2","S":"3"}}', 1);
+    expect(r).toMatchObject({ dstChain: 1, dataHash: 0n, from: 2n, to: 3n });
+  });
+});
