@@ -23,9 +23,12 @@ async function validBatch(receiveTick = 2, balances?: bigint[]): Promise<Batch &
   const send = fx.state.applySigned(fx.sign(sendOp(0, 1, 0n, 1n, 30n, 0n)), 1, 0n);
   const transfer = fx.state.applySigned(fx.sign(transferOp(1, 0n, 1n, 5n, 0n)), 1);
   const receive = fx.state.applyReceive(send.message!, receiveTick);
-  const header = { batchIndex: 0n, firstTick: 1, lastTick: receiveTick, oldRoots, newRoots: fx.state.roots() };
-  return { header, slots: [send.slot, transfer.slot, receive], fx };
+  return { ...batchOf(fx, oldRoots, [send.slot, transfer.slot, receive], receiveTick), fx };
 }
+
+/** Batch 0 over ticks 1..lastTick from `oldRoots` to the fixture's current roots. */
+const batchOf = (fx: Awaited<ReturnType<typeof makeCluster>>, oldRoots: bigint[], slots: SlotWitness[], lastTick = 2): Batch =>
+  ({ header: { batchIndex: 0n, firstTick: 1, lastTick, oldRoots, newRoots: fx.state.roots() }, slots });
 
 const input = (b: Batch) => batchCircuitInput(b.header, b.slots, inst.slots, inst.depth);
 /** Expects witness calculation to stop at a failed constraint inside `template`. */
@@ -99,8 +102,7 @@ describe("ClusterBatch circuit (N=2, D=4, B=4, Δ=2)", () => {
     const fx = await makeCluster(inst.members, inst.depth);
     const oldRoots = fx.state.roots();
     const send = fx.state.applySigned(fx.sign(sendOp(0, 1, 0n, 1n, 30n, 0n)), 1, 0n);
-    const b = { header: { batchIndex: 0n, firstTick: 1, lastTick: 2, oldRoots, newRoots: fx.state.roots() }, slots: [send.slot] };
-    await expectConstraintFailure(b, /ClusterBatch/);
+    await expectConstraintFailure(batchOf(fx, oldRoots, [send.slot]), /ClusterBatch/);
   }, 60_000);
 
   it("rejects an altered message (received amount differs from the sent one)", async () => {
@@ -108,8 +110,7 @@ describe("ClusterBatch circuit (N=2, D=4, B=4, Δ=2)", () => {
     const oldRoots = fx.state.roots();
     const send = fx.state.applySigned(fx.sign(sendOp(0, 1, 0n, 1n, 30n, 0n)), 1, 0n);
     const receive = fx.state.applyReceive({ ...send.message!, amount: 31n }, 2);
-    const b = { header: { batchIndex: 0n, firstTick: 1, lastTick: 2, oldRoots, newRoots: fx.state.roots() }, slots: [send.slot, receive] };
-    await expectConstraintFailure(b, /ClusterBatch/);
+    await expectConstraintFailure(batchOf(fx, oldRoots, [send.slot, receive]), /ClusterBatch/);
   }, 60_000);
 
   it("rejects a duplicated message (received twice)", async () => {
@@ -118,8 +119,7 @@ describe("ClusterBatch circuit (N=2, D=4, B=4, Δ=2)", () => {
     const send = fx.state.applySigned(fx.sign(sendOp(0, 1, 0n, 1n, 30n, 0n)), 1, 0n);
     const r1 = fx.state.applyReceive(send.message!, 2);
     const r2 = fx.state.applyReceive(send.message!, 2);
-    const b = { header: { batchIndex: 0n, firstTick: 1, lastTick: 2, oldRoots, newRoots: fx.state.roots() }, slots: [send.slot, r1, r2] };
-    await expectConstraintFailure(b, /ClusterBatch/);
+    await expectConstraintFailure(batchOf(fx, oldRoots, [send.slot, r1, r2]), /ClusterBatch/);
   }, 60_000);
 
   it("rejects a NOOP that changes state (new roots claim an extra credit)", async () => {

@@ -1,18 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as snarkjs from "snarkjs";
-import { ContractFactory, NonceManager, Wallet, type Contract } from "ethers";
+import { NonceManager, Wallet, type Contract } from "ethers";
 import { preparedTestInstance, terminateCurve } from "./helpers/test-instance.js";
 import { batchCircuitInput, type BatchHeader } from "../src/circuits/batch-input.js";
 import { compileContracts, type ContractArtifact } from "../src/l1/compile-contracts.js";
-import { devnetProvider, startAnvil, type Devnet } from "../src/l1/anvil.js";
+import { ANVIL_DEFAULT_KEY, devnetProvider, startAnvil, type Devnet } from "../src/l1/anvil.js";
+import { deploySettlement } from "../src/l1/deploy.js";
 import { settlementBatch, type SettlementBatch } from "../src/l1/settlement-calldata.js";
 import { makeCluster, sendOp, transferOp } from "./helpers/cluster-fixture.js";
 import type { SlotWitness } from "../src/state/cluster-state.js";
 
 // Instance "test" (N = 2, D = 4, B = 2, Δ = 2) on a real anvil started by the test.
 let inst: Awaited<ReturnType<typeof preparedTestInstance>>["inst"];
-// anvil's first default account (public test key of every anvil/hardhat devnet)
-const ANVIL_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
 let devnet: Devnet;
 let signer: NonceManager;
 let genesis: bigint[];
@@ -40,7 +39,7 @@ beforeAll(async () => {
   const b1 = await prove({ batchIndex: 1n, firstTick: 3, lastTick: 3, oldRoots: roots1, newRoots: fx.state.roots() }, [transfer.slot], circuit.wasm, keys.zkey);
   batches = [b0, b1];
   devnet = await startAnvil();
-  signer = new NonceManager(new Wallet(ANVIL_KEY, devnetProvider(devnet.rpcUrl)));
+  signer = new NonceManager(new Wallet(ANVIL_DEFAULT_KEY, devnetProvider(devnet.rpcUrl)));
 }, 600_000);
 
 afterAll(async () => {
@@ -49,11 +48,7 @@ afterAll(async () => {
 });
 
 async function deploy(): Promise<Contract> {
-  const verifier = await new ContractFactory(artifacts.verifier.abi as never, artifacts.verifier.bytecode, signer).deploy();
-  const settlement = await new ContractFactory(artifacts.settlement.abi as never, artifacts.settlement.bytecode, signer)
-    .deploy(await verifier.getAddress(), inst.deltaTicks, genesis);
-  await settlement.waitForDeployment();
-  return settlement as Contract;
+  return deploySettlement(signer, artifacts, inst.deltaTicks, genesis);
 }
 
 const clone = (b: SettlementBatch): SettlementBatch => ({ ...b, oldRoots: [...b.oldRoots], newRoots: [...b.newRoots], proof: [...b.proof] });

@@ -1,16 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ContractFactory, NonceManager, Wallet, type Contract } from "ethers";
+import { NonceManager, Wallet } from "ethers";
 import { preparedTestInstance, terminateCurve } from "./helpers/test-instance.js";
 import { makeCluster, sendOp, transferOp } from "./helpers/cluster-fixture.js";
 import { ClusterExecutor, type ExecutedBatch } from "../src/executor/cluster-executor.js";
 import { batchCircuitInput } from "../src/circuits/batch-input.js";
 import { ProverPool } from "../src/prover/prover-pool.js";
 import { compileContracts } from "../src/l1/compile-contracts.js";
-import { devnetProvider, startAnvil, type Devnet } from "../src/l1/anvil.js";
+import { ANVIL_DEFAULT_KEY, devnetProvider, startAnvil, type Devnet } from "../src/l1/anvil.js";
+import { deploySettlement } from "../src/l1/deploy.js";
 import { settlementBatch } from "../src/l1/settlement-calldata.js";
 
-// anvil's first default account (public test key of every anvil devnet)
-const ANVIL_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
 let devnet: Devnet;
 let pool: ProverPool;
 
@@ -46,12 +45,8 @@ describe("end to end: operations -> executor -> prover pool -> ClusterSettlement
       pool.prove(batchCircuitInput(b.header, b.slots, inst.slots, inst.depth), circuit.wasm, keys.zkey)));
 
     const artifacts = compileContracts(keys.verifierSol, circuit.dir);
-    const signer = new NonceManager(new Wallet(ANVIL_KEY, devnetProvider(devnet.rpcUrl)));
-    const verifier = await new ContractFactory(artifacts.verifier.abi as never, artifacts.verifier.bytecode, signer).deploy();
-    await verifier.waitForDeployment();
-    const settlement = (await new ContractFactory(artifacts.settlement.abi as never, artifacts.settlement.bytecode, signer)
-      .deploy(await verifier.getAddress(), inst.deltaTicks, genesis)) as Contract;
-    await settlement.waitForDeployment();
+    const signer = new NonceManager(new Wallet(ANVIL_DEFAULT_KEY, devnetProvider(devnet.rpcUrl)));
+    const settlement = await deploySettlement(signer, artifacts, inst.deltaTicks, genesis);
     const receipt = await (await settlement.settle(batches.map((b, i) => settlementBatch(b.header, proofs[i].proof)))).wait();
     expect(receipt.status).toBe(1);
     expect(await settlement.currentRoots()).toEqual(fx.state.roots());

@@ -1,9 +1,16 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { z } from "zod";
 
-/** Repository root (this file is at dist/src/circuits/ after the build, src/circuits/ before). */
-export const REPO_ROOT = join(import.meta.dirname, import.meta.dirname.includes(`${"dist"}`) ? "../../.." : "../..");
+/** Repository root: the nearest folder above this module (src/ or dist/src/) that holds circuits/instances.json. */
+export const REPO_ROOT = findRepoRoot(import.meta.dirname);
+
+function findRepoRoot(start: string): string {
+  for (let dir = start; dir !== dirname(dir); dir = dirname(dir)) {
+    if (existsSync(join(dir, "circuits/instances.json"))) return dir;
+  }
+  throw new Error(`no circuits/instances.json above ${start}`);
+}
 
 const instanceSchema = z.object({
   template: z.literal("ClusterBatch"),

@@ -4,6 +4,9 @@ import { createServer } from "node:net";
 import { dirname, join } from "node:path";
 import { JsonRpcProvider } from "ethers";
 
+/** Private key of anvil's first pre-funded account (public, the same on every anvil devnet; never use elsewhere). */
+export const ANVIL_DEFAULT_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+
 /** A running anvil devnet on loopback. */
 export interface Devnet {
   rpcUrl: string;
