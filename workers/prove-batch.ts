@@ -1,7 +1,7 @@
 /**
- * Piscina worker: computes the witness and the Groth16 proof of one batch with snarkjs
- * (`groth16.fullProve`), in this worker's thread. Loaded as compiled JavaScript
- * (dist/workers/prove-batch.js).
+ * Piscina worker: computes the witness (circom's WASM witness calculator via snarkjs `wtns.calculate`)
+ * and the Groth16 proof (snarkjs `groth16.prove`) of one batch, in this worker's thread. Loaded as
+ * compiled JavaScript (dist/workers/prove-batch.js).
  */
 import * as snarkjs from "snarkjs";
 
@@ -18,11 +18,20 @@ export interface ProveTask {
 export interface ProveResult {
   proof: snarkjs.Groth16Proof;
   publicSignals: string[];
+  /** Witness calculation time. */
+  witnessMs: number;
+  /** Groth16 proving time (after the witness). */
   proveMs: number;
+  /** Peak resident set size of the process seen by this worker after the job, in bytes. */
+  rssBytes: number;
 }
 
 export default async function proveBatch(task: ProveTask): Promise<ProveResult> {
   const started = performance.now();
-  const { proof, publicSignals } = await snarkjs.groth16.fullProve(task.input, task.wasm, task.zkey, undefined, undefined, { singleThread: task.singleThread });
-  return { proof, publicSignals, proveMs: performance.now() - started };
+  const wtns = { type: "mem" } as const;
+  await snarkjs.wtns.calculate(task.input, task.wasm, wtns);
+  const witnessDone = performance.now();
+  const { proof, publicSignals } = await snarkjs.groth16.prove(task.zkey, wtns, undefined, { singleThread: task.singleThread });
+  const done = performance.now();
+  return { proof, publicSignals, witnessMs: witnessDone - started, proveMs: done - witnessDone, rssBytes: process.memoryUsage().rss };
 }

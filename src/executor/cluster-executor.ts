@@ -8,6 +8,8 @@ export interface ExecutedBatch {
   slots: SlotWitness[];
   /** Messages sent (and received) in this batch. */
   messages: Message[];
+  /** Submission positions of the user operations executed in this batch, in slot order. */
+  positions: number[];
 }
 
 /** An operation the executor refused, with the field at fault; it changed nothing. */
@@ -69,6 +71,7 @@ export class ClusterExecutor {
     const firstTick = this.tick;
     const slots: SlotWitness[] = [];
     const messages: Message[] = [];
+    const positions: number[] = [];
     for (;;) {
       const tick = this.tick++;
       for (const m of this.inFlight.splice(0)) slots.push(this.state.applyReceive(m, tick));
@@ -83,6 +86,7 @@ export class ClusterExecutor {
           const seq = op.type === "SEND" ? this.peekSeq(op.chainId, op.dstChain) : 0n;
           const { slot, message } = this.state.applySigned(op, tick, seq);
           slots.push(slot);
+          positions.push(position);
           if (message) {
             this.nextSeq.set(`${message.srcChain}->${message.dstChain}`, seq + 1n);
             this.inFlight.push(message);
@@ -96,7 +100,7 @@ export class ClusterExecutor {
       const full = slots.length >= this.slots;
       if (this.inFlight.length === 0 && (full || blocked || this.mempool.length === 0)) {
         const header: BatchHeader = { batchIndex: this.batchIndex++, firstTick, lastTick: tick, oldRoots, newRoots: this.state.roots() };
-        return { header, slots, messages };
+        return { header, slots, messages, positions };
       }
     }
   }

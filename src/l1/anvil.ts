@@ -40,10 +40,11 @@ export async function freeLoopbackPort(): Promise<number> {
  * Starts anvil (npm @foundry-rs/anvil) on a free loopback port and waits until it answers
  * `eth_chainId`.
  * @param timeoutMs how long to wait for the RPC to come up.
- * @throws Error with anvil's output when it exits or does not answer in time.
+ * @param port port on 127.0.0.1 (default: a free one from the OS).
+ * @throws Error with anvil's output when it exits (e.g. the port is taken) or does not answer in time.
  */
-export async function startAnvil(timeoutMs = 20_000): Promise<Devnet> {
-  const port = await freeLoopbackPort();
+export async function startAnvil(timeoutMs = 20_000, port?: number): Promise<Devnet> {
+  port ??= await freeLoopbackPort();
   const child: ChildProcess = spawn(anvilBinary(), ["--host", "127.0.0.1", "--port", String(port), "--silent"], { stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stdout?.on("data", (d) => (output += d));

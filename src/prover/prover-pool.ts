@@ -21,6 +21,8 @@ export interface ProverPoolOptions {
 export class ProverPool {
   private readonly pool: Piscina;
   private readonly singleThread: boolean;
+  /** The BN254 curve for verification on this thread, built once (see prove). */
+  private curve: Promise<unknown> | undefined;
 
   constructor(private readonly vkey: Record<string, unknown>, options: ProverPoolOptions = {}) {
     const workers = options.workers ?? 2;
@@ -42,6 +44,9 @@ export class ProverPool {
   async prove(input: Record<string, unknown>, wasm: string, zkey: string): Promise<ProveResult> {
     const task: ProveTask = { input, wasm, zkey, singleThread: this.singleThread };
     const result = (await this.pool.run(task)) as ProveResult;
+    // snarkjs builds a curve (with its own worker threads) per verify call unless one is cached in
+    // globalThis.curve_bn128; concurrent first calls would each build and leak one. Build it once.
+    await (this.curve ??= (snarkjs as unknown as { curves: { getCurveFromName(n: string): Promise<unknown> } }).curves.getCurveFromName("bn128"));
     if (!(await snarkjs.groth16.verify(this.vkey, result.publicSignals, result.proof))) {
       throw new Error("proof: snarkjs.groth16.verify rejected a proof made by the pool");
     }

@@ -24,7 +24,7 @@ declare module "circom_runtime" {
   export function WitnessCalculatorBuilder(code: Uint8Array, options?: Record<string, unknown>): Promise<WitnessCalculator>;
 }
 declare module "r1csfile" {
-  export function readR1cs(fileName: string, loadConstraints?: boolean, loadMap?: boolean, singleThread?: boolean): Promise<{
+  export function readR1cs(fileName: string, loadConstraints?: boolean | Record<string, unknown>, loadMap?: boolean, singleThread?: boolean): Promise<{
     nConstraints: number;
     nVars: number;
     nOutputs: number;
@@ -43,7 +43,11 @@ declare module "snarkjs" {
     exportVerificationKey(zkey: string, logger?: Logger): Promise<Record<string, unknown>>;
     exportSolidityVerifier(zkey: string, templates: Record<string, string>, logger?: Logger): Promise<string>;
   };
+  export const wtns: {
+    calculate(input: Record<string, unknown>, wasm: string, wtns: { type: "mem"; data?: Uint8Array }, options?: unknown): Promise<void>;
+  };
   export const groth16: {
+    prove(zkey: string | { type: "mem"; data: Uint8Array }, wtns: { type: "mem"; data?: Uint8Array } | string, logger?: Logger, options?: { singleThread?: boolean }): Promise<{ proof: Groth16Proof; publicSignals: string[] }>;
     fullProve(input: Record<string, unknown>, wasm: string, zkey: string, logger?: Logger, wtnsCalcOptions?: unknown, proverOptions?: { singleThread?: boolean }): Promise<{ proof: Groth16Proof; publicSignals: string[] }>;
     verify(vkey: Record<string, unknown>, publicSignals: string[], proof: Groth16Proof, logger?: Logger): Promise<boolean>;
   };
@@ -51,4 +55,7 @@ declare module "snarkjs" {
 declare module "solc" {
   const solc: { compile(input: string): string; version(): string };
   export default solc;
+}
+declare module "ffjavascript" {
+  export class F1Field { constructor(p: bigint); }
 }

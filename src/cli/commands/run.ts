@@ -1,0 +1,78 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { Command, Option } from "commander";
+import { loadInstance } from "../../circuits/manifest.js";
+import { closeRun, settlementRunPhases, type SettlementRunContext } from "../../pipeline/settlement-run.js";
+import { RunStore } from "../../store/run-store.js";
+import { loadGenesis, type Genesis } from "../../workload/genesis.js";
+import { CliError, EXIT } from "../cli-error.js";
+import { generateRunWorkload } from "../default-workload.js";
+import { runWithProgress } from "../progress.js";
+import { loadRunConfig } from "../run-config.js";
+import { formatRunSummary } from "../summary-table.js";
+
+/** `run`: the main job (set-up on first use, execute, prove, settle, report). */
+export function runCommand(): Command {
+  return new Command("run")
+    .description("Execute a workload on the member chains, prove every batch with Groth16 and settle all roots on L1 " +
+      "(sets up the circuit on first use; starts its own anvil unless --rpc-url is given). Without --operations it " +
+      "generates the default workload: 32 signed operations, 40% cross-chain, plus one line of each fault kind.")
+    .option("--config <file>", "JSON file with any of these options in camelCase (flags win)")
+    .option("--instance <name>", "circuit instance in circuits/instances.json (default: default)")
+    .option("--ptau <file>", "powers-of-tau file for the Groth16 set-up (default: the bundled development file)")
+    .option("--genesis <file>", "genesis or keys file of the workload (from `keys`)")
+    .option("--operations <file>", "workload JSONL of signed operations (from `workload`); needs --genesis")
+    .option("--out <dir>", "run folder for the store and report.json (default: runs/<timestamp>)")
+    .option("--workers <n>", "prover pool workers (default: 2)")
+    .option("--snarkjs-threads", "let snarkjs use its own worker threads inside each prover (default: off, single-threaded)")
+    .option("--settle-batches <k>", "batches per settle transaction (default: 4)")
+    .option("--rpc-url <url>", "use this L1 node instead of starting anvil")
+    .option("--private-key <hex>", "funded key on --rpc-url's chain (or env SETTLEMENT_PRIVATE_KEY)")
+    .option("--workload-operations <n>", "size of the generated workload (default: 32)")
+    .option("--cross-chain-share <x>", "share of SEND in the generated workload, 0..1 (default: 0.4)")
+    .addOption(new Option("--no-faults", "generate the workload without its fault lines"))
+    .option("--seed <text>", "seed of the generated keys and workload (default: default)")
+    .option("--json", "print the report as JSON on stdout instead of the table")
+    .action(async (flags: Record<string, unknown>) => {
+      if (flags.faults === true) delete flags.faults; // commander's default for --no-faults: leave it to the config
+      const cfg = loadRunConfig(flags, flags.config as string | undefined);
+      const inst = loadInstance(cfg.instance);
+      const out = cfg.out ?? join("runs", new Date().toISOString().replace(/[:.]/g, "-"));
+      const store = new RunStore(out);
+      let genesis: Genesis;
+      let lines: string[];
+      if (cfg.operations) {
+        if (!cfg.genesis) throw new CliError("--genesis: required with --operations (the keys or genesis file the workload was made for)", EXIT.USAGE);
+        genesis = inputFile(() => loadGenesis(cfg.genesis!));
+        lines = inputFile(() => readFileSync(cfg.operations!, "utf8").split("\n"), "--operations");
+        if (genesis.members !== inst.members) {
+          throw new CliError(`--genesis: genesis.members is ${genesis.members}, but instance "${inst.name}" has N = ${inst.members} members`, EXIT.INPUT);
+        }
+      } else {
+        ({ genesis, lines } = await generateRunWorkload(inst, store, {
+          operations: cfg.workloadOperations, crossChainShare: cfg.crossChainShare, faults: cfg.faults, seed: cfg.seed,
+        }));
+      }
+      const ctx: SettlementRunContext = {};
+      try {
+        await runWithProgress(settlementRunPhases({
+          instance: cfg.instance, ptau: cfg.ptau, genesis, lines, workers: cfg.workers, singleThread: !cfg.snarkjsThreads,
+          settleBatches: cfg.settleBatches, rpcUrl: cfg.rpcUrl, privateKey: cfg.privateKey, store,
+        }), ctx);
+      } finally {
+        await closeRun(ctx);
+      }
+      const report = ctx.report!;
+      process.stdout.write(cfg.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatRunSummary(report)}\n`);
+      if (!report.roots.match) throw new CliError("roots: on-chain roots differ from the executor's", EXIT.CHECK_FAILED);
+    });
+}
+
+/** Runs a reader of a user's input file; its error becomes an input error (exit 3). */
+function inputFile<T>(read: () => T, flag?: string): T {
+  try {
+    return read();
+  } catch (e) {
+    throw new CliError(`${flag ? `${flag}: ` : ""}${(e as Error).message}`, EXIT.INPUT);
+  }
+}

@@ -1,0 +1,33 @@
+import { Command } from "commander";
+import { z } from "zod";
+import { setupPhases, type SetupContext } from "../../setup/setup-phases.js";
+import { parseOptions } from "../options.js";
+import { runWithProgress } from "../progress.js";
+
+const setupOptions = z.object({
+  instance: z.string().min(1).default("default"),
+  ptau: z.string().min(1).optional(),
+  json: z.boolean().default(false),
+}).strict();
+
+/** `setup`: compile, Groth16 set-up and contracts of one instance (cached; a second run does nothing). */
+export function setupCommand(): Command {
+  return new Command("setup")
+    .description("Compile the circuit instance (circom2 --O2), run its Groth16 set-up from a powers-of-tau file, export the " +
+      "Solidity verifier and compile the contracts (solc-js). Cached by content hash: a second run does nothing.")
+    .option("--instance <name>", "circuit instance in circuits/instances.json (default: default)")
+    .option("--ptau <file>", "powers-of-tau file prepared for phase 2 (default: the instance's bundled development file; " +
+      "production: a public ceremony file)")
+    .option("--json", "print the artifact paths as JSON")
+    .action(async (flags: Record<string, unknown>) => {
+      const o = parseOptions(setupOptions, flags);
+      const ctx = await runWithProgress(setupPhases(o.instance, o.ptau), {} as SetupContext);
+      const p = ctx.prepared!;
+      const summary = {
+        instance: p.inst, constraints: p.r1cs.constraints, publicInputs: p.r1cs.publicInputs,
+        r1cs: p.circuit.r1cs, wasm: p.circuit.wasm, zkey: p.keys.zkey, verificationKey: p.keys.vkeyPath, verifier: p.keys.verifierSol,
+      };
+      process.stdout.write(o.json ? `${JSON.stringify(summary, null, 2)}\n`
+        : `${Object.entries(summary).map(([k, v]) => `${k.padEnd(16)} ${typeof v === "object" ? JSON.stringify(v) : v}`).join("\n")}\n`);
+    });
+}

@@ -1,0 +1,37 @@
+import { readFileSync } from "node:fs";
+import type { z } from "zod";
+import { CliError, EXIT } from "./cli-error.js";
+
+const kebab = (key: string) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+/**
+ * Validates a command's options: an optional JSON config file merged with flags (flags win).
+ * An error names the field as the user wrote it: `--workers` for a flag, `<file>: workers` for the
+ * config file, and the reason.
+ * @param flags commander's parsed options (camelCase; undefined when not given; `config` is ignored).
+ * @param configPath JSON object file with the same keys in camelCase, optional.
+ * @param extra values from elsewhere (environment), used when neither flag nor file gives them.
+ * @throws CliError (EXIT.USAGE) naming the field and the reason.
+ */
+export function parseOptions<S extends z.ZodType>(schema: S, flags: Record<string, unknown>, configPath?: string,
+                                                  extra: Record<string, unknown> = {}): z.infer<S> {
+  let fromFile: Record<string, unknown> = {};
+  if (configPath) {
+    try {
+      fromFile = JSON.parse(readFileSync(configPath, "utf8"));
+    } catch (e) {
+      throw new CliError(`--config: cannot read ${configPath}: ${(e as Error).message}`, EXIT.USAGE);
+    }
+    if (typeof fromFile !== "object" || fromFile === null || Array.isArray(fromFile)) throw new CliError(`--config: ${configPath} must hold a JSON object`, EXIT.USAGE);
+  }
+  const given = Object.fromEntries(Object.entries(flags).filter(([k, v]) => v !== undefined && k !== "config"));
+  const definedExtra = Object.fromEntries(Object.entries(extra).filter(([, v]) => v !== undefined && v !== ""));
+  const parsed = schema.safeParse({ ...definedExtra, ...fromFile, ...given });
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const keys = (issue as { keys?: string[] }).keys;
+  const key = String(issue.path[0] ?? keys?.[0] ?? "");
+  const where = key in given ? `--${kebab(key)}` : key in fromFile ? `${configPath}: ${key}` : key;
+  const message = issue.code === "unrecognized_keys" ? `unknown option (known: ${Object.keys((schema as unknown as z.ZodObject).shape).join(", ")})` : issue.message;
+  throw new CliError(`${where}: ${message}`, EXIT.USAGE);
+}

@@ -1,0 +1,32 @@
+import { z } from "zod";
+import { parseOptions } from "./options.js";
+
+/** Options of `run`, from a JSON config file (`--config`) and flags; flags win. */
+export const runConfigSchema = z.object({
+  instance: z.string().min(1).default("default"),
+  ptau: z.string().min(1).optional(),
+  genesis: z.string().min(1).optional(),
+  operations: z.string().min(1).optional(),
+  out: z.string().min(1).optional(),
+  workers: z.coerce.number().int().min(1).max(64).default(2),
+  snarkjsThreads: z.boolean().default(false),
+  settleBatches: z.coerce.number().int().min(1).max(64).default(4),
+  rpcUrl: z.url({ protocol: /^https?$/ }).optional(),
+  privateKey: z.string().regex(/^0x[0-9a-fA-F]{64}$/, "must be 0x and 64 hex digits").optional(),
+  workloadOperations: z.coerce.number().int().min(1).max(100_000).default(32),
+  crossChainShare: z.coerce.number().min(0).max(1).default(0.4),
+  faults: z.boolean().default(true),
+  seed: z.string().min(1).default("default"),
+  json: z.boolean().default(false),
+}).strict();
+
+export type RunConfig = z.infer<typeof runConfigSchema>;
+
+/**
+ * The `run` options from flags and an optional config file; SETTLEMENT_PRIVATE_KEY in the
+ * environment gives `privateKey` when neither does.
+ * @throws CliError (EXIT.USAGE) naming the field and the reason.
+ */
+export function loadRunConfig(flags: Record<string, unknown>, configPath?: string, env: NodeJS.ProcessEnv = process.env): RunConfig {
+  return parseOptions(runConfigSchema, flags, configPath, { privateKey: env.SETTLEMENT_PRIVATE_KEY });
+}

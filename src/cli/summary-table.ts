@@ -1,0 +1,38 @@
+import Table from "cli-table3";
+import type { RunReport } from "../pipeline/run-report.js";
+
+const n = (x: number) => x.toLocaleString("en-US", { maximumFractionDigits: 0 });
+const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+
+/**
+ * The run summary as a terminal table (cli-table3): batches, operations, messages, constraints,
+ * proof time per batch, gas per settlement, rejected lines, and the roots line.
+ */
+export function formatRunSummary(r: RunReport): string {
+  const t = new Table({ head: ["", "value"], style: { head: [], border: [] } });
+  const i = r.instance;
+  const gasPerTx = r.settlement.gasPerTransaction.map((g) => n(Number(g)));
+  t.push(
+    ["instance", `${i.name}: N=${i.members} members, D=${i.depth}, B=${i.slots} slots, Δ=${i.deltaTicks} ticks`],
+    ["constraints", `${n(i.constraints)} per batch proof`],
+    ["operations", `${n(r.workload.accepted)} executed of ${n(r.workload.lines)} lines (${n(r.workload.transfers)} TRANSFER, ${n(r.workload.messages)} SEND), ${n(r.workload.rejected)} rejected`],
+    ["cross-chain messages", `${n(r.workload.messages)} sent and received (each SEND + RECEIVE in one batch)`],
+    ["batches", n(r.batches)],
+    ["proof time per batch", `median ${s(r.proving.perBatchMsMedian)} (witness ${s(r.proving.witnessMsMedian)} + Groth16 ${s(r.proving.proveMsMedian)}), max ${s(r.proving.perBatchMsMax)}`],
+    ["proving wall time", `${s(r.proving.wallMs)} with ${r.proving.workers} workers${r.proving.singleThread ? " (single-threaded snarkjs each)" : ""}`],
+    ["settlements", `${r.settlement.transactions} transactions of up to ${r.settlement.batchesPerTransaction} batches`],
+    ["gas per settlement", gasPerTx.length ? gasPerTx.join(", ") : "-"],
+    ["gas per batch", `${n(r.settlement.gasPerBatch)} (average)`],
+    ["latency to L1", `median ${s(r.latencyMs.median)}, p95 ${s(r.latencyMs.p95)} (operation arrival to settlement receipt)`],
+  );
+  const lines = [t.toString()];
+  if (r.rejected.length > 0) {
+    lines.push("", "Rejected lines (nothing else was lost):");
+    for (const x of r.rejected) lines.push(`  line ${x.line}: ${x.field}: ${x.reason}`);
+  }
+  lines.push("", r.roots.match
+    ? `roots: every member's on-chain root equals the executor's (${r.roots.onChain.length} of ${r.roots.onChain.length} members)`
+    : `roots: MISMATCH: on-chain ${r.roots.onChain.join(", ")} vs executor ${r.roots.executor.join(", ")}`);
+  lines.push(`report: ${r.store}/report.json`);
+  return lines.join("\n");
+}

@@ -1,0 +1,60 @@
+import { appendFileSync, closeSync, fsyncSync, mkdirSync, openSync, renameSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+
+const toJson = (value: unknown, indent?: number) =>
+  JSON.stringify(value, (_k, v) => (typeof v === "bigint" ? v.toString() : v), indent);
+
+/**
+ * On-disk record of one run, in a folder of plain files (readable with jq, diffable):
+ *
+ * - `genesis.json`          the genesis the executor started from
+ * - `accepted.jsonl`        every executed operation: line, batch index, tick order, the operation
+ * - `rejected.jsonl`        every rejected line: line number, field, reason
+ * - `batches/NNNNNN.json`   header, messages and full circuit input of each batch
+ * - `proofs/NNNNNN.json`    Groth16 proof and public signals of each batch (the file `verify` checks)
+ * - `settlements.jsonl`     one line per L1 transaction: hash, batch indices, gas used
+ * - `report.json`           the run's summary
+ *
+ * Whole files are written to a temporary name and renamed; JSONL lines are appended and fsynced,
+ * so a crash leaves every record either complete or absent.
+ */
+export class RunStore {
+  /**
+   * @param dir the run's folder (created if missing).
+   */
+  constructor(readonly dir: string) {
+    mkdirSync(join(dir, "batches"), { recursive: true });
+    mkdirSync(join(dir, "proofs"), { recursive: true });
+  }
+
+  /** Path of the proof file of batch `index`. */
+  proofPath(index: bigint | number): string {
+    return join(this.dir, "proofs", `${String(index).padStart(6, "0")}.json`);
+  }
+
+  /** Path of the batch file of batch `index`. */
+  batchPath(index: bigint | number): string {
+    return join(this.dir, "batches", `${String(index).padStart(6, "0")}.json`);
+  }
+
+  /** Writes a whole JSON file atomically (temporary file, fsync, rename). `name` is relative to the run folder. */
+  writeJson(name: string, value: unknown): string {
+    const path = join(this.dir, name);
+    const tmp = `${path}.tmp`;
+    writeFileSync(tmp, `${toJson(value, 2)}\n`);
+    const fd = openSync(tmp, "r");
+    fsyncSync(fd);
+    closeSync(fd);
+    renameSync(tmp, path);
+    return path;
+  }
+
+  /** Appends records as JSON lines to `name` and fsyncs. */
+  appendJsonl(name: "accepted.jsonl" | "rejected.jsonl" | "settlements.jsonl", records: unknown[]): void {
+    const path = join(this.dir, name);
+    appendFileSync(path, records.map((r) => `${toJson(r)}\n`).join(""));
+    const fd = openSync(path, "r");
+    fsyncSync(fd);
+    closeSync(fd);
+  }
+}

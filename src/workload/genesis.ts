@@ -1,0 +1,87 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import { z } from "zod";
+import type { ClusterState } from "../state/cluster-state.js";
+import { formatZodIssue } from "../config/zod-error.js";
+
+const decimal = z.string().regex(/^[0-9]+$/, "must be a decimal integer string").transform((v) => BigInt(v));
+const hex32 = z.string().regex(/^0x[0-9a-fA-F]{64}$/, "must be 0x and 64 hex digits");
+
+const genesisAccountSchema = z.object({
+  chainId: z.number().int().nonnegative(),
+  index: decimal,
+  ax: decimal,
+  ay: decimal,
+  tokenId: decimal,
+  balance: decimal,
+});
+
+/** Genesis of a cluster (public): every member's accounts before the first batch. */
+const genesisSchema = z.object({
+  members: z.number().int().min(2),
+  accounts: z.array(genesisAccountSchema).min(1),
+});
+
+/** Development keys of the genesis accounts (private keys in clear: devnets only). */
+const devKeysSchema = z.object({
+  members: z.number().int().min(2),
+  accounts: z.array(genesisAccountSchema.extend({ privateKey: hex32 })).min(1),
+});
+
+export type Genesis = z.infer<typeof genesisSchema>;
+export type GenesisAccount = z.infer<typeof genesisAccountSchema>;
+export type DevKeys = z.infer<typeof devKeysSchema>;
+
+function readJson<T>(path: string, schema: z.ZodType<T>, what: string): T {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, "utf8"));
+  } catch (e) {
+    throw new Error(`${what}: cannot read ${path}: ${(e as Error).message}`);
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) throw new Error(`${what} ${path}: ${formatZodIssue(parsed.error.issues[0])}`);
+  return parsed.data;
+}
+
+/**
+ * Reads a genesis file: `{ members, accounts: [{ chainId, index, ax, ay, tokenId, balance }] }`,
+ * numbers as decimal strings. A dev keys file (same accounts plus `privateKey`) is also a genesis.
+ * @throws Error naming the file and the field when it is unreadable or invalid.
+ */
+export function loadGenesis(path: string): Genesis {
+  return readJson(path, genesisSchema, "genesis");
+}
+
+/** Reads a dev keys file (see `generateDevKeys`). @throws Error naming the file and the field. */
+export function loadDevKeys(path: string): DevKeys {
+  return readJson(path, devKeysSchema, "keys");
+}
+
+/** Writes JSON with bigints as decimal strings. */
+export function writeJson(path: string, value: unknown): void {
+  writeFileSync(path, `${JSON.stringify(value, (_k, v) => (typeof v === "bigint" ? v.toString() : v), 2)}\n`);
+}
+
+/** The public genesis of a dev keys file (private keys dropped). */
+export function genesisOf(keys: DevKeys): Genesis {
+  return { members: keys.members, accounts: keys.accounts.map(({ privateKey: _secret, ...account }) => account) };
+}
+
+/**
+ * Creates every genesis account in `state` (nonce 0).
+ * @throws Error naming `genesis.members` when it differs from the state's, or
+ *   `genesis.accounts[i].<field>` when an account is rejected (unknown chain, index out of the tree, duplicate).
+ */
+export function applyGenesis(state: ClusterState, genesis: Genesis): void {
+  if (genesis.members !== state.members) {
+    throw new Error(`genesis.members: ${genesis.members}, but the circuit instance has N = ${state.members} members`);
+  }
+  genesis.accounts.forEach((a, i) => {
+    try {
+      state.createAccount(a.chainId, a.index, { ax: a.ax, ay: a.ay, tokenId: a.tokenId, balance: a.balance, nonce: 0n });
+    } catch (e) {
+      const field = (e as { field?: string }).field ?? "(account)";
+      throw new Error(`genesis.accounts[${i}].${field}: ${(e as { reason?: string }).reason ?? (e as Error).message}`);
+    }
+  });
+}

@@ -1,0 +1,117 @@
+import type { EddsaSigner } from "../crypto/eddsa.js";
+import { operationDigest, type SignedOperation } from "../protocol/operation.js";
+import type { DevKeys } from "./genesis.js";
+import { privateKeyBytes } from "./dev-keys.js";
+import { encodeOperation } from "./operation-codec.js";
+import { SeededRandom, zipfSampler } from "./seeded-random.js";
+
+/** Faults a workload can carry, one line each; each names the field the executor must reject. */
+export const FAULT_KINDS = {
+  "bad-signature": "signature",
+  "wrong-nonce": "nonce",
+  overdraft: "amount",
+  "unknown-chain": "chainId",
+  "unknown-account": "from",
+  "malformed-line": "amount",
+} as const;
+export type FaultKind = keyof typeof FAULT_KINDS;
+
+/** Parameters of a generated workload. */
+export interface WorkloadOptions {
+  /** Valid operations to generate. */
+  operations: number;
+  /** Share of SEND (cross-chain) among valid operations, 0..1. */
+  crossChainShare: number;
+  /** Zipf exponent of account popularity (0 = uniform; ~1 = a few hot accounts). */
+  zipfExponent: number;
+  /** Largest amount of one operation, in base units. */
+  maxAmount: bigint;
+  /** Insert one line of each fault kind, spread through the file. */
+  faults: boolean;
+  seed: string;
+}
+
+/** A generated workload: JSONL lines, and what they hold. */
+export interface Workload {
+  lines: string[];
+  transfers: number;
+  sends: number;
+  /** 1-based line numbers of the fault lines, with the kind and the field a rejection must name. */
+  faults: { line: number; kind: FaultKind; field: string }[];
+}
+
+/**
+ * Generates a realistic signed workload for a dev key set: senders and recipients drawn with Zipf
+ * popularity on a uniformly chosen chain, SEND to a uniformly chosen other member with probability
+ * `crossChainShare`, amounts uniform in 1..maxAmount. Every valid operation is valid when executed in
+ * file order (nonces follow; balances are tracked conservatively: cross-chain credits are not spent).
+ * @throws RangeError naming the option at fault.
+ */
+export function generateWorkload(keys: DevKeys, signer: EddsaSigner, poseidon: (x: bigint[]) => bigint, o: WorkloadOptions): Workload {
+  if (!Number.isInteger(o.operations) || o.operations < 1) throw new RangeError(`operations: must be an integer >= 1, got ${o.operations}`);
+  if (!(o.crossChainShare >= 0 && o.crossChainShare <= 1)) throw new RangeError(`crossChainShare: must be in 0..1, got ${o.crossChainShare}`);
+  if (o.maxAmount < 1n) throw new RangeError(`maxAmount: must be >= 1, got ${o.maxAmount}`);
+  const random = new SeededRandom(`workload:${o.seed}`);
+  const byChain = Array.from({ length: keys.members }, (_, c) =>
+    keys.accounts.filter((a) => a.chainId === c).sort((a, b) => Number(a.index - b.index)));
+  const sim = new Map(keys.accounts.map((a) => [`${a.chainId}/${a.index}`, { balance: a.balance, nonce: 0n }]));
+  const pickAccount = byChain.map((accounts) => zipfSampler(accounts.length, o.zipfExponent, random));
+  const sign = (op: Omit<SignedOperation, "signature">, privateKey: string): SignedOperation =>
+    ({ ...op, signature: signer.sign(privateKeyBytes(privateKey), operationDigest(poseidon, op)) });
+
+  const out: Workload = { lines: [], transfers: 0, sends: 0, faults: [] };
+  // fault k goes before valid operation floor((k+1)·operations/(F+1)): spread evenly through the file
+  const faultKinds = o.faults ? (Object.keys(FAULT_KINDS) as FaultKind[]) : [];
+  const faultsBefore = new Map<number, FaultKind[]>();
+  faultKinds.forEach((kind, k) => {
+    const at = Math.floor(((k + 1) * o.operations) / (faultKinds.length + 1));
+    faultsBefore.set(at, [...(faultsBefore.get(at) ?? []), kind]);
+  });
+
+  /** A valid operation (by simulation), not yet applied to the simulation. */
+  const nextValid = () => {
+    for (;;) {
+      const chainId = random.int(0, keys.members - 1);
+      const from = byChain[chainId][pickAccount[chainId]()];
+      const account = sim.get(`${chainId}/${from.index}`)!;
+      if (account.balance < 1n) continue;
+      const cross = random.float() < o.crossChainShare;
+      const dstChain = cross ? (chainId + random.int(1, keys.members - 1)) % keys.members : chainId;
+      const to = byChain[dstChain][pickAccount[dstChain]()];
+      if (!cross && to.index === from.index) continue;
+      const cap = account.balance < o.maxAmount ? account.balance : o.maxAmount;
+      const amount = 1n + BigInt(Math.floor(random.float() * Number(cap)));
+      const op = { type: cross ? "SEND" : "TRANSFER", chainId, dstChain, from: from.index, to: to.index,
+        tokenId: from.tokenId, amount, nonce: account.nonce, dataHash: 0n } as const;
+      return { op, key: from.privateKey, account, recipient: cross ? undefined : sim.get(`${dstChain}/${to.index}`)! };
+    }
+  };
+
+  for (let i = 0; i < o.operations; i++) {
+    for (const kind of faultsBefore.get(i) ?? []) {
+      out.lines.push(faultLine(kind, nextValid(), keys));
+      out.faults.push({ line: out.lines.length, kind, field: FAULT_KINDS[kind] });
+    }
+    const { op, key, account, recipient } = nextValid();
+    out.lines.push(encodeOperation(sign(op, key)));
+    account.balance -= op.amount;
+    account.nonce += 1n;
+    if (recipient) recipient.balance += op.amount;
+    if (op.type === "SEND") out.sends++;
+    else out.transfers++;
+  }
+  return out;
+
+  function faultLine(kind: FaultKind, valid: ReturnType<typeof nextValid>, k: DevKeys): string {
+    const { op, key } = valid;
+    const otherKey = k.accounts.find((a) => a.privateKey !== key)!.privateKey;
+    switch (kind) {
+      case "bad-signature": return encodeOperation(sign(op, otherKey));
+      case "wrong-nonce": return encodeOperation(sign({ ...op, nonce: op.nonce + 1n }, key));
+      case "overdraft": return encodeOperation(sign({ ...op, amount: (1n << 128n) - 1n }, key));
+      case "unknown-chain": return encodeOperation(sign({ ...op, chainId: k.members, dstChain: k.members }, key));
+      case "unknown-account": return encodeOperation(sign({ ...op, from: BigInt(k.accounts.length + 7) }, key));
+      case "malformed-line": return encodeOperation(sign(op, key)).replace(/"amount":"\d+"/, '"amount":"-5"');
+    }
+  }
+}

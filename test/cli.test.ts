@@ -1,0 +1,96 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { beforeAll, describe, expect, it } from "vitest";
+import { REPO_ROOT } from "../src/circuits/manifest.js";
+import type { RunReport } from "../src/pipeline/run-report.js";
+import { EXIT } from "../src/cli/cli-error.js";
+
+const run = promisify(execFile);
+const CLI = join(REPO_ROOT, "dist/src/cli/main.js");
+
+/** Runs the built CLI (`npm test` builds first); resolves with the exit code and both streams. */
+async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { cwd: REPO_ROOT, maxBuffer: 16 << 20 });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+describe("CLI: keys -> workload -> run -> verify on the test instance", () => {
+  const dir = mkdtempSync(join(tmpdir(), "cluster-cli-"));
+  let report: RunReport;
+  let workload: { faults: { line: number; field: string }[]; sends: number };
+
+  beforeAll(async () => {
+    expect((await cli("keys", "--instance", "test", "--accounts", "8", "--out", dir, "--seed", "cli-test")).code).toBe(0);
+    const w = await cli("workload", "--keys", join(dir, "keys.json"), "--out", join(dir, "ops.jsonl"), "--operations", "6", "--faults", "--json");
+    expect(w.code).toBe(0);
+    workload = JSON.parse(w.stdout);
+    const r = await cli("run", "--instance", "test", "--genesis", join(dir, "genesis.json"), "--operations", join(dir, "ops.jsonl"),
+      "--out", join(dir, "run"), "--settle-batches", "2", "--json");
+    expect(r.stderr).not.toMatch(/^error/m);
+    expect(r.code).toBe(0);
+    report = JSON.parse(r.stdout);
+  }, 600_000);
+
+  it("run executes every valid line, settles all batches on its own anvil, and the roots match", () => {
+    expect(report.workload).toMatchObject({ accepted: 6, rejected: 6, messages: workload.sends });
+    expect(report.roots.match).toBe(true);
+    expect(report.roots.onChain).toEqual(report.roots.executor);
+    expect(report.settlement.transactions).toBe(Math.ceil(report.batches / 2));
+    expect(report.settlement.ownDevnet).toBe(true);
+    expect(report.instance.constraints).toBeGreaterThan(0);
+  });
+
+  it("run reports every rejected line with the field at fault", () => {
+    expect(report.rejected.map((r) => ({ line: r.line, field: r.field }))).toEqual(workload.faults.map((f) => ({ line: f.line, field: f.field })));
+    const stored = readFileSync(join(dir, "run/rejected.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    expect(stored).toEqual(report.rejected);
+  });
+
+  it("verify accepts a stored proof and rejects it with a tampered public signal (exit 5)", async () => {
+    const proofFile = join(dir, "run/proofs/000000.json");
+    expect((await cli("verify", proofFile)).code).toBe(EXIT.OK);
+    const tampered = JSON.parse(readFileSync(proofFile, "utf8"));
+    tampered.publicSignals[3] = (BigInt(tampered.publicSignals[3]) + 1n).toString(); // oldRoots[0]
+    writeFileSync(join(dir, "tampered.json"), JSON.stringify(tampered));
+    const r = await cli("verify", join(dir, "tampered.json"));
+    expect(r.code).toBe(EXIT.CHECK_FAILED);
+    expect(r.stdout).toMatch(/INVALID/);
+  });
+});
+
+describe("CLI: bad flags and config name the field", () => {
+  it.each([
+    [["run", "--workers", "0"], EXIT.USAGE, /^error: --workers: /m],
+    [["run", "--settle-batches", "two"], EXIT.USAGE, /^error: --settle-batches: /m],
+    [["run", "--rpc-url", "ftp://x"], EXIT.USAGE, /^error: --rpc-url: /m],
+    [["run", "--operations", "ops.jsonl"], EXIT.USAGE, /^error: --genesis: required with --operations/m],
+    [["run", "--instance", "nope"], EXIT.FAILURE, /instance: unknown circuit instance "nope"/],
+    [["run", "--genesis", "/nonexistent/genesis.json", "--operations", "/nonexistent/ops.jsonl"], EXIT.INPUT, /^error: genesis: cannot read/m],
+    [["verify", "/nonexistent/proof.json"], EXIT.INPUT, /proof\.json/],
+    [["keys", "--instance", "test", "--accounts", "99", "--out", "/tmp/never"], EXIT.USAGE, /^error: --accounts: 99 accounts do not fit/m],
+    [["run", "--no-such-flag"], EXIT.USAGE, /unknown option '--no-such-flag'/],
+  ])("%j exits %i", async (args, code, message) => {
+    const r = await cli(...(args as string[]));
+    expect(r.stderr).toMatch(message);
+    expect(r.code).toBe(code);
+  });
+
+  it("a config file's bad field is named with the file", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "cluster-cfg-"));
+    const config = join(dir, "run.json");
+    writeFileSync(config, JSON.stringify({ workers: 2, settleBatches: 0 }));
+    const r = await cli("run", "--config", config);
+    expect(r.stderr).toContain(`error: ${config}: settleBatches: `);
+    expect(r.code).toBe(EXIT.USAGE);
+    writeFileSync(config, JSON.stringify({ wrokers: 2 }));
+    expect((await cli("run", "--config", config)).stderr).toMatch(/wrokers: unknown option/);
+  });
+});

@@ -1,0 +1,60 @@
+import { describe, expect, it } from "vitest";
+import { EddsaSigner } from "../src/crypto/eddsa.js";
+import { getPoseidon } from "../src/crypto/poseidon.js";
+import { loadInstance } from "../src/circuits/manifest.js";
+import { executeWorkload } from "../src/pipeline/execute-workload.js";
+import { generateDevKeys } from "../src/workload/dev-keys.js";
+import { genesisOf } from "../src/workload/genesis.js";
+import { decodeOperation, isMalformed } from "../src/workload/operation-codec.js";
+import { FAULT_KINDS, generateWorkload } from "../src/workload/workload-generator.js";
+
+const base = { crossChainShare: 0.4, zipfExponent: 1.1, maxAmount: 1000n, seed: "test" };
+
+async function devCluster(members: number, accounts: number) {
+  const signer = await EddsaSigner.create();
+  const keys = generateDevKeys(signer, { members, accounts, balance: 5000n, tokenId: 1n, seed: "test" });
+  return { signer, keys, poseidon: await getPoseidon() };
+}
+
+describe("workload generator", () => {
+  it("is deterministic in its seed, at least 30% cross-chain, and skewed toward popular accounts", async () => {
+    const { signer, keys, poseidon } = await devCluster(4, 16);
+    const w = generateWorkload(keys, signer, poseidon, { ...base, operations: 200, faults: false });
+    expect(generateWorkload(keys, signer, poseidon, { ...base, operations: 200, faults: false }).lines).toEqual(w.lines);
+    expect(w.lines).toHaveLength(200);
+    expect(w.sends / 200).toBeGreaterThanOrEqual(0.3);
+    const senders = new Map<bigint, number>();
+    for (const line of w.lines) {
+      const op = decodeOperation(line, 0);
+      if (isMalformed(op)) throw new Error(op.reason);
+      senders.set(op.from, (senders.get(op.from) ?? 0) + 1);
+    }
+    const counts = [...senders.values()].sort((a, b) => b - a);
+    expect(counts[0]).toBeGreaterThan(3 * counts[Math.floor(counts.length / 2)]); // Zipf: the hottest account dominates the median
+  });
+
+  it("every valid line executes; each fault line is rejected naming its field, in file order", async () => {
+    const { signer, keys, poseidon } = await devCluster(2, 8);
+    const w = generateWorkload(keys, signer, poseidon, { ...base, operations: 30, faults: true });
+    expect(w.faults.map((f) => f.kind)).toEqual(Object.keys(FAULT_KINDS));
+    const executed = await executeWorkload(loadInstance("test"), genesisOf(keys), [...w.lines, "", "  "]);
+    expect(executed.accepted).toBe(30);
+    expect(executed.messages).toBe(w.sends);
+    expect(executed.rejected.map((r) => ({ line: r.line, field: r.field }))).toEqual(w.faults.map((f) => ({ line: f.line, field: f.field })));
+    expect(executed.batchOfOperation).toHaveLength(30);
+    // batches chain: each starts at the previous one's new roots and ticks
+    executed.batches.forEach((b, i) => {
+      expect(b.header.batchIndex).toBe(BigInt(i));
+      if (i > 0) {
+        expect(b.header.oldRoots).toEqual(executed.batches[i - 1].header.newRoots);
+        expect(b.header.firstTick).toBe(executed.batches[i - 1].header.lastTick + 1);
+      }
+    });
+    expect(executed.batches.at(-1)!.header.newRoots).toEqual(executed.finalRoots);
+  });
+
+  it("rejects a genesis whose member count differs from the instance's, naming the field", async () => {
+    const { keys } = await devCluster(3, 4);
+    await expect(executeWorkload(loadInstance("test"), genesisOf(keys), [])).rejects.toThrow(/^genesis\.members: 3/);
+  });
+});
