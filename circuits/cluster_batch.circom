@@ -4,7 +4,8 @@ include "circomlib/circuits/bitify.circom";
 include "lib/slot.circom";
 
 // One batch of the joint settlement of an N-member chain-cluster: B operation slots over
-// consecutive ticks [firstTick, lastTick]. Proves the invariants of DESIGN.md:
+// consecutive ticks [firstTick, lastTick]; each slot a debit lane (a signed TRANSFER or SEND) and a
+// credit lane (delivery of one message). Proves the invariants of DESIGN.md:
 //  1. each member's oldRoot goes to its newRoot by valid operations only (ClusterSlot);
 //  2. for every ordered pair (src, dst) the inbox hash chain equals the outbox hash chain at
 //     the end of the batch: every message sent is received exactly once, unchanged, in order;
@@ -22,11 +23,11 @@ template ClusterBatch(N, D, B, DELTA) {
     signal input oldRoots[N];         // public: member state roots before the batch
     signal input newRoots[N];         // public: member state roots after the batch
 
-    // per-slot operation fields, see ClusterSlot for each
-    signal input opType[B];
+    // per-slot fields, see ClusterSlot for each: the tick, the debit lane, the credit lane
     signal input tick[B];
-    signal input chainId[B];
-    signal input peerChainId[B];
+    signal input debitOn[B];
+    signal input srcChain[B];
+    signal input dstChain[B];
     signal input fromIndex[B];
     signal input toIndex[B];
     signal input tokenId[B];
@@ -34,12 +35,20 @@ template ClusterBatch(N, D, B, DELTA) {
     signal input nonce[B];
     signal input dataHash[B];
     signal input msgSeq[B];
-    signal input msgSendTick[B];
     signal input sigR8x[B];
     signal input sigR8y[B];
     signal input sigS[B];
     signal input sender[B][5];
     signal input senderSiblings[B][D];
+    signal input creditOn[B];
+    signal input inSrcChain[B];
+    signal input inDstChain[B];
+    signal input inSeq[B];
+    signal input inSendTick[B];
+    signal input inRecipient[B];
+    signal input inTokenId[B];
+    signal input inAmount[B];
+    signal input inDataHash[B];
     signal input recipient[B][5];
     signal input recipientSiblings[B][D];
 
@@ -67,10 +76,10 @@ template ClusterBatch(N, D, B, DELTA) {
                 slots[s].inboxIn[i][j] <== s == 0 ? 0 : slots[s - 1].inboxOut[i][j];
             }
         }
-        slots[s].opType <== opType[s];
         slots[s].tick <== tick[s];
-        slots[s].chainId <== chainId[s];
-        slots[s].peerChainId <== peerChainId[s];
+        slots[s].debitOn <== debitOn[s];
+        slots[s].srcChain <== srcChain[s];
+        slots[s].dstChain <== dstChain[s];
         slots[s].fromIndex <== fromIndex[s];
         slots[s].toIndex <== toIndex[s];
         slots[s].tokenId <== tokenId[s];
@@ -78,10 +87,18 @@ template ClusterBatch(N, D, B, DELTA) {
         slots[s].nonce <== nonce[s];
         slots[s].dataHash <== dataHash[s];
         slots[s].msgSeq <== msgSeq[s];
-        slots[s].msgSendTick <== msgSendTick[s];
         slots[s].sigR8x <== sigR8x[s];
         slots[s].sigR8y <== sigR8y[s];
         slots[s].sigS <== sigS[s];
+        slots[s].creditOn <== creditOn[s];
+        slots[s].inSrcChain <== inSrcChain[s];
+        slots[s].inDstChain <== inDstChain[s];
+        slots[s].inSeq <== inSeq[s];
+        slots[s].inSendTick <== inSendTick[s];
+        slots[s].inRecipient <== inRecipient[s];
+        slots[s].inTokenId <== inTokenId[s];
+        slots[s].inAmount <== inAmount[s];
+        slots[s].inDataHash <== inDataHash[s];
         for (var k = 0; k < 5; k++) {
             slots[s].sender[k] <== sender[s][k];
             slots[s].recipient[k] <== recipient[s][k];
@@ -95,8 +112,9 @@ template ClusterBatch(N, D, B, DELTA) {
     for (var i = 0; i < N; i++) {
         slots[B - 1].rootsOut[i] === newRoots[i];
         for (var j = 0; j < N; j++) {
-            // the batch closes drained: every message sent is received, once, in order
-            if (i != j) { slots[B - 1].outboxOut[i][j] === slots[B - 1].inboxOut[i][j]; }
+            // the batch closes drained: every message sent is delivered, once, unchanged, in order
+            // (i == j: a TRANSFER is a message from a chain to itself)
+            slots[B - 1].outboxOut[i][j] === slots[B - 1].inboxOut[i][j];
         }
     }
 }

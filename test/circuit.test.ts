@@ -4,7 +4,7 @@ import { compileInstance, type CompiledCircuit } from "../src/circuits/compile.j
 import { calculateWitness, firstViolatedConstraint, signalIndex } from "../src/circuits/constraint-check.js";
 import { batchCircuitInput, type BatchHeader } from "../src/circuits/batch-input.js";
 import type { SlotWitness } from "../src/state/cluster-state.js";
-import { makeCluster, sendOp, transferOp } from "./helpers/cluster-fixture.js";
+import { debitOnly, deliverOnly, execute, makeCluster, sendOp, transferOp } from "./helpers/cluster-fixture.js";
 
 // Circuit instance "circuit-test": N = 2 members, D = 4, B = 4 slots, Δ = 2 ticks.
 const inst = loadInstance("circuit-test");
@@ -16,13 +16,17 @@ beforeAll(async () => {
 
 type Batch = { header: BatchHeader; slots: SlotWitness[] };
 
-/** SEND 30 from leaf 0 on chain 0 to leaf 1 on chain 1 at tick 1; TRANSFER on chain 1 at tick 1; RECEIVE at tick 2. */
+/**
+ * Slot 0: SEND 30 from leaf 0 on chain 0 to leaf 1 on chain 1 at tick 1 (debit lane only);
+ * slot 1: a TRANSFER on chain 1 at tick 1 (debit and its delivery); slot 2: delivery of the SEND at
+ * `receiveTick` (credit lane only); slot 3: NOOP.
+ */
 async function validBatch(receiveTick = 2, balances?: bigint[]): Promise<Batch & { fx: Awaited<ReturnType<typeof makeCluster>> }> {
   const fx = await makeCluster(inst.members, inst.depth, balances);
   const oldRoots = fx.state.roots();
-  const send = fx.state.applySigned(fx.sign(sendOp(0, 1, 0n, 1n, 30n, 0n)), 1, 0n);
-  const transfer = fx.state.applySigned(fx.sign(transferOp(1, 0n, 1n, 5n, 0n)), 1);
-  const receive = fx.state.applyReceive(send.message!, receiveTick);
+  const send = debitOnly(fx, sendOp(0, 1, 0n, 1n, 30n, 0n), 1);
+  const transfer = execute(fx, transferOp(1, 0n, 1n, 5n, 0n), 1);
+  const receive = deliverOnly(fx, send.message, receiveTick);
   return { ...batchOf(fx, oldRoots, [send.slot, transfer.slot, receive], receiveTick), fx };
 }
 
@@ -37,7 +41,7 @@ async function expectConstraintFailure(b: Batch, template: RegExp) {
 }
 
 describe("ClusterBatch circuit (N=2, D=4, B=4, Δ=2)", () => {
-  it("accepts a valid batch: SEND, TRANSFER, RECEIVE and a NOOP; every R1CS constraint holds", async () => {
+  it("accepts a valid batch: SEND, TRANSFER with its delivery, the SEND's delivery a tick later, a NOOP; every R1CS constraint holds", async () => {
     const witness = await calculateWitness(circuit.wasm, input(await validBatch()));
     expect(await firstViolatedConstraint(circuit.r1cs, witness)).toBe(-1);
   }, 60_000);
@@ -98,33 +102,46 @@ describe("ClusterBatch circuit (N=2, D=4, B=4, Δ=2)", () => {
     await expectConstraintFailure(await validBatch(4), /Num2Bits/);
   }, 60_000);
 
-  it("rejects a dropped message (SEND never received)", async () => {
+  it("rejects a dropped message (SEND never delivered)", async () => {
     const fx = await makeCluster(inst.members, inst.depth);
     const oldRoots = fx.state.roots();
-    const send = fx.state.applySigned(fx.sign(sendOp(0, 1, 0n, 1n, 30n, 0n)), 1, 0n);
-    await expectConstraintFailure(batchOf(fx, oldRoots, [send.slot]), /ClusterBatch/);
+    const send = debitOnly(fx, sendOp(0, 1, 0n, 1n, 30n, 0n), 1);
+    await expectConstraintFailure(batchOf(fx, oldRoots, [send.slot], 1), /ClusterBatch/);
   }, 60_000);
 
-  it("rejects an altered message (received amount differs from the sent one)", async () => {
+  it("rejects a dropped TRANSFER credit (a message to the same chain must be delivered too)", async () => {
     const fx = await makeCluster(inst.members, inst.depth);
     const oldRoots = fx.state.roots();
-    const send = fx.state.applySigned(fx.sign(sendOp(0, 1, 0n, 1n, 30n, 0n)), 1, 0n);
-    const receive = fx.state.applyReceive({ ...send.message!, amount: 31n }, 2);
+    const transfer = debitOnly(fx, transferOp(0, 0n, 1n, 30n, 0n), 1);
+    await expectConstraintFailure(batchOf(fx, oldRoots, [transfer.slot], 1), /ClusterBatch/);
+  }, 60_000);
+
+  it("rejects an altered message (delivered amount differs from the sent one)", async () => {
+    const fx = await makeCluster(inst.members, inst.depth);
+    const oldRoots = fx.state.roots();
+    const send = debitOnly(fx, sendOp(0, 1, 0n, 1n, 30n, 0n), 1);
+    const receive = deliverOnly(fx, { ...send.message, amount: 31n }, 2);
     await expectConstraintFailure(batchOf(fx, oldRoots, [send.slot, receive]), /ClusterBatch/);
   }, 60_000);
 
-  it("rejects a duplicated message (received twice)", async () => {
+  it("rejects a duplicated message (delivered twice)", async () => {
     const fx = await makeCluster(inst.members, inst.depth);
     const oldRoots = fx.state.roots();
-    const send = fx.state.applySigned(fx.sign(sendOp(0, 1, 0n, 1n, 30n, 0n)), 1, 0n);
-    const r1 = fx.state.applyReceive(send.message!, 2);
-    const r2 = fx.state.applyReceive(send.message!, 2);
-    await expectConstraintFailure(batchOf(fx, oldRoots, [send.slot, r1, r2]), /ClusterBatch/);
+    const send = execute(fx, sendOp(0, 1, 0n, 1n, 30n, 0n), 1);
+    const again = deliverOnly(fx, send.message, 2);
+    await expectConstraintFailure(batchOf(fx, oldRoots, [send.slot, again]), /ClusterBatch/);
+  }, 60_000);
+
+  it("rejects a delivery of a message never sent (minting from nowhere)", async () => {
+    const fx = await makeCluster(inst.members, inst.depth);
+    const oldRoots = fx.state.roots();
+    const forged = deliverOnly(fx, { srcChain: 0, dstChain: 1, seq: 0n, sendTick: 1, recipient: 1n, tokenId: 1n, amount: 500n, dataHash: 0n }, 1);
+    await expectConstraintFailure(batchOf(fx, oldRoots, [forged], 1), /ClusterBatch/);
   }, 60_000);
 
   it("rejects a NOOP that changes state (new roots claim an extra credit)", async () => {
     const b = await validBatch();
-    b.fx.state.applyReceive({ srcChain: 0, dstChain: 1, seq: 9n, sendTick: 1, recipient: 0n, tokenId: 1n, amount: 1n, dataHash: 0n }, 2);
+    b.fx.state.applyCredit({ srcChain: 0, dstChain: 1, seq: 9n, sendTick: 1, recipient: 0n, tokenId: 1n, amount: 1n, dataHash: 0n });
     b.header.newRoots = b.fx.state.roots();
     await expectConstraintFailure(b, /ClusterBatch/);
   }, 60_000);

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { SparseMerkleTree } from "../src/state/sparse-merkle-tree.js";
 import { OperationRejected } from "../src/state/cluster-state.js";
 import { accountLeaf } from "../src/state/account.js";
-import { makeCluster, sendOp, transferOp } from "./helpers/cluster-fixture.js";
+import { execute, makeCluster, sendOp, transferOp } from "./helpers/cluster-fixture.js";
 
 describe("SparseMerkleTree", () => {
   it("matches a hand-built depth-2 tree and its paths", async () => {
@@ -24,7 +24,8 @@ describe("ClusterState", () => {
   it("TRANSFER debits, credits and bumps the nonce; roots follow the leaves", async () => {
     const fx = await makeCluster(2, 4);
     const before = fx.state.roots();
-    fx.state.applySigned(fx.sign(transferOp(1, 0n, 1n, 40n, 0n)), 1);
+    const { message } = execute(fx, transferOp(1, 0n, 1n, 40n, 0n), 1);
+    expect(message).toMatchObject({ srcChain: 1, dstChain: 1, amount: 40n }); // a message to its own chain
     expect(fx.state.account(1, 0n)).toMatchObject({ balance: 960n, nonce: 1n });
     expect(fx.state.account(1, 1n)).toMatchObject({ balance: 90n, nonce: 0n });
     const after = fx.state.roots();
@@ -32,14 +33,14 @@ describe("ClusterState", () => {
     expect(after[1]).not.toBe(before[1]);
   });
 
-  it("SEND debits the source only; RECEIVE credits the destination; the message is the sent tuple", async () => {
+  it("SEND debits the source only; its delivery credits the destination; the message is the sent tuple", async () => {
     const fx = await makeCluster(2, 4);
-    const { message, slot } = fx.state.applySigned(fx.sign(sendOp(0, 1, 0n, 1n, 30n, 0n)), 3, 5n);
+    const { message, debit } = fx.state.applySigned(fx.sign(sendOp(0, 1, 0n, 1n, 30n, 0n)), 3, 5n);
     expect(message).toEqual({ srcChain: 0, dstChain: 1, seq: 5n, sendTick: 3, recipient: 1n, tokenId: 1n, amount: 30n, dataHash: 7n });
-    expect(slot.msgSendTick).toBe(3n);
+    expect(debit).toMatchObject({ debitOn: 1n, msgSeq: 5n, srcChain: 0n, dstChain: 1n });
     expect(fx.state.account(0, 0n)?.balance).toBe(970n);
     expect(fx.state.account(1, 1n)?.balance).toBe(50n);
-    const recv = fx.state.applyReceive(message!, 4);
+    const recv = fx.state.applyCredit(message);
     expect(fx.state.account(1, 1n)?.balance).toBe(80n);
     expect(recv.recipient[3]).toBe(50n);
     expect(SparseMerkleTree.rootFromPath(accountLeaf(fx.poseidon, fx.state.account(1, 1n)!), 1n, recv.recipientSiblings,
@@ -58,12 +59,12 @@ describe("ClusterState", () => {
     const fx = await makeCluster(2, 4);
     const roots = fx.state.roots();
     let error: unknown;
-    try { fx.state.applySigned(make(fx), 1); } catch (e) { error = e; }
+    try { fx.state.applySigned(make(fx), 1, 0n); } catch (e) { error = e; }
     expect(error).toBeInstanceOf(OperationRejected);
     expect((error as OperationRejected).field).toBe(field);
     expect(fx.state.roots()).toEqual(roots);
     // a valid operation still executes after the rejection
-    fx.state.applySigned(fx.sign(transferOp(0, 0n, 1n, 5n, 0n)), 1);
+    execute(fx, transferOp(0, 0n, 1n, 5n, 0n), 1);
     expect(fx.state.account(0, 1n)?.balance).toBe(55n);
   });
 });

@@ -7,7 +7,7 @@ import { compileContracts, type ContractArtifact } from "../src/l1/compile-contr
 import { ANVIL_DEFAULT_KEY, devnetProvider, startAnvil, type Devnet } from "../src/l1/anvil.js";
 import { deploySettlement } from "../src/l1/deploy.js";
 import { settlementBatch, type SettlementBatch } from "../src/l1/settlement-calldata.js";
-import { makeCluster, sendOp, transferOp } from "./helpers/cluster-fixture.js";
+import { execute, makeCluster, sendOp, transferOp } from "./helpers/cluster-fixture.js";
 import type { SlotWitness } from "../src/state/cluster-state.js";
 
 // Instance "test" (N = 2, D = 4, B = 2, Δ = 2) on a real anvil started by the test.
@@ -29,13 +29,12 @@ beforeAll(async () => {
   artifacts = compileContracts(keys.verifierSol, circuit.dir);
   const fx = await makeCluster(inst.members, inst.depth);
   genesis = fx.state.roots();
-  // batch 0: ticks 1..2, SEND chain 1 -> chain 0 and its RECEIVE
-  const send = fx.state.applySigned(fx.sign(sendOp(1, 0, 1n, 0n, 20n, 0n)), 1, 0n);
-  const receive = fx.state.applyReceive(send.message!, 2);
-  const b0 = await prove({ batchIndex: 0n, firstTick: 1, lastTick: 2, oldRoots: genesis, newRoots: fx.state.roots() }, [send.slot, receive], circuit.wasm, keys.zkey);
+  // batch 0: ticks 1..2, a SEND chain 1 -> chain 0 delivered at once, and a NOOP at tick 2
+  const send = execute(fx, sendOp(1, 0, 1n, 0n, 20n, 0n), 1);
+  const b0 = await prove({ batchIndex: 0n, firstTick: 1, lastTick: 2, oldRoots: genesis, newRoots: fx.state.roots() }, [send.slot], circuit.wasm, keys.zkey);
   // batch 1: tick 3, a TRANSFER on chain 0 and a NOOP
   const roots1 = fx.state.roots();
-  const transfer = fx.state.applySigned(fx.sign(transferOp(0, 0n, 1n, 5n, 0n)), 3);
+  const transfer = execute(fx, transferOp(0, 0n, 1n, 5n, 0n), 3);
   const b1 = await prove({ batchIndex: 1n, firstTick: 3, lastTick: 3, oldRoots: roots1, newRoots: fx.state.roots() }, [transfer.slot], circuit.wasm, keys.zkey);
   batches = [b0, b1];
   devnet = await startAnvil();

@@ -3,7 +3,7 @@ import type { Groth16Keys } from "../src/setup/groth16-setup.js";
 import { preparedTestInstance, terminateCurve } from "./helpers/test-instance.js";
 import { batchCircuitInput, publicSignals } from "../src/circuits/batch-input.js";
 import { ProverPool } from "../src/prover/prover-pool.js";
-import { makeCluster, sendOp, transferOp } from "./helpers/cluster-fixture.js";
+import { debitOnly, deliverOnly, execute, makeCluster, sendOp, transferOp } from "./helpers/cluster-fixture.js";
 
 // Instance "test" (N = 2, D = 4, B = 2, Δ = 2). The pool loads dist/workers (npm test builds first).
 let inst: Awaited<ReturnType<typeof preparedTestInstance>>["inst"];
@@ -28,11 +28,11 @@ describe("ProverPool", () => {
   it("proves two batches in parallel; each proof is verified and carries its own header", async () => {
     const fx = await makeCluster(inst.members, inst.depth);
     const g = fx.state.roots();
-    const send = fx.state.applySigned(fx.sign(sendOp(0, 1, 0n, 0n, 9n, 0n)), 1, 0n);
-    const recv = fx.state.applyReceive(send.message!, 2);
+    const send = debitOnly(fx, sendOp(0, 1, 0n, 0n, 9n, 0n), 1);
+    const recv = deliverOnly(fx, send.message, 2);
     const h0 = { batchIndex: 0n, firstTick: 1, lastTick: 2, oldRoots: g, newRoots: fx.state.roots() };
     const r1 = fx.state.roots();
-    const t = fx.state.applySigned(fx.sign(transferOp(1, 0n, 1n, 3n, 0n)), 3);
+    const t = execute(fx, transferOp(1, 0n, 1n, 3n, 0n), 3);
     const h1 = { batchIndex: 1n, firstTick: 3, lastTick: 3, oldRoots: r1, newRoots: fx.state.roots() };
     const [p0, p1] = await Promise.all([
       pool.prove(batchCircuitInput(h0, [send.slot, recv], inst.slots, inst.depth), wasm, keys.zkey),
@@ -45,7 +45,7 @@ describe("ProverPool", () => {
   it("rejects a batch whose witness breaks a constraint (overdraft claimed as valid)", async () => {
     const fx = await makeCluster(inst.members, inst.depth);
     const g = fx.state.roots();
-    const t = fx.state.applySigned(fx.sign(transferOp(0, 0n, 1n, 3n, 0n)), 1);
+    const t = execute(fx, transferOp(0, 0n, 1n, 3n, 0n), 1);
     t.slot.amount = 5000n;
     const h = { batchIndex: 0n, firstTick: 1, lastTick: 1, oldRoots: g, newRoots: fx.state.roots() };
     await expect(pool.prove(batchCircuitInput(h, [t.slot], inst.slots, inst.depth), wasm, keys.zkey)).rejects.toThrow(/Assert Failed/);

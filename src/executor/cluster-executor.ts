@@ -1,4 +1,4 @@
-import { ClusterState, OperationRejected, type SlotWitness } from "../state/cluster-state.js";
+import { ClusterState, OperationRejected, slotOf, type SlotWitness } from "../state/cluster-state.js";
 import type { BatchHeader } from "../circuits/batch-input.js";
 import type { Message, SignedOperation } from "../protocol/operation.js";
 
@@ -6,7 +6,7 @@ import type { Message, SignedOperation } from "../protocol/operation.js";
 export interface ExecutedBatch {
   header: BatchHeader;
   slots: SlotWitness[];
-  /** Messages sent (and received) in this batch. */
+  /** Messages sent and delivered in this batch, in slot order (a TRANSFER's goes to its own chain). */
   messages: Message[];
   /** Submission positions of the user operations executed in this batch, in slot order. */
   positions: number[];
@@ -21,17 +21,16 @@ export interface RejectedOperation {
 }
 
 /**
- * Node-cluster executor: runs the N member chains in lockstep ticks and cuts the slot sequence into
- * batches of at most `slots` operations that close drained (every message sent in a batch is
- * received in it). Policy per tick: first RECEIVE every message sent at an earlier tick (so every
- * receive happens at sendTick + 1 ≤ sendTick + Δ), then take user operations in submission order while
- * they fit, a SEND reserving the slot of its RECEIVE. A batch closes at the end of a tick when no
- * message is in flight and it is full, blocked, or there is nothing left to execute.
- * Ticks start at 1 (the settlement contract starts at lastSettledTick = 0).
+ * Node-cluster executor: runs the N member chains in lockstep ticks and cuts the operations into
+ * batches of at most B slots. One slot per user operation: its debit lane executes the signed
+ * TRANSFER or SEND on the source chain, its credit lane delivers the message on the destination
+ * chain in the same tick (every member executes in the same node-cluster, so a message is visible
+ * at once; the circuit accepts any delivery within Δ ticks, and this is the earliest). Every batch
+ * therefore closes drained. One tick per batch: the tick is the cluster block in which the batch's
+ * operations execute. Ticks start at 1 (the settlement contract starts at lastSettledTick = 0).
  */
 export class ClusterExecutor {
   private readonly mempool: { op: SignedOperation; position: number }[] = [];
-  private readonly inFlight: Message[] = [];
   private readonly nextSeq = new Map<string, bigint>();
   private submitted = 0;
   private tick = 1;
@@ -40,12 +39,12 @@ export class ClusterExecutor {
 
   /**
    * @param state cluster state at genesis (or after the last executed batch).
-   * @param slots B, operation slots per batch (>= 2, so a SEND and its RECEIVE fit).
-   * @param deltaTicks Δ, delivery bound (>= 1).
+   * @param slots B, operation slots per batch (>= 1).
+   * @param deltaTicks Δ of the circuit instance, delivery bound (>= 1).
    * @throws RangeError naming `slots` or `deltaTicks` when out of range.
    */
   constructor(private readonly state: ClusterState, private readonly slots: number, readonly deltaTicks: number) {
-    if (!Number.isInteger(slots) || slots < 2) throw new RangeError(`slots: must be an integer >= 2, got ${slots}`);
+    if (!Number.isInteger(slots) || slots < 1) throw new RangeError(`slots: must be an integer >= 1, got ${slots}`);
     if (!Number.isInteger(deltaTicks) || deltaTicks < 1) throw new RangeError(`deltaTicks: must be an integer >= 1, got ${deltaTicks}`);
   }
 
@@ -56,56 +55,40 @@ export class ClusterExecutor {
     return position;
   }
 
-  /** True while operations wait or messages are in flight. */
+  /** True while operations wait. */
   get pending(): boolean {
-    return this.mempool.length > 0 || this.inFlight.length > 0;
+    return this.mempool.length > 0;
   }
 
   /**
-   * Executes ticks until one batch closes.
-   * @returns the batch, or undefined when there is nothing to execute.
+   * Executes the next tick: operations in submission order until B slots are full; rejected ones
+   * are recorded in `rejected` and take no slot.
+   * @returns the batch, or undefined when no operation is left to execute.
    */
   nextBatch(): ExecutedBatch | undefined {
-    if (!this.pending) return undefined;
     const oldRoots = this.state.roots();
-    const firstTick = this.tick;
+    const tick = this.tick;
     const slots: SlotWitness[] = [];
     const messages: Message[] = [];
     const positions: number[] = [];
-    for (;;) {
-      const tick = this.tick++;
-      for (const m of this.inFlight.splice(0)) slots.push(this.state.applyReceive(m, tick));
-      let blocked = false;
-      while (this.mempool.length > 0) {
-        const { op, position } = this.mempool[0];
-        const need = op.type === "SEND" ? 2 : 1;
-        // in-flight messages hold the slots of their RECEIVEs in this batch
-        if (slots.length + this.inFlight.length + need > this.slots) { blocked = true; break; }
-        this.mempool.shift();
-        try {
-          const seq = op.type === "SEND" ? this.peekSeq(op.chainId, op.dstChain) : 0n;
-          const { slot, message } = this.state.applySigned(op, tick, seq);
-          slots.push(slot);
-          positions.push(position);
-          if (message) {
-            this.nextSeq.set(`${message.srcChain}->${message.dstChain}`, seq + 1n);
-            this.inFlight.push(message);
-            messages.push(message);
-          }
-        } catch (e) {
-          if (!(e instanceof OperationRejected)) throw e;
-          this.rejected.push({ position, field: e.field, reason: e.reason });
-        }
-      }
-      const full = slots.length >= this.slots;
-      if (this.inFlight.length === 0 && (full || blocked || this.mempool.length === 0)) {
-        const header: BatchHeader = { batchIndex: this.batchIndex++, firstTick, lastTick: tick, oldRoots, newRoots: this.state.roots() };
-        return { header, slots, messages, positions };
+    while (this.mempool.length > 0 && slots.length < this.slots) {
+      const { op, position } = this.mempool.shift()!;
+      const pair = `${op.chainId}->${op.dstChain}`;
+      try {
+        const { debit, message } = this.state.applySigned(op, tick, this.nextSeq.get(pair) ?? 0n);
+        const credit = this.state.applyCredit(message); // checked by applySigned: cannot be refused
+        this.nextSeq.set(pair, message.seq + 1n);
+        slots.push(slotOf(tick, this.state.depth, debit, credit));
+        messages.push(message);
+        positions.push(position);
+      } catch (e) {
+        if (!(e instanceof OperationRejected)) throw e;
+        this.rejected.push({ position, field: e.field, reason: e.reason });
       }
     }
-  }
-
-  private peekSeq(src: number, dst: number): bigint {
-    return this.nextSeq.get(`${src}->${dst}`) ?? 0n;
+    if (slots.length === 0) return undefined;
+    this.tick++;
+    const header: BatchHeader = { batchIndex: this.batchIndex++, firstTick: tick, lastTick: tick, oldRoots, newRoots: this.state.roots() };
+    return { header, slots, messages, positions };
   }
 }

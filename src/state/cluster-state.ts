@@ -1,6 +1,6 @@
 import { SparseMerkleTree } from "./sparse-merkle-tree.js";
 import { accountFields, accountLeaf, type Account } from "./account.js";
-import { OpType, messageHash, operationDigest, type Message, type SignedOperation } from "../protocol/operation.js";
+import { messageHash, operationDigest, type Message, type SignedOperation } from "../protocol/operation.js";
 import type { EddsaSigner } from "../crypto/eddsa.js";
 
 /** Largest balance or amount (exclusive): the circuit range-checks them to 128 bits. */
@@ -14,13 +14,28 @@ export class OperationRejected extends Error {
   }
 }
 
-/** Private inputs of one ClusterSlot (circuits/lib/slot.circom), as bigints. */
-export interface SlotWitness {
-  opType: bigint; tick: bigint; chainId: bigint; peerChainId: bigint;
-  fromIndex: bigint; toIndex: bigint; tokenId: bigint; amount: bigint; nonce: bigint; dataHash: bigint;
-  msgSeq: bigint; msgSendTick: bigint; sigR8x: bigint; sigR8y: bigint; sigS: bigint;
-  sender: bigint[]; senderSiblings: bigint[]; recipient: bigint[]; recipientSiblings: bigint[];
+/** Debit lane of a ClusterSlot (circuits/lib/slot.circom): a signed TRANSFER or SEND. */
+export interface DebitLane {
+  debitOn: bigint; srcChain: bigint; dstChain: bigint; fromIndex: bigint; toIndex: bigint; tokenId: bigint;
+  amount: bigint; nonce: bigint; dataHash: bigint; msgSeq: bigint; sigR8x: bigint; sigR8y: bigint; sigS: bigint;
+  /** Sender leaf before the debit: [ax, ay, tokenId, balance, nonce]. */
+  sender: bigint[];
+  /** Merkle path of the sender leaf, leaf level first (D entries). */
+  senderSiblings: bigint[];
 }
+
+/** Credit lane of a ClusterSlot: delivery of one message to its recipient. */
+export interface CreditLane {
+  creditOn: bigint; inSrcChain: bigint; inDstChain: bigint; inSeq: bigint; inSendTick: bigint; inRecipient: bigint;
+  inTokenId: bigint; inAmount: bigint; inDataHash: bigint;
+  /** Recipient leaf before the credit: [ax, ay, tokenId, balance, nonce]. */
+  recipient: bigint[];
+  /** Merkle path of the recipient leaf (after the slot's debit lane), leaf level first. */
+  recipientSiblings: bigint[];
+}
+
+/** Private inputs of one ClusterSlot, as bigints: its tick, a debit lane and a credit lane. */
+export type SlotWitness = { tick: bigint } & DebitLane & CreditLane;
 
 /**
  * State of every member chain of the cluster: one Poseidon sparse Merkle tree of accounts per
@@ -72,10 +87,13 @@ export class ClusterState {
   }
 
   /**
-   * Executes a signed TRANSFER or SEND at `tick`. For SEND returns the message too (seq supplied by caller).
+   * Executes the debit of a signed TRANSFER or SEND at `tick`: checks it, debits the sender and
+   * returns the debit lane and the message it sends (a TRANSFER is a message to its own chain), to be
+   * delivered with `applyCredit`. The recipient is checked now, so the delivery cannot fail.
+   * @param seq sequence number of the message in its (src, dst) pair (from the executor).
    * @throws OperationRejected naming the field (chainId, dstChain, from, to, tokenId, amount, nonce, signature).
    */
-  applySigned(op: SignedOperation, tick: number, seq = 0n): { slot: SlotWitness; message?: Message } {
+  applySigned(op: SignedOperation, tick: number, seq: bigint): { debit: DebitLane; message: Message } {
     this.checkChain("chainId", op.chainId);
     if (op.type === "SEND") {
       this.checkChain("dstChain", op.dstChain);
@@ -85,73 +103,56 @@ export class ClusterState {
     }
     const sender = this.accounts[op.chainId].get(op.from);
     if (!sender) throw new OperationRejected("from", `no account ${op.from} on chain ${op.chainId}`);
-    const recipientChain = op.type === "SEND" ? op.dstChain : op.chainId;
-    const recipient = this.accounts[recipientChain].get(op.to);
-    if (!recipient) throw new OperationRejected("to", `no account ${op.to} on chain ${recipientChain}`);
+    const recipient = this.accounts[op.dstChain].get(op.to);
+    if (!recipient) throw new OperationRejected("to", `no account ${op.to} on chain ${op.dstChain}`);
     if (op.type === "TRANSFER" && op.to === op.from) throw new OperationRejected("to", "equals from");
     if (op.amount <= 0n || op.amount >= BALANCE_LIMIT) throw new OperationRejected("amount", "must be in 1..2^128-1");
     if (sender.tokenId !== op.tokenId) throw new OperationRejected("tokenId", `sender holds token ${sender.tokenId}`);
     if (recipient.tokenId !== op.tokenId) throw new OperationRejected("tokenId", `recipient holds token ${recipient.tokenId}`);
     if (op.nonce !== sender.nonce) throw new OperationRejected("nonce", `expected ${sender.nonce}, got ${op.nonce}`);
     if (op.amount > sender.balance) throw new OperationRejected("amount", `overdraft: balance ${sender.balance}`);
-    if (op.type === "TRANSFER" && recipient.balance + op.amount >= BALANCE_LIMIT) throw new OperationRejected("amount", "recipient balance would overflow 2^128");
+    if (recipient.balance + op.amount >= BALANCE_LIMIT) throw new OperationRejected("amount", "recipient balance would overflow 2^128");
     const digest = operationDigest(this.poseidon, op);
     if (!this.signer.verify(digest, op.signature, sender.ax, sender.ay)) {
       throw new OperationRejected("signature", "not a valid EdDSA-Poseidon signature of the operation by the sender");
     }
 
     const tree = this.trees[op.chainId];
-    const senderBefore = accountFields(sender);
-    const senderSiblings = tree.siblings(op.from);
+    const debit: DebitLane = {
+      debitOn: 1n, srcChain: BigInt(op.chainId), dstChain: BigInt(op.dstChain), fromIndex: op.from, toIndex: op.to,
+      tokenId: op.tokenId, amount: op.amount, nonce: op.nonce, dataHash: op.dataHash, msgSeq: seq,
+      sigR8x: op.signature.R8x, sigR8y: op.signature.R8y, sigS: op.signature.S,
+      sender: accountFields(sender), senderSiblings: tree.siblings(op.from),
+    };
     sender.balance -= op.amount;
     sender.nonce += 1n;
     tree.update(op.from, accountLeaf(this.poseidon, sender));
-
-    const slot: SlotWitness = {
-      opType: BigInt(OpType[op.type]), tick: BigInt(tick), chainId: BigInt(op.chainId),
-      peerChainId: BigInt(recipientChain), fromIndex: op.from, toIndex: op.to, tokenId: op.tokenId,
-      amount: op.amount, nonce: op.nonce, dataHash: op.dataHash, msgSeq: 0n, msgSendTick: 0n,
-      sigR8x: op.signature.R8x, sigR8y: op.signature.R8y, sigS: op.signature.S,
-      sender: senderBefore, senderSiblings,
-      recipient: zeros(5), recipientSiblings: zeros(this.depth),
-    };
-    if (op.type === "TRANSFER") {
-      slot.recipient = accountFields(recipient);
-      slot.recipientSiblings = tree.siblings(op.to);
-      recipient.balance += op.amount;
-      tree.update(op.to, accountLeaf(this.poseidon, recipient));
-      return { slot };
-    }
-    slot.msgSeq = seq;
-    slot.msgSendTick = BigInt(tick);
     const message: Message = {
       srcChain: op.chainId, dstChain: op.dstChain, seq, sendTick: tick, recipient: op.to,
       tokenId: op.tokenId, amount: op.amount, dataHash: op.dataHash,
     };
-    return { slot, message };
+    return { debit, message };
   }
 
   /**
-   * Delivers a message on its destination chain at `tick` (RECEIVE): credits the recipient.
+   * Delivers a message on its destination chain (the credit lane): credits the recipient.
    * @throws OperationRejected when the recipient is gone, holds another token, or would overflow.
    */
-  applyReceive(message: Message, tick: number): SlotWitness {
+  applyCredit(message: Message): CreditLane {
     const tree = this.trees[message.dstChain];
     const recipient = this.accounts[message.dstChain].get(message.recipient);
     if (!recipient) throw new OperationRejected("recipient", `no account ${message.recipient} on chain ${message.dstChain}`);
     if (recipient.tokenId !== message.tokenId) throw new OperationRejected("tokenId", `recipient holds token ${recipient.tokenId}`);
     if (recipient.balance + message.amount >= BALANCE_LIMIT) throw new OperationRejected("amount", "recipient balance would overflow 2^128");
-    const slot: SlotWitness = {
-      opType: BigInt(OpType.RECEIVE), tick: BigInt(tick), chainId: BigInt(message.dstChain),
-      peerChainId: BigInt(message.srcChain), fromIndex: 0n, toIndex: message.recipient, tokenId: message.tokenId,
-      amount: message.amount, nonce: 0n, dataHash: message.dataHash, msgSeq: message.seq,
-      msgSendTick: BigInt(message.sendTick), sigR8x: 0n, sigR8y: 0n, sigS: 0n,
-      sender: zeros(5), senderSiblings: zeros(this.depth),
+    const credit: CreditLane = {
+      creditOn: 1n, inSrcChain: BigInt(message.srcChain), inDstChain: BigInt(message.dstChain), inSeq: message.seq,
+      inSendTick: BigInt(message.sendTick), inRecipient: message.recipient, inTokenId: message.tokenId,
+      inAmount: message.amount, inDataHash: message.dataHash,
       recipient: accountFields(recipient), recipientSiblings: tree.siblings(message.recipient),
     };
     recipient.balance += message.amount;
     tree.update(message.recipient, accountLeaf(this.poseidon, recipient));
-    return slot;
+    return credit;
   }
 
   /** Hash of a message, for outbox/inbox hash chains. */
@@ -166,13 +167,30 @@ export class ClusterState {
   }
 }
 
-/** A NOOP slot at `tick`: every field zero except the tick (ticks must not go backwards). */
-export function noopSlot(tick: number, depth: number): SlotWitness {
+/** An empty debit lane (changes nothing). */
+export function emptyDebit(depth: number): DebitLane {
   return {
-    opType: 0n, tick: BigInt(tick), chainId: 0n, peerChainId: 0n, fromIndex: 0n, toIndex: 0n, tokenId: 0n,
-    amount: 0n, nonce: 0n, dataHash: 0n, msgSeq: 0n, msgSendTick: 0n, sigR8x: 0n, sigR8y: 0n, sigS: 0n,
-    sender: zeros(5), senderSiblings: zeros(depth), recipient: zeros(5), recipientSiblings: zeros(depth),
+    debitOn: 0n, srcChain: 0n, dstChain: 0n, fromIndex: 0n, toIndex: 0n, tokenId: 0n, amount: 0n, nonce: 0n, dataHash: 0n,
+    msgSeq: 0n, sigR8x: 0n, sigR8y: 0n, sigS: 0n, sender: zeros(5), senderSiblings: zeros(depth),
   };
+}
+
+/** An empty credit lane (changes nothing). */
+export function emptyCredit(depth: number): CreditLane {
+  return {
+    creditOn: 0n, inSrcChain: 0n, inDstChain: 0n, inSeq: 0n, inSendTick: 0n, inRecipient: 0n, inTokenId: 0n,
+    inAmount: 0n, inDataHash: 0n, recipient: zeros(5), recipientSiblings: zeros(depth),
+  };
+}
+
+/** A slot at `tick` from its lanes; a missing lane is empty. */
+export function slotOf(tick: number, depth: number, debit?: DebitLane, credit?: CreditLane): SlotWitness {
+  return { tick: BigInt(tick), ...(debit ?? emptyDebit(depth)), ...(credit ?? emptyCredit(depth)) };
+}
+
+/** A NOOP slot at `tick`: both lanes empty (ticks must not go backwards, so it carries one). */
+export function noopSlot(tick: number, depth: number): SlotWitness {
+  return slotOf(tick, depth);
 }
 
 function zeros(n: number): bigint[] {

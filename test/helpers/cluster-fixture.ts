@@ -1,7 +1,7 @@
 import { getPoseidon } from "../../src/crypto/poseidon.js";
 import { EddsaSigner, type KeyPair } from "../../src/crypto/eddsa.js";
-import { ClusterState } from "../../src/state/cluster-state.js";
-import { operationDigest, type SignedOperation } from "../../src/protocol/operation.js";
+import { ClusterState, slotOf, type SlotWitness } from "../../src/state/cluster-state.js";
+import { operationDigest, type Message, type SignedOperation } from "../../src/protocol/operation.js";
 
 /** A tiny cluster for tests: N members, depth D, two accounts per chain holding token 1. */
 export interface ClusterFixture {
@@ -34,4 +34,24 @@ export function sendOp(src: number, dst: number, from: bigint, to: bigint, amoun
 /** Unsigned fields of a TRANSFER on one chain. */
 export function transferOp(chain: number, from: bigint, to: bigint, amount: bigint, nonce: bigint): Omit<SignedOperation, "signature"> {
   return { type: "TRANSFER", chainId: chain, dstChain: chain, from, to, tokenId: 1n, amount, nonce, dataHash: 0n };
+}
+
+/**
+ * Executes an operation at `tick` as the executor does: one slot whose debit lane runs the signed
+ * operation and whose credit lane delivers its message at once.
+ */
+export function execute(fx: ClusterFixture, op: Omit<SignedOperation, "signature">, tick: number, seq = 0n): { slot: SlotWitness; message: Message } {
+  const { debit, message } = fx.state.applySigned(fx.sign(op), tick, seq);
+  return { slot: slotOf(tick, fx.state.depth, debit, fx.state.applyCredit(message)), message };
+}
+
+/** A slot that only debits (its message stays pending for a later `deliverOnly`). */
+export function debitOnly(fx: ClusterFixture, op: Omit<SignedOperation, "signature">, tick: number, seq = 0n): { slot: SlotWitness; message: Message } {
+  const { debit, message } = fx.state.applySigned(fx.sign(op), tick, seq);
+  return { slot: slotOf(tick, fx.state.depth, debit), message };
+}
+
+/** A slot that only delivers `message` at `tick`. */
+export function deliverOnly(fx: ClusterFixture, message: Message, tick: number): SlotWitness {
+  return slotOf(tick, fx.state.depth, undefined, fx.state.applyCredit(message));
 }
