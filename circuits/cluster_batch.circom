@@ -1,6 +1,7 @@
 pragma circom 2.1.0;
 
 include "circomlib/circuits/bitify.circom";
+include "circomlib/circuits/poseidon.circom";
 include "lib/slot.circom";
 
 // One batch of the joint settlement of an N-member chain-cluster: B operation slots over
@@ -11,17 +12,24 @@ include "lib/slot.circom";
 //     the end of the batch: every message sent is received exactly once, unchanged, in order;
 //  3. every receive is within DELTA ticks of its send; ticks never go backwards;
 //  4. every public input is bound; a NOOP slot changes nothing.
-// Public inputs, in order: batchIndex, firstTick, lastTick, oldRoots[N], newRoots[N].
+// Public inputs, in order (N + 3 of them; chosen by measured gas, see README): header,
+// oldRootsCommitment, newRootsCommitment, newRoots[N]. The header packs
+// batchIndex * 2^64 + firstTick * 2^32 + lastTick; a roots commitment is Poseidon(roots[0..N-1]).
+// The contract keeps the commitment of the current roots, so the old roots need not be public.
 template ClusterBatch(N, D, B, DELTA) {
     var BALANCE_BITS = 128;
     var TICK_BITS = 32;
+    assert(N >= 2 && N <= 16);
     assert(B >= 1 && B <= 4096);
 
-    signal input batchIndex;          // public: position of the batch in the settlement sequence
-    signal input firstTick;           // public: first tick covered by the batch
-    signal input lastTick;            // public: last tick covered by the batch
-    signal input oldRoots[N];         // public: member state roots before the batch
+    signal input header;              // public: batchIndex * 2^64 + firstTick * 2^32 + lastTick
+    signal input oldRootsCommitment;  // public: Poseidon(oldRoots), the contract's stored commitment
+    signal input newRootsCommitment;  // public: Poseidon(newRoots), stored by the contract after settling
     signal input newRoots[N];         // public: member state roots after the batch
+    signal input batchIndex;          // position of the batch in the settlement sequence, 64 bits
+    signal input firstTick;           // first tick covered by the batch, 32 bits
+    signal input lastTick;            // last tick covered by the batch, 32 bits
+    signal input oldRoots[N];         // member state roots before the batch
 
     // per-slot fields, see ClusterSlot for each: the tick, the debit lane, the credit lane
     signal input tick[B];
@@ -52,8 +60,20 @@ template ClusterBatch(N, D, B, DELTA) {
     signal input recipient[B][5];
     signal input recipientSiblings[B][D];
 
-    // batchIndex enters no other constraint: bind it (a public input in no constraint is malleable)
-    signal batchIndexSquare <== batchIndex * batchIndex;
+    // header: the three fields packed without overlap (each range-checked)
+    component batchIndexBits = Num2Bits(64);
+    batchIndexBits.in <== batchIndex;
+    header === batchIndex * 2 ** 64 + firstTick * 2 ** 32 + lastTick;
+
+    // roots commitments: Poseidon over the N roots (circomlib Poseidon, up to 16 inputs)
+    component oldCommit = Poseidon(N);
+    component newCommit = Poseidon(N);
+    for (var i = 0; i < N; i++) {
+        oldCommit.inputs[i] <== oldRoots[i];
+        newCommit.inputs[i] <== newRoots[i];
+    }
+    oldRootsCommitment === oldCommit.out;
+    newRootsCommitment === newCommit.out;
 
     // ticks: firstTick <= tick[0] <= ... <= tick[B-1] <= lastTick, all TICK_BITS wide
     component firstTickBits = Num2Bits(TICK_BITS);

@@ -5,8 +5,12 @@ pragma solidity ^0.8.24;
 /// @notice Joint settlement of an N-member chain-cluster: each call verifies one or more consecutive
 ///         batch proofs (Groth16, verifier exported by snarkjs) and moves every member's state root at
 ///         once; any failure reverts the whole call, so no member ever settles alone.
-/// @dev Public signals of a batch proof, in circuit order:
-///      [batchIndex, firstTick, lastTick, oldRoots[0..N-1], newRoots[0..N-1]].
+/// @dev Public signals of a batch proof, in circuit order (N + 3; chosen by measured gas):
+///      [header, oldRootsCommitment, newRootsCommitment, newRoots[0..N-1]] with
+///      header = batchIndex * 2^64 + firstTick * 2^32 + lastTick and a roots commitment =
+///      Poseidon(roots[0..N-1]) (circomlib). The contract keeps the commitment of the current roots and
+///      passes it as the old one, so old roots travel neither in calldata nor as public inputs.
+///      The genesis commitment is given at deployment with the genesis roots (the deployer chooses both).
 contract ClusterSettlement {
     /// @notice One batch to settle. `proof` is (pA.x, pA.y, pB.x1, pB.x0, pB.y1, pB.y0, pC.x, pC.y),
     ///         the word order of snarkjs' `exportSolidityCallData`.
@@ -14,7 +18,8 @@ contract ClusterSettlement {
         uint64 batchIndex;
         uint32 firstTick;
         uint32 lastTick;
-        uint256[] oldRoots;
+        uint256 oldRootsCommitment;
+        uint256 newRootsCommitment;
         uint256[] newRoots;
         uint256[8] proof;
     }
@@ -25,7 +30,7 @@ contract ClusterSettlement {
     error TickGap(uint64 batchIndex, uint32 expectedFirstTick, uint32 firstTick);
     error BadTickRange(uint64 batchIndex, uint32 firstTick, uint32 lastTick);
     error WrongMemberCount(uint64 batchIndex, uint256 expected, uint256 got);
-    error OldRootMismatch(uint64 batchIndex, uint256 chainId, uint256 expected, uint256 got);
+    error OldRootsMismatch(uint64 batchIndex, uint256 expectedCommitment, uint256 gotCommitment);
     error InvalidProof(uint64 batchIndex);
 
     /// @notice Emitted once per settled batch, in batch order.
@@ -37,23 +42,26 @@ contract ClusterSettlement {
     uint256 public immutable members;
     /// @notice Delivery bound Δ in ticks (enforced by the circuit; recorded here for readers).
     uint256 public immutable deltaTicks;
-    /// @notice verifyProof(uint256[2],uint256[2][2],uint256[2],uint256[3+2N]) selector.
+    /// @notice verifyProof(uint256[2],uint256[2][2],uint256[2],uint256[N+3]) selector.
     bytes4 private immutable verifySelector;
 
     /// @notice Current state root of each member chain.
     uint256[] public roots;
+    /// @notice Poseidon(roots): the commitment the next batch's proof starts from.
+    uint256 public rootsCommitment;
     /// @notice Index of the next batch to settle.
     uint64 public nextBatchIndex;
     /// @notice Last tick covered by a settled batch (0 at genesis: the first batch starts at tick 1).
     uint32 public lastSettledTick;
 
-    constructor(address verifier_, uint256 deltaTicks_, uint256[] memory genesisRoots) {
+    constructor(address verifier_, uint256 deltaTicks_, uint256[] memory genesisRoots, uint256 genesisRootsCommitment) {
         verifier = verifier_;
         members = genesisRoots.length;
         deltaTicks = deltaTicks_;
         roots = genesisRoots;
+        rootsCommitment = genesisRootsCommitment;
         verifySelector = bytes4(keccak256(abi.encodePacked(
-            "verifyProof(uint256[2],uint256[2][2],uint256[2],uint256[", _decimal(3 + 2 * genesisRoots.length), "])")));
+            "verifyProof(uint256[2],uint256[2][2],uint256[2],uint256[", _decimal(genesisRoots.length + 3), "])")));
     }
 
     /// @notice All member roots, index = chainId.
@@ -67,7 +75,7 @@ contract ClusterSettlement {
     function settle(Batch[] calldata batches) external {
         if (batches.length == 0) revert EmptySettlement();
         uint256 n = members;
-        uint256[] memory current = roots;
+        uint256 commitment = rootsCommitment;
         uint64 next = nextBatchIndex;
         uint32 tick = lastSettledTick;
         for (uint256 b = 0; b < batches.length; b++) {
@@ -76,26 +84,24 @@ contract ClusterSettlement {
             if (batch.batchIndex != next) revert UnexpectedBatchIndex(next, batch.batchIndex);
             if (batch.firstTick != tick + 1) revert TickGap(batch.batchIndex, tick + 1, batch.firstTick);
             if (batch.lastTick < batch.firstTick) revert BadTickRange(batch.batchIndex, batch.firstTick, batch.lastTick);
-            if (batch.oldRoots.length != n) revert WrongMemberCount(batch.batchIndex, n, batch.oldRoots.length);
             if (batch.newRoots.length != n) revert WrongMemberCount(batch.batchIndex, n, batch.newRoots.length);
-            for (uint256 i = 0; i < n; i++) {
-                if (batch.oldRoots[i] != current[i]) revert OldRootMismatch(batch.batchIndex, i, current[i], batch.oldRoots[i]);
-            }
+            if (batch.oldRootsCommitment != commitment) revert OldRootsMismatch(batch.batchIndex, commitment, batch.oldRootsCommitment);
             if (!_verify(batch)) revert InvalidProof(batch.batchIndex);
-            current = batch.newRoots;
+            commitment = batch.newRootsCommitment;
             next = batch.batchIndex + 1;
             tick = batch.lastTick;
             emit BatchSettled(batch.batchIndex, batch.firstTick, batch.lastTick, batch.newRoots);
         }
-        roots = current;
+        roots = batches[batches.length - 1].newRoots;
+        rootsCommitment = commitment;
         nextBatchIndex = next;
         lastSettledTick = tick;
     }
 
     function _verify(Batch calldata batch) private view returns (bool) {
+        uint256 header = (uint256(batch.batchIndex) << 64) | (uint256(batch.firstTick) << 32) | uint256(batch.lastTick);
         bytes memory call = abi.encodePacked(
-            verifySelector, batch.proof, uint256(batch.batchIndex), uint256(batch.firstTick), uint256(batch.lastTick),
-            batch.oldRoots, batch.newRoots);
+            verifySelector, batch.proof, header, batch.oldRootsCommitment, batch.newRootsCommitment, batch.newRoots);
         (bool ok, bytes memory ret) = verifier.staticcall(call);
         return ok && ret.length == 32 && abi.decode(ret, (bool));
     }

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { loadInstance } from "../src/circuits/manifest.js";
 import { compileInstance, type CompiledCircuit } from "../src/circuits/compile.js";
 import { calculateWitness, firstViolatedConstraint, signalIndex } from "../src/circuits/constraint-check.js";
-import { batchCircuitInput, type BatchHeader } from "../src/circuits/batch-input.js";
+import { batchCircuitInput, makeHeader, type BatchHeader } from "../src/circuits/batch-input.js";
 import type { SlotWitness } from "../src/state/cluster-state.js";
 import { debitOnly, deliverOnly, execute, makeCluster, sendOp, transferOp } from "./helpers/cluster-fixture.js";
 
@@ -32,7 +32,7 @@ async function validBatch(receiveTick = 2, balances?: bigint[]): Promise<Batch &
 
 /** Batch 0 over ticks 1..lastTick from `oldRoots` to the fixture's current roots. */
 const batchOf = (fx: Awaited<ReturnType<typeof makeCluster>>, oldRoots: bigint[], slots: SlotWitness[], lastTick = 2): Batch =>
-  ({ header: { batchIndex: 0n, firstTick: 1, lastTick, oldRoots, newRoots: fx.state.roots() }, slots });
+  ({ header: makeHeader(fx.poseidon, { batchIndex: 0n, firstTick: 1, lastTick, oldRoots, newRoots: fx.state.roots() }), slots });
 
 const input = (b: Batch) => batchCircuitInput(b.header, b.slots, inst.slots, inst.depth);
 /** Expects witness calculation to stop at a failed constraint inside `template`. */
@@ -55,6 +55,16 @@ describe("ClusterBatch circuit (N=2, D=4, B=4, Δ=2)", () => {
     const idx = signalIndex(circuit.sym, "main.newRoots[1]");
     witness[idx] += 1n;
     expect(await firstViolatedConstraint(circuit.r1cs, witness)).toBeGreaterThanOrEqual(0);
+  }, 60_000);
+
+  it.each([
+    ["the packed header", "header"],
+    ["the old roots commitment", "oldRootsCommitment"],
+    ["the new roots commitment", "newRootsCommitment"],
+  ])("rejects a public input that does not match the batch: %s", async (_name, key) => {
+    const i = input(await validBatch());
+    i[key] = (BigInt(i[key] as string) + 1n).toString();
+    await expect(calculateWitness(circuit.wasm, i)).rejects.toThrow(/ClusterBatch/);
   }, 60_000);
 
   it("rejects an edited balance in a leaf preimage (Merkle check)", async () => {
@@ -86,7 +96,7 @@ describe("ClusterBatch circuit (N=2, D=4, B=4, Δ=2)", () => {
     // Same cluster with sender balance 20 < 30: its leaf, path and roots are genuine, the signature valid.
     const b = await validBatch();
     const poor = await makeCluster(inst.members, inst.depth, [20n, 50n]);
-    b.header.oldRoots = poor.state.roots();
+    b.header = makeHeader(poor.poseidon, { ...b.header, oldRoots: poor.state.roots() });
     b.slots[0].sender[3] = 20n;
     await expectConstraintFailure(b, /Num2Bits/);
   }, 60_000);
@@ -142,7 +152,7 @@ describe("ClusterBatch circuit (N=2, D=4, B=4, Δ=2)", () => {
   it("rejects a NOOP that changes state (new roots claim an extra credit)", async () => {
     const b = await validBatch();
     b.fx.state.applyCredit({ srcChain: 0, dstChain: 1, seq: 9n, sendTick: 1, recipient: 0n, tokenId: 1n, amount: 1n, dataHash: 0n });
-    b.header.newRoots = b.fx.state.roots();
+    b.header = makeHeader(b.fx.poseidon, { ...b.header, newRoots: b.fx.state.roots() });
     await expectConstraintFailure(b, /ClusterBatch/);
   }, 60_000);
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as snarkjs from "snarkjs";
 import { NonceManager, Wallet, type Contract } from "ethers";
 import { preparedTestInstance, terminateCurve } from "./helpers/test-instance.js";
-import { batchCircuitInput, type BatchHeader } from "../src/circuits/batch-input.js";
+import { batchCircuitInput, makeHeader, type BatchHeader } from "../src/circuits/batch-input.js";
 import { compileContracts, type ContractArtifact } from "../src/l1/compile-contracts.js";
 import { ANVIL_DEFAULT_KEY, devnetProvider, startAnvil, type Devnet } from "../src/l1/anvil.js";
 import { deploySettlement } from "../src/l1/deploy.js";
@@ -15,6 +15,7 @@ let inst: Awaited<ReturnType<typeof preparedTestInstance>>["inst"];
 let devnet: Devnet;
 let signer: NonceManager;
 let genesis: bigint[];
+let genesisCommitment: bigint;
 let batches: SettlementBatch[];
 let artifacts: { settlement: ContractArtifact; verifier: ContractArtifact };
 
@@ -29,13 +30,14 @@ beforeAll(async () => {
   artifacts = compileContracts(keys.verifierSol, circuit.dir);
   const fx = await makeCluster(inst.members, inst.depth);
   genesis = fx.state.roots();
+  genesisCommitment = fx.state.rootsCommitment();
   // batch 0: ticks 1..2, a SEND chain 1 -> chain 0 delivered at once, and a NOOP at tick 2
   const send = execute(fx, sendOp(1, 0, 1n, 0n, 20n, 0n), 1);
-  const b0 = await prove({ batchIndex: 0n, firstTick: 1, lastTick: 2, oldRoots: genesis, newRoots: fx.state.roots() }, [send.slot], circuit.wasm, keys.zkey);
+  const b0 = await prove(makeHeader(fx.poseidon, { batchIndex: 0n, firstTick: 1, lastTick: 2, oldRoots: genesis, newRoots: fx.state.roots() }), [send.slot], circuit.wasm, keys.zkey);
   // batch 1: tick 3, a TRANSFER on chain 0 and a NOOP
   const roots1 = fx.state.roots();
   const transfer = execute(fx, transferOp(0, 0n, 1n, 5n, 0n), 3);
-  const b1 = await prove({ batchIndex: 1n, firstTick: 3, lastTick: 3, oldRoots: roots1, newRoots: fx.state.roots() }, [transfer.slot], circuit.wasm, keys.zkey);
+  const b1 = await prove(makeHeader(fx.poseidon, { batchIndex: 1n, firstTick: 3, lastTick: 3, oldRoots: roots1, newRoots: fx.state.roots() }), [transfer.slot], circuit.wasm, keys.zkey);
   batches = [b0, b1];
   devnet = await startAnvil();
   signer = new NonceManager(new Wallet(ANVIL_DEFAULT_KEY, devnetProvider(devnet.rpcUrl)));
@@ -47,10 +49,10 @@ afterAll(async () => {
 });
 
 async function deploy(): Promise<Contract> {
-  return deploySettlement(signer, artifacts, inst.deltaTicks, genesis);
+  return deploySettlement(signer, artifacts, inst.deltaTicks, genesis, genesisCommitment);
 }
 
-const clone = (b: SettlementBatch): SettlementBatch => ({ ...b, oldRoots: [...b.oldRoots], newRoots: [...b.newRoots], proof: [...b.proof] });
+const clone = (b: SettlementBatch): SettlementBatch => ({ ...b, newRoots: [...b.newRoots], proof: [...b.proof] });
 
 describe("ClusterSettlement on anvil", () => {
   it("settles a batch: all roots move, BatchSettled is emitted, counters advance", async () => {
@@ -78,7 +80,9 @@ describe("ClusterSettlement on anvil", () => {
     ["a tampered proof", (b: SettlementBatch) => { b.proof[6] += 1n; }, "InvalidProof"],
     ["a tampered public input (new root)", (b: SettlementBatch) => { b.newRoots[0] += 1n; }, "InvalidProof"],
     ["a tampered public input (last tick)", (b: SettlementBatch) => { b.lastTick += 1; }, "InvalidProof"],
-    ["a wrong old root", (b: SettlementBatch) => { b.oldRoots[1] += 1n; }, "OldRootMismatch"],
+    ["a tampered public input (new roots commitment)", (b: SettlementBatch) => { b.newRootsCommitment += 1n; }, "InvalidProof"],
+    ["a tampered public input (batch index, packed in the header)", (b: SettlementBatch) => { b.batchIndex += 1n; }, "UnexpectedBatchIndex"],
+    ["a wrong old root (its commitment differs from the stored one)", (b: SettlementBatch) => { b.oldRootsCommitment += 1n; }, "OldRootsMismatch"],
     ["a tick gap", (b: SettlementBatch) => { b.firstTick += 1; }, "TickGap"],
   ])("rejects %s with its custom error and changes nothing", async (_name, tamper, error) => {
     const c = await deploy();

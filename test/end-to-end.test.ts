@@ -46,10 +46,11 @@ describe("end to end: operations -> executor -> prover pool -> ClusterSettlement
 
     const artifacts = compileContracts(keys.verifierSol, circuit.dir);
     const signer = new NonceManager(new Wallet(ANVIL_DEFAULT_KEY, devnetProvider(devnet.rpcUrl)));
-    const settlement = await deploySettlement(signer, artifacts, inst.deltaTicks, genesis);
+    const settlement = await deploySettlement(signer, artifacts, inst.deltaTicks, genesis, fx.state.rootsCommitment(genesis));
     const receipt = await (await settlement.settle(batches.map((b, i) => settlementBatch(b.header, proofs[i].proof)))).wait();
     expect(receipt.status).toBe(1);
     expect(await settlement.currentRoots()).toEqual(fx.state.roots());
+    expect(await settlement.rootsCommitment()).toBe(fx.state.rootsCommitment());
     expect(await settlement.nextBatchIndex()).toBe(2n);
     expect(await settlement.lastSettledTick()).toBe(BigInt(batches[1].header.lastTick));
   }, 600_000);

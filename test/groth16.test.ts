@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as snarkjs from "snarkjs";
 import type { Groth16Keys } from "../src/setup/groth16-setup.js";
 import { preparedTestInstance, terminateCurve } from "./helpers/test-instance.js";
-import { batchCircuitInput, publicSignals } from "../src/circuits/batch-input.js";
+import { batchCircuitInput, makeHeader, publicSignals } from "../src/circuits/batch-input.js";
 import { debitOnly, deliverOnly, makeCluster, sendOp } from "./helpers/cluster-fixture.js";
 
 // Instance "test": N = 2, D = 4, B = 2, Δ = 2, set up from the bundled ptau/pot15.ptau.
@@ -27,7 +27,7 @@ describe("Groth16 proof of a batch (instance test)", () => {
     const oldRoots = fx.state.roots();
     const send = debitOnly(fx, sendOp(1, 0, 1n, 0n, 20n, 0n), 4);
     const receive = deliverOnly(fx, send.message, 5);
-    const header = { batchIndex: 3n, firstTick: 4, lastTick: 5, oldRoots, newRoots: fx.state.roots() };
+    const header = makeHeader(fx.poseidon, { batchIndex: 3n, firstTick: 4, lastTick: 5, oldRoots, newRoots: fx.state.roots() });
     const { proof, publicSignals: signals } = await snarkjs.groth16.fullProve(
       batchCircuitInput(header, [send.slot, receive], inst.slots, inst.depth), wasm, keys.zkey);
     expect(signals).toEqual(publicSignals(header).map(String));

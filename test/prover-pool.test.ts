@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Groth16Keys } from "../src/setup/groth16-setup.js";
 import { preparedTestInstance, terminateCurve } from "./helpers/test-instance.js";
-import { batchCircuitInput, publicSignals } from "../src/circuits/batch-input.js";
+import { batchCircuitInput, makeHeader, publicSignals } from "../src/circuits/batch-input.js";
 import { ProverPool } from "../src/prover/prover-pool.js";
 import { debitOnly, deliverOnly, execute, makeCluster, sendOp, transferOp } from "./helpers/cluster-fixture.js";
 
@@ -30,10 +30,10 @@ describe("ProverPool", () => {
     const g = fx.state.roots();
     const send = debitOnly(fx, sendOp(0, 1, 0n, 0n, 9n, 0n), 1);
     const recv = deliverOnly(fx, send.message, 2);
-    const h0 = { batchIndex: 0n, firstTick: 1, lastTick: 2, oldRoots: g, newRoots: fx.state.roots() };
+    const h0 = makeHeader(fx.poseidon, { batchIndex: 0n, firstTick: 1, lastTick: 2, oldRoots: g, newRoots: fx.state.roots() });
     const r1 = fx.state.roots();
     const t = execute(fx, transferOp(1, 0n, 1n, 3n, 0n), 3);
-    const h1 = { batchIndex: 1n, firstTick: 3, lastTick: 3, oldRoots: r1, newRoots: fx.state.roots() };
+    const h1 = makeHeader(fx.poseidon, { batchIndex: 1n, firstTick: 3, lastTick: 3, oldRoots: r1, newRoots: fx.state.roots() });
     const [p0, p1] = await Promise.all([
       pool.prove(batchCircuitInput(h0, [send.slot, recv], inst.slots, inst.depth), wasm, keys.zkey),
       pool.prove(batchCircuitInput(h1, [t.slot], inst.slots, inst.depth), wasm, keys.zkey),
@@ -47,7 +47,7 @@ describe("ProverPool", () => {
     const g = fx.state.roots();
     const t = execute(fx, transferOp(0, 0n, 1n, 3n, 0n), 1);
     t.slot.amount = 5000n;
-    const h = { batchIndex: 0n, firstTick: 1, lastTick: 1, oldRoots: g, newRoots: fx.state.roots() };
+    const h = makeHeader(fx.poseidon, { batchIndex: 0n, firstTick: 1, lastTick: 1, oldRoots: g, newRoots: fx.state.roots() });
     await expect(pool.prove(batchCircuitInput(h, [t.slot], inst.slots, inst.depth), wasm, keys.zkey)).rejects.toThrow(/Assert Failed/);
   }, 300_000);
 });

@@ -1,9 +1,22 @@
 /**
  * Piscina worker: computes the witness (circom's WASM witness calculator via snarkjs `wtns.calculate`)
- * and the Groth16 proof (snarkjs `groth16.prove`) of one batch, in this worker's thread. Loaded as
- * compiled JavaScript (dist/workers/prove-batch.js).
+ * and the Groth16 proof of one batch, in this worker's thread, with the configured prover backend:
+ * snarkjs `groth16.prove` (default; the zkey is read once per worker and kept in memory), or a native
+ * rapidsnark-compatible binary (`prover <zkey> <wtns> <proof.json> <public.json>`). Loaded as compiled
+ * JavaScript (dist/workers/prove-batch.js).
  */
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { buildBn128 } from "ffjavascript";
 import * as snarkjs from "snarkjs";
+
+const run = promisify(execFile);
+
+/** Which Groth16 prover makes the proof from the witness. */
+export type ProverBackend = { kind: "snarkjs" } | { kind: "rapidsnark"; path: string };
 
 /** A proving job: circuit input (decimal strings) and the instance's wasm and zkey paths. */
 export interface ProveTask {
@@ -12,6 +25,7 @@ export interface ProveTask {
   zkey: string;
   /** true: snarkjs proves on this thread only (the best setting measured for a pool on 2 cores). */
   singleThread: boolean;
+  backend: ProverBackend;
 }
 
 /** Result of a proving job; durations in milliseconds. */
@@ -22,16 +36,65 @@ export interface ProveResult {
   witnessMs: number;
   /** Groth16 proving time (after the witness). */
   proveMs: number;
-  /** Peak resident set size of the process seen by this worker after the job, in bytes. */
-  rssBytes: number;
+  /** This worker's V8 heap plus external memory (ArrayBuffers, WASM memories) after the job, in bytes. */
+  workerMemoryBytes: number;
+}
+
+/** zkeys of this worker, read once: path -> bytes (snarkjs reads a `{type: "mem"}` file without copying it). */
+const zkeys = new Map<string, Uint8Array>();
+
+/**
+ * One single-threaded BN254 curve per worker, reused by every proof. snarkjs builds a new curve for
+ * each `singleThread` proof (~0.1 s and ~15 MiB of WASM memory each); asked for a threaded curve it
+ * reuses `globalThis.curve_bn128` (ffjavascript buildBn128), so this worker installs its own
+ * single-threaded one there and proves with `singleThread: false`.
+ */
+let singleThreadCurve: Promise<unknown> | undefined;
+async function useSingleThreadCurve(): Promise<void> {
+  singleThreadCurve ??= buildBn128(true).then((curve) => {
+    (globalThis as { curve_bn128?: unknown }).curve_bn128 = curve;
+    return curve;
+  });
+  await singleThreadCurve;
 }
 
 export default async function proveBatch(task: ProveTask): Promise<ProveResult> {
   const started = performance.now();
-  const wtns = { type: "mem" } as const;
+  const wtns = { type: "mem" } as { type: "mem"; data?: Uint8Array };
   await snarkjs.wtns.calculate(task.input, task.wasm, wtns);
   const witnessDone = performance.now();
-  const { proof, publicSignals } = await snarkjs.groth16.prove(task.zkey, wtns, undefined, { singleThread: task.singleThread });
+  if (task.backend.kind === "snarkjs" && task.singleThread) await useSingleThreadCurve();
+  const { proof, publicSignals } = task.backend.kind === "rapidsnark"
+    ? await proveNative(task.backend.path, task.zkey, wtns.data!)
+    : await snarkjs.groth16.prove(zkeyInMemory(task.zkey), wtns, undefined, { singleThread: false });
   const done = performance.now();
-  return { proof, publicSignals, witnessMs: witnessDone - started, proveMs: done - witnessDone, rssBytes: process.memoryUsage().rss };
+  const mem = process.memoryUsage();
+  return { proof, publicSignals, witnessMs: witnessDone - started, proveMs: done - witnessDone, workerMemoryBytes: mem.heapTotal + mem.external };
+}
+
+function zkeyInMemory(path: string): { type: "mem"; data: Uint8Array } {
+  let data = zkeys.get(path);
+  if (!data) {
+    data = new Uint8Array(readFileSync(path));
+    zkeys.set(path, data);
+  }
+  return { type: "mem", data };
+}
+
+/** Runs a rapidsnark-compatible prover binary on the witness; files in a private temporary folder. */
+async function proveNative(binary: string, zkey: string, witness: Uint8Array): Promise<{ proof: snarkjs.Groth16Proof; publicSignals: string[] }> {
+  const dir = mkdtempSync(join(tmpdir(), "cluster-prove-"));
+  try {
+    const files = { wtns: join(dir, "witness.wtns"), proof: join(dir, "proof.json"), public: join(dir, "public.json") };
+    writeFileSync(files.wtns, witness);
+    try {
+      await run(binary, [zkey, files.wtns, files.proof, files.public], { maxBuffer: 16 << 20 });
+    } catch (e) {
+      const err = e as { code?: string; stderr?: string; message: string };
+      throw new Error(`prover-path: ${binary} failed: ${err.code === "ENOENT" ? "no such file" : err.stderr || err.message}`);
+    }
+    return { proof: JSON.parse(readFileSync(files.proof, "utf8")), publicSignals: JSON.parse(readFileSync(files.public, "utf8")) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -42,13 +42,13 @@ export function loadInstance(name: string, manifestPath = join(REPO_ROOT, "circu
   return { ...parsed.data, name };
 }
 
-/** Source of the generated main component of an instance (public inputs of ClusterBatch, in order). */
+/** Source of the generated main component of an instance (public inputs of ClusterBatch, in circuit order). */
 export function mainSource(inst: CircuitInstance, includePath: string): string {
   return [
     "pragma circom 2.1.0;",
     `// Generated from circuits/instances.json ("${inst.name}"); do not edit.`,
     `include "${includePath}";`,
-    `component main {public [batchIndex, firstTick, lastTick, oldRoots, newRoots]} = ` +
+    `component main {public [header, oldRootsCommitment, newRootsCommitment, newRoots]} = ` +
       `ClusterBatch(${inst.members}, ${inst.depth}, ${inst.slots}, ${inst.deltaTicks});`,
     "",
   ].join("\n");

@@ -31,7 +31,14 @@ export function parseOptions<S extends z.ZodType>(schema: S, flags: Record<strin
   const issue = parsed.error.issues[0];
   const keys = (issue as { keys?: string[] }).keys;
   const key = String(issue.path[0] ?? keys?.[0] ?? "");
-  const where = key in given ? `--${kebab(key)}` : key in fromFile ? `${configPath}: ${key}` : key;
-  const message = issue.code === "unrecognized_keys" ? `unknown option (known: ${Object.keys((schema as unknown as z.ZodObject).shape).join(", ")})` : issue.message;
+  const where = key in fromFile && !(key in given) ? `${configPath}: ${key}` : `--${kebab(key)}`;
+  const message = issue.code === "unrecognized_keys" ? `unknown option (known: ${knownKeys(schema).join(", ")})` : issue.message;
   throw new CliError(`${where}: ${message}`, EXIT.USAGE);
+}
+
+function knownKeys(schema: z.ZodType): string[] {
+  const def = (schema as unknown as { def?: { shape?: object; in?: z.ZodType; schema?: z.ZodType } }).def;
+  if (def?.shape) return Object.keys(def.shape);
+  const inner = def?.in ?? def?.schema;
+  return inner ? knownKeys(inner) : [];
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { parseOptions } from "./options.js";
+import type { ProverBackend } from "../prover/prover-pool.js";
 
 /** Options of `run`, from a JSON config file (`--config`) and flags; flags win. */
 export const runConfigSchema = z.object({
@@ -17,10 +18,18 @@ export const runConfigSchema = z.object({
   crossChainShare: z.coerce.number().min(0).max(1).default(0.4),
   faults: z.boolean().default(true),
   seed: z.string().min(1).default("default"),
+  prover: z.enum(["snarkjs", "rapidsnark"]).default("snarkjs"),
+  proverPath: z.string().min(1).optional(),
   json: z.boolean().default(false),
-}).strict();
+}).strict().refine((c) => c.prover !== "rapidsnark" || c.proverPath !== undefined,
+  { path: ["proverPath"], message: "required with --prover rapidsnark (path of a rapidsnark-compatible prover binary)" });
 
 export type RunConfig = z.infer<typeof runConfigSchema>;
+
+/** The prover backend a config selects. */
+export function proverBackend(c: { prover: "snarkjs" | "rapidsnark"; proverPath?: string }): ProverBackend {
+  return c.prover === "rapidsnark" ? { kind: "rapidsnark", path: c.proverPath! } : { kind: "snarkjs" };
+}
 
 /**
  * The `run` options from flags and an optional config file; SETTLEMENT_PRIVATE_KEY in the

@@ -88,7 +88,11 @@ export class ClusterExecutor {
     }
     if (slots.length === 0) return undefined;
     this.tick++;
-    const header: BatchHeader = { batchIndex: this.batchIndex++, firstTick: tick, lastTick: tick, oldRoots, newRoots: this.state.roots() };
+    const newRoots = this.state.roots();
+    const header: BatchHeader = {
+      batchIndex: this.batchIndex++, firstTick: tick, lastTick: tick, oldRoots, newRoots,
+      oldRootsCommitment: this.state.rootsCommitment(oldRoots), newRootsCommitment: this.state.rootsCommitment(newRoots),
+    };
     return { header, slots, messages, positions };
   }
 }

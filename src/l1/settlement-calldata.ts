@@ -6,7 +6,8 @@ export interface SettlementBatch {
   batchIndex: bigint;
   firstTick: number;
   lastTick: number;
-  oldRoots: bigint[];
+  oldRootsCommitment: bigint;
+  newRootsCommitment: bigint;
   newRoots: bigint[];
   proof: bigint[];
 }
@@ -27,5 +28,6 @@ export function proofWords(proof: Groth16Proof): bigint[] {
 
 /** The `settle` argument for one proven batch. */
 export function settlementBatch(header: BatchHeader, proof: Groth16Proof): SettlementBatch {
-  return { ...header, proof: proofWords(proof) };
+  const { batchIndex, firstTick, lastTick, oldRootsCommitment, newRootsCommitment, newRoots } = header;
+  return { batchIndex, firstTick, lastTick, oldRootsCommitment, newRootsCommitment, newRoots, proof: proofWords(proof) };
 }

@@ -28,6 +28,8 @@ export interface ExecutedWorkload {
   /** SENDs; each is one cross-chain message, received in the same batch. */
   messages: number;
   genesisRoots: bigint[];
+  /** Poseidon(genesisRoots), the settlement contract's initial roots commitment. */
+  genesisCommitment: bigint;
   finalRoots: bigint[];
   /** For each executed operation, the index of its batch (in submission order). */
   batchOfOperation: number[];
@@ -46,6 +48,7 @@ export async function executeWorkload(inst: CircuitInstance, genesis: Genesis, l
   const state = new ClusterState(inst.members, inst.depth, poseidon, await EddsaSigner.create());
   applyGenesis(state, genesis);
   const genesisRoots = state.roots();
+  const genesisCommitment = state.rootsCommitment(genesisRoots);
   store?.writeJson("genesis.json", genesis);
 
   const executor = new ClusterExecutor(state, inst.slots, inst.deltaTicks);
@@ -84,5 +87,5 @@ export async function executeWorkload(inst: CircuitInstance, genesis: Genesis, l
   for (const r of executor.rejected) rejected.push({ line: lineOf[r.position], field: r.field, reason: r.reason });
   rejected.sort((a, b) => a.line - b.line);
   store?.appendJsonl("rejected.jsonl", rejected);
-  return { batches, inputs, rejected, accepted: transfers + messages, transfers, messages, genesisRoots, finalRoots: state.roots(), batchOfOperation };
+  return { batches, inputs, rejected, accepted: transfers + messages, transfers, messages, genesisRoots, genesisCommitment, finalRoots: state.roots(), batchOfOperation };
 }

@@ -1,4 +1,4 @@
-import { ProverPool } from "../prover/prover-pool.js";
+import { ProverPool, type ProverBackend } from "../prover/prover-pool.js";
 import { setupPhases, type SetupContext } from "../setup/setup-phases.js";
 import type { RunStore } from "../store/run-store.js";
 import type { Genesis } from "../workload/genesis.js";
@@ -22,6 +22,8 @@ export interface SettlementRunOptions {
   rpcUrl?: string;
   privateKey?: string;
   store: RunStore;
+  /** Groth16 prover (default snarkjs). */
+  backend?: ProverBackend;
 }
 
 /** State of a run as its phases fill it in. */
@@ -53,14 +55,14 @@ export function settlementRunPhases(o: SettlementRunOptions): Phase<SettlementRu
     {
       title: o.rpcUrl ? `Connect to ${o.rpcUrl} and deploy ClusterSettlement` : "Start anvil devnet and deploy ClusterSettlement",
       run: async (ctx, status) => {
-        ctx.l1 = await openL1(ctx.prepared!, ctx.executed!.genesisRoots, o);
+        ctx.l1 = await openL1(ctx.prepared!, { roots: ctx.executed!.genesisRoots, commitment: ctx.executed!.genesisCommitment }, o);
         status(`${ctx.l1.settlementAddress} on ${ctx.l1.rpcUrl}`);
       },
     },
     {
-      title: `Prove batches (${o.workers} workers${o.singleThread ? ", single-threaded snarkjs" : ""}) and settle ${o.settleBatches} per transaction`,
+      title: `Prove batches (${o.workers} workers, ${o.backend?.kind === "rapidsnark" ? `rapidsnark ${o.backend.path}` : `snarkjs${o.singleThread ? " single-threaded" : ""}`}) and settle ${o.settleBatches} per transaction`,
       run: async (ctx, status) => {
-        const pool = new ProverPool(ctx.prepared!.keys.vkey, { workers: o.workers, singleThread: o.singleThread });
+        const pool = new ProverPool(ctx.prepared!.keys.vkey, { workers: o.workers, singleThread: o.singleThread, backend: o.backend });
         const started = performance.now();
         try {
           proving = await proveAndSettle(ctx.prepared!, ctx.executed!, ctx.l1!, pool, {

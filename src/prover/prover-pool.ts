@@ -1,8 +1,11 @@
 import { join } from "node:path";
 import { Piscina } from "piscina";
+import { buildBn128 } from "ffjavascript";
 import * as snarkjs from "snarkjs";
 import { REPO_ROOT } from "../circuits/manifest.js";
-import type { ProveResult, ProveTask } from "../../workers/prove-batch.js";
+import type { ProveResult, ProveTask, ProverBackend } from "../../workers/prove-batch.js";
+
+export type { ProverBackend, ProveResult };
 
 /** Options of a prover pool. */
 export interface ProverPoolOptions {
@@ -10,6 +13,14 @@ export interface ProverPoolOptions {
   workers?: number;
   /** snarkjs single-threaded inside each worker (default true). */
   singleThread?: boolean;
+  /** Groth16 prover (default snarkjs); a native rapidsnark-compatible binary when its path is given. */
+  backend?: ProverBackend;
+}
+
+async function installVerifierCurve(): Promise<unknown> {
+  const g = globalThis as { curve_bn128?: unknown };
+  g.curve_bn128 ??= await buildBn128(true);
+  return g.curve_bn128;
 }
 
 /**
@@ -21,6 +32,7 @@ export interface ProverPoolOptions {
 export class ProverPool {
   private readonly pool: Piscina;
   private readonly singleThread: boolean;
+  private readonly backend: ProverBackend;
   /** The BN254 curve for verification on this thread, built once (see prove). */
   private curve: Promise<unknown> | undefined;
 
@@ -28,6 +40,7 @@ export class ProverPool {
     const workers = options.workers ?? 2;
     if (!Number.isInteger(workers) || workers < 1) throw new RangeError(`workers: must be an integer >= 1, got ${workers}`);
     this.singleThread = options.singleThread ?? true;
+    this.backend = options.backend ?? { kind: "snarkjs" };
     this.pool = new Piscina({
       filename: join(REPO_ROOT, "dist/workers/prove-batch.js"),
       minThreads: workers,
@@ -42,11 +55,12 @@ export class ProverPool {
    * @throws Error when witness calculation fails (a constraint is broken) or the proof does not verify.
    */
   async prove(input: Record<string, unknown>, wasm: string, zkey: string): Promise<ProveResult> {
-    const task: ProveTask = { input, wasm, zkey, singleThread: this.singleThread };
+    const task: ProveTask = { input, wasm, zkey, singleThread: this.singleThread, backend: this.backend };
     const result = (await this.pool.run(task)) as ProveResult;
-    // snarkjs builds a curve (with its own worker threads) per verify call unless one is cached in
-    // globalThis.curve_bn128; concurrent first calls would each build and leak one. Build it once.
-    await (this.curve ??= (snarkjs as unknown as { curves: { getCurveFromName(n: string): Promise<unknown> } }).curves.getCurveFromName("bn128"));
+    // snarkjs.groth16.verify builds a threaded curve per call unless one is cached in
+    // globalThis.curve_bn128; concurrent first calls would each build and leak one. Install one
+    // single-threaded curve (no threads competing with the provers; a verification is a few ms).
+    await (this.curve ??= installVerifierCurve());
     if (!(await snarkjs.groth16.verify(this.vkey, result.publicSignals, result.proof))) {
       throw new Error("proof: snarkjs.groth16.verify rejected a proof made by the pool");
     }

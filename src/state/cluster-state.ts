@@ -155,6 +155,11 @@ export class ClusterState {
     return credit;
   }
 
+  /** Commitment to all member roots, Poseidon(roots) (see rootsCommitment in src/circuits/batch-input.ts). */
+  rootsCommitment(roots: bigint[] = this.roots()): bigint {
+    return this.poseidon(roots);
+  }
+
   /** Hash of a message, for outbox/inbox hash chains. */
   messageHash(m: Message): bigint {
     return messageHash(this.poseidon, m);

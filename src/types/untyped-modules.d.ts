@@ -58,4 +58,5 @@ declare module "solc" {
 }
 declare module "ffjavascript" {
   export class F1Field { constructor(p: bigint); }
+  export function buildBn128(singleThread?: boolean): Promise<{ terminate(): Promise<void> }>;
 }

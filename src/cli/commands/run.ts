@@ -8,7 +8,7 @@ import { loadGenesis, type Genesis } from "../../workload/genesis.js";
 import { CliError, EXIT } from "../cli-error.js";
 import { generateRunWorkload } from "../default-workload.js";
 import { runWithProgress } from "../progress.js";
-import { loadRunConfig } from "../run-config.js";
+import { loadRunConfig, proverBackend } from "../run-config.js";
 import { formatRunSummary } from "../summary-table.js";
 
 /** `run`: the main job (set-up on first use, execute, prove, settle, report). */
@@ -32,6 +32,8 @@ export function runCommand(): Command {
     .option("--cross-chain-share <x>", "share of SEND in the generated workload, 0..1 (default: 0.4)")
     .addOption(new Option("--no-faults", "generate the workload without its fault lines"))
     .option("--seed <text>", "seed of the generated keys and workload (default: default)")
+    .addOption(new Option("--prover <backend>", "Groth16 prover: snarkjs (default) or rapidsnark (a native binary)").choices(["snarkjs", "rapidsnark"]))
+    .option("--prover-path <file>", "rapidsnark-compatible prover binary: `prover <zkey> <wtns> <proof.json> <public.json>`")
     .option("--json", "print the report as JSON on stdout instead of the table")
     .action(async (flags: Record<string, unknown>) => {
       if (flags.faults === true) delete flags.faults; // commander's default for --no-faults: leave it to the config
@@ -57,7 +59,7 @@ export function runCommand(): Command {
       try {
         await runWithProgress(settlementRunPhases({
           instance: cfg.instance, ptau: cfg.ptau, genesis, lines, workers: cfg.workers, singleThread: !cfg.snarkjsThreads,
-          settleBatches: cfg.settleBatches, rpcUrl: cfg.rpcUrl, privateKey: cfg.privateKey, store,
+          settleBatches: cfg.settleBatches, rpcUrl: cfg.rpcUrl, privateKey: cfg.privateKey, store, backend: proverBackend(cfg),
         }), ctx);
       } finally {
         await closeRun(ctx);

@@ -52,7 +52,9 @@ export function verifyCommand(): Command {
         throw new CliError(`publicSignals: ${file.publicSignals.length} values, but the verification key takes ${vkey.nPublic}`, EXIT.CHECK_FAILED);
       }
       const valid = await snarkjs.groth16.verify(vkey, file.publicSignals, file.proof);
-      const result = { valid, proofFile, verificationKey: vkeyPath, batchIndex: file.publicSignals[0], firstTick: file.publicSignals[1], lastTick: file.publicSignals[2] };
+      const header = BigInt(file.publicSignals[0]); // batchIndex * 2^64 + firstTick * 2^32 + lastTick
+      const result = { valid, proofFile, verificationKey: vkeyPath, batchIndex: String(header >> 64n),
+        firstTick: String((header >> 32n) & 0xffffffffn), lastTick: String(header & 0xffffffffn) };
       process.stdout.write(o.json ? `${JSON.stringify(result)}\n` : `${valid ? "valid" : "INVALID"}: ${proofFile} (batch ${result.batchIndex}, ticks ${result.firstTick}..${result.lastTick}) against ${vkeyPath}\n`);
       if (!valid) throw new CliError("proof: snarkjs.groth16.verify rejected the proof", EXIT.CHECK_FAILED);
     });

@@ -1,0 +1,40 @@
+import type { BenchPlan, PoolSetting } from "./bench-plan.js";
+
+/** Measurements of one circuit instance (times in ms, memory in MiB). */
+export interface InstanceResult {
+  instance: { name: string; members: number; depth: number; slots: number; deltaTicks: number; constraints: number; publicInputs: number };
+  batches: number;
+  /** Operations proven; every operation is one slot and one message (a TRANSFER's to its own chain). */
+  operations: number;
+  crossChainMessages: number;
+  /** Raw snarkjs, one batch after another in one process, single-threaded. */
+  baseline: { perBatchMs: number[]; totalMs: number; witnessMsMean: number; proveMsMean: number; proofsPerMinute: number };
+  pipelines: (PoolSetting & {
+    backend: string; provingWallMs: number; proofsPerMinute: number; operationsPerSecond: number; crossChainMessagesPerSecond: number;
+    latencyMs: { median: number; p95: number }; peakWorkerMemoryMiB: number; processMaxRssMiB: number;
+    witnessMsMean: number; proveMsMean: number;
+    /** Throughput over the baseline's. */
+    speedupVsBaseline: number;
+    /** 1 worker, single-threaded: proving wall time over the baseline's total, minus 1. */
+    overheadVsRaw?: number;
+  })[];
+  gas: {
+    atOnePerTransaction?: { gasPerTransaction: number[]; gasPerBatch: number; gasPerOperation: number };
+    atKPerTransaction: { k: number; gasPerTransaction: number[]; gasPerBatch: number; gasPerOperation: number };
+  };
+}
+
+/** The JSON a bench run writes (bench/results/<mode>.json). */
+export interface BenchResults {
+  mode: "quick" | "full";
+  date: string;
+  machine: { cpus: number; cpuModel: string; node: string };
+  plan: BenchPlan;
+  detail: InstanceResult;
+  sweep: InstanceResult[];
+  /** Gas per message for the largest instance a 2^20 ceremony file holds at N = 4, D = 16: extrapolated, not measured. */
+  extrapolation: {
+    members: number; depth: number; constraintsPerMessage: number; fixedConstraints: number; ceremonyPower: number;
+    maxSlots: number; gasPerBatch: number; gasPerMessage: number; extrapolated: true;
+  };
+}

@@ -1,0 +1,141 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench`: proof throughput, latency, constraints and gas of the pipeline on this machine,
+ * measured on the same batches. Quick mode by default (under 10 minutes on 2 cores from a clean clone);
+ * `npm run bench -- --full` for the instance sweep. Writes bench/results/<mode>.json and .svg and prints
+ * tables. `--prover rapidsnark --prover-path PATH` adds a native prover beside snarkjs.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { cpus } from "node:os";
+import { join } from "node:path";
+import { Command, Option } from "commander";
+import { REPO_ROOT, loadInstance } from "../circuits/manifest.js";
+import { compileInstance } from "../circuits/compile.js";
+import { r1csInfo } from "../circuits/r1cs-info.js";
+import { runWithProgress } from "../cli/progress.js";
+import { openL1, type L1Session } from "../pipeline/l1-session.js";
+import type { Phase } from "../pipeline/phases.js";
+import { releaseSnarkjsCurve } from "../prover/release-curve.js";
+import { prepareInstance, type PreparedInstance } from "../setup/prepare-instance.js";
+import { benchPlan, type PoolSetting } from "./bench-plan.js";
+import { sweepChartSvg } from "./bench-chart.js";
+import { benchTables } from "./bench-tables.js";
+import { benchWorkload, measurePipeline, measureSettlementGas, rawSnarkjsProve, type PipelineMeasurement } from "./measurements.js";
+import type { BenchResults, InstanceResult } from "./bench-results.js";
+
+const program = new Command("bench")
+  .description("Benchmark proof throughput, latency, constraints and gas; writes bench/results/<mode>.{json,svg}")
+  .option("--full", "full mode: the instance sweep N in 2, 4, 8 and B in 2, 4 (about 40 minutes on 2 cores)")
+  .addOption(new Option("--prover <backend>", "also measure a native prover").choices(["rapidsnark"]))
+  .option("--prover-path <file>", "rapidsnark-compatible prover binary")
+  .option("--out <dir>", "results folder", join(REPO_ROOT, "bench/results"))
+  .parse();
+const opts = program.opts<{ full?: boolean; prover?: string; proverPath?: string; out: string }>();
+if (opts.prover && !opts.proverPath) program.error("error: --prover-path: required with --prover rapidsnark");
+
+const plan = benchPlan(opts.full ? "full" : "quick");
+const instances = [...new Set([plan.detail, ...plan.sweep])];
+const prepared = new Map<string, PreparedInstance>();
+const results = new Map<string, InstanceResult>();
+let l1: L1Session | undefined;
+let extrapolation: BenchResults["extrapolation"];
+const seconds = (ms: number) => (ms / 1000).toFixed(1);
+
+async function measureInstance(name: string, settings: PoolSetting[], withGasAtOne: boolean, status: (l: string) => void): Promise<void> {
+  const p = prepared.get(name)!;
+  status("executing the workload");
+  const executed = await benchWorkload(p, plan.batches, `bench:${name}`);
+  l1 ??= await openL1(p, { roots: executed.genesisRoots, commitment: executed.genesisCommitment }, {});
+  status(`baseline: raw snarkjs, ${plan.batches} batches one after another`);
+  const raw = await rawSnarkjsProve(p, executed);
+  const rawTotalMs = raw.reduce((a, r) => a + r.witnessMs + r.proveMs, 0);
+  const pipelines: PipelineMeasurement[] = [];
+  for (const s of settings) {
+    status(`pipeline: ${s.workers} worker(s), snarkjs threads ${s.singleThread ? "off" : "on"}`);
+    pipelines.push(await measurePipeline(p, executed, l1, s, plan.settleBatches));
+  }
+  if (opts.prover && name === plan.detail) {
+    status(`pipeline: rapidsnark (${opts.proverPath})`);
+    pipelines.push(await measurePipeline(p, executed, l1, plan.defaultSetting, plan.settleBatches, { kind: "rapidsnark", path: opts.proverPath! }));
+  }
+  const proofs = pipelines[0].proofs;
+  status("gas on anvil");
+  const gasAtK = await measureSettlementGas(p, executed, proofs, l1, plan.settleBatches);
+  const gasAtOne = withGasAtOne ? await measureSettlementGas(p, executed, proofs, l1, 1) : undefined;
+  results.set(name, {
+    instance: { name, members: p.inst.members, depth: p.inst.depth, slots: p.inst.slots, deltaTicks: p.inst.deltaTicks, constraints: p.r1cs.constraints, publicInputs: p.r1cs.publicInputs },
+    batches: executed.batches.length, operations: executed.accepted, crossChainMessages: executed.messages,
+    baseline: {
+      perBatchMs: raw.map((r) => r.witnessMs + r.proveMs), totalMs: rawTotalMs,
+      witnessMsMean: raw.reduce((a, r) => a + r.witnessMs, 0) / raw.length, proveMsMean: raw.reduce((a, r) => a + r.proveMs, 0) / raw.length,
+      proofsPerMinute: (60_000 * raw.length) / rawTotalMs,
+    },
+    pipelines: pipelines.map(({ proofs: pr, ...m }) => ({
+      ...m,
+      witnessMsMean: pr.reduce((a, x) => a + x.witnessMs, 0) / pr.length, proveMsMean: pr.reduce((a, x) => a + x.proveMs, 0) / pr.length,
+      speedupVsBaseline: m.proofsPerMinute / ((60_000 * raw.length) / rawTotalMs),
+      overheadVsRaw: m.workers === 1 && m.singleThread && m.backend === "snarkjs" ? m.provingWallMs / rawTotalMs - 1 : undefined,
+    })),
+    gas: {
+      atOnePerTransaction: gasAtOne && { gasPerTransaction: gasAtOne.gasPerTransaction, gasPerBatch: gasAtOne.gasPerBatch, gasPerOperation: gasAtOne.gasPerBatch / p.inst.slots },
+      atKPerTransaction: { k: plan.settleBatches, gasPerTransaction: gasAtK.gasPerTransaction, gasPerBatch: gasAtK.gasPerBatch, gasPerOperation: gasAtK.gasPerBatch / p.inst.slots },
+    },
+  });
+  status(`${seconds(rawTotalMs / raw.length)} s per batch raw snarkjs; ${Math.round(gasAtK.gasPerBatch).toLocaleString("en-US")} gas per batch`);
+}
+
+const phases: Phase<object>[] = [
+  ...instances.map((name): Phase<object> => ({
+    title: `Set up ${name} (cached after the first run)`,
+    run: async (_c, status) => {
+      prepared.set(name, await prepareInstance(name));
+      status(`${prepared.get(name)!.r1cs.constraints.toLocaleString("en-US")} constraints`);
+    },
+  })),
+  {
+    title: "Constraints per message at D = 16 (compile only) for the 2^20 extrapolation",
+    run: async (_c, status) => {
+      const [one, two] = await Promise.all(["msg-d16-b1", "msg-d16-b2"].map(async (n) => (await r1csInfo((await compileInstance(loadInstance(n))).r1cs)).constraints));
+      const perMessage = two - one;
+      const fixed = one - perMessage;
+      const maxSlots = Math.floor((2 ** 20 - fixed) / perMessage);
+      extrapolation = { members: 4, depth: 16, constraintsPerMessage: perMessage, fixedConstraints: fixed, ceremonyPower: 20, maxSlots, gasPerBatch: 0, gasPerMessage: 0, extrapolated: true };
+      status(`${perMessage.toLocaleString("en-US")} per message; a 2^20 ceremony holds B = ${maxSlots}`);
+    },
+  },
+  {
+    title: `Detail: ${plan.detail}: baseline, ${plan.poolSettings.length} pool settings, gas at 1 and ${plan.settleBatches} batches per transaction`,
+    run: async (_c, status) => measureInstance(plan.detail, plan.poolSettings, true, status),
+  },
+  ...plan.sweep.filter((n) => n !== plan.detail).map((name): Phase<object> => ({
+    title: `Sweep: ${name}: baseline and the default pool setting`,
+    run: async (_c, status) => measureInstance(name, [plan.defaultSetting], false, status),
+  })),
+];
+
+try {
+  await runWithProgress(phases, {});
+  const detail = results.get(plan.detail)!;
+  const gasN4 = [...results.values()].find((r) => r.instance.members === 4)?.gas.atKPerTransaction.gasPerBatch ?? detail.gas.atKPerTransaction.gasPerBatch;
+  extrapolation = { ...extrapolation!, gasPerBatch: gasN4, gasPerMessage: gasN4 / extrapolation!.maxSlots };
+  const out: BenchResults = {
+    mode: plan.mode, date: new Date().toISOString(),
+    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? "unknown", node: process.version },
+    plan, detail, sweep: plan.sweep.map((n) => results.get(n)!), extrapolation: extrapolation!,
+  };
+  mkdirSync(opts.out, { recursive: true });
+  writeFileSync(join(opts.out, `${plan.mode}.json`), `${JSON.stringify(out, null, 2)}\n`);
+  const svg = await sweepChartSvg(out.sweep.map((r) => {
+    const best = r.pipelines.find((m) => m.workers === plan.defaultSetting.workers && m.singleThread === plan.defaultSetting.singleThread)!;
+    return { instance: r.instance.name, members: r.instance.members, slots: r.instance.slots, depth: r.instance.depth,
+      operationsPerSecond: best.operationsPerSecond, latencyMedianS: best.latencyMs.median / 1000, latencyP95S: best.latencyMs.p95 / 1000 };
+  }), `cluster-settle bench (${plan.mode}), ${out.machine.cpus} cores, ${out.date.slice(0, 10)}`);
+  writeFileSync(join(opts.out, `${plan.mode}.svg`), svg);
+  process.stdout.write(`${benchTables(out)}\nwrote ${join(opts.out, `${plan.mode}.json`)} and ${plan.mode}.svg\n`);
+} catch (e) {
+  process.stderr.write(`error: ${(e as Error).message}\n`);
+  process.exitCode = 1;
+} finally {
+  await l1?.close();
+  await releaseSnarkjsCurve();
+}

@@ -1,0 +1,118 @@
+import * as snarkjs from "snarkjs";
+import { EddsaSigner } from "../crypto/eddsa.js";
+import { getPoseidon } from "../crypto/poseidon.js";
+import { settlementBatch } from "../l1/settlement-calldata.js";
+import { deploySettlement } from "../l1/deploy.js";
+import { executeWorkload, type ExecutedWorkload } from "../pipeline/execute-workload.js";
+import type { L1Session } from "../pipeline/l1-session.js";
+import { proveAndSettle } from "../pipeline/prove-and-settle.js";
+import { quantile } from "../pipeline/run-report.js";
+import { ProverPool, type ProverBackend, type ProveResult } from "../prover/prover-pool.js";
+import type { PreparedInstance } from "../setup/prepare-instance.js";
+import { generateDevKeys } from "../workload/dev-keys.js";
+import { genesisOf } from "../workload/genesis.js";
+import { generateWorkload } from "../workload/workload-generator.js";
+import type { PoolSetting } from "./bench-plan.js";
+
+/** Executes a bench workload: `batches` full batches (B operations each, 40% cross-chain, Zipf accounts). */
+export async function benchWorkload(prepared: PreparedInstance, batches: number, seed: string): Promise<ExecutedWorkload> {
+  const { inst } = prepared;
+  const signer = await EddsaSigner.create();
+  const keys = generateDevKeys(signer, { members: inst.members, accounts: Math.min(16, 2 ** inst.depth), balance: 10n ** 12n, tokenId: 1n, seed });
+  const workload = generateWorkload(keys, signer, await getPoseidon(), {
+    operations: batches * inst.slots, crossChainShare: 0.4, zipfExponent: 1.1, maxAmount: 1000n, faults: false, seed,
+  });
+  const executed = await executeWorkload(inst, genesisOf(keys), workload.lines);
+  if (executed.batches.length !== batches || executed.rejected.length > 0) {
+    throw new Error(`bench workload: expected ${batches} full batches, got ${executed.batches.length} and ${executed.rejected.length} rejected`);
+  }
+  return executed;
+}
+
+/** Witness and proof times of one batch, milliseconds. */
+export interface RawProveTime {
+  witnessMs: number;
+  proveMs: number;
+}
+
+/**
+ * The baseline: raw snarkjs, one batch after another in this process, single-threaded
+ * (`wtns.calculate` then `groth16.prove` from the zkey file), no pool, no verification.
+ */
+export async function rawSnarkjsProve(prepared: PreparedInstance, executed: ExecutedWorkload): Promise<RawProveTime[]> {
+  const times: RawProveTime[] = [];
+  for (const input of executed.inputs) {
+    const t0 = performance.now();
+    const wtns = { type: "mem" } as { type: "mem"; data?: Uint8Array };
+    await snarkjs.wtns.calculate(input, prepared.circuit.wasm, wtns);
+    const t1 = performance.now();
+    await snarkjs.groth16.prove(prepared.keys.zkey, wtns, undefined, { singleThread: true });
+    times.push({ witnessMs: t1 - t0, proveMs: performance.now() - t1 });
+  }
+  return times;
+}
+
+/** A pipeline measurement: the pool proves every batch, the submitter settles them in order. */
+export interface PipelineMeasurement extends PoolSetting {
+  backend: string;
+  /** From queueing the first batch to the last proof verified. */
+  provingWallMs: number;
+  proofsPerMinute: number;
+  operationsPerSecond: number;
+  crossChainMessagesPerSecond: number;
+  /** From arrival (all operations arrive at the start) to the receipt of the batch's settlement. */
+  latencyMs: { median: number; p95: number };
+  /** Largest V8 heap + external memory of a worker after a job (per worker thread). */
+  peakWorkerMemoryMiB: number;
+  /** Peak resident memory of the whole process so far (main thread, workers, curves). */
+  processMaxRssMiB: number;
+  proofs: ProveResult[];
+}
+
+/**
+ * Runs the pipeline (ProverPool + proveAndSettle) on `executed` against a fresh ClusterSettlement.
+ * The pool is started (and its workers loaded) before the clock starts.
+ */
+export async function measurePipeline(prepared: PreparedInstance, executed: ExecutedWorkload, l1: L1Session, setting: PoolSetting,
+                                      settleBatches: number, backend: ProverBackend = { kind: "snarkjs" }): Promise<PipelineMeasurement> {
+  const pool = new ProverPool(prepared.keys.vkey, { ...setting, backend });
+  const settlement = await deploySettlement(l1.settlement.runner as never, prepared.contracts, prepared.inst.deltaTicks, executed.genesisRoots, executed.genesisCommitment);
+  const session: L1Session = { ...l1, settlement, settlementAddress: await settlement.getAddress() };
+  let provingWallMs = 0;
+  const started = performance.now();
+  try {
+    const { proofs, settlements } = await proveAndSettle(prepared, executed, session, pool, {
+      settleBatches,
+      onProgress: (p) => { if (p.proven === p.total && provingWallMs === 0) provingWallMs = performance.now() - started; },
+    });
+    const settledAt = new Map<number, number>();
+    for (const s of settlements) for (const b of s.batches) settledAt.set(b, s.settledAtMs);
+    const latencies = executed.batchOfOperation.map((b) => settledAt.get(b)!);
+    const seconds = provingWallMs / 1000;
+    return {
+      ...setting, backend: backend.kind, provingWallMs,
+      proofsPerMinute: (60 * executed.batches.length) / seconds,
+      operationsPerSecond: executed.accepted / seconds,
+      crossChainMessagesPerSecond: executed.messages / seconds,
+      latencyMs: { median: quantile(latencies, 0.5), p95: quantile(latencies, 0.95) },
+      peakWorkerMemoryMiB: Math.max(...proofs.map((p) => p.workerMemoryBytes)) / 2 ** 20,
+      processMaxRssMiB: process.resourceUsage().maxRSS / 1024,
+      proofs,
+    };
+  } finally {
+    await pool.close();
+  }
+}
+
+/** Gas of settling the proven batches on a fresh ClusterSettlement, `perTransaction` batches per `settle`. */
+export async function measureSettlementGas(prepared: PreparedInstance, executed: ExecutedWorkload, proofs: ProveResult[],
+                                           l1: L1Session, perTransaction: number): Promise<{ perTransaction: number; gasPerTransaction: number[]; gasPerBatch: number }> {
+  const settlement = await deploySettlement(l1.settlement.runner as never, prepared.contracts, prepared.inst.deltaTicks, executed.genesisRoots, executed.genesisCommitment);
+  const gas: number[] = [];
+  for (let first = 0; first < executed.batches.length; first += perTransaction) {
+    const group = executed.batches.slice(first, first + perTransaction).map((b, k) => settlementBatch(b.header, proofs[first + k].proof));
+    const receipt = await (await settlement.settle(group)).wait();
+    gas.push(Number(receipt.gasUsed));
+  }
+  return { perTransaction, gasPerTransaction: gas, gasPerBatch: gas.reduce((a, b) => a + b, 0) / executed.batches.length };
+}
