@@ -79,11 +79,12 @@ describe("ClusterSettlement on anvil", () => {
   it.each([
     ["a tampered proof", (b: SettlementBatch) => { b.proof[6] += 1n; }, "InvalidProof"],
     ["a tampered public input (new root)", (b: SettlementBatch) => { b.newRoots[0] += 1n; }, "InvalidProof"],
-    ["a tampered public input (last tick)", (b: SettlementBatch) => { b.lastTick += 1; }, "InvalidProof"],
+    ["a tampered public input (last tick, in the packed header)", (b: SettlementBatch) => { b.header += 1n; }, "InvalidProof"],
     ["a tampered public input (new roots commitment)", (b: SettlementBatch) => { b.newRootsCommitment += 1n; }, "InvalidProof"],
-    ["a tampered public input (batch index, packed in the header)", (b: SettlementBatch) => { b.batchIndex += 1n; }, "UnexpectedBatchIndex"],
+    ["a batch index ahead of the next one", (b: SettlementBatch) => { b.header += 1n << 64n; }, "UnexpectedBatchIndex"],
+    ["a header wider than 128 bits", (b: SettlementBatch) => { b.header += 1n << 128n; }, "BadHeader"],
     ["a wrong old root (its commitment differs from the stored one)", (b: SettlementBatch) => { b.oldRootsCommitment += 1n; }, "OldRootsMismatch"],
-    ["a tick gap", (b: SettlementBatch) => { b.firstTick += 1; }, "TickGap"],
+    ["a tick gap", (b: SettlementBatch) => { b.header += 1n << 32n; }, "TickGap"],
   ])("rejects %s with its custom error and changes nothing", async (_name, tamper, error) => {
     const c = await deploy();
     const bad = clone(batches[0]);

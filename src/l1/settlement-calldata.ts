@@ -1,11 +1,10 @@
 import type { Groth16Proof } from "snarkjs";
-import type { BatchHeader } from "../circuits/batch-input.js";
+import { packedHeader, type BatchHeader } from "../circuits/batch-input.js";
 
 /** `ClusterSettlement.Batch` as ethers encodes it. */
 export interface SettlementBatch {
-  batchIndex: bigint;
-  firstTick: number;
-  lastTick: number;
+  /** batchIndex * 2^64 + firstTick * 2^32 + lastTick. */
+  header: bigint;
   oldRootsCommitment: bigint;
   newRootsCommitment: bigint;
   newRoots: bigint[];
@@ -28,6 +27,6 @@ export function proofWords(proof: Groth16Proof): bigint[] {
 
 /** The `settle` argument for one proven batch. */
 export function settlementBatch(header: BatchHeader, proof: Groth16Proof): SettlementBatch {
-  const { batchIndex, firstTick, lastTick, oldRootsCommitment, newRootsCommitment, newRoots } = header;
-  return { batchIndex, firstTick, lastTick, oldRootsCommitment, newRootsCommitment, newRoots, proof: proofWords(proof) };
+  const { oldRootsCommitment, newRootsCommitment, newRoots } = header;
+  return { header: packedHeader(header), oldRootsCommitment, newRootsCommitment, newRoots, proof: proofWords(proof) };
 }
