@@ -77,6 +77,7 @@ describe("CLI: bad flags and config name the field", () => {
     [["verify", "/nonexistent/proof.json"], EXIT.INPUT, /proof\.json/],
     [["keys", "--instance", "test", "--accounts", "99", "--out", "/tmp/never"], EXIT.USAGE, /^error: --accounts: 99 accounts do not fit/m],
     [["run", "--no-such-flag"], EXIT.USAGE, /unknown option '--no-such-flag'/],
+    [["run", "--prover", "rapidsnark"], EXIT.USAGE, /^error: --prover-path: required with --prover rapidsnark/m],
   ])("%j exits %i", async (args, code, message) => {
     const r = await cli(...(args as string[]));
     expect(r.stderr).toMatch(message);

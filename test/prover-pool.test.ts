@@ -1,4 +1,8 @@
+import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { REPO_ROOT } from "../src/circuits/manifest.js";
 import type { Groth16Keys } from "../src/setup/groth16-setup.js";
 import { preparedTestInstance, terminateCurve } from "./helpers/test-instance.js";
 import { batchCircuitInput, makeHeader, publicSignals } from "../src/circuits/batch-input.js";
@@ -49,5 +53,44 @@ describe("ProverPool", () => {
     t.slot.amount = 5000n;
     const h = makeHeader(fx.poseidon, { batchIndex: 0n, firstTick: 1, lastTick: 1, oldRoots: g, newRoots: fx.state.roots() });
     await expect(pool.prove(batchCircuitInput(h, [t.slot], inst.slots, inst.depth), wasm, keys.zkey)).rejects.toThrow(/Assert Failed/);
+  }, 300_000);
+});
+
+/** Batch 0: one TRANSFER on chain 0 at tick 1. */
+async function transferBatch() {
+  const fx = await makeCluster(inst.members, inst.depth);
+  const g = fx.state.roots();
+  const t = execute(fx, transferOp(0, 0n, 1n, 3n, 0n), 1);
+  const header = makeHeader(fx.poseidon, { batchIndex: 0n, firstTick: 1, lastTick: 1, oldRoots: g, newRoots: fx.state.roots() });
+  return { header, input: batchCircuitInput(header, [t.slot], inst.slots, inst.depth) };
+}
+
+describe("ProverPool with a native prover backend (rapidsnark argument convention)", () => {
+  // snarkjs' own CLI takes the arguments rapidsnark takes (`groth16 prove <zkey> <wtns> <proof.json>
+  // <public.json>`), so a two-line wrapper stands in for the native binary: the files, arguments and
+  // parsing of the backend are exercised for real, and the pool still verifies every proof.
+  const dir = mkdtempSync(join(tmpdir(), "native-prover-"));
+  const wrapper = join(dir, "prover");
+  writeFileSync(wrapper, `#!/bin/sh\nexec "${process.execPath}" "${join(REPO_ROOT, "node_modules/snarkjs/cli.js")}" groth16 prove "$@"\n`);
+  chmodSync(wrapper, 0o755);
+
+  it("proves through the binary and the proof verifies", async () => {
+    const native = new ProverPool(keys.vkey, { workers: 1, backend: { kind: "rapidsnark", path: wrapper } });
+    try {
+      const { input, header } = await transferBatch();
+      const r = await native.prove(input, wasm, keys.zkey);
+      expect(r.publicSignals).toEqual(publicSignals(header).map(String));
+    } finally {
+      await native.close();
+    }
+  }, 300_000);
+
+  it("names --prover-path when the binary is missing", async () => {
+    const missing = new ProverPool(keys.vkey, { workers: 1, backend: { kind: "rapidsnark", path: join(dir, "no-such-prover") } });
+    try {
+      await expect(missing.prove((await transferBatch()).input, wasm, keys.zkey)).rejects.toThrow(/^prover-path: .*no such file/);
+    } finally {
+      await missing.close();
+    }
   }, 300_000);
 });

@@ -11,7 +11,7 @@ export interface InstanceResult {
   baseline: { perBatchMs: number[]; totalMs: number; witnessMsMean: number; proveMsMean: number; proofsPerMinute: number };
   pipelines: (PoolSetting & {
     backend: string; provingWallMs: number; proofsPerMinute: number; operationsPerSecond: number; crossChainMessagesPerSecond: number;
-    latencyMs: { median: number; p95: number }; peakWorkerMemoryMiB: number; processMaxRssMiB: number;
+    latencyMs: { median: number; p95: number }; peakWorkerMemoryMiB: number; processPeakRssMiB: number;
     witnessMsMean: number; proveMsMean: number;
     /** Throughput over the baseline's. */
     speedupVsBaseline: number;

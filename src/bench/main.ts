@@ -5,7 +5,9 @@
  * `npm run bench -- --full` for the instance sweep. Writes bench/results/<mode>.json and .svg and prints
  * tables. `--prover rapidsnark --prover-path PATH` adds a native prover beside snarkjs.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { execFile } from "node:child_process";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { promisify } from "node:util";
 import { cpus } from "node:os";
 import { join } from "node:path";
 import { Command, Option } from "commander";
@@ -22,6 +24,8 @@ import { sweepChartSvg } from "./bench-chart.js";
 import { benchTables } from "./bench-tables.js";
 import { benchWorkload, measurePipeline, measureSettlementGas, rawSnarkjsProve, type PipelineMeasurement } from "./measurements.js";
 import type { BenchResults, InstanceResult } from "./bench-results.js";
+
+const runFile = promisify(execFile);
 
 const program = new Command("bench")
   .description("Benchmark proof throughput, latency, constraints and gas; writes bench/results/<mode>.{json,svg}")
@@ -41,6 +45,12 @@ let l1: L1Session | undefined;
 let extrapolation: BenchResults["extrapolation"];
 const seconds = (ms: number) => (ms / 1000).toFixed(1);
 
+/** Writes what is measured so far to <out>/<mode>.partial.json, so a failed or interrupted run keeps it. */
+function writePartial(): void {
+  mkdirSync(opts.out, { recursive: true });
+  writeFileSync(join(opts.out, `${plan.mode}.partial.json`), `${JSON.stringify({ plan, results: Object.fromEntries(results) }, null, 2)}\n`);
+}
+
 async function measureInstance(name: string, settings: PoolSetting[], withGasAtOne: boolean, status: (l: string) => void): Promise<void> {
   const p = prepared.get(name)!;
   status("executing the workload");
@@ -51,12 +61,13 @@ async function measureInstance(name: string, settings: PoolSetting[], withGasAtO
   const rawTotalMs = raw.reduce((a, r) => a + r.witnessMs + r.proveMs, 0);
   const pipelines: PipelineMeasurement[] = [];
   for (const s of settings) {
-    status(`pipeline: ${s.workers} worker(s), snarkjs threads ${s.singleThread ? "off" : "on"}`);
-    pipelines.push(await measurePipeline(p, executed, l1, s, plan.settleBatches));
+    const label = `pipeline: ${s.workers} worker(s), snarkjs threads ${s.singleThread ? "off" : "on"}`;
+    pipelines.push(await measurePipeline(p, executed, l1, s, plan.settleBatches, undefined,
+      (x) => status(`${label}: proven ${x.proven}/${x.total}, settled ${x.settled}/${x.total}`)));
   }
   if (opts.prover && name === plan.detail) {
-    status(`pipeline: rapidsnark (${opts.proverPath})`);
-    pipelines.push(await measurePipeline(p, executed, l1, plan.defaultSetting, plan.settleBatches, { kind: "rapidsnark", path: opts.proverPath! }));
+    pipelines.push(await measurePipeline(p, executed, l1, plan.defaultSetting, plan.settleBatches, { kind: "rapidsnark", path: opts.proverPath! },
+      (x) => status(`pipeline: rapidsnark (${opts.proverPath}): proven ${x.proven}/${x.total}, settled ${x.settled}/${x.total}`)));
   }
   const proofs = pipelines[0].proofs;
   status("gas on anvil");
@@ -81,6 +92,7 @@ async function measureInstance(name: string, settings: PoolSetting[], withGasAtO
       atKPerTransaction: { k: plan.settleBatches, gasPerTransaction: gasAtK.gasPerTransaction, gasPerBatch: gasAtK.gasPerBatch, gasPerOperation: gasAtK.gasPerBatch / p.inst.slots },
     },
   });
+  writePartial();
   status(`${seconds(rawTotalMs / raw.length)} s per batch raw snarkjs; ${Math.round(gasAtK.gasPerBatch).toLocaleString("en-US")} gas per batch`);
 }
 
@@ -88,6 +100,10 @@ const phases: Phase<object>[] = [
   ...instances.map((name): Phase<object> => ({
     title: `Set up ${name} (cached after the first run)`,
     run: async (_c, status) => {
+      // In a child process (`cluster-settle setup`): the set-up's memory and curve threads stay out of
+      // the process that measures; here the set-up is then read from its cache.
+      status("cluster-settle setup");
+      await runFile(process.execPath, [join(REPO_ROOT, "dist/src/cli/main.js"), "setup", "--instance", name, "--json"], { maxBuffer: 16 << 20 });
       prepared.set(name, await prepareInstance(name));
       status(`${prepared.get(name)!.r1cs.constraints.toLocaleString("en-US")} constraints`);
     },
@@ -125,6 +141,7 @@ try {
   };
   mkdirSync(opts.out, { recursive: true });
   writeFileSync(join(opts.out, `${plan.mode}.json`), `${JSON.stringify(out, null, 2)}\n`);
+  rmSync(join(opts.out, `${plan.mode}.partial.json`), { force: true });
   const svg = await sweepChartSvg(out.sweep.map((r) => {
     const best = r.pipelines.find((m) => m.workers === plan.defaultSetting.workers && m.singleThread === plan.defaultSetting.singleThread)!;
     return { instance: r.instance.name, members: r.instance.members, slots: r.instance.slots, depth: r.instance.depth,

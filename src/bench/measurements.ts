@@ -1,4 +1,9 @@
-import * as snarkjs from "snarkjs";
+import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { REPO_ROOT } from "../circuits/manifest.js";
 import { EddsaSigner } from "../crypto/eddsa.js";
 import { getPoseidon } from "../crypto/poseidon.js";
 import { settlementBatch } from "../l1/settlement-calldata.js";
@@ -13,6 +18,8 @@ import { generateDevKeys } from "../workload/dev-keys.js";
 import { genesisOf } from "../workload/genesis.js";
 import { generateWorkload } from "../workload/workload-generator.js";
 import type { PoolSetting } from "./bench-plan.js";
+
+const runFile = promisify(execFile);
 
 /** Executes a bench workload: `batches` full batches (B operations each, 40% cross-chain, Zipf accounts). */
 export async function benchWorkload(prepared: PreparedInstance, batches: number, seed: string): Promise<ExecutedWorkload> {
@@ -36,20 +43,20 @@ export interface RawProveTime {
 }
 
 /**
- * The baseline: raw snarkjs, one batch after another in this process, single-threaded
- * (`wtns.calculate` then `groth16.prove` from the zkey file), no pool, no verification.
+ * The baseline: raw snarkjs, one batch after another in one process (a child process, so its memory
+ * stays out of the bench), single-threaded: `wtns.calculate` then `groth16.prove` from the zkey file,
+ * no pool, no verification. See raw-prove-child.ts.
  */
 export async function rawSnarkjsProve(prepared: PreparedInstance, executed: ExecutedWorkload): Promise<RawProveTime[]> {
-  const times: RawProveTime[] = [];
-  for (const input of executed.inputs) {
-    const t0 = performance.now();
-    const wtns = { type: "mem" } as { type: "mem"; data?: Uint8Array };
-    await snarkjs.wtns.calculate(input, prepared.circuit.wasm, wtns);
-    const t1 = performance.now();
-    await snarkjs.groth16.prove(prepared.keys.zkey, wtns, undefined, { singleThread: true });
-    times.push({ witnessMs: t1 - t0, proveMs: performance.now() - t1 });
+  const dir = mkdtempSync(join(tmpdir(), "bench-raw-"));
+  try {
+    const taskFile = join(dir, "task.json");
+    writeFileSync(taskFile, JSON.stringify({ wasm: prepared.circuit.wasm, zkey: prepared.keys.zkey, inputs: executed.inputs }));
+    const { stdout } = await runFile(process.execPath, [join(REPO_ROOT, "dist/src/bench/raw-prove-child.js"), taskFile], { maxBuffer: 16 << 20 });
+    return JSON.parse(stdout) as RawProveTime[];
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
-  return times;
 }
 
 /** A pipeline measurement: the pool proves every batch, the submitter settles them in order. */
@@ -62,10 +69,10 @@ export interface PipelineMeasurement extends PoolSetting {
   crossChainMessagesPerSecond: number;
   /** From arrival (all operations arrive at the start) to the receipt of the batch's settlement. */
   latencyMs: { median: number; p95: number };
-  /** Largest V8 heap + external memory of a worker after a job (per worker thread). */
+  /** Largest V8 heap + external memory of one worker after a job (external counts reserved WASM memory, not only resident). */
   peakWorkerMemoryMiB: number;
-  /** Peak resident memory of the whole process so far (main thread, workers, curves). */
-  processMaxRssMiB: number;
+  /** Peak resident memory of the whole process during this run (main thread and every worker), sampled every 50 ms. */
+  processPeakRssMiB: number;
   proofs: ProveResult[];
 }
 
@@ -74,16 +81,22 @@ export interface PipelineMeasurement extends PoolSetting {
  * The pool is started (and its workers loaded) before the clock starts.
  */
 export async function measurePipeline(prepared: PreparedInstance, executed: ExecutedWorkload, l1: L1Session, setting: PoolSetting,
-                                      settleBatches: number, backend: ProverBackend = { kind: "snarkjs" }): Promise<PipelineMeasurement> {
+                                      settleBatches: number, backend: ProverBackend = { kind: "snarkjs" },
+                                      onProgress?: (p: { proven: number; settled: number; total: number }) => void): Promise<PipelineMeasurement> {
   const pool = new ProverPool(prepared.keys.vkey, { ...setting, backend });
   const settlement = await deploySettlement(l1.settlement.runner as never, prepared.contracts, prepared.inst.deltaTicks, executed.genesisRoots, executed.genesisCommitment);
   const session: L1Session = { ...l1, settlement, settlementAddress: await settlement.getAddress() };
   let provingWallMs = 0;
+  let peakRss = process.memoryUsage.rss();
+  const sampler = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage.rss()); }, 50);
   const started = performance.now();
   try {
     const { proofs, settlements } = await proveAndSettle(prepared, executed, session, pool, {
       settleBatches,
-      onProgress: (p) => { if (p.proven === p.total && provingWallMs === 0) provingWallMs = performance.now() - started; },
+      onProgress: (p) => {
+        if (p.proven === p.total && provingWallMs === 0) provingWallMs = performance.now() - started;
+        onProgress?.(p);
+      },
     });
     const settledAt = new Map<number, number>();
     for (const s of settlements) for (const b of s.batches) settledAt.set(b, s.settledAtMs);
@@ -96,10 +109,11 @@ export async function measurePipeline(prepared: PreparedInstance, executed: Exec
       crossChainMessagesPerSecond: executed.messages / seconds,
       latencyMs: { median: quantile(latencies, 0.5), p95: quantile(latencies, 0.95) },
       peakWorkerMemoryMiB: Math.max(...proofs.map((p) => p.workerMemoryBytes)) / 2 ** 20,
-      processMaxRssMiB: process.resourceUsage().maxRSS / 1024,
+      processPeakRssMiB: peakRss / 2 ** 20,
       proofs,
     };
   } finally {
+    clearInterval(sampler);
     await pool.close();
   }
 }

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { dirname, join } from "node:path";
-import { JsonRpcProvider } from "ethers";
+import { FetchRequest, JsonRpcProvider } from "ethers";
 
 /** Private key of anvil's first pre-funded account (public, the same on every anvil devnet; never use elsewhere). */
 export const ANVIL_DEFAULT_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
@@ -69,9 +69,14 @@ export async function startAnvil(timeoutMs = 20_000, port?: number): Promise<Dev
   throw new Error(`anvil did not answer on ${rpcUrl} within ${timeoutMs} ms: ${output}`);
 }
 
-/** An ethers provider for `rpcUrl` that polls quickly (devnets mine instantly). */
-export function devnetProvider(rpcUrl: string): JsonRpcProvider {
-  const provider = new JsonRpcProvider(rpcUrl, undefined, { staticNetwork: true });
+/**
+ * An ethers provider for `rpcUrl` that polls quickly (devnets mine instantly) and gives up on a
+ * request after `timeoutMs` (ethers' default is 5 minutes), so a stalled RPC is an error, not a hang.
+ */
+export function devnetProvider(rpcUrl: string, timeoutMs = 60_000): JsonRpcProvider {
+  const request = new FetchRequest(rpcUrl);
+  request.timeout = timeoutMs;
+  const provider = new JsonRpcProvider(request, undefined, { staticNetwork: true });
   provider.pollingInterval = 50;
   return provider;
 }

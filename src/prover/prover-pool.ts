@@ -35,10 +35,15 @@ export class ProverPool {
   private readonly backend: ProverBackend;
   /** The BN254 curve for verification on this thread, built once (see prove). */
   private curve: Promise<unknown> | undefined;
+  private readonly workers: number;
+  /** Jobs running in the workers (at most `workers`), and the ones waiting for a worker, first in first out. */
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
 
   constructor(private readonly vkey: Record<string, unknown>, options: ProverPoolOptions = {}) {
     const workers = options.workers ?? 2;
     if (!Number.isInteger(workers) || workers < 1) throw new RangeError(`workers: must be an integer >= 1, got ${workers}`);
+    this.workers = workers;
     this.singleThread = options.singleThread ?? true;
     this.backend = options.backend ?? { kind: "snarkjs" };
     this.pool = new Piscina({
@@ -50,13 +55,24 @@ export class ProverPool {
   }
 
   /**
-   * Proves one batch and verifies the proof.
+   * Proves one batch and verifies the proof. Jobs start in the order of the calls (first in, first
+   * out: batches settle in order, so an early batch must not wait behind later ones; piscina's own
+   * queue does not keep that order).
    * @param input circuit input of ClusterBatch (see batchCircuitInput).
    * @throws Error when witness calculation fails (a constraint is broken) or the proof does not verify.
    */
   async prove(input: Record<string, unknown>, wasm: string, zkey: string): Promise<ProveResult> {
     const task: ProveTask = { input, wasm, zkey, singleThread: this.singleThread, backend: this.backend };
-    const result = (await this.pool.run(task)) as ProveResult;
+    if (this.running < this.workers) this.running++;
+    else await new Promise<void>((resolve) => this.waiting.push(resolve)); // the finishing job hands its worker over
+    let result: ProveResult;
+    try {
+      result = (await this.pool.run(task)) as ProveResult;
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.running--;
+    }
     // snarkjs.groth16.verify builds a threaded curve per call unless one is cached in
     // globalThis.curve_bn128; concurrent first calls would each build and leak one. Install one
     // single-threaded curve (no threads competing with the provers; a verification is a few ms).
