@@ -16,7 +16,7 @@ export function formatRunSummary(r: RunReport): string {
     ["instance", `${i.name}: N=${i.members} members, D=${i.depth}, B=${i.slots} slots, Δ=${i.deltaTicks} ticks`],
     ["constraints", `${n(i.constraints)} per batch proof`],
     ["operations", `${n(r.workload.accepted)} executed of ${n(r.workload.lines)} lines (${n(r.workload.transfers)} TRANSFER, ${n(r.workload.messages)} SEND), ${n(r.workload.rejected)} rejected`],
-    ["cross-chain messages", `${n(r.workload.messages)} sent and received (each SEND + RECEIVE in one batch)`],
+    ["cross-chain messages", `${n(r.workload.messages)} sent and delivered (each in the slot of its SEND)`],
     ["batches", n(r.batches)],
     ["proof time per batch", `median ${s(r.proving.perBatchMsMedian)} (witness ${s(r.proving.witnessMsMedian)} + Groth16 ${s(r.proving.proveMsMedian)}), max ${s(r.proving.perBatchMsMax)}`],
     ["proving wall time", `${s(r.proving.wallMs)} with ${r.proving.workers} workers${r.proving.singleThread ? " (single-threaded snarkjs each)" : ""}`],
