@@ -3,12 +3,17 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { terminateCurve } from "./helpers/test-instance.js";
 import { REPO_ROOT } from "../src/circuits/manifest.js";
 import type { RunReport } from "../src/pipeline/run-report.js";
 import { EXIT } from "../src/cli/cli-error.js";
+import { ANVIL_DEFAULT_KEY, startAnvil } from "../src/l1/anvil.js";
+import * as snarkjs from "snarkjs";
 
 const run = promisify(execFile);
+
+afterAll(terminateCurve);
 const CLI = join(REPO_ROOT, "dist/src/cli/main.js");
 
 /** Runs the built CLI (`npm test` builds first); resolves with the exit code and both streams. */
@@ -54,6 +59,20 @@ describe("CLI: keys -> workload -> run -> verify on the test instance", () => {
     expect(stored).toEqual(report.rejected);
   });
 
+  it("run settles on a given L1 with --rpc-url and --private-key (no devnet of its own)", async () => {
+    const devnet = await startAnvil();
+    try {
+      const r = await cli("run", "--instance", "test", "--genesis", join(dir, "genesis.json"), "--operations", join(dir, "ops.jsonl"),
+        "--out", join(dir, "run-rpc"), "--rpc-url", devnet.rpcUrl, "--private-key", ANVIL_DEFAULT_KEY, "--json");
+      expect(r.code).toBe(0);
+      const viaRpc: RunReport = JSON.parse(r.stdout);
+      expect(viaRpc.settlement).toMatchObject({ ownDevnet: false, rpcUrl: devnet.rpcUrl });
+      expect(viaRpc.roots.onChain).toEqual(report.roots.onChain); // same workload, same roots
+    } finally {
+      await devnet.stop();
+    }
+  });
+
   it("verify accepts a stored proof and rejects it with a tampered public signal (exit 5)", async () => {
     const proofFile = join(dir, "run/proofs/000000.json");
     expect((await cli("verify", proofFile)).code).toBe(EXIT.OK);
@@ -66,13 +85,22 @@ describe("CLI: keys -> workload -> run -> verify on the test instance", () => {
   });
 });
 
+describe("CLI: ptau makes a development powers-of-tau file", () => {
+  it("writes a file that snarkjs verifies", async () => {
+    const out = join(mkdtempSync(join(tmpdir(), "cluster-ptau-")), "pot8.ptau");
+    expect((await cli("ptau", "--power", "8", "--out", out)).code).toBe(0);
+    expect(await (snarkjs as unknown as { powersOfTau: { verify(f: string): Promise<boolean> } }).powersOfTau.verify(out)).toBe(true);
+  });
+});
+
 describe("CLI: bad flags and config name the field", () => {
   it.each([
     [["run", "--workers", "0"], EXIT.USAGE, /^error: --workers: /m],
     [["run", "--settle-batches", "two"], EXIT.USAGE, /^error: --settle-batches: /m],
     [["run", "--rpc-url", "ftp://x"], EXIT.USAGE, /^error: --rpc-url: /m],
     [["run", "--operations", "ops.jsonl"], EXIT.USAGE, /^error: --genesis: required with --operations/m],
-    [["run", "--instance", "nope"], EXIT.FAILURE, /instance: unknown circuit instance "nope"/],
+    [["run", "--instance", "nope"], EXIT.USAGE, /^error: --instance: unknown circuit instance "nope"/m],
+    [["setup", "--instance", "nope"], EXIT.USAGE, /^error: --instance: unknown circuit instance "nope"/m],
     [["run", "--genesis", "/nonexistent/genesis.json", "--operations", "/nonexistent/ops.jsonl"], EXIT.INPUT, /^error: genesis: cannot read/m],
     [["verify", "/nonexistent/proof.json"], EXIT.INPUT, /proof\.json/],
     [["keys", "--instance", "test", "--accounts", "99", "--out", "/tmp/never"], EXIT.USAGE, /^error: --accounts: 99 accounts do not fit/m],

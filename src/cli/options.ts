@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import type { z } from "zod";
 import { CliError, EXIT } from "./cli-error.js";
+import { loadInstance, type CircuitInstance } from "../circuits/manifest.js";
 
 const kebab = (key: string) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
@@ -41,4 +42,16 @@ function knownKeys(schema: z.ZodType): string[] {
   if (def?.shape) return Object.keys(def.shape);
   const inner = def?.in ?? def?.schema;
   return inner ? knownKeys(inner) : [];
+}
+
+/**
+ * The circuit instance named by `--instance`.
+ * @throws CliError (EXIT.USAGE) naming `--instance` when circuits/instances.json has no such instance.
+ */
+export function instanceOption(name: string): CircuitInstance {
+  try {
+    return loadInstance(name);
+  } catch (e) {
+    throw new CliError(`--instance: ${(e as Error).message.replace(/^instance: /, "")}`, EXIT.USAGE);
+  }
 }

@@ -3,12 +3,11 @@ import { join } from "node:path";
 import { Command } from "commander";
 import { z } from "zod";
 import { EddsaSigner } from "../../crypto/eddsa.js";
-import { loadInstance } from "../../circuits/manifest.js";
 import { generateDevKeys } from "../../workload/dev-keys.js";
 import { genesisOf, writeJson } from "../../workload/genesis.js";
 import { WORKLOAD_DEFAULTS } from "../default-workload.js";
 import { CliError, EXIT } from "../cli-error.js";
-import { parseOptions } from "../options.js";
+import { instanceOption, parseOptions } from "../options.js";
 
 const keysOptions = z.object({
   out: z.string().min(1),
@@ -34,7 +33,7 @@ export function keysCommand(): Command {
     .option("--json", "print what was written as JSON")
     .action(async (flags: Record<string, unknown>) => {
       const o = parseOptions(keysOptions, flags);
-      const inst = loadInstance(o.instance);
+      const inst = instanceOption(o.instance);
       const members = o.members ?? inst.members;
       if (o.accounts > 2 ** inst.depth) throw new CliError(`--accounts: ${o.accounts} accounts do not fit a depth-${inst.depth} tree (${2 ** inst.depth} leaves)`, EXIT.USAGE);
       const keys = generateDevKeys(await EddsaSigner.create(), { members, accounts: o.accounts, balance: o.balance, tokenId: WORKLOAD_DEFAULTS.tokenId, seed: o.seed });

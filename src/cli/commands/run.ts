@@ -1,12 +1,12 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Command, Option } from "commander";
-import { loadInstance } from "../../circuits/manifest.js";
 import { closeRun, settlementRunPhases, type SettlementRunContext } from "../../pipeline/settlement-run.js";
 import { RunStore } from "../../store/run-store.js";
 import { loadGenesis, type Genesis } from "../../workload/genesis.js";
 import { CliError, EXIT } from "../cli-error.js";
 import { generateRunWorkload } from "../default-workload.js";
+import { instanceOption } from "../options.js";
 import { runWithProgress } from "../progress.js";
 import { loadRunConfig, proverBackend } from "../run-config.js";
 import { formatRunSummary } from "../summary-table.js";
@@ -38,7 +38,7 @@ export function runCommand(): Command {
     .action(async (flags: Record<string, unknown>) => {
       if (flags.faults === true) delete flags.faults; // commander's default for --no-faults: leave it to the config
       const cfg = loadRunConfig(flags, flags.config as string | undefined);
-      const inst = loadInstance(cfg.instance);
+      const inst = instanceOption(cfg.instance);
       const out = cfg.out ?? join("runs", new Date().toISOString().replace(/[:.]/g, "-"));
       const store = new RunStore(out);
       let genesis: Genesis;

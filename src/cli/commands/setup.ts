@@ -1,7 +1,7 @@
 import { Command } from "commander";
 import { z } from "zod";
 import { setupPhases, type SetupContext } from "../../setup/setup-phases.js";
-import { parseOptions } from "../options.js";
+import { instanceOption, parseOptions } from "../options.js";
 import { runWithProgress } from "../progress.js";
 
 const setupOptions = z.object({
@@ -21,6 +21,7 @@ export function setupCommand(): Command {
     .option("--json", "print the artifact paths as JSON")
     .action(async (flags: Record<string, unknown>) => {
       const o = parseOptions(setupOptions, flags);
+      instanceOption(o.instance);
       const ctx = await runWithProgress(setupPhases(o.instance, o.ptau), {} as SetupContext);
       const p = ctx.prepared!;
       const summary = {

@@ -3,9 +3,9 @@ import { join } from "node:path";
 import { Command } from "commander";
 import { z } from "zod";
 import * as snarkjs from "snarkjs";
-import { REPO_ROOT, loadInstance } from "../../circuits/manifest.js";
+import { REPO_ROOT } from "../../circuits/manifest.js";
 import { CliError, EXIT } from "../cli-error.js";
-import { parseOptions } from "../options.js";
+import { instanceOption, parseOptions } from "../options.js";
 
 const verifyOptions = z.object({
   instance: z.string().min(1).optional(),
@@ -43,7 +43,7 @@ export function verifyCommand(): Command {
       if (!vkeyPath) {
         const name = o.instance ?? file.instance;
         if (!name) throw new CliError("--instance: the proof file names no instance; give --instance or --vkey", EXIT.USAGE);
-        loadInstance(name);
+        instanceOption(name);
         vkeyPath = join(REPO_ROOT, "build/circuits", name, "verification_key.json");
         if (!existsSync(vkeyPath)) throw new CliError(`--instance: no verification key for "${name}" yet; run \`setup --instance ${name}\` first`, EXIT.USAGE);
       }
