@@ -4,8 +4,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { REPO_ROOT } from "../circuits/manifest.js";
-import { EddsaSigner } from "../crypto/eddsa.js";
-import { getPoseidon } from "../crypto/poseidon.js";
 import { settlementBatch } from "../l1/settlement-calldata.js";
 import { deploySettlement } from "../l1/deploy.js";
 import { executeWorkload, type ExecutedWorkload } from "../pipeline/execute-workload.js";
@@ -14,9 +12,8 @@ import { proveAndSettle } from "../pipeline/prove-and-settle.js";
 import { quantile } from "../pipeline/run-report.js";
 import { ProverPool, type ProverBackend, type ProveResult } from "../prover/prover-pool.js";
 import type { PreparedInstance } from "../setup/prepare-instance.js";
-import { generateDevKeys } from "../workload/dev-keys.js";
+import { devWorkload } from "../workload/dev-workload.js";
 import { genesisOf } from "../workload/genesis.js";
-import { generateWorkload } from "../workload/workload-generator.js";
 import type { PoolSetting } from "./bench-plan.js";
 
 const runFile = promisify(execFile);
@@ -24,11 +21,7 @@ const runFile = promisify(execFile);
 /** Executes a bench workload: `batches` full batches (B operations each, 40% cross-chain, Zipf accounts). */
 export async function benchWorkload(prepared: PreparedInstance, batches: number, seed: string): Promise<ExecutedWorkload> {
   const { inst } = prepared;
-  const signer = await EddsaSigner.create();
-  const keys = generateDevKeys(signer, { members: inst.members, accounts: Math.min(16, 2 ** inst.depth), balance: 10n ** 12n, tokenId: 1n, seed });
-  const workload = generateWorkload(keys, signer, await getPoseidon(), {
-    operations: batches * inst.slots, crossChainShare: 0.4, zipfExponent: 1.1, maxAmount: 1000n, faults: false, seed,
-  });
+  const { keys, workload } = await devWorkload(inst, { operations: batches * inst.slots, crossChainShare: 0.4, faults: false, seed });
   const executed = await executeWorkload(inst, genesisOf(keys), workload.lines);
   if (executed.batches.length !== batches || executed.rejected.length > 0) {
     throw new Error(`bench workload: expected ${batches} full batches, got ${executed.batches.length} and ${executed.rejected.length} rejected`);

@@ -5,7 +5,7 @@ import { z } from "zod";
 import { EddsaSigner } from "../../crypto/eddsa.js";
 import { generateDevKeys } from "../../workload/dev-keys.js";
 import { genesisOf, writeJson } from "../../workload/genesis.js";
-import { WORKLOAD_DEFAULTS } from "../default-workload.js";
+import { WORKLOAD_DEFAULTS } from "../../workload/dev-workload.js";
 import { CliError, EXIT } from "../cli-error.js";
 import { instanceOption, parseOptions } from "../options.js";
 

@@ -6,7 +6,7 @@ import { getPoseidon } from "../../crypto/poseidon.js";
 import { loadDevKeys } from "../../workload/genesis.js";
 import { generateWorkload } from "../../workload/workload-generator.js";
 import { CliError, EXIT } from "../cli-error.js";
-import { WORKLOAD_DEFAULTS } from "../default-workload.js";
+import { WORKLOAD_DEFAULTS } from "../../workload/dev-workload.js";
 import { parseOptions } from "../options.js";
 
 const workloadOptions = z.object({
