@@ -9,8 +9,10 @@ import { releaseSnarkjsCurve } from "../prover/release-curve.js";
 import { CliError, EXIT } from "./cli-error.js";
 import { devnetCommand } from "./commands/devnet.js";
 import { keysCommand } from "./commands/keys.js";
+import { proverCommand } from "./commands/prover.js";
 import { ptauCommand } from "./commands/ptau.js";
 import { runCommand } from "./commands/run.js";
+import { serveCommand } from "./commands/serve.js";
 import { setupCommand } from "./commands/setup.js";
 import { verifyCommand } from "./commands/verify.js";
 import { workloadCommand } from "./commands/workload.js";
@@ -19,6 +21,8 @@ const program = new Command("cluster-settle")
   .description("Joint settlement of a chain-cluster: execute member chains in lockstep, prove every batch with Groth16 " +
     "(circom, snarkjs), settle all member roots on L1 at once.")
   .addCommand(runCommand())
+  .addCommand(serveCommand())
+  .addCommand(proverCommand())
   .addCommand(setupCommand())
   .addCommand(keysCommand())
   .addCommand(workloadCommand())

@@ -1,13 +1,9 @@
-import { ClusterState, OperationRejected, slotOf, type SlotWitness } from "../state/cluster-state.js";
-import type { BatchHeader } from "../circuits/batch-input.js";
-import type { Message, SignedOperation } from "../protocol/operation.js";
+import { ClusterState, OperationRejected } from "../state/cluster-state.js";
+import type { SignedOperation } from "../protocol/operation.js";
+import { BatchBuilder, type ClosedBatch } from "./batch-builder.js";
 
-/** A closed batch: its public header and its slots (before NOOP padding). */
-export interface ExecutedBatch {
-  header: BatchHeader;
-  slots: SlotWitness[];
-  /** Messages sent and delivered in this batch, in slot order (a TRANSFER's goes to its own chain). */
-  messages: Message[];
+/** A closed batch of a workload: header, slots, messages, and which submitted operations it executed. */
+export interface ExecutedBatch extends ClosedBatch {
   /** Submission positions of the user operations executed in this batch, in slot order. */
   positions: number[];
 }
@@ -66,33 +62,21 @@ export class ClusterExecutor {
    * @returns the batch, or undefined when no operation is left to execute.
    */
   nextBatch(): ExecutedBatch | undefined {
-    const oldRoots = this.state.roots();
-    const tick = this.tick;
-    const slots: SlotWitness[] = [];
-    const messages: Message[] = [];
+    const builder = new BatchBuilder(this.state, this.slots, this.batchIndex, this.tick, this.nextSeq);
     const positions: number[] = [];
-    while (this.mempool.length > 0 && slots.length < this.slots) {
+    while (this.mempool.length > 0 && !builder.full) {
       const { op, position } = this.mempool.shift()!;
-      const pair = `${op.chainId}->${op.dstChain}`;
       try {
-        const { debit, message } = this.state.applySigned(op, tick, this.nextSeq.get(pair) ?? 0n);
-        const credit = this.state.applyCredit(message); // checked by applySigned: cannot be refused
-        this.nextSeq.set(pair, message.seq + 1n);
-        slots.push(slotOf(tick, this.state.depth, debit, credit));
-        messages.push(message);
+        builder.add(op);
         positions.push(position);
       } catch (e) {
         if (!(e instanceof OperationRejected)) throw e;
         this.rejected.push({ position, field: e.field, reason: e.reason });
       }
     }
-    if (slots.length === 0) return undefined;
+    if (builder.size === 0) return undefined;
     this.tick++;
-    const newRoots = this.state.roots();
-    const header: BatchHeader = {
-      batchIndex: this.batchIndex++, firstTick: tick, lastTick: tick, oldRoots, newRoots,
-      oldRootsCommitment: this.state.rootsCommitment(oldRoots), newRootsCommitment: this.state.rootsCommitment(newRoots),
-    };
-    return { header, slots, messages, positions };
+    this.batchIndex++;
+    return { ...builder.close(), positions };
   }
 }

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { dirname, join } from "node:path";
-import { FetchRequest, JsonRpcProvider } from "ethers";
+import { FetchRequest, JsonRpcProvider, Network } from "ethers";
 
 /** Private key of anvil's first pre-funded account (public, the same on every anvil devnet; never use elsewhere). */
 export const ANVIL_DEFAULT_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
@@ -72,11 +72,14 @@ export async function startAnvil(timeoutMs = 20_000, port?: number): Promise<Dev
 /**
  * An ethers provider for `rpcUrl` that polls quickly (devnets mine instantly) and gives up on a
  * request after `timeoutMs` (ethers' default is 5 minutes), so a stalled RPC is an error, not a hang.
+ * @param chainId the chain's id when known: the provider then never asks for it (no start-up
+ *   network detection, whose failures ethers retries and logs on its own while the node is down).
  */
-export function devnetProvider(rpcUrl: string, timeoutMs = 60_000): JsonRpcProvider {
+export function devnetProvider(rpcUrl: string, timeoutMs = 60_000, chainId?: bigint): JsonRpcProvider {
   const request = new FetchRequest(rpcUrl);
   request.timeout = timeoutMs;
-  const provider = new JsonRpcProvider(request, undefined, { staticNetwork: true });
+  const provider = new JsonRpcProvider(request, chainId === undefined ? undefined : Network.from(chainId),
+    { staticNetwork: chainId === undefined ? true : Network.from(chainId) });
   provider.pollingInterval = 50;
   return provider;
 }

@@ -17,10 +17,22 @@ export interface ProverPoolOptions {
   backend?: ProverBackend;
 }
 
-async function installVerifierCurve(): Promise<unknown> {
+let buildingCurve: Promise<void> | undefined;
+
+/**
+ * Verifies a Groth16 proof on this thread with snarkjs.groth16.verify (Groth 2016, BN254 pairing).
+ * snarkjs builds a threaded curve per call unless one is cached in globalThis.curve_bn128, and
+ * concurrent first calls would each build and leak one: this installs one single-threaded curve
+ * (no threads competing with the provers; a verification takes a few ms).
+ * @returns true when the proof verifies for these public signals (decimal strings).
+ */
+export async function verifyGroth16(vkey: Record<string, unknown>, publicSignals: string[], proof: snarkjs.Groth16Proof): Promise<boolean> {
   const g = globalThis as { curve_bn128?: unknown };
-  g.curve_bn128 ??= await buildBn128(true);
-  return g.curve_bn128;
+  if (!g.curve_bn128) {
+    buildingCurve ??= buildBn128(true).then((curve) => { g.curve_bn128 = curve; buildingCurve = undefined; });
+    await buildingCurve;
+  }
+  return snarkjs.groth16.verify(vkey, publicSignals, proof);
 }
 
 /**
@@ -33,8 +45,6 @@ export class ProverPool {
   private readonly pool: Piscina;
   private readonly singleThread: boolean;
   private readonly backend: ProverBackend;
-  /** The BN254 curve for verification on this thread, built once (see prove). */
-  private curve: Promise<unknown> | undefined;
   private readonly workers: number;
   /** Jobs running in the workers (at most `workers`), and the ones waiting for a worker, first in first out. */
   private running = 0;
@@ -52,6 +62,11 @@ export class ProverPool {
       maxThreads: workers,
       workerData: {},
     });
+  }
+
+  /** Number of worker threads (jobs that run at once). */
+  get workerCount(): number {
+    return this.workers;
   }
 
   /**
@@ -73,11 +88,7 @@ export class ProverPool {
       if (next) next();
       else this.running--;
     }
-    // snarkjs.groth16.verify builds a threaded curve per call unless one is cached in
-    // globalThis.curve_bn128; concurrent first calls would each build and leak one. Install one
-    // single-threaded curve (no threads competing with the provers; a verification is a few ms).
-    await (this.curve ??= installVerifierCurve());
-    if (!(await snarkjs.groth16.verify(this.vkey, result.publicSignals, result.proof))) {
+    if (!(await verifyGroth16(this.vkey, result.publicSignals, result.proof))) {
       throw new Error("proof: snarkjs.groth16.verify rejected a proof made by the pool");
     }
     return result;

@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { sha256 } from "@noble/hashes/sha2.js";
+import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js";
 import type { SignedOperation } from "../protocol/operation.js";
 
 const FIELD_MODULUS = 21888242871839275222246405745257275088548364400416300476118281858285151049721n;
@@ -41,10 +43,20 @@ export function decodeOperation(text: string, line: number): SignedOperation | M
   } catch (e) {
     return { line, field: "(line)", reason: `not JSON: ${(e as Error).message}` };
   }
+  const parsed = parseOperation(raw);
+  return "reason" in parsed ? { line, ...parsed } : parsed;
+}
+
+/**
+ * Reads a signed operation from parsed JSON (a workload line's or an API request's): numbers as
+ * decimal strings or safe integers, each field element below the BN254 scalar field modulus.
+ * @returns the operation, or the field at fault (path inside the object, e.g. `signature.S`) and why.
+ */
+export function parseOperation(raw: unknown): SignedOperation | { field: string; reason: string } {
   const parsed = operationSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    return { line, field: issue.path.join(".") || "(line)", reason: issue.message };
+    return { field: issue.path.join(".") || "(line)", reason: issue.message };
   }
   const o = parsed.data;
   return { ...o, dstChain: o.dstChain ?? o.chainId, dataHash: o.dataHash ?? 0n };
@@ -58,4 +70,22 @@ export function encodeOperation(op: SignedOperation): string {
 /** True when decodeOperation failed. */
 export function isMalformed(x: SignedOperation | MalformedLine): x is MalformedLine {
   return "reason" in x && "line" in x;
+}
+
+/**
+ * Canonical JSON of an operation: fixed key order, numbers as decimal strings, `dstChain` and
+ * `dataHash` always present. Two encodings of the same operation give the same text.
+ */
+export function canonicalOperation(op: SignedOperation): string {
+  const s = (v: bigint) => v.toString();
+  return JSON.stringify({
+    type: op.type, chainId: op.chainId, dstChain: op.dstChain, from: s(op.from), to: s(op.to), tokenId: s(op.tokenId),
+    amount: s(op.amount), nonce: s(op.nonce), dataHash: s(op.dataHash),
+    signature: { R8x: s(op.signature.R8x), R8y: s(op.signature.R8y), S: s(op.signature.S) },
+  });
+}
+
+/** Id of an operation: SHA-256 (@noble/hashes) of its canonical JSON, 64 hex digits. */
+export function operationId(op: SignedOperation): string {
+  return bytesToHex(sha256(utf8ToBytes(canonicalOperation(op))));
 }

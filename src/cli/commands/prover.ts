@@ -1,0 +1,51 @@
+import { Command, Option } from "commander";
+import { destination, pino } from "pino";
+import { z } from "zod";
+import { ProverPool } from "../../prover/prover-pool.js";
+import { BullProver } from "../../service/bullmq-proof-queue.js";
+import { setupPhases, type SetupContext } from "../../setup/setup-phases.js";
+import { instanceOption, parseOptions } from "../options.js";
+import { runWithProgress } from "../progress.js";
+import { proverBackend } from "../run-config.js";
+
+const proverOptions = z.object({
+  redisUrl: z.url({ protocol: /^rediss?$/ }),
+  instance: z.string().min(1).default("default"),
+  ptau: z.string().min(1).optional(),
+  workers: z.coerce.number().int().min(1).max(64).default(2),
+  snarkjsThreads: z.boolean().default(false),
+  prover: z.enum(["snarkjs", "rapidsnark"]).default("snarkjs"),
+  proverPath: z.string().min(1).optional(),
+  logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace"]).default("info"),
+}).strict().refine((c) => c.prover !== "rapidsnark" || c.proverPath !== undefined,
+  { path: ["proverPath"], message: "required with --prover rapidsnark (path of a rapidsnark-compatible prover binary)" });
+
+/** `prover`: a remote prover for a service started with --redis-url (BullMQ). */
+export function proverCommand(): Command {
+  return new Command("prover")
+    .description("Prove batches for a prover service that shares its jobs through BullMQ (serve --redis-url): takes jobs of the " +
+      "instance from Redis, proves them in a local pool, returns the proofs. Run one per machine; Ctrl-C to stop.")
+    .requiredOption("--redis-url <url>", "the Redis the service uses (redis:// or rediss://)")
+    .option("--instance <name>", "circuit instance of the service (default: default); set up here on first use")
+    .option("--ptau <file>", "powers-of-tau file of the service's set-up (default: the bundled development file)")
+    .option("--workers <n>", "prover pool workers (default: 2)")
+    .option("--snarkjs-threads", "let snarkjs use its own worker threads inside each prover (default: off)")
+    .addOption(new Option("--prover <backend>", "Groth16 prover: snarkjs (default) or rapidsnark").choices(["snarkjs", "rapidsnark"]))
+    .option("--prover-path <file>", "rapidsnark-compatible prover binary")
+    .option("--log-level <level>", "pino log level (default: info)")
+    .action(async (flags: Record<string, unknown>) => {
+      const o = parseOptions(proverOptions, flags);
+      instanceOption(o.instance);
+      const log = pino({ level: o.logLevel, base: { service: "cluster-settle-prover" } }, destination({ fd: 2, sync: true }));
+      const ctx = await runWithProgress(setupPhases(o.instance, o.ptau), {} as SetupContext);
+      const prepared = ctx.prepared!;
+      const pool = new ProverPool(prepared.keys.vkey, { workers: o.workers, singleThread: !o.snarkjsThreads, backend: proverBackend(o) });
+      const prover = new BullProver(o.redisUrl, prepared, pool, log);
+      log.info({ redisUrl: o.redisUrl, instance: o.instance, workers: o.workers }, "prover waiting for BullMQ jobs");
+      await new Promise<void>((resolve) => {
+        process.once("SIGINT", resolve);
+        process.once("SIGTERM", resolve);
+      });
+      await prover.close();
+    });
+}

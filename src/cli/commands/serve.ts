@@ -1,0 +1,137 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { Command, Option } from "commander";
+import { pino, destination } from "pino";
+import { z } from "zod";
+import { setupPhases, type SetupContext } from "../../setup/setup-phases.js";
+import { ProverService } from "../../service/prover-service.js";
+import { BullProofQueue } from "../../service/bullmq-proof-queue.js";
+import { ProverPool } from "../../prover/prover-pool.js";
+import { devWorkload } from "../../workload/dev-workload.js";
+import { genesisOf, loadGenesis, writeJson, type Genesis } from "../../workload/genesis.js";
+import { CliError, EXIT } from "../cli-error.js";
+import { instanceOption, parseOptions } from "../options.js";
+import { runWithProgress } from "../progress.js";
+import { proverBackend } from "../run-config.js";
+
+/** Options of `serve`, from a JSON config file (`--config`) and flags; flags win. */
+export const serveConfigSchema = z.object({
+  instance: z.string().min(1).default("default"),
+  ptau: z.string().min(1).optional(),
+  dataDir: z.string().min(1).default("service-data"),
+  host: z.string().min(1).default("127.0.0.1"),
+  port: z.coerce.number().int().min(0).max(65535).default(7300),
+  genesis: z.string().min(1).optional(),
+  seed: z.string().min(1).default("default"),
+  rpcUrl: z.url({ protocol: /^https?$/ }).optional(),
+  privateKey: z.string().regex(/^0x[0-9a-fA-F]{64}$/, "must be 0x and 64 hex digits").optional(),
+  workers: z.coerce.number().int().min(0).max(64).default(2),
+  snarkjsThreads: z.boolean().default(false),
+  prover: z.enum(["snarkjs", "rapidsnark"]).default("snarkjs"),
+  proverPath: z.string().min(1).optional(),
+  tickMs: z.coerce.number().int().min(10).max(3_600_000).default(2000),
+  settleBatches: z.coerce.number().int().min(1).max(64).default(4),
+  queueLimit: z.coerce.number().int().min(1).max(1_000_000).default(256),
+  maxRequestOperations: z.coerce.number().int().min(1).max(10_000).default(64),
+  bodyLimit: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
+  redisUrl: z.url({ protocol: /^rediss?$/ }).optional(),
+  rpcRetryMinMs: z.coerce.number().int().min(1).max(60_000).default(250),
+  rpcRetryMaxMs: z.coerce.number().int().min(1).max(600_000).default(10_000),
+  logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace"]).default("info"),
+  json: z.boolean().default(false),
+}).strict().refine((c) => c.prover !== "rapidsnark" || c.proverPath !== undefined,
+  { path: ["proverPath"], message: "required with --prover rapidsnark (path of a rapidsnark-compatible prover binary)" })
+  .refine((c) => c.workers > 0 || c.redisUrl !== undefined,
+    { path: ["workers"], message: "0 needs --redis-url (remote provers); without it the service would prove nothing" });
+
+export type ServeConfig = z.infer<typeof serveConfigSchema>;
+
+/** `serve`: the long-running prover service. */
+export function serveCommand(): Command {
+  return new Command("serve")
+    .description("Run the prover service: an HTTP API takes signed operations, the executor closes a batch when its B slots are " +
+      "full or its tick deadline passes, the prover pool proves it, the submitter settles it on L1. Every step is stored " +
+      "(SQLite, WAL) first: after a crash, a restart with the same --data-dir resumes. Structured logs (pino) on stderr.")
+    .option("--config <file>", "JSON file with any of these options in camelCase (flags win)")
+    .option("--instance <name>", "circuit instance in circuits/instances.json (default: default)")
+    .option("--ptau <file>", "powers-of-tau file for the Groth16 set-up (default: the bundled development file)")
+    .option("--data-dir <dir>", "folder of the store, service.sqlite (default: service-data)")
+    .option("--host <address>", "address of the HTTP API (default: 127.0.0.1)")
+    .option("--port <n>", "port of the HTTP API; 0 picks a free one (default: 7300)")
+    .option("--genesis <file>", "genesis or keys file (from `keys`); default: dev keys from --seed, written to <data-dir>/keys.json")
+    .option("--seed <text>", "seed of the dev keys when no --genesis is given (default: default)")
+    .option("--rpc-url <url>", "L1 node (default: an anvil devnet of its own, new at every start)")
+    .option("--private-key <hex>", "funded key on --rpc-url's chain (or env SETTLEMENT_PRIVATE_KEY)")
+    .option("--workers <n>", "prover pool workers in this process; 0 with --redis-url leaves proving to `prover` processes (default: 2)")
+    .option("--snarkjs-threads", "let snarkjs use its own worker threads inside each prover (default: off)")
+    .addOption(new Option("--prover <backend>", "Groth16 prover: snarkjs (default) or rapidsnark (a native binary)").choices(["snarkjs", "rapidsnark"]))
+    .option("--prover-path <file>", "rapidsnark-compatible prover binary")
+    .option("--tick-ms <ms>", "close a batch this long after its first operation when its slots are not full (default: 2000)")
+    .option("--settle-batches <k>", "at most this many batches per settle transaction (default: 4)")
+    .option("--queue-limit <n>", "most accepted operations not yet settled; beyond it HTTP 429 (default: 256)")
+    .option("--max-request-operations <n>", "most operations in one request (default: 64)")
+    .option("--body-limit <bytes>", "largest request body; beyond it HTTP 413 (default: 1048576)")
+    .option("--redis-url <url>", "share proving jobs through BullMQ on this Redis (provers: `cluster-settle prover`)")
+    .option("--rpc-retry-min-ms <ms>", "first backoff after an L1 RPC failure (default: 250)")
+    .option("--rpc-retry-max-ms <ms>", "longest backoff between L1 RPC retries (default: 10000)")
+    .option("--log-level <level>", "pino log level: fatal, error, warn, info, debug, trace (default: info)")
+    .option("--json", "print the ready line as JSON on stdout")
+    .action(async (flags: Record<string, unknown>) => {
+      const c = parseOptions(serveConfigSchema, flags, flags.config as string | undefined, { privateKey: process.env.SETTLEMENT_PRIVATE_KEY });
+      const inst = instanceOption(c.instance);
+      const genesis = await serviceGenesis(c, inst);
+      const log = pino({ level: c.logLevel, base: { service: "cluster-settle" } }, destination({ fd: 2, sync: true }));
+      const ctx = await runWithProgress(setupPhases(c.instance, c.ptau), {} as SetupContext);
+      const prepared = ctx.prepared!;
+      const backend = proverBackend(c);
+      let service: ProverService;
+      try {
+        service = await ProverService.start({
+          dataDir: c.dataDir, host: c.host, port: c.port, genesis, rpcUrl: c.rpcUrl, privateKey: c.privateKey,
+          workers: c.workers, singleThread: !c.snarkjsThreads, backend, tickDeadlineMs: c.tickMs, settleBatches: c.settleBatches,
+          queueLimit: c.queueLimit, maxOperationsPerRequest: c.maxRequestOperations, bodyLimitBytes: c.bodyLimit,
+          rpcRetryMinMs: c.rpcRetryMinMs, rpcRetryMaxMs: c.rpcRetryMaxMs,
+          proofQueue: c.redisUrl ? async (p, l) => BullProofQueue.connect(c.redisUrl!, p, l, c.workers > 0
+            ? new ProverPool(p.keys.vkey, { workers: c.workers, singleThread: !c.snarkjsThreads, backend }) : undefined) : undefined,
+        }, prepared, log);
+      } catch (e) {
+        if ((e as { shortMessage?: string }).shortMessage) throw e; // an ethers error: main reports it as an L1 failure
+        const message = (e as Error).message;
+        const field = /^(\w+): /.exec(message)?.[1];
+        throw new CliError(`${field ? message.replace(/^(\w+): /, `--${field.replace(/[A-Z]/g, (x) => `-${x.toLowerCase()}`)}: `) : message}`,
+          field === "rpcUrl" ? EXIT.L1 : field ? EXIT.INPUT : EXIT.FAILURE);
+      }
+      const status = service.status();
+      const ready = { url: service.url, instance: c.instance, dataDir: c.dataDir, settlement: status.settlement, rpcUrl: status.rpcUrl, proofQueue: status.proofQueue };
+      process.stdout.write(c.json ? `${JSON.stringify(ready)}\n`
+        : `prover service on ${ready.url} (instance ${c.instance}, store ${join(c.dataDir, "service.sqlite")}, ` +
+          `ClusterSettlement ${ready.settlement} on ${ready.rpcUrl}, proof queue ${ready.proofQueue}); Ctrl-C to stop\n`);
+      await new Promise<void>((resolve) => {
+        process.once("SIGINT", resolve);
+        process.once("SIGTERM", resolve);
+      });
+      log.info("stopping: the open batch and every unsettled one stay in the store for the next start");
+      await service.stop();
+    });
+}
+
+/**
+ * The genesis the service starts from: `--genesis`, or dev keys from `--seed` (written once to
+ * <data-dir>/keys.json, so clients can sign operations for them with `workload --keys`).
+ */
+async function serviceGenesis(c: ServeConfig, inst: ReturnType<typeof instanceOption>): Promise<Genesis> {
+  if (c.genesis) {
+    try {
+      return loadGenesis(c.genesis);
+    } catch (e) {
+      throw new CliError(`--genesis: ${(e as Error).message}`, EXIT.INPUT);
+    }
+  }
+  const keysPath = join(c.dataDir, "keys.json");
+  if (existsSync(keysPath)) return loadGenesis(keysPath);
+  const { keys } = await devWorkload(inst, { operations: 1, crossChainShare: 0, faults: false, seed: c.seed });
+  const { mkdirSync } = await import("node:fs");
+  mkdirSync(c.dataDir, { recursive: true });
+  writeJson(keysPath, keys);
+  return genesisOf(keys);
+}

@@ -1,0 +1,136 @@
+import { Job, Queue, QueueEvents, Worker, type ConnectionOptions } from "bullmq";
+import type { Logger } from "pino";
+import type { ProveResult, ProverPool } from "../prover/prover-pool.js";
+import type { PreparedInstance } from "../setup/prepare-instance.js";
+import type { ProofJob, ProofQueue, ProofQueueHandlers } from "./proof-queue.js";
+
+/** BullMQ queue name of an instance's proving jobs (one service per Redis queue). */
+export const proofQueueName = (instance: string) => `cluster-settle-proofs-${instance}`;
+
+/** BullMQ job id of a batch: re-adding it after a restart is a no-op (BullMQ de-duplicates by job id). */
+const jobIdOf = (batchIndex: number) => `batch-${batchIndex}`;
+
+/** Attempts per job (a prover process that dies mid-job leaves it stalled; BullMQ hands it to another). */
+const ATTEMPTS = 3;
+
+/**
+ * ioredis connection options from a redis:// or rediss:// URL (user, password, db from the path).
+ * BullMQ needs `maxRetriesPerRequest: null` on connections that block (workers, queue events).
+ * @throws Error naming `redisUrl` when the URL is not redis:// or rediss://.
+ */
+export function redisConnection(url: string): ConnectionOptions {
+  const u = new URL(url);
+  if (u.protocol !== "redis:" && u.protocol !== "rediss:") throw new Error(`redisUrl: must start with redis:// or rediss://, got ${url}`);
+  return {
+    host: u.hostname, port: Number(u.port || 6379), username: u.username || undefined, password: u.password || undefined,
+    db: u.pathname.length > 1 ? Number(u.pathname.slice(1)) : 0, tls: u.protocol === "rediss:" ? {} : undefined,
+    maxRetriesPerRequest: null,
+  };
+}
+
+/**
+ * Proof queue on BullMQ (Redis): the service adds one job per batch (job id `batch-<index>`, so a
+ * re-submission after a restart adds nothing), prover processes on any machine take jobs with
+ * `cluster-settle prover --redis-url` (BullProver), and the service receives each result from the
+ * job's completion (QueueEvents) or, after its own restart, from the completed job it finds.
+ * The service still verifies every proof it stores (ProverService.onProved).
+ */
+export class BullProofQueue implements ProofQueue {
+  readonly kind = "bullmq";
+  private handlers: ProofQueueHandlers | undefined;
+  private readonly waiting = new Set<number>();
+
+  private constructor(private readonly queue: Queue, private readonly events: QueueEvents, private readonly log: Logger,
+                      private readonly prepared: PreparedInstance, private readonly localProver: BullProver | undefined) {}
+
+  /**
+   * Connects to Redis and, when `localPool` is given, also proves jobs in this process.
+   * @throws Error naming `redisUrl` when Redis does not answer.
+   */
+  static async connect(redisUrl: string, prepared: PreparedInstance, log: Logger, localPool?: ProverPool): Promise<BullProofQueue> {
+    const connection = redisConnection(redisUrl);
+    const name = proofQueueName(prepared.inst.name);
+    const queue = new Queue(name, { connection });
+    const events = new QueueEvents(name, { connection });
+    try {
+      await Promise.race([
+        Promise.all([queue.waitUntilReady(), events.waitUntilReady()]),
+        new Promise((_, reject) => setTimeout(() => reject(new Error("no answer in 10 s")), 10_000)),
+      ]);
+    } catch (e) {
+      await Promise.allSettled([queue.close(), events.close()]);
+      throw new Error(`redisUrl: cannot use Redis at ${redisUrl}: ${(e as Error).message}`);
+    }
+    const local = localPool ? new BullProver(redisUrl, prepared, localPool, log) : undefined;
+    return new BullProofQueue(queue, events, log, prepared, local);
+  }
+
+  async start(handlers: ProofQueueHandlers): Promise<void> {
+    this.handlers = handlers;
+    this.events.on("completed", ({ jobId, returnvalue }) => this.deliver(jobId, returnvalue as unknown));
+    this.events.on("failed", async ({ jobId, failedReason }) => {
+      const job = await Job.fromId(this.queue, jobId);
+      if (job && job.attemptsMade >= ATTEMPTS) {
+        this.waiting.delete(job.data.batchIndex);
+        this.handlers!.failed(job.data.batchIndex, new Error(failedReason));
+      }
+    });
+  }
+
+  /** Adds the batch's job (a no-op when it exists); a job found completed is delivered at once, one found failed is retried. */
+  async submit(job: ProofJob): Promise<void> {
+    if (!this.handlers) throw new Error("proof queue: start() first");
+    const jobId = jobIdOf(job.batchIndex);
+    this.waiting.add(job.batchIndex);
+    await this.queue.add("prove", job, { jobId, attempts: ATTEMPTS, backoff: { type: "exponential", delay: 1000 }, removeOnComplete: { age: 24 * 3600 } });
+    const existing = await Job.fromId(this.queue, jobId);
+    const state = await existing?.getState();
+    if (state === "completed") this.deliver(jobId, existing!.returnvalue);
+    else if (state === "failed") await existing!.retry();
+    this.log.debug({ batchIndex: job.batchIndex, jobId, state }, "proving job in BullMQ");
+  }
+
+  private deliver(jobId: string, returnvalue: unknown): void {
+    const m = /^batch-(\d+)$/.exec(jobId);
+    if (!m || !this.handlers) return;
+    const result = (typeof returnvalue === "string" ? JSON.parse(returnvalue) : returnvalue) as ProveResult;
+    this.waiting.delete(Number(m[1]));
+    this.handlers.proved(Number(m[1]), result);
+  }
+
+  depth(): number {
+    return this.waiting.size;
+  }
+
+  async close(): Promise<void> {
+    await this.localProver?.close();
+    await Promise.allSettled([this.events.close(), this.queue.close()]);
+  }
+}
+
+/**
+ * A prover process's side of the BullMQ queue: takes jobs of its instance, proves them in its
+ * ProverPool (which verifies each proof) and returns the proof as the job's result. Concurrency =
+ * the pool's workers. Used by `cluster-settle prover` and by a service with --redis-url and workers > 0.
+ */
+export class BullProver {
+  private readonly worker: Worker;
+
+  /** @param pool the prover pool; closed with this prover. */
+  constructor(redisUrl: string, private readonly prepared: PreparedInstance, private readonly pool: ProverPool, log: Logger) {
+    this.worker = new Worker(proofQueueName(prepared.inst.name), async (job: Job<ProofJob>) => {
+      if (job.data.instance !== prepared.inst.name) throw new Error(`instance: job for "${job.data.instance}", this prover has "${prepared.inst.name}"`);
+      log.info({ batchIndex: job.data.batchIndex, attempt: job.attemptsMade + 1 }, "proving batch (BullMQ job)");
+      const r = await pool.prove(job.data.input, prepared.circuit.wasm, prepared.keys.zkey);
+      log.info({ batchIndex: job.data.batchIndex, witnessMs: Math.round(r.witnessMs), proveMs: Math.round(r.proveMs) }, "batch proved (BullMQ job)");
+      return r;
+    }, { connection: redisConnection(redisUrl), concurrency: pool.workerCount, lockDuration: 120_000 });
+    this.worker.on("error", (e) => log.warn({ err: e.message }, "BullMQ worker connection error"));
+  }
+
+  /** Stops taking jobs (a job running is abandoned: BullMQ gives it to another prover once its lock expires). */
+  async close(): Promise<void> {
+    await this.worker.close(true);
+    await this.pool.close();
+  }
+}

@@ -1,0 +1,139 @@
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from "fastify";
+import type { Logger } from "pino";
+import {
+  batchIndexParams, batchResponse, errorResponse, operationIdParams, operationResponse, proofResponse, readinessResponse,
+  settlementIdParams, settlementResponse, statusResponse, submitOperationsBody, submitOperationsResponse,
+} from "./api-schemas.js";
+import type { ServiceMetrics } from "./metrics.js";
+
+/** Outcome of POST /v1/operations. */
+export interface SubmitOutcome {
+  accepted: { index: number; id: string; seq: number; duplicate: boolean }[];
+  /** `field` is the path in the request body, e.g. `operations[2].nonce`. */
+  rejected: { index: number; field: string; reason: string }[];
+}
+
+/** What the HTTP API asks of the service (implemented by ProverService). */
+export interface ApiBackend {
+  readonly metrics: ServiceMetrics;
+  /** Room in the bounded queue: accepted operations not yet settled, and the bound. */
+  queueRoom(): { unsettled: number; limit: number };
+  /** Executes and stores operations in order; never throws for a bad operation (it is listed in `rejected`). */
+  submitOperations(operations: unknown[]): SubmitOutcome;
+  operation(id: string): Record<string, unknown> | undefined;
+  batch(index: number): Record<string, unknown> | undefined;
+  proof(index: number): Record<string, unknown> | undefined;
+  settlement(idOrHash: number | string): Record<string, unknown> | undefined;
+  status(): Record<string, unknown>;
+  readiness(): { ready: boolean; reasons: string[] };
+}
+
+/** Limits of the HTTP API. */
+export interface ApiLimits {
+  /** Largest request body in bytes (HTTP 413 above). */
+  bodyLimitBytes: number;
+  /** Most operations in one POST /v1/operations (HTTP 400 above). */
+  maxOperationsPerRequest: number;
+}
+
+/** `/operations/3/amount` → `operations[3].amount` (the field as a client wrote it). */
+function fieldOf(instancePath: string, extra?: string): string {
+  const parts = instancePath.split("/").filter(Boolean);
+  if (extra) parts.push(extra);
+  return parts.reduce((acc, p) => (/^[0-9]+$/.test(p) ? `${acc}[${p}]` : acc ? `${acc}.${p}` : p), "") || "body";
+}
+
+/**
+ * The prover service's HTTP API on fastify: JSON schemas on every route (requests validated by
+ * Ajv with no coercion and no silent removal of unknown fields; responses serialized by schema).
+ * Every error body is `{ error, field, reason }`: 400 schema (the field path), 404 unknown id,
+ * 413 body too large, 422 operation rejected by the executor (per operation), 429 queue full
+ * (with Retry-After), 503 not ready.
+ *
+ * Routes: POST /v1/operations; GET /v1/operations/:id, /v1/batches/:index, /v1/batches/:index/proof,
+ * /v1/settlements/:id (id or transaction hash), /v1/status; GET /healthz, /readyz, /metrics.
+ */
+export function buildApi(backend: ApiBackend, limits: ApiLimits, logger: Logger): FastifyInstance {
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    logController: { disableRequestLogging: true },
+    bodyLimit: limits.bodyLimitBytes,
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false, useDefaults: false } },
+  });
+
+  app.setErrorHandler((error: FastifyError, _request, reply) => {
+    if (error.validation?.length) {
+      const v = error.validation[0];
+      const params = v.params as { missingProperty?: string; additionalProperty?: string };
+      const field = fieldOf(v.instancePath, params.missingProperty ?? params.additionalProperty);
+      const reason = params.additionalProperty ? "unknown field" : v.keyword === "anyOf" ? "must be a decimal integer string or a safe integer" : v.message ?? "invalid";
+      backend.metrics.requestsRefused.inc({ reason: "schema" });
+      return reply.code(400).send({ error: "bad_request", field: `${error.validationContext ?? "body"}${field === "body" ? "" : `.${field}`}`.replace(/^body\./, ""), reason });
+    }
+    if (error.code === "FST_ERR_CTP_BODY_TOO_LARGE") {
+      backend.metrics.requestsRefused.inc({ reason: "too_large" });
+      return reply.code(413).send({ error: "payload_too_large", field: "body", reason: `larger than ${limits.bodyLimitBytes} bytes` });
+    }
+    if (error.statusCode && error.statusCode < 500) {
+      return reply.code(error.statusCode).send({ error: "bad_request", field: "body", reason: error.message });
+    }
+    logger.error({ err: error.message }, "request failed");
+    return reply.code(500).send({ error: "internal", field: "", reason: error.message });
+  });
+
+  app.addHook("onResponse", async (request, reply) => {
+    backend.metrics.httpRequests.inc({ route: request.routeOptions.url ?? "unknown", status: String(reply.statusCode) });
+  });
+
+  const errors = { 400: errorResponse, 404: errorResponse, 413: errorResponse, 429: errorResponse, 503: errorResponse };
+  const notFound = (field: string, value: unknown) => ({ error: "not_found", field, reason: `no ${field} ${String(value)}` });
+
+  app.post<{ Body: { operations: unknown[] } }>("/v1/operations", {
+    schema: { body: submitOperationsBody(limits.maxOperationsPerRequest), response: { 202: submitOperationsResponse, 422: submitOperationsResponse, ...errors } },
+  }, async (request, reply) => {
+    const ready = backend.readiness();
+    if (!ready.ready) return reply.code(503).send({ error: "not_ready", field: "", reason: ready.reasons.join("; ") });
+    const { unsettled, limit } = backend.queueRoom();
+    const n = request.body.operations.length;
+    if (unsettled + n > limit) {
+      backend.metrics.requestsRefused.inc({ reason: "queue_full" });
+      return reply.code(429).header("retry-after", "5").send({
+        error: "queue_full", field: "operations",
+        reason: `${unsettled} accepted operations are not settled yet; the queue holds ${limit}: retry later`,
+      });
+    }
+    const outcome = backend.submitOperations(request.body.operations);
+    return reply.code(outcome.rejected.length ? 422 : 202).send(outcome);
+  });
+
+  app.get<{ Params: { id: string } }>("/v1/operations/:id", { schema: { params: operationIdParams, response: { 200: operationResponse, ...errors } } },
+    async (request, reply) => backend.operation(request.params.id) ?? reply.code(404).send(notFound("operation", request.params.id)));
+
+  app.get<{ Params: { index: string } }>("/v1/batches/:index", { schema: { params: batchIndexParams, response: { 200: batchResponse, ...errors } } },
+    async (request, reply) => backend.batch(Number(request.params.index)) ?? reply.code(404).send(notFound("batch", request.params.index)));
+
+  app.get<{ Params: { index: string } }>("/v1/batches/:index/proof", { schema: { params: batchIndexParams, response: { 200: proofResponse, ...errors } } },
+    async (request, reply) => backend.proof(Number(request.params.index)) ?? reply.code(404).send(notFound("proof of batch", request.params.index)));
+
+  app.get<{ Params: { id: string } }>("/v1/settlements/:id", { schema: { params: settlementIdParams, response: { 200: settlementResponse, ...errors } } },
+    async (request, reply) => {
+      const key = request.params.id.startsWith("0x") ? request.params.id.toLowerCase() : Number(request.params.id);
+      return backend.settlement(key) ?? reply.code(404).send(notFound("settlement", request.params.id));
+    });
+
+  app.get("/v1/status", { schema: { response: { 200: statusResponse } } }, async () => backend.status());
+
+  app.get("/healthz", { schema: { response: { 200: { type: "object", properties: { ok: { type: "boolean" } } } } } }, async () => ({ ok: true }));
+
+  app.get("/readyz", { schema: { response: { 200: readinessResponse, 503: readinessResponse } } }, async (_request, reply) => {
+    const r = backend.readiness();
+    return reply.code(r.ready ? 200 : 503).send(r);
+  });
+
+  app.get("/metrics", { schema: { response: { 200: { type: "string" } } } }, async (_request, reply) => {
+    reply.header("content-type", backend.metrics.registry.contentType);
+    return backend.metrics.registry.metrics();
+  });
+
+  return app;
+}

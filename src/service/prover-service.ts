@@ -1,0 +1,312 @@
+import { join } from "node:path";
+import type { FastifyInstance } from "fastify";
+import type { Logger } from "pino";
+import { getPoseidon } from "../crypto/poseidon.js";
+import { EddsaSigner } from "../crypto/eddsa.js";
+import { ProverPool, verifyGroth16, type ProverBackend, type ProveResult } from "../prover/prover-pool.js";
+import type { PreparedInstance } from "../setup/prepare-instance.js";
+import { ClusterState, OperationRejected } from "../state/cluster-state.js";
+import { applyGenesis, type Genesis } from "../workload/genesis.js";
+import { parseOperation } from "../workload/operation-codec.js";
+import { buildApi, type ApiBackend, type SubmitOutcome } from "./http-api.js";
+import { L1Submitter } from "./l1-submitter.js";
+import { ServiceMetrics } from "./metrics.js";
+import { LocalProofQueue, type ProofQueue } from "./proof-queue.js";
+import { Sequencer, StoreFailure } from "./sequencer.js";
+import { openServiceL1, type ServiceL1 } from "./service-l1.js";
+import { ServiceStore } from "./service-store.js";
+
+/** Everything `serve` configures (validated by src/cli/commands/serve.ts). */
+export interface ServiceConfig {
+  /** Folder of the store (service.sqlite). */
+  dataDir: string;
+  host: string;
+  /** TCP port of the HTTP API; 0 picks a free one. */
+  port: number;
+  genesis: Genesis;
+  rpcUrl?: string;
+  privateKey?: string;
+  /** Prover pool workers of the embedded queue (0: this process proves nothing; remote provers must, via --redis-url). */
+  workers: number;
+  singleThread: boolean;
+  backend?: ProverBackend;
+  /** A tick closes this long after its first operation when its slots are not full (ms). */
+  tickDeadlineMs: number;
+  settleBatches: number;
+  /** Most accepted-but-unsettled operations; more gets HTTP 429. */
+  queueLimit: number;
+  maxOperationsPerRequest: number;
+  bodyLimitBytes: number;
+  /** RPC backoff bounds (ms). */
+  rpcRetryMinMs: number;
+  rpcRetryMaxMs: number;
+  /** Proof queue factory: default the embedded LocalProofQueue on `workers` piscina workers. */
+  proofQueue?: (prepared: PreparedInstance, log: Logger) => Promise<ProofQueue>;
+}
+
+/**
+ * The long-running prover service: HTTP API → sequencer (executes, closes ticks) → proof queue →
+ * L1 submitter, every step recorded in the SQLite store first, so that a restart after a crash at
+ * any point resumes (see Sequencer, L1Submitter and README "Recovery guarantee").
+ */
+export class ProverService implements ApiBackend {
+  readonly metrics: ServiceMetrics;
+  private app: FastifyInstance | undefined;
+  private tickTimer: NodeJS.Timeout | undefined;
+  private proofFailure: string | undefined;
+  private fatal: string | undefined;
+  private queueStarted = false;
+  /** Address the API listens on, after start. */
+  url = "";
+
+  private constructor(readonly config: ServiceConfig, readonly prepared: PreparedInstance, private readonly store: ServiceStore,
+                      private readonly log: Logger, private readonly genesisRoots: bigint[],
+                      private sequencer: Sequencer | undefined, private queue: ProofQueue | undefined,
+                      private l1: ServiceL1 | undefined, private submitter: L1Submitter | undefined) {
+    this.metrics = new ServiceMetrics(() => {
+      const counts = this.store.batchCounts();
+      return {
+        openOperations: this.sequencer?.openSize ?? 0, provingBatches: counts.proving, provedBatches: counts.proved,
+        unsettledOperations: this.store.unsettledOperationCount(), proofQueueJobs: this.queue?.depth() ?? 0,
+      };
+    });
+  }
+
+  /**
+   * Opens the store, sets up the instance's prepared artifacts (given), recovers the executor state,
+   * connects the L1 (deploying on first start), re-queues unproved batches, reconciles settlements
+   * with the contract, and starts the API.
+   * @throws Error naming the field when the store belongs to another instance or genesis, or the L1
+   *   and the store disagree (see openServiceL1); the store is closed again.
+   */
+  static async start(config: ServiceConfig, prepared: PreparedInstance, log: Logger): Promise<ProverService> {
+    const store = new ServiceStore(join(config.dataDir, "service.sqlite"));
+    try {
+      const genesis = adoptGenesis(store, prepared.inst.name, config.genesis);
+      const state = new ClusterState(prepared.inst.members, prepared.inst.depth, await getPoseidon(), await EddsaSigner.create());
+      applyGenesis(state, genesis);
+      const genesisRoots = state.roots();
+      const service = new ProverService(config, prepared, store, log, genesisRoots, undefined, undefined, undefined, undefined);
+      await service.boot(genesis, state.rootsCommitment(genesisRoots));
+      return service;
+    } catch (e) {
+      store.close();
+      throw e;
+    }
+  }
+
+  private async boot(genesis: Genesis, genesisCommitment: bigint): Promise<void> {
+    const c = this.config;
+    const started = performance.now();
+    this.sequencer = await Sequencer.recover(this.prepared.inst, genesis, this.store, { tickDeadlineMs: c.tickDeadlineMs },
+      (index, input) => this.onBatchClosed(index, input));
+    const counts = this.store.batchCounts();
+    this.log.info({ operations: this.store.operationCount(), openOperations: this.sequencer.openSize, batches: counts,
+      ms: Math.round(performance.now() - started) }, "executor state recovered from the store");
+
+    this.l1 = await openServiceL1(this.store, this.prepared, { roots: this.genesisRoots, commitment: genesisCommitment }, c, this.log);
+    this.queue = c.proofQueue ? await c.proofQueue(this.prepared, this.log)
+      : new LocalProofQueue(new ProverPool(this.prepared.keys.vkey, { workers: c.workers, singleThread: c.singleThread, backend: c.backend }), this.prepared);
+    await this.queue.start({ proved: (i, r) => this.onProved(i, r), failed: (i, e) => this.onProofFailed(i, e) });
+    this.queueStarted = true;
+    for (const b of this.store.unprovedBatches()) {
+      this.log.info({ batchIndex: b.batchIndex }, "re-queueing unproved batch");
+      await this.queue.submit({ instance: this.prepared.inst.name, batchIndex: b.batchIndex, input: JSON.parse(b.input) });
+    }
+
+    this.submitter = new L1Submitter(this.store, this.l1.settlement, this.l1.wallet, this.log, this.metrics, {
+      settleBatches: c.settleBatches, rebroadcastMs: 30_000, pollMs: 100,
+      retry: { minTimeoutMs: c.rpcRetryMinMs, maxTimeoutMs: c.rpcRetryMaxMs, retries: Number.POSITIVE_INFINITY },
+    });
+    await this.submitter.reconcile();
+    this.submitter.start();
+
+    this.tickTimer = setInterval(() => this.closeDueTick(), Math.max(20, Math.min(250, c.tickDeadlineMs / 4)));
+    this.app = buildApi(this, { bodyLimitBytes: c.bodyLimitBytes, maxOperationsPerRequest: c.maxOperationsPerRequest }, this.log);
+    this.url = await this.app.listen({ host: c.host, port: c.port });
+    this.log.info({ url: this.url, instance: this.prepared.inst.name, settlement: this.l1.deployment.settlement, rpcUrl: this.l1.rpcUrl,
+      proofQueue: this.queue.kind, queueLimit: c.queueLimit }, "prover service ready");
+  }
+
+  /** Stops the API, the tick timer, the submitter, the provers, the devnet (if its own) and closes the store. */
+  async stop(): Promise<void> {
+    clearInterval(this.tickTimer);
+    await this.app?.close();
+    await this.submitter?.stop();
+    await this.queue?.close();
+    await this.l1?.close();
+    this.store.close();
+  }
+
+  private closeDueTick(): void {
+    try {
+      const index = this.sequencer!.closeIfDue();
+      if (index !== undefined) this.metrics.batchesClosed.inc({ cause: "deadline" });
+    } catch (e) {
+      this.onFatal(e as Error);
+    }
+  }
+
+  private onBatchClosed(index: number, input: Record<string, unknown>): void {
+    this.log.info({ batchIndex: index }, "batch closed; queued for proving");
+    if (!this.queueStarted) return; // recovery: re-queued with the other unproved batches
+    this.queue!.submit({ instance: this.prepared.inst.name, batchIndex: index, input })
+      .catch((e) => this.onProofFailed(index, e as Error));
+  }
+
+  private onProved(batchIndex: number, r: ProveResult): void {
+    this.checkProof(batchIndex, r).then((problem) => {
+      if (problem) this.onProofFailed(batchIndex, new Error(problem));
+      else this.storeProof(batchIndex, r);
+    }).catch((e) => this.onProofFailed(batchIndex, e as Error));
+  }
+
+  /**
+   * A proof is stored only when its public signals are this batch's (header, roots commitments, new
+   * roots: a prover cannot hand back another batch's proof) and, from a remote queue, when it verifies.
+   * @returns what is wrong, or undefined.
+   */
+  private async checkProof(batchIndex: number, r: ProveResult): Promise<string | undefined> {
+    const batch = this.store.batch(batchIndex);
+    if (!batch) return `proof for batch ${batchIndex}, which the store does not have`;
+    const input = JSON.parse(batch.input) as { header: string; oldRootsCommitment: string; newRootsCommitment: string; newRoots: string[] };
+    const expected = [input.header, input.oldRootsCommitment, input.newRootsCommitment, ...input.newRoots];
+    if (JSON.stringify(r.publicSignals) !== JSON.stringify(expected)) return `proof of batch ${batchIndex}: public signals are not the batch's`;
+    if (this.queue?.kind !== "local" && !(await verifyGroth16(this.prepared.keys.vkey, r.publicSignals, r.proof))) {
+      return `proof of batch ${batchIndex} from the ${this.queue?.kind} queue does not verify`;
+    }
+    return undefined;
+  }
+
+  private storeProof(batchIndex: number, r: ProveResult): void {
+    const stored = this.store.saveProof({ batchIndex, proof: r.proof, publicSignals: r.publicSignals, witnessMs: r.witnessMs, proveMs: r.proveMs, provedAt: Date.now() });
+    if (!stored) {
+      this.metrics.proofs.inc({ status: "duplicate" });
+      return;
+    }
+    this.metrics.proofs.inc({ status: "proved" });
+    this.metrics.proofDuration.observe({ phase: "witness" }, r.witnessMs / 1000);
+    this.metrics.proofDuration.observe({ phase: "groth16" }, r.proveMs / 1000);
+    this.log.info({ batchIndex, witnessMs: Math.round(r.witnessMs), proveMs: Math.round(r.proveMs) }, "batch proof stored");
+    this.submitter?.kick();
+  }
+
+  private onProofFailed(batchIndex: number, e: Error): void {
+    this.metrics.proofs.inc({ status: "failed" });
+    this.proofFailure = `batch ${batchIndex} cannot be proved: ${e.message}`;
+    this.log.error({ batchIndex, err: e.message }, "proving failed; later batches cannot settle before it");
+  }
+
+  private onFatal(e: Error): void {
+    this.fatal = e.message;
+    this.log.fatal({ err: e.message }, "store failure: exiting so that a restart replays the store");
+    process.exit(1);
+  }
+
+  queueRoom(): { unsettled: number; limit: number } {
+    return { unsettled: this.store.unsettledOperationCount(), limit: this.config.queueLimit };
+  }
+
+  submitOperations(operations: unknown[]): SubmitOutcome {
+    const outcome: SubmitOutcome = { accepted: [], rejected: [] };
+    operations.forEach((raw, index) => {
+      const op = parseOperation(raw);
+      if ("reason" in op) {
+        outcome.rejected.push({ index, field: `operations[${index}].${op.field}`, reason: op.reason });
+        this.metrics.operationsRejected.inc({ field: op.field });
+        return;
+      }
+      try {
+        const before = this.sequencer!.openBatchIndex;
+        const a = this.sequencer!.admit(op);
+        outcome.accepted.push({ index, ...a });
+        if (!a.duplicate) this.metrics.operationsAccepted.inc();
+        if (this.sequencer!.openBatchIndex > before) this.metrics.batchesClosed.inc({ cause: "full" });
+      } catch (e) {
+        if (e instanceof StoreFailure) this.onFatal(e);
+        if (!(e instanceof OperationRejected)) throw e;
+        outcome.rejected.push({ index, field: `operations[${index}].${e.field}`, reason: e.reason });
+        this.metrics.operationsRejected.inc({ field: e.field });
+      }
+    });
+    return outcome;
+  }
+
+  operation(id: string): Record<string, unknown> | undefined {
+    const op = this.store.operationById(id);
+    if (!op) return undefined;
+    const batch = op.batchIndex === null ? undefined : this.store.batch(op.batchIndex);
+    return {
+      id: op.id, seq: op.seq, status: batch?.status ?? "open", batchIndex: op.batchIndex, settlementTx: batch?.settledTx ?? null,
+      acceptedAt: new Date(op.acceptedAt).toISOString(), operation: JSON.parse(op.body),
+    };
+  }
+
+  batch(index: number): Record<string, unknown> | undefined {
+    const b = this.store.batch(index);
+    if (!b) return undefined;
+    const header = JSON.parse(b.header) as Record<string, unknown>;
+    const proof = this.store.proof(index);
+    return {
+      batchIndex: b.batchIndex, status: b.status, tick: Number(header.firstTick), operations: this.store.operationsOfBatch(index).map((o) => o.id),
+      oldRootsCommitment: header.oldRootsCommitment, newRootsCommitment: header.newRootsCommitment, newRoots: header.newRoots,
+      proved: proof !== undefined, proveMs: proof?.proveMs ?? null, settlementTx: b.settledTx, closedAt: new Date(b.closedAt).toISOString(),
+    };
+  }
+
+  proof(index: number): Record<string, unknown> | undefined {
+    const p = this.store.proof(index);
+    return p && { ...p, instance: this.prepared.inst.name, provedAt: new Date(p.provedAt).toISOString() };
+  }
+
+  settlement(idOrHash: number | string): Record<string, unknown> | undefined {
+    const s = this.store.submission(idOrHash);
+    if (!s) return undefined;
+    return {
+      id: s.id, txHash: s.txHash, nonce: s.nonce, from: s.from, status: s.status, gasUsed: s.gasUsed, blockNumber: s.blockNumber, error: s.error,
+      batches: Array.from({ length: s.lastBatch - s.firstBatch + 1 }, (_, k) => s.firstBatch + k),
+    };
+  }
+
+  status(): Record<string, unknown> {
+    const settled = this.store.firstUnsettledBatch();
+    const lastSettled = settled > 0 ? JSON.parse(this.store.batch(settled - 1)!.header).newRoots as string[] : this.genesisRoots.map(String);
+    return {
+      instance: this.prepared.inst.name, members: this.prepared.inst.members, slots: this.prepared.inst.slots, deltaTicks: this.prepared.inst.deltaTicks,
+      settlement: this.l1?.deployment.settlement ?? "", rpcUrl: this.l1?.rpcUrl ?? "", proofQueue: this.queue?.kind ?? "",
+      operations: this.store.operationCount(), unsettledOperations: this.store.unsettledOperationCount(), queueLimit: this.config.queueLimit,
+      openBatch: { batchIndex: this.sequencer?.openBatchIndex ?? 0, operations: this.sequencer?.openSize ?? 0 },
+      batches: this.store.batchCounts(), roots: (this.sequencer?.roots() ?? []).map(String), settledRoots: lastSettled,
+    };
+  }
+
+  readiness(): { ready: boolean; reasons: string[] } {
+    const reasons: string[] = [];
+    if (!this.url) reasons.push("starting");
+    if (this.fatal) reasons.push(this.fatal);
+    if (this.proofFailure) reasons.push(this.proofFailure);
+    if (this.submitter?.halted) reasons.push(this.submitter.halted);
+    return { ready: reasons.length === 0, reasons };
+  }
+}
+
+/**
+ * The genesis of a store: recorded at its first start, the same at every later one.
+ * @throws Error naming `instance` or `genesis` when the store was made for another instance or genesis.
+ */
+function adoptGenesis(store: ServiceStore, instance: string, genesis: Genesis): Genesis {
+  const recordedInstance = store.getMeta<string>("instance");
+  if (recordedInstance !== undefined && recordedInstance !== instance) {
+    throw new Error(`instance: the store at ${store.path} was made for instance "${recordedInstance}", not "${instance}"`);
+  }
+  const recorded = store.getMeta<Genesis>("genesis");
+  const encode = (g: Genesis) => JSON.stringify(g, (_k, v) => (typeof v === "bigint" ? v.toString() : v));
+  if (recorded) {
+    const asRecorded = { members: recorded.members, accounts: recorded.accounts.map((a) => ({ ...a, index: BigInt(a.index), ax: BigInt(a.ax), ay: BigInt(a.ay), tokenId: BigInt(a.tokenId), balance: BigInt(a.balance) })) };
+    if (encode(asRecorded) !== encode(genesis)) throw new Error(`genesis: differs from the genesis recorded in the store at ${store.path}`);
+    return asRecorded;
+  }
+  store.setMeta("instance", instance);
+  store.setMeta("genesis", genesis);
+  return genesis;
+}

@@ -1,0 +1,85 @@
+import { Contract, NonceManager, Wallet, type JsonRpcProvider } from "ethers";
+import type { Logger } from "pino";
+import { ANVIL_DEFAULT_KEY, devnetProvider, startAnvil, type Devnet } from "../l1/anvil.js";
+import { deploySettlement } from "../l1/deploy.js";
+import type { PreparedInstance } from "../setup/prepare-instance.js";
+import type { ServiceStore } from "./service-store.js";
+
+/** The deployment a store settles on, kept in its meta table. */
+export interface DeploymentRecord {
+  chainId: string;
+  settlement: string;
+  verifier?: string;
+  deployedAt: number;
+}
+
+/** The service's connection to its L1 and its ClusterSettlement. */
+export interface ServiceL1 {
+  rpcUrl: string;
+  provider: JsonRpcProvider;
+  wallet: Wallet;
+  settlement: Contract;
+  deployment: DeploymentRecord;
+  /** The anvil this service started (no --rpc-url), or undefined. */
+  devnet?: Devnet;
+  close(): Promise<void>;
+}
+
+/**
+ * Connects the service to its L1: `rpcUrl` and `privateKey`, or (no rpcUrl) an anvil devnet of its
+ * own. The first start deploys ClusterSettlement at the genesis roots and records the deployment in
+ * the store; later starts use the recorded one.
+ *
+ * An own devnet is new at every start: its deployment is gone, so the service deploys again and
+ * marks every batch of the store "proved" again, and the submitter settles them all from their
+ * stored proofs (no proof is made again). With an external L1, a recorded contract that is not there
+ * is an error: the store and the L1 do not belong together.
+ * @throws Error naming `privateKey`, `rpcUrl` (wrong chain, no contract) or ethers errors.
+ */
+export async function openServiceL1(store: ServiceStore, prepared: PreparedInstance, genesis: { roots: bigint[]; commitment: bigint },
+                                    o: { rpcUrl?: string; privateKey?: string }, log: Logger): Promise<ServiceL1> {
+  if (o.rpcUrl && !o.privateKey) throw new Error("privateKey: required with rpcUrl (a funded key of that L1; flag --private-key or env SETTLEMENT_PRIVATE_KEY)");
+  const devnet = o.rpcUrl ? undefined : await startAnvil();
+  const rpcUrl = o.rpcUrl ?? devnet!.rpcUrl;
+  const probe = devnetProvider(rpcUrl);
+  let chainId: bigint;
+  try {
+    chainId = (await probe.getNetwork()).chainId;
+  } catch (e) {
+    await devnet?.stop();
+    throw new Error(`rpcUrl: no L1 answers at ${rpcUrl}: ${(e as Error).message}`);
+  } finally {
+    probe.destroy();
+  }
+  const provider = devnetProvider(rpcUrl, 60_000, chainId);
+  const wallet = new Wallet(o.privateKey ?? ANVIL_DEFAULT_KEY, provider);
+  const close = async () => { provider.destroy(); await devnet?.stop(); };
+  try {
+    let deployment = store.getMeta<DeploymentRecord>("deployment");
+    if (deployment && deployment.chainId !== chainId.toString() && !devnet) {
+      throw new Error(`rpcUrl: chain ${chainId}, but this store settles on chain ${deployment.chainId}`);
+    }
+    if (deployment && (await provider.getCode(deployment.settlement)) === "0x") {
+      if (!devnet) throw new Error(`rpcUrl: no ClusterSettlement at ${deployment.settlement} on ${rpcUrl} (recorded in the store): use the L1 this store settled on, or a new --data-dir`);
+      log.warn({ previous: deployment.settlement }, "own devnet is new: deploying ClusterSettlement again; every stored proof will be settled again");
+      store.resetSettlement();
+      deployment = undefined;
+    }
+    if (!deployment) {
+      const contract = await deploySettlement(new NonceManager(wallet), prepared.contracts, prepared.inst.deltaTicks, genesis.roots, genesis.commitment);
+      deployment = { chainId: chainId.toString(), settlement: await contract.getAddress(), deployedAt: Date.now() };
+      store.setMeta("deployment", deployment);
+      log.info({ settlement: deployment.settlement, rpcUrl }, "ClusterSettlement deployed");
+    }
+    const settlement = new Contract(deployment.settlement, prepared.contracts.settlement.abi as never, wallet);
+    const onChainGenesis = (await settlement.rootsCommitment()) as bigint;
+    const settled = Number(await settlement.nextBatchIndex());
+    if (settled === 0 && onChainGenesis !== genesis.commitment) {
+      throw new Error(`rpcUrl: ClusterSettlement ${deployment.settlement} starts from roots commitment ${onChainGenesis}, the store's genesis is ${genesis.commitment}`);
+    }
+    return { rpcUrl, provider, wallet, settlement, deployment, devnet, close };
+  } catch (e) {
+    await close();
+    throw e;
+  }
+}

@@ -1,0 +1,295 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import Database from "better-sqlite3";
+import type { Groth16Proof } from "snarkjs";
+import type { BatchHeader } from "../circuits/batch-input.js";
+
+/** JSON with bigints as decimal strings (the store's encoding of every structured column). */
+export const toJson = (value: unknown) => JSON.stringify(value, (_k, v) => (typeof v === "bigint" ? v.toString() : v));
+
+/** Life of a batch in the service: closed by the sequencer, proved by the queue, settled on L1. */
+export type BatchStatus = "proving" | "proved" | "settled";
+
+/** Life of a settlement transaction: signed (persisted before broadcast), sent, then mined, reverted or dropped. */
+export type SubmissionStatus = "signed" | "sent" | "mined" | "reverted" | "dropped";
+
+/** An accepted operation as stored. */
+export interface StoredOperation {
+  /** Acceptance order (0-based); the executor's order. */
+  seq: number;
+  /** SHA-256 of the operation's canonical JSON, hex (see operationId). */
+  id: string;
+  /** The operation as canonical JSON (operation-codec's encodeOperation). */
+  body: string;
+  /** Batch that executed it; null while its batch is open. */
+  batchIndex: number | null;
+  acceptedAt: number;
+}
+
+/** A closed batch as stored. */
+export interface StoredBatch {
+  batchIndex: number;
+  status: BatchStatus;
+  /** BatchHeader as JSON (bigints as strings). */
+  header: string;
+  /** Circuit input of ClusterBatch (NOOP-padded), JSON. */
+  input: string;
+  firstSeq: number;
+  lastSeq: number;
+  closedAt: number;
+  /** Hash of the settlement transaction that settled it (null until settled). */
+  settledTx: string | null;
+}
+
+/** A Groth16 proof of a batch as stored. */
+export interface StoredProof {
+  batchIndex: number;
+  proof: Groth16Proof;
+  publicSignals: string[];
+  witnessMs: number;
+  proveMs: number;
+  provedAt: number;
+}
+
+/** A settlement transaction as stored (written before it is broadcast). */
+export interface StoredSubmission {
+  id: number;
+  firstBatch: number;
+  lastBatch: number;
+  from: string;
+  nonce: number;
+  txHash: string;
+  /** The signed raw transaction, so a restart can broadcast exactly the same transaction again. */
+  rawTx: string;
+  status: SubmissionStatus;
+  gasUsed: string | null;
+  blockNumber: number | null;
+  /** Decoded custom error or RPC error of a reverted or dropped transaction. */
+  error: string | null;
+  createdAt: number;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS operations (
+  seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, body TEXT NOT NULL,
+  batch_index INTEGER, accepted_at INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS operations_batch ON operations(batch_index);
+CREATE TABLE IF NOT EXISTS batches (
+  batch_index INTEGER PRIMARY KEY, status TEXT NOT NULL, header TEXT NOT NULL, input TEXT NOT NULL,
+  first_seq INTEGER NOT NULL, last_seq INTEGER NOT NULL, closed_at INTEGER NOT NULL, settled_tx TEXT);
+CREATE TABLE IF NOT EXISTS proofs (
+  batch_index INTEGER PRIMARY KEY, proof TEXT NOT NULL, public_signals TEXT NOT NULL,
+  witness_ms REAL NOT NULL, prove_ms REAL NOT NULL, proved_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS submissions (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, first_batch INTEGER NOT NULL, last_batch INTEGER NOT NULL,
+  from_address TEXT NOT NULL, nonce INTEGER NOT NULL, tx_hash TEXT NOT NULL UNIQUE, raw_tx TEXT NOT NULL,
+  status TEXT NOT NULL, gas_used TEXT, block_number INTEGER, error TEXT, created_at INTEGER NOT NULL);
+`;
+
+const SUBMISSION_COLUMNS = `id, first_batch AS firstBatch, last_batch AS lastBatch, from_address AS "from", nonce, tx_hash AS txHash,
+  raw_tx AS rawTx, status, gas_used AS gasUsed, block_number AS blockNumber, error, created_at AS createdAt`;
+const BATCH_COLUMNS = `batch_index AS batchIndex, status, header, input, first_seq AS firstSeq, last_seq AS lastSeq,
+  closed_at AS closedAt, settled_tx AS settledTx`;
+const OPERATION_COLUMNS = "seq, id, body, batch_index AS batchIndex, accepted_at AS acceptedAt";
+
+/**
+ * The prover service's durable store: one SQLite database (better-sqlite3) in WAL mode with
+ * `synchronous = FULL`, so every committed transaction survives a process crash or power loss
+ * (SQLite docs, "Write-Ahead Logging"). It holds every accepted operation, closed batch (header and
+ * circuit input), Groth16 proof and settlement transaction; each state change is one transaction,
+ * so a `kill -9` leaves each record either complete or absent.
+ *
+ * Only one process may own a store: a second service on the same file would execute the same
+ * operations again; `meta.owner_pid` is informational, the data folder is the unit of ownership.
+ */
+export class ServiceStore {
+  private readonly db: Database.Database;
+
+  /**
+   * Opens (or creates) the database at `path`; ":memory:" for tests.
+   * @throws Error from SQLite when the file cannot be opened or is not a database.
+   */
+  constructor(readonly path: string) {
+    if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+    this.db = new Database(path);
+    this.db.pragma("journal_mode = WAL");
+    this.db.pragma("synchronous = FULL");
+    this.db.pragma("busy_timeout = 5000");
+    this.db.exec(SCHEMA);
+  }
+
+  /** A value of the meta table (JSON), or undefined. */
+  getMeta<T>(key: string): T | undefined {
+    const row = this.db.prepare("SELECT value FROM meta WHERE key = ?").get(key) as { value: string } | undefined;
+    return row ? (JSON.parse(row.value) as T) : undefined;
+  }
+
+  /** Sets a value of the meta table (JSON, bigints as strings). */
+  setMeta(key: string, value: unknown): void {
+    this.db.prepare("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(key, toJson(value));
+  }
+
+  /** Number of accepted operations (the next operation's seq). */
+  operationCount(): number {
+    return (this.db.prepare("SELECT COUNT(*) AS n FROM operations").get() as { n: number }).n;
+  }
+
+  /** Records an accepted operation (committed before the API answers). @throws on a duplicate seq or id. */
+  insertOperation(op: Omit<StoredOperation, "batchIndex">): void {
+    this.db.prepare("INSERT INTO operations (seq, id, body, batch_index, accepted_at) VALUES (?, ?, ?, NULL, ?)")
+      .run(op.seq, op.id, op.body, op.acceptedAt);
+  }
+
+  /** The operation with this id, or undefined. */
+  operationById(id: string): StoredOperation | undefined {
+    return this.db.prepare(`SELECT ${OPERATION_COLUMNS} FROM operations WHERE id = ?`).get(id) as StoredOperation | undefined;
+  }
+
+  /** Operations of a closed batch, in slot order. */
+  operationsOfBatch(batchIndex: number): StoredOperation[] {
+    return this.db.prepare(`SELECT ${OPERATION_COLUMNS} FROM operations WHERE batch_index = ? ORDER BY seq`).all(batchIndex) as StoredOperation[];
+  }
+
+  /** Accepted operations whose batch is not closed yet, in acceptance order. */
+  openOperations(): StoredOperation[] {
+    return this.db.prepare(`SELECT ${OPERATION_COLUMNS} FROM operations WHERE batch_index IS NULL ORDER BY seq`).all() as StoredOperation[];
+  }
+
+  /** Every operation, in acceptance order (for audits and tests). */
+  allOperations(): StoredOperation[] {
+    return this.db.prepare(`SELECT ${OPERATION_COLUMNS} FROM operations ORDER BY seq`).all() as StoredOperation[];
+  }
+
+  /**
+   * Closes a batch in one transaction: stores its header and circuit input (status "proving") and
+   * assigns its operations to it.
+   * @param seqs the operations it executed, in slot order (consecutive seqs).
+   * @throws Error when the batch exists or an operation is already in a batch (the transaction is rolled back).
+   */
+  closeBatch(header: BatchHeader, input: Record<string, unknown>, seqs: number[], closedAt: number): void {
+    const index = Number(header.batchIndex);
+    this.db.transaction(() => {
+      this.db.prepare("INSERT INTO batches (batch_index, status, header, input, first_seq, last_seq, closed_at) VALUES (?, 'proving', ?, ?, ?, ?, ?)")
+        .run(index, toJson(header), toJson(input), seqs[0], seqs[seqs.length - 1], closedAt);
+      const assign = this.db.prepare("UPDATE operations SET batch_index = ? WHERE seq = ? AND batch_index IS NULL");
+      for (const seq of seqs) {
+        if (assign.run(index, seq).changes !== 1) throw new Error(`operation ${seq}: not open, cannot join batch ${index}`);
+      }
+    })();
+  }
+
+  /** Every closed batch, by index. */
+  batches(): StoredBatch[] {
+    return this.db.prepare(`SELECT ${BATCH_COLUMNS} FROM batches ORDER BY batch_index`).all() as StoredBatch[];
+  }
+
+  /** One batch, or undefined. */
+  batch(index: number): StoredBatch | undefined {
+    return this.db.prepare(`SELECT ${BATCH_COLUMNS} FROM batches WHERE batch_index = ?`).get(index) as StoredBatch | undefined;
+  }
+
+  /** Batches closed but not yet proved, by index. */
+  unprovedBatches(): StoredBatch[] {
+    return this.db.prepare(`SELECT ${BATCH_COLUMNS} FROM batches WHERE status = 'proving' ORDER BY batch_index`).all() as StoredBatch[];
+  }
+
+  /**
+   * Stores a batch's proof and marks it proved, in one transaction. A second proof of the same
+   * batch (a job that ran twice) is ignored.
+   * @returns true when this proof was stored, false when the batch already had one.
+   */
+  saveProof(p: StoredProof): boolean {
+    return this.db.transaction(() => {
+      const inserted = this.db.prepare("INSERT OR IGNORE INTO proofs (batch_index, proof, public_signals, witness_ms, prove_ms, proved_at) VALUES (?, ?, ?, ?, ?, ?)")
+        .run(p.batchIndex, toJson(p.proof), toJson(p.publicSignals), p.witnessMs, p.proveMs, p.provedAt).changes === 1;
+      if (inserted) this.db.prepare("UPDATE batches SET status = 'proved' WHERE batch_index = ? AND status = 'proving'").run(p.batchIndex);
+      return inserted;
+    })();
+  }
+
+  /** The proof of a batch, or undefined. */
+  proof(batchIndex: number): StoredProof | undefined {
+    const row = this.db.prepare("SELECT batch_index AS batchIndex, proof, public_signals AS publicSignals, witness_ms AS witnessMs, prove_ms AS proveMs, proved_at AS provedAt FROM proofs WHERE batch_index = ?")
+      .get(batchIndex) as (Omit<StoredProof, "proof" | "publicSignals"> & { proof: string; publicSignals: string }) | undefined;
+    return row && { ...row, proof: JSON.parse(row.proof), publicSignals: JSON.parse(row.publicSignals) };
+  }
+
+  /** Index of the first batch not settled (= the number of settled batches; batches settle in order). */
+  firstUnsettledBatch(): number {
+    return (this.db.prepare("SELECT COUNT(*) AS n FROM batches WHERE status = 'settled'").get() as { n: number }).n;
+  }
+
+  /**
+   * Marks batches `[0, upTo)` settled (the contract's nextBatchIndex is `upTo`); `txHash` is recorded
+   * where known (null when found settled on L1 by another sender).
+   * @returns how many batches changed to settled.
+   */
+  markSettledUpTo(upTo: number, txHash: string | null): number {
+    return this.db.prepare("UPDATE batches SET status = 'settled', settled_tx = ? WHERE batch_index < ? AND status != 'settled'").run(txHash, upTo).changes;
+  }
+
+  /** Operations accepted but not settled on L1 (the bounded queue of the API). */
+  unsettledOperationCount(): number {
+    return (this.db.prepare(`SELECT COUNT(*) AS n FROM operations o LEFT JOIN batches b ON o.batch_index = b.batch_index
+      WHERE o.batch_index IS NULL OR b.status != 'settled'`).get() as { n: number }).n;
+  }
+
+  /** Batches per status. */
+  batchCounts(): Record<BatchStatus, number> {
+    const counts: Record<BatchStatus, number> = { proving: 0, proved: 0, settled: 0 };
+    for (const row of this.db.prepare("SELECT status, COUNT(*) AS n FROM batches GROUP BY status").all() as { status: BatchStatus; n: number }[]) counts[row.status] = row.n;
+    return counts;
+  }
+
+  /** Records a signed settlement transaction before it is broadcast. @returns its id. */
+  insertSubmission(s: Pick<StoredSubmission, "firstBatch" | "lastBatch" | "from" | "nonce" | "txHash" | "rawTx" | "createdAt">): number {
+    return Number(this.db.prepare(`INSERT INTO submissions (first_batch, last_batch, from_address, nonce, tx_hash, raw_tx, status, created_at)
+      VALUES (?, ?, ?, ?, ?, ?, 'signed', ?)`).run(s.firstBatch, s.lastBatch, s.from, s.nonce, s.txHash, s.rawTx, s.createdAt).lastInsertRowid);
+  }
+
+  /** Updates a submission's status (and receipt data or error). */
+  updateSubmission(id: number, u: { status: SubmissionStatus; gasUsed?: bigint; blockNumber?: number; error?: string }): void {
+    this.db.prepare("UPDATE submissions SET status = ?, gas_used = COALESCE(?, gas_used), block_number = COALESCE(?, block_number), error = COALESCE(?, error) WHERE id = ?")
+      .run(u.status, u.gasUsed?.toString() ?? null, u.blockNumber ?? null, u.error ?? null, id);
+  }
+
+  /** Submissions signed or sent whose receipt has not been seen, oldest first. */
+  pendingSubmissions(): StoredSubmission[] {
+    return this.db.prepare(`SELECT ${SUBMISSION_COLUMNS} FROM submissions WHERE status IN ('signed', 'sent') ORDER BY id`).all() as StoredSubmission[];
+  }
+
+  /** Every submission, oldest first. */
+  submissions(): StoredSubmission[] {
+    return this.db.prepare(`SELECT ${SUBMISSION_COLUMNS} FROM submissions ORDER BY id`).all() as StoredSubmission[];
+  }
+
+  /** One submission by id or transaction hash, or undefined. */
+  submission(idOrHash: number | string): StoredSubmission | undefined {
+    const where = typeof idOrHash === "number" ? "id = ?" : "tx_hash = ?";
+    return this.db.prepare(`SELECT ${SUBMISSION_COLUMNS} FROM submissions WHERE ${where}`).get(idOrHash) as StoredSubmission | undefined;
+  }
+
+  /** The highest nonce this store signed for `from` (any status), or -1. */
+  highestNonce(from: string): number {
+    const row = this.db.prepare("SELECT MAX(nonce) AS n FROM submissions WHERE from_address = ?").get(from) as { n: number | null };
+    return row.n ?? -1;
+  }
+
+  /**
+   * Forgets the L1 side (a new deployment on a new devnet): settled batches become "proved" again
+   * (their proofs stay) and transactions still signed or sent are marked dropped. One transaction.
+   */
+  resetSettlement(): void {
+    this.db.transaction(() => {
+      this.db.prepare("UPDATE batches SET status = 'proved', settled_tx = NULL WHERE status = 'settled'").run();
+      this.db.prepare("UPDATE submissions SET status = 'dropped', error = 'L1 deployment replaced' WHERE status IN ('signed', 'sent')").run();
+      this.db.prepare("DELETE FROM meta WHERE key = 'deployment'").run();
+    })();
+  }
+
+  /** Closes the database. */
+  close(): void {
+    this.db.close();
+  }
+}
