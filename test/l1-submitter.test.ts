@@ -1,0 +1,139 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Contract, NonceManager, Wallet } from "ethers";
+import { ANVIL_DEFAULT_KEY, devnetProvider, freeLoopbackPort, startAnvil, type Devnet } from "../src/l1/anvil.js";
+import { deploySettlement } from "../src/l1/deploy.js";
+import { settlementBatch } from "../src/l1/settlement-calldata.js";
+import { ProverPool } from "../src/prover/prover-pool.js";
+import { L1Submitter, type SubmitterOptions } from "../src/service/l1-submitter.js";
+import { ServiceMetrics } from "../src/service/metrics.js";
+import { Sequencer } from "../src/service/sequencer.js";
+import { ServiceStore } from "../src/service/service-store.js";
+import type { PreparedInstance } from "../src/setup/prepare-instance.js";
+import type { BatchHeader } from "../src/circuits/batch-input.js";
+import { preparedTestInstance, terminateCurve } from "./helpers/test-instance.js";
+import { quietLogger, signedOperations, tempDir } from "./helpers/service-fixture.js";
+import { parseOperation } from "../src/workload/operation-codec.js";
+import type { SignedOperation } from "../src/protocol/operation.js";
+import Database from "better-sqlite3";
+import { join } from "node:path";
+import { TcpProxy } from "./helpers/tcp-proxy.js";
+
+/** anvil's second pre-funded dev account (public key material, devnets only): "someone else" settling. */
+const OTHER_KEY = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
+const OPTIONS: SubmitterOptions = { settleBatches: 1, rebroadcastMs: 30_000, pollMs: 50, retry: { minTimeoutMs: 50, maxTimeoutMs: 400, retries: Number.POSITIVE_INFINITY } };
+
+let prepared: PreparedInstance;
+let devnet: Devnet;
+let proxy: TcpProxy;
+let store: ServiceStore;
+let settlementAddress: string;
+let chainId: bigint;
+
+/** Fills a store with 4 closed batches (8 operations, B = 2) and proves them. */
+async function provedStore(): Promise<ServiceStore> {
+  const { genesis, operations } = await signedOperations(prepared.inst, 8, "submitter-test");
+  const s = new ServiceStore(join(tempDir("submitter-test"), "service.sqlite"));
+  const sequencer = await Sequencer.recover(prepared.inst, genesis, s, { tickDeadlineMs: 3_600_000 }, () => {});
+  for (const raw of operations) sequencer.admit(parseOperation(raw) as SignedOperation);
+  const pool = new ProverPool(prepared.keys.vkey, { workers: 2 });
+  try {
+    await Promise.all(s.unprovedBatches().map(async (b) => {
+      const r = await pool.prove(JSON.parse(b.input), prepared.circuit.wasm, prepared.keys.zkey);
+      s.saveProof({ batchIndex: b.batchIndex, proof: r.proof, publicSignals: r.publicSignals, witnessMs: r.witnessMs, proveMs: r.proveMs, provedAt: Date.now() });
+    }));
+  } finally {
+    await pool.close();
+  }
+  return s;
+}
+
+function headerOf(s: ServiceStore, index: number): BatchHeader {
+  const h = JSON.parse(s.batch(index)!.header);
+  return { ...h, batchIndex: BigInt(h.batchIndex), oldRoots: h.oldRoots.map(BigInt), newRoots: h.newRoots.map(BigInt),
+    oldRootsCommitment: BigInt(h.oldRootsCommitment), newRootsCommitment: BigInt(h.newRootsCommitment) };
+}
+
+function submitterOn(rpcUrl: string, s: ServiceStore, metrics?: ServiceMetrics): L1Submitter {
+  const wallet = new Wallet(ANVIL_DEFAULT_KEY, devnetProvider(rpcUrl, 5_000, chainId));
+  return new L1Submitter(s, new Contract(settlementAddress, prepared.contracts.settlement.abi as never, wallet), wallet, quietLogger(), metrics, OPTIONS);
+}
+
+beforeAll(async () => {
+  prepared = await preparedTestInstance();
+  devnet = await startAnvil();
+  proxy = new TcpProxy(await freeLoopbackPort(), Number(new URL(devnet.rpcUrl).port));
+  await proxy.restore();
+  store = await provedStore();
+  const provider = devnetProvider(devnet.rpcUrl);
+  chainId = (await provider.getNetwork()).chainId;
+  const genesisHeader = headerOf(store, 0);
+  const contract = await deploySettlement(new NonceManager(new Wallet(ANVIL_DEFAULT_KEY, provider)), prepared.contracts, prepared.inst.deltaTicks,
+    genesisHeader.oldRoots, genesisHeader.oldRootsCommitment);
+  settlementAddress = await contract.getAddress();
+  provider.destroy();
+}, 600_000);
+
+afterAll(async () => {
+  await proxy?.refuse();
+  await devnet?.stop();
+  await terminateCurve();
+});
+
+const metricValue = async (m: ServiceMetrics, name: string, labels: Record<string, string>) =>
+  (await m.registry.getSingleMetric(name)!.get()).values.filter((v) => Object.entries(labels).every(([k, x]) => v.labels[k] === x)).reduce((a, v) => a + v.value, 0);
+
+describe("L1 submitter against anvil", () => {
+  it("retries through a dropped RPC connection (refused, then reset) and settles once it is back", async () => {
+    const metrics = new ServiceMetrics(() => ({ openOperations: 0, provingBatches: 0, provedBatches: 0, unsettledOperations: 0, proofQueueJobs: 0 }));
+    const submitter = submitterOn(proxy.url, store, metrics);
+    await submitter.reconcile();
+    await proxy.refuse();
+    const settling = submitter.settleNext();
+    await new Promise((r) => setTimeout(r, 800));
+    await proxy.reset();
+    await new Promise((r) => setTimeout(r, 800));
+    expect(store.firstUnsettledBatch()).toBe(0);
+    expect(await metricValue(metrics, "cluster_l1_errors_total", { kind: "rpc" })).toBeGreaterThanOrEqual(2);
+    await proxy.restore();
+    expect(await settling).toBe(1);
+    expect(store.batch(0)!.status).toBe("settled");
+    expect(store.submissions()).toMatchObject([{ firstBatch: 0, lastBatch: 0, status: "mined", nonce: 2 }]);
+    await submitter.stop();
+  });
+
+  it("finds a batch the L1 already has (settled by another sender): no second settlement, decoded BatchAlreadySettled", async () => {
+    const other = new Contract(settlementAddress, prepared.contracts.settlement.abi as never, new Wallet(OTHER_KEY, devnetProvider(devnet.rpcUrl)));
+    await (await other.settle([settlementBatch(headerOf(store, 1), store.proof(1)!.proof)])).wait();
+
+    const metrics = new ServiceMetrics(() => ({ openOperations: 0, provingBatches: 0, provedBatches: 0, unsettledOperations: 0, proofQueueJobs: 0 }));
+    const submitter = submitterOn(devnet.rpcUrl, store, metrics);
+    expect(await submitter.settleNext()).toBe(0); // estimateGas reverts BatchAlreadySettled(1) -> reconcile
+    expect(await metricValue(metrics, "cluster_l1_errors_total", { kind: "revert", error: "BatchAlreadySettled" })).toBe(1);
+    expect(store.batch(1)).toMatchObject({ status: "settled", settledTx: null });
+    expect(store.submissions()).toHaveLength(1);
+    expect(await submitter.settleNext()).toBe(1); // batch 2
+    expect(submitter.halted).toBeUndefined();
+
+    // A restarted service with an older copy of the store: reconcile at start marks what the contract has settled.
+    const behind = await provedStore();
+    expect(behind.firstUnsettledBatch()).toBe(0);
+    const fresh = submitterOn(devnet.rpcUrl, behind);
+    await fresh.reconcile();
+    expect(behind.firstUnsettledBatch()).toBe(3);
+    expect(behind.submissions()).toEqual([]);
+    await submitter.stop();
+    await fresh.stop();
+  });
+
+  it("halts on a revert it cannot get past, reporting the decoded custom error", async () => {
+    // Batch 3 stored with batch 0's proof (edited in the database file, as a corrupted store would be): the verifier refuses it.
+    const db = new Database(store.path);
+    db.prepare("UPDATE proofs SET proof = (SELECT proof FROM proofs WHERE batch_index = 0) WHERE batch_index = 3").run();
+    db.close();
+    const submitter = submitterOn(devnet.rpcUrl, store);
+    expect(await submitter.settleNext()).toBe(0);
+    expect(submitter.halted).toBe("settle of batches 3..3 reverts with InvalidProof(3)");
+    expect(store.batch(3)!.status).toBe("proved");
+    await submitter.stop();
+  });
+});
