@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { Job, Queue, QueueEvents, Worker, type ConnectionOptions } from "bullmq";
 import type { Logger } from "pino";
 import type { ProveResult, ProverPool } from "../prover/prover-pool.js";
@@ -7,8 +8,14 @@ import type { ProofJob, ProofQueue, ProofQueueHandlers } from "./proof-queue.js"
 /** BullMQ queue name of an instance's proving jobs (one service per Redis queue). */
 export const proofQueueName = (instance: string) => `cluster-settle-proofs-${instance}`;
 
-/** BullMQ job id of a batch: re-adding it after a restart is a no-op (BullMQ de-duplicates by job id). */
-const jobIdOf = (batchIndex: number) => `batch-${batchIndex}`;
+/**
+ * BullMQ job id of a batch: its index and a digest of its circuit input. Re-adding it after a
+ * restart is a no-op (BullMQ de-duplicates by job id), and a job of another store that shares the
+ * Redis queue never has the same id.
+ */
+export function jobIdOf(job: ProofJob): string {
+  return `batch-${job.batchIndex}-${createHash("sha256").update(JSON.stringify(job.input)).digest("hex").slice(0, 16)}`;
+}
 
 /** Attempts per job (a prover process that dies mid-job leaves it stalled; BullMQ hands it to another). */
 const ATTEMPTS = 3;
@@ -29,8 +36,8 @@ export function redisConnection(url: string): ConnectionOptions {
 }
 
 /**
- * Proof queue on BullMQ (Redis): the service adds one job per batch (job id `batch-<index>`, so a
- * re-submission after a restart adds nothing), prover processes on any machine take jobs with
+ * Proof queue on BullMQ (Redis): the service adds one job per batch (jobIdOf: a re-submission after
+ * a restart adds nothing), prover processes on any machine take jobs with
  * `cluster-settle prover --redis-url` (BullProver), and the service receives each result from the
  * job's completion (QueueEvents) or, after its own restart, from the completed job it finds.
  * The service still verifies every proof it stores (ProverService.onProved).
@@ -38,7 +45,8 @@ export function redisConnection(url: string): ConnectionOptions {
 export class BullProofQueue implements ProofQueue {
   readonly kind = "bullmq";
   private handlers: ProofQueueHandlers | undefined;
-  private readonly waiting = new Set<number>();
+  /** Jobs this service submitted and has no result of: job id -> batch index (results of other jobs are ignored). */
+  private readonly waiting = new Map<string, number>();
 
   private constructor(private readonly queue: Queue, private readonly events: QueueEvents, private readonly log: Logger,
                       private readonly prepared: PreparedInstance, private readonly localProver: BullProver | undefined) {}
@@ -69,10 +77,12 @@ export class BullProofQueue implements ProofQueue {
     this.handlers = handlers;
     this.events.on("completed", ({ jobId, returnvalue }) => this.deliver(jobId, returnvalue as unknown));
     this.events.on("failed", async ({ jobId, failedReason }) => {
+      const batchIndex = this.waiting.get(jobId);
+      if (batchIndex === undefined) return;
       const job = await Job.fromId(this.queue, jobId);
       if (job && job.attemptsMade >= ATTEMPTS) {
-        this.waiting.delete(job.data.batchIndex);
-        this.handlers!.failed(job.data.batchIndex, new Error(failedReason));
+        this.waiting.delete(jobId);
+        this.handlers!.failed(batchIndex, new Error(failedReason));
       }
     });
   }
@@ -80,8 +90,8 @@ export class BullProofQueue implements ProofQueue {
   /** Adds the batch's job (a no-op when it exists); a job found completed is delivered at once, one found failed is retried. */
   async submit(job: ProofJob): Promise<void> {
     if (!this.handlers) throw new Error("proof queue: start() first");
-    const jobId = jobIdOf(job.batchIndex);
-    this.waiting.add(job.batchIndex);
+    const jobId = jobIdOf(job);
+    this.waiting.set(jobId, job.batchIndex);
     await this.queue.add("prove", job, { jobId, attempts: ATTEMPTS, backoff: { type: "exponential", delay: 1000 }, removeOnComplete: { age: 24 * 3600 } });
     const existing = await Job.fromId(this.queue, jobId);
     const state = await existing?.getState();
@@ -91,11 +101,11 @@ export class BullProofQueue implements ProofQueue {
   }
 
   private deliver(jobId: string, returnvalue: unknown): void {
-    const m = /^batch-(\d+)$/.exec(jobId);
-    if (!m || !this.handlers) return;
+    const batchIndex = this.waiting.get(jobId);
+    if (batchIndex === undefined || !this.handlers) return;
     const result = (typeof returnvalue === "string" ? JSON.parse(returnvalue) : returnvalue) as ProveResult;
-    this.waiting.delete(Number(m[1]));
-    this.handlers.proved(Number(m[1]), result);
+    this.waiting.delete(jobId);
+    this.handlers.proved(batchIndex, result);
   }
 
   depth(): number {

@@ -1,0 +1,103 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { REPO_ROOT } from "../src/circuits/manifest.js";
+import { freeLoopbackPort } from "../src/l1/anvil.js";
+import { verifyGroth16, type ProveResult } from "../src/prover/prover-pool.js";
+import { BullProofQueue } from "../src/service/bullmq-proof-queue.js";
+import { ProverService } from "../src/service/prover-service.js";
+import { Sequencer } from "../src/service/sequencer.js";
+import { ServiceStore } from "../src/service/service-store.js";
+import type { PreparedInstance } from "../src/setup/prepare-instance.js";
+import type { SignedOperation } from "../src/protocol/operation.js";
+import { parseOperation } from "../src/workload/operation-codec.js";
+import { preparedTestInstance, terminateCurve } from "./helpers/test-instance.js";
+import { getJson, postOperations, quietLogger, signedOperations, tempDir, waitFor } from "./helpers/service-fixture.js";
+
+/** Debian's redis-server (`.ci/run` installs it); without it these tests are skipped, saying so. */
+const redisAvailable = spawnSync("redis-server", ["--version"]).status === 0;
+if (!redisAvailable) console.warn("SKIPPED: BullMQ proof queue tests need redis-server on PATH (Debian package redis-server); none found");
+
+let redis: ChildProcess | undefined;
+let redisUrl: string;
+let prover: ChildProcess | undefined;
+const proverLines: string[] = [];
+let prepared: PreparedInstance;
+
+async function startRedis(): Promise<void> {
+  const port = await freeLoopbackPort();
+  redis = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  redis.stdout!.on("data", (d) => (out += d));
+  await waitFor("redis-server ready", () => /Ready to accept connections/.test(out), 20_000, 50);
+  redisUrl = `redis://127.0.0.1:${port}`;
+}
+
+/** `cluster-settle prover` in its own process: a remote prover as on another machine. */
+function startProver(): void {
+  prover = spawn(process.execPath, [join(REPO_ROOT, "dist/src/cli/main.js"), "prover", "--redis-url", redisUrl, "--instance", "test", "--workers", "1"],
+    { stdio: ["ignore", "pipe", "pipe"] });
+  createInterface({ input: prover.stderr! }).on("line", (l) => proverLines.push(l));
+}
+
+const provingLines = () => proverLines.filter((l) => l.includes("\"proving batch (BullMQ job)\""));
+
+describe.skipIf(!redisAvailable)("BullMQ proof queue on a real redis-server, with a prover in another process", () => {
+  beforeAll(async () => {
+    prepared = await preparedTestInstance();
+    await startRedis();
+    startProver();
+  }, 600_000);
+
+  afterAll(async () => {
+    prover?.kill("SIGTERM");
+    redis?.kill("SIGTERM");
+    await terminateCurve();
+  });
+
+  it("a remote prover proves a queued batch; the same batch queued again is answered from the completed job, not proved again", async () => {
+    const { genesis, operations } = await signedOperations(prepared.inst, 2, "bullmq-test");
+    const store = new ServiceStore(":memory:");
+    const sequencer = await Sequencer.recover(prepared.inst, genesis, store, { tickDeadlineMs: 3_600_000 }, () => {});
+    for (const raw of operations) sequencer.admit(parseOperation(raw) as SignedOperation);
+    const batch = store.batch(0)!;
+    const job = { instance: "test", batchIndex: 0, input: JSON.parse(batch.input) as Record<string, unknown> };
+
+    const results: ProveResult[] = [];
+    const queue = await BullProofQueue.connect(redisUrl, prepared, quietLogger());
+    try {
+      await queue.start({ proved: (_i, r) => results.push(r), failed: (i, e) => { throw new Error(`batch ${i} failed: ${e.message}`); } });
+      await queue.submit(job);
+      expect(queue.depth()).toBe(1);
+      await waitFor("the remote prover's proof", () => results.length === 1, 180_000);
+      expect(await verifyGroth16(prepared.keys.vkey, results[0].publicSignals, results[0].proof)).toBe(true);
+      expect(results[0].publicSignals[0]).toBe(job.input.header);
+
+      await queue.submit(job);
+      await waitFor("the completed job's result", () => results.length === 2, 10_000);
+      expect(results[1].proof).toEqual(results[0].proof);
+      expect(provingLines()).toHaveLength(1);
+    } finally {
+      await queue.close();
+      store.close();
+    }
+  });
+
+  it("a service with --redis-url and no local workers settles through the remote prover", async () => {
+    const { genesis, operations } = await signedOperations(prepared.inst, 4, "bullmq-service");
+    const service = await ProverService.start({
+      dataDir: tempDir("service-bullmq"), host: "127.0.0.1", port: 0, genesis, workers: 0, singleThread: true,
+      tickDeadlineMs: 300, settleBatches: 2, queueLimit: 64, maxOperationsPerRequest: 8, bodyLimitBytes: 64 * 1024,
+      rpcRetryMinMs: 100, rpcRetryMaxMs: 1000, proofQueue: (p, log) => BullProofQueue.connect(redisUrl, p, log),
+    }, prepared, quietLogger());
+    try {
+      expect((await postOperations(service.url, operations)).status).toBe(202);
+      await waitFor("both batches settled", async () =>
+        (await getJson<{ batches: { settled: number } }>(`${service.url}/v1/status`)).body.batches.settled === 2, 180_000, 300);
+      expect((await getJson<{ proofQueue: string }>(`${service.url}/v1/status`)).body.proofQueue).toBe("bullmq");
+    } finally {
+      await service.stop();
+    }
+  });
+});
