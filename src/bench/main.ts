@@ -16,7 +16,7 @@ import { compileInstance } from "../circuits/compile.js";
 import { r1csInfo } from "../circuits/r1cs-info.js";
 import { runWithProgress } from "../cli/progress.js";
 import { openL1, type L1Session } from "../pipeline/l1-session.js";
-import type { Phase } from "../pipeline/phases.js";
+import type { Phase, PhaseProgress } from "../pipeline/phases.js";
 import { releaseSnarkjsCurve } from "../prover/release-curve.js";
 import { prepareInstance, type PreparedInstance } from "../setup/prepare-instance.js";
 import { benchPlan, type PoolSetting } from "./bench-plan.js";
@@ -51,7 +51,7 @@ function writePartial(): void {
   writeFileSync(join(opts.out, `${plan.mode}.partial.json`), `${JSON.stringify({ plan, results: Object.fromEntries(results) }, null, 2)}\n`);
 }
 
-async function measureInstance(name: string, settings: PoolSetting[], withGasAtOne: boolean, status: (l: string) => void): Promise<void> {
+async function measureInstance(name: string, settings: PoolSetting[], withGasAtOne: boolean, status: (l: string | PhaseProgress) => void): Promise<void> {
   const p = prepared.get(name)!;
   status("executing the workload");
   const executed = await benchWorkload(p, plan.batches, `bench:${name}`);
@@ -63,11 +63,11 @@ async function measureInstance(name: string, settings: PoolSetting[], withGasAtO
   for (const s of settings) {
     const label = `pipeline: ${s.workers} worker(s), snarkjs threads ${s.singleThread ? "off" : "on"}`;
     pipelines.push(await measurePipeline(p, executed, l1, s, plan.settleBatches, undefined,
-      (x) => status(`${label}: proven ${x.proven}/${x.total}, settled ${x.settled}/${x.total}`)));
+      (x) => status({ label: `${label}: batches proven (${x.settled} settled)`, done: x.proven, total: x.total })));
   }
   if (opts.prover && name === plan.detail) {
     pipelines.push(await measurePipeline(p, executed, l1, plan.defaultSetting, plan.settleBatches, { kind: "rapidsnark", path: opts.proverPath! },
-      (x) => status(`pipeline: rapidsnark (${opts.proverPath}): proven ${x.proven}/${x.total}, settled ${x.settled}/${x.total}`)));
+      (x) => status({ label: `pipeline: rapidsnark (${opts.proverPath}): batches proven (${x.settled} settled)`, done: x.proven, total: x.total })));
   }
   const proofs = pipelines[0].proofs;
   status("gas on anvil");

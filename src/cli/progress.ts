@@ -1,5 +1,21 @@
+import cliProgress from "cli-progress";
 import { Listr, ListrLogger, PRESET_TIMER, ProcessOutput } from "listr2";
-import type { Phase } from "../pipeline/phases.js";
+import type { Phase, PhaseProgress } from "../pipeline/phases.js";
+
+const BAR_WIDTH = 24;
+
+/**
+ * One line for a phase's status: a count becomes a progress bar (cli-progress's bar formatter)
+ * with `done/total` on a terminal, and plain `label done/total` otherwise (CI logs, pipes).
+ */
+export function statusLine(status: string | PhaseProgress, tty = process.stderr.isTTY === true): string {
+  if (typeof status === "string") return status;
+  const { label, done, total } = status;
+  if (!tty) return `${label} ${done}/${total}`;
+  const fraction = total > 0 ? Math.min(1, done / total) : 0;
+  const bar = cliProgress.Format.BarFormat(fraction, { barsize: BAR_WIDTH, barCompleteString: "█".repeat(BAR_WIDTH), barIncompleteString: "░".repeat(BAR_WIDTH), barGlue: "" });
+  return `${bar} ${done}/${total} ${label}`;
+}
 
 /**
  * Runs phases with a listr2 display on stderr (stdout stays free for the summary or --json output):
@@ -11,7 +27,7 @@ export async function runWithProgress<Ctx extends object>(phases: Phase<Ctx>[], 
   const list = new Listr<Ctx, "default", "simple">(
     phases.map((phase) => ({
       title: phase.title,
-      task: async (c, task) => phase.run(c, (line) => { task.output = line; }),
+      task: async (c, task) => phase.run(c, (status) => { task.output = statusLine(status); }),
       rendererOptions: { persistentOutput: true },
     })),
     {

@@ -67,7 +67,7 @@ export function settlementRunPhases(o: SettlementRunOptions): Phase<SettlementRu
         try {
           proving = await proveAndSettle(ctx.prepared!, ctx.executed!, ctx.l1!, pool, {
             settleBatches: o.settleBatches, store: o.store,
-            onProgress: (p) => status(`proven ${p.proven}/${p.total}, settled ${p.settled}/${p.total}`),
+            onProgress: (p) => status({ label: `batches proven (${p.settled} settled)`, done: p.proven, total: p.total }),
           });
         } finally {
           provingWallMs = performance.now() - started;

@@ -5,6 +5,7 @@ import { dirname, isAbsolute, join } from "node:path";
 import * as snarkjs from "snarkjs";
 import { REPO_ROOT, type CircuitInstance } from "../circuits/manifest.js";
 import type { CompiledCircuit } from "../circuits/compile.js";
+import type { PhaseProgress } from "../pipeline/phases.js";
 
 /** Artifacts of a Groth16 set-up, beside the compiled circuit. */
 export interface Groth16Keys {
@@ -28,9 +29,11 @@ function fileSha256(path: string): string {
  * The beacon makes the phase-2 contribution deterministic and public: development only, like the
  * bundled ptau files. Production runs a multi-party phase 2 on a ceremony ptau.
  * @param ptauPath powers-of-tau file prepared for phase 2; relative paths resolve from the repo root.
+ * @param onProgress called with snarkjs' progress counts (constraints processed, points written, key applied).
  * @throws Error naming `ptau` when the file is missing.
  */
-export async function setupGroth16(inst: CircuitInstance, circuit: CompiledCircuit, ptauPath = inst.ptau): Promise<Groth16Keys> {
+export async function setupGroth16(inst: CircuitInstance, circuit: CompiledCircuit, ptauPath = inst.ptau,
+                                   onProgress?: (p: PhaseProgress) => void): Promise<Groth16Keys> {
   const ptau = isAbsolute(ptauPath) ? ptauPath : join(REPO_ROOT, ptauPath);
   if (!existsSync(ptau)) throw new Error(`ptau: file not found: ${ptau}`);
   const dir = circuit.dir;
@@ -41,9 +44,10 @@ export async function setupGroth16(inst: CircuitInstance, circuit: CompiledCircu
     return { ...out, vkey: JSON.parse(readFileSync(out.vkeyPath, "utf8")), cached: true };
   }
   const phase1 = join(dir, "circuit_0000.zkey");
-  await snarkjs.zKey.newZKey(circuit.r1cs, ptau, phase1);
+  const logger = snarkjsProgressLogger(onProgress);
+  await snarkjs.zKey.newZKey(circuit.r1cs, ptau, phase1, logger);
   const beaconHash = createHash("sha256").update(`cluster-settlement dev beacon:${setupHash}`).digest("hex");
-  await snarkjs.zKey.beacon(phase1, `${out.zkey}.tmp`, "development beacon", beaconHash, 10);
+  await snarkjs.zKey.beacon(phase1, `${out.zkey}.tmp`, "development beacon", beaconHash, 10, logger);
   renameSync(`${out.zkey}.tmp`, out.zkey);
   rmSync(phase1);
   const vkey = await snarkjs.zKey.exportVerificationKey(out.zkey);
@@ -53,4 +57,16 @@ export async function setupGroth16(inst: CircuitInstance, circuit: CompiledCircu
   writeFileSync(out.verifierSol, await snarkjs.zKey.exportSolidityVerifier(out.zkey, templates));
   writeFileSync(stamp, setupHash);
   return { ...out, vkey, cached: false };
+}
+
+/**
+ * A snarkjs logger that turns its progress messages ("processing constraints: 20000/63024",
+ * "Applying key: L Section: 1024/65536") into counts; every other message is dropped.
+ */
+function snarkjsProgressLogger(onProgress?: (p: PhaseProgress) => void) {
+  const progress = (message: unknown) => {
+    const m = /^(.*?):?\s+(\d+)\/(\d+)$/.exec(String(message));
+    if (m && onProgress) onProgress({ label: m[1].replace(/:$/, ""), done: Number(m[2]), total: Number(m[3]) });
+  };
+  return { debug: progress, info: progress, warn: () => {}, error: () => {} };
 }

@@ -36,7 +36,7 @@ export function setupPhases(name: string, ptau?: string): Phase<SetupContext>[] 
     {
       title: `Groth16 set-up from ${ptau ?? inst.ptau}`,
       run: async (ctx, status) => {
-        ctx.keys = await setupGroth16(inst, ctx.circuit!, ptau);
+        ctx.keys = await setupGroth16(inst, ctx.circuit!, ptau, (p) => status({ ...p, label: `zkey: ${p.label}` }));
         status(ctx.keys.cached ? "cached" : `wrote ${ctx.keys.zkey}`);
       },
     },
