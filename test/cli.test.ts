@@ -106,6 +106,14 @@ describe("CLI: bad flags and config name the field", () => {
     [["keys", "--instance", "test", "--accounts", "99", "--out", "/tmp/never"], EXIT.USAGE, /^error: --accounts: 99 accounts do not fit/m],
     [["run", "--no-such-flag"], EXIT.USAGE, /unknown option '--no-such-flag'/],
     [["run", "--prover", "rapidsnark"], EXIT.USAGE, /^error: --prover-path: required with --prover rapidsnark/m],
+    [["serve", "--queue-limit", "0"], EXIT.USAGE, /^error: --queue-limit: /m],
+    [["serve", "--workers", "0"], EXIT.USAGE, /^error: --workers: 0 needs --redis-url/m],
+    [["serve", "--redis-url", "http://x"], EXIT.USAGE, /^error: --redis-url: /m],
+    [["serve", "--instance", "nope"], EXIT.USAGE, /^error: --instance: unknown circuit instance "nope"/m],
+    [["serve", "--instance", "test", "--genesis", "/nonexistent/genesis.json"], EXIT.INPUT, /^error: --genesis: genesis: cannot read/m],
+    [["serve", "--instance", "test", "--data-dir", join(tmpdir(), "cluster-serve-no-l1"), "--rpc-url", "http://127.0.0.1:1", "--private-key", `0x${"1".repeat(64)}`],
+      EXIT.L1, /^error: --rpc-url: no L1 answers at http:\/\/127.0.0.1:1/m],
+    [["prover", "--workers", "1"], EXIT.USAGE, /required option '--redis-url <url>' not specified/],
   ])("%j exits %i", async (args, code, message) => {
     const r = await cli(...(args as string[]));
     expect(r.stderr).toMatch(message);

@@ -2,7 +2,7 @@ import { Command, Option } from "commander";
 import { destination, pino } from "pino";
 import { z } from "zod";
 import { ProverPool } from "../../prover/prover-pool.js";
-import { BullProver } from "../../service/bullmq-proof-queue.js";
+import { BullProver, proofQueueName } from "../../service/bullmq-proof-queue.js";
 import { setupPhases, type SetupContext } from "../../setup/setup-phases.js";
 import { instanceOption, parseOptions } from "../options.js";
 import { runWithProgress } from "../progress.js";
@@ -17,6 +17,7 @@ const proverOptions = z.object({
   prover: z.enum(["snarkjs", "rapidsnark"]).default("snarkjs"),
   proverPath: z.string().min(1).optional(),
   logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace"]).default("info"),
+  json: z.boolean().default(false),
 }).strict().refine((c) => c.prover !== "rapidsnark" || c.proverPath !== undefined,
   { path: ["proverPath"], message: "required with --prover rapidsnark (path of a rapidsnark-compatible prover binary)" });
 
@@ -33,6 +34,7 @@ export function proverCommand(): Command {
     .addOption(new Option("--prover <backend>", "Groth16 prover: snarkjs (default) or rapidsnark").choices(["snarkjs", "rapidsnark"]))
     .option("--prover-path <file>", "rapidsnark-compatible prover binary")
     .option("--log-level <level>", "pino log level (default: info)")
+    .option("--json", "print the ready line as JSON on stdout")
     .action(async (flags: Record<string, unknown>) => {
       const o = parseOptions(proverOptions, flags);
       instanceOption(o.instance);
@@ -41,7 +43,9 @@ export function proverCommand(): Command {
       const prepared = ctx.prepared!;
       const pool = new ProverPool(prepared.keys.vkey, { workers: o.workers, singleThread: !o.snarkjsThreads, backend: proverBackend(o) });
       const prover = new BullProver(o.redisUrl, prepared, pool, log);
-      log.info({ redisUrl: o.redisUrl, instance: o.instance, workers: o.workers }, "prover waiting for BullMQ jobs");
+      const ready = { redisUrl: o.redisUrl, queue: proofQueueName(o.instance), instance: o.instance, workers: o.workers };
+      log.info(ready, "prover waiting for BullMQ jobs");
+      process.stdout.write(o.json ? `${JSON.stringify(ready)}\n` : `prover on ${o.redisUrl} (queue ${ready.queue}, ${o.workers} workers); Ctrl-C to stop\n`);
       await new Promise<void>((resolve) => {
         process.once("SIGINT", resolve);
         process.once("SIGTERM", resolve);
