@@ -11,6 +11,7 @@ const QUEUE_LIMIT = 6;
 let prepared: PreparedInstance;
 let service: ProverService;
 let url: string;
+let dataDir: string;
 let ops: Record<string, unknown>[];
 let genesis: Awaited<ReturnType<typeof signedOperations>>["genesis"];
 /** Ids of every operation the API accepted, in acceptance order. */
@@ -19,8 +20,9 @@ const acceptedIds: string[] = [];
 beforeAll(async () => {
   prepared = await preparedTestInstance();
   ({ genesis, operations: ops } = await signedOperations(prepared.inst, 24));
+  dataDir = tempDir("service-api");
   service = await ProverService.start({
-    dataDir: tempDir("service-api"), host: "127.0.0.1", port: 0, genesis, workers: 2, singleThread: true,
+    dataDir, host: "127.0.0.1", port: 0, genesis, workers: 2, singleThread: true,
     tickDeadlineMs: 300, settleBatches: 4, queueLimit: QUEUE_LIMIT, maxOperationsPerRequest: 8, bodyLimitBytes: 64 * 1024,
     rpcRetryMinMs: 100, rpcRetryMaxMs: 1000,
   }, prepared, quietLogger());
@@ -155,5 +157,19 @@ describe("prover service HTTP API (real HTTP on loopback, own anvil)", () => {
     expect((await onChainRoots())).toEqual(await expectedRoots(prepared.inst, genesis, bodies));
     const metrics = await (await fetch(`${url}/metrics`)).text();
     expect(metrics).toMatch(/^cluster_requests_refused_total\{reason="queue_full"\} [1-9]/m);
+  });
+
+  it("restarted on its own devnet (new at every start), deploys again and settles every stored proof again without proving", async () => {
+    const before = (await getJson<{ batches: { settled: number }; settlement: string; roots: string[] }>(`${url}/v1/status`)).body;
+    const config = service.config;
+    await service.stop();
+    service = await ProverService.start(config, prepared, quietLogger());
+    url = service.url;
+    await waitFor("every stored batch settled again", async () =>
+      (await getJson<{ batches: { settled: number } }>(`${url}/v1/status`)).body.batches.settled === before.batches.settled, 60_000, 300);
+    expect((await onChainRoots()).map(String)).toEqual(before.roots);
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    expect(metrics).not.toMatch(/^cluster_proofs_total\{status="proved"\} [1-9]/m);
+    expect(metrics).toMatch(new RegExp(`^cluster_batches_settled_total ${before.batches.settled}$`, "m"));
   });
 });

@@ -133,7 +133,7 @@ const backPressure = {
 process.stderr.write(`  ${JSON.stringify(backPressure)}\n`);
 
 const results = {
-  command: `npm run bench:service -- ${process.argv.slice(2).join(" ")}`.trim(), date: new Date().toISOString(),
+  command: ["npm run bench:service", ...(process.argv.length > 2 ? ["--", ...process.argv.slice(2)] : [])].join(" "), date: new Date().toISOString(),
   machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version },
   instance: { name: inst.name, members: inst.members, depth: inst.depth, slots: inst.slots }, lanes, admission, backPressure,
 };

@@ -270,20 +270,15 @@ export class ServiceStore {
     return this.db.prepare(`SELECT ${SUBMISSION_COLUMNS} FROM submissions WHERE ${where}`).get(idOrHash) as StoredSubmission | undefined;
   }
 
-  /** The highest nonce this store signed for `from` (any status), or -1. */
-  highestNonce(from: string): number {
-    const row = this.db.prepare("SELECT MAX(nonce) AS n FROM submissions WHERE from_address = ?").get(from) as { n: number | null };
-    return row.n ?? -1;
-  }
-
   /**
    * Forgets the L1 side (a new deployment on a new devnet): settled batches become "proved" again
-   * (their proofs stay) and transactions still signed or sent are marked dropped. One transaction.
+   * (their proofs stay) and the settlement transactions of the vanished devnet are deleted (a new
+   * devnet can give the very same signed transaction, hash included). One transaction.
    */
   resetSettlement(): void {
     this.db.transaction(() => {
       this.db.prepare("UPDATE batches SET status = 'proved', settled_tx = NULL WHERE status = 'settled'").run();
-      this.db.prepare("UPDATE submissions SET status = 'dropped', error = 'L1 deployment replaced' WHERE status IN ('signed', 'sent')").run();
+      this.db.prepare("DELETE FROM submissions").run();
       this.db.prepare("DELETE FROM meta WHERE key = 'deployment'").run();
     })();
   }
