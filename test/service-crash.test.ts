@@ -24,8 +24,8 @@ afterAll(async () => {
 });
 
 describe("prover service crash recovery (kill -9 of the real process, restart on the same store and L1)", () => {
-  it("after kills while executing, while proving and between sending a settlement and its receipt, every accepted operation settles exactly once", async () => {
-    const { genesis, operations } = await signedOperations(prepared.inst, 13, "crash-test");
+  it("after kills while executing, in the middle of a request while proving, and between sending a settlement and its receipt, every accepted operation settles exactly once", async () => {
+    const { genesis, operations } = await signedOperations(prepared.inst, 30, "crash-test");
     const dataDir = tempDir("service-crash");
     const genesisFile = join(dataDir, "genesis.json");
     writeJson(genesisFile, genesis);
@@ -52,20 +52,30 @@ describe("prover service crash recovery (kill -9 of the real process, restart on
     await post(url, operations.slice(0, 5));
     await s1.kill9();
 
-    // 2. Killed while proving: the restart replays the store, re-queues the unproved batches; kill while they prove.
+    // 2. Killed while proving and in the middle of a request: the restart replays the store and re-queues the
+    //    unproved batches; while they prove, a request of 20 operations is being executed (EdDSA checks take
+    //    ~20 ms each) when the process dies, so it never answers.
     const s2 = start();
     url = await s2.ready();
     expect((await getJson<{ operations: number }>(`${url}/v1/status`)).body.operations).toBe(5);
-    await s2.waitForLog("re-queueing unproved batch");
-    await new Promise((r) => setTimeout(r, 1000));
+    expect(s2.logs.some((l) => l.msg === "re-queueing unproved batch")).toBe(true);
+    const midRequest = postOperations(url, operations.slice(5, 25)).then(() => "answered", () => "no answer");
+    await new Promise((r) => setTimeout(r, 250));
     await s2.kill9();
+    expect(await midRequest).toBe("no answer");
     expect(s2.logs.filter((l) => l.msg === "batch proof stored")).toEqual([]); // it died mid-proof
 
     // 3. Killed between sending a settlement and its receipt: the L1 stops mining, so the transaction waits in the mempool.
     await rpc.send("evm_setAutomine", [false]);
     const s3 = start();
     url = await s3.ready();
-    await post(url, operations.slice(5, 9));
+    // The client sends the unanswered request again: what the dead process had committed is answered as a
+    // duplicate (same seq), the rest executes now, in the same order.
+    const retried = await postOperations(url, operations.slice(5, 25));
+    expect(retried.status).toBe(202);
+    expect(retried.body.accepted!.map((a) => (a as { seq: number }).seq)).toEqual(Array.from({ length: 20 }, (_, i) => 5 + i));
+    accepted.push(...retried.body.accepted!.map((a) => a.id));
+    await post(url, operations.slice(25, 27));
     const sent = await s3.waitForLog("settlement sent; waiting for its receipt");
     await s3.kill9();
 
@@ -77,7 +87,7 @@ describe("prover service crash recovery (kill -9 of the real process, restart on
     await rpc.send("evm_setAutomine", [true]);
     await rpc.send("evm_mine", []);
     url = await s4.ready();
-    await post(url, operations.slice(9));
+    await post(url, operations.slice(27));
     const dup = await postOperations(url, [operations[0]]);
     expect(dup.body.accepted![0]).toMatchObject({ duplicate: true, seq: 0 });
 
@@ -92,7 +102,9 @@ describe("prover service crash recovery (kill -9 of the real process, restart on
     for (const id of accepted) expect((await getJson<{ status: string }>(`${url}/v1/operations/${id}`)).body.status).toBe("settled");
     const status = (await getJson<{ settlement: string; batches: { settled: number; proved: number; proving: number } }>(`${url}/v1/status`)).body;
     const settlement = new Contract(status.settlement, prepared.contracts.settlement.abi as never, rpc);
-    expect([...(await settlement.currentRoots() as bigint[])]).toEqual(await expectedRoots(prepared.inst, genesis, operations.map((o) => JSON.stringify(o))));
+    const onChain = [...(await settlement.currentRoots() as bigint[])];
+    expect(onChain).toEqual(await expectedRoots(prepared.inst, genesis, operations.map((o) => JSON.stringify(o))));
+    expect(onChain.map(String)).toEqual((await getJson<{ roots: string[] }>(`${url}/v1/status`)).body.roots); // the executor's
 
     // No batch settled twice: one BatchSettled event per batch, in order.
     const events = await settlement.queryFilter(settlement.filters.BatchSettled());

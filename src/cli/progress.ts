@@ -18,6 +18,23 @@ export function statusLine(status: string | PhaseProgress, tty = process.stderr.
 }
 
 /**
+ * Without a terminal every status is a new line: there, pass a count on at most every 2 s (a set-up
+ * reports hundreds of counts) and always when it completes; lines of text always pass. On a terminal everything passes.
+ */
+function plainThrottle(show: (status: string | PhaseProgress) => void, tty = process.stderr.isTTY === true): (status: string | PhaseProgress) => void {
+  if (tty) return show;
+  let lastAt = 0;
+  return (status) => {
+    if (typeof status !== "string") {
+      const now = Date.now();
+      if (status.done < status.total && now - lastAt < 2000) return;
+      lastAt = now;
+    }
+    show(status);
+  };
+}
+
+/**
  * Runs phases with a listr2 display on stderr (stdout stays free for the summary or --json output):
  * live spinners when stderr is a terminal, one plain line per event otherwise (CI logs, pipes).
  * @throws the first phase's error, after the display shows it.
@@ -27,7 +44,7 @@ export async function runWithProgress<Ctx extends object>(phases: Phase<Ctx>[], 
   const list = new Listr<Ctx, "default", "simple">(
     phases.map((phase) => ({
       title: phase.title,
-      task: async (c, task) => phase.run(c, (status) => { task.output = statusLine(status); }),
+      task: async (c, task) => phase.run(c, plainThrottle((status) => { task.output = statusLine(status); })),
       rendererOptions: { persistentOutput: true },
     })),
     {

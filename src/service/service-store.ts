@@ -78,6 +78,7 @@ CREATE INDEX IF NOT EXISTS operations_batch ON operations(batch_index);
 CREATE TABLE IF NOT EXISTS batches (
   batch_index INTEGER PRIMARY KEY, status TEXT NOT NULL, header TEXT NOT NULL, input TEXT NOT NULL,
   first_seq INTEGER NOT NULL, last_seq INTEGER NOT NULL, closed_at INTEGER NOT NULL, settled_tx TEXT);
+CREATE INDEX IF NOT EXISTS batches_status ON batches(status, batch_index);
 CREATE TABLE IF NOT EXISTS proofs (
   batch_index INTEGER PRIMARY KEY, proof TEXT NOT NULL, public_signals TEXT NOT NULL,
   witness_ms REAL NOT NULL, prove_ms REAL NOT NULL, proved_at INTEGER NOT NULL);
@@ -130,9 +131,9 @@ export class ServiceStore {
     this.db.prepare("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(key, toJson(value));
   }
 
-  /** Number of accepted operations (the next operation's seq). */
+  /** Number of accepted operations (the next operation's seq; seqs have no gaps). O(log n). */
   operationCount(): number {
-    return (this.db.prepare("SELECT COUNT(*) AS n FROM operations").get() as { n: number }).n;
+    return (this.db.prepare("SELECT COALESCE(MAX(seq), -1) + 1 AS n FROM operations").get() as { n: number }).n;
   }
 
   /** Records an accepted operation (committed before the API answers). @throws on a duplicate seq or id. */
@@ -215,9 +216,9 @@ export class ServiceStore {
     return row && { ...row, proof: JSON.parse(row.proof), publicSignals: JSON.parse(row.publicSignals) };
   }
 
-  /** Index of the first batch not settled (= the number of settled batches; batches settle in order). */
+  /** Index of the first batch not settled (batches settle in order, so settled ones are a prefix). O(log n). */
   firstUnsettledBatch(): number {
-    return (this.db.prepare("SELECT COUNT(*) AS n FROM batches WHERE status = 'settled'").get() as { n: number }).n;
+    return (this.db.prepare("SELECT COALESCE(MAX(batch_index), -1) + 1 AS n FROM batches WHERE status = 'settled'").get() as { n: number }).n;
   }
 
   /**
@@ -229,10 +230,14 @@ export class ServiceStore {
     return this.db.prepare("UPDATE batches SET status = 'settled', settled_tx = ? WHERE batch_index < ? AND status != 'settled'").run(txHash, upTo).changes;
   }
 
-  /** Operations accepted but not settled on L1 (the bounded queue of the API). */
+  /**
+   * Operations accepted but not settled on L1 (the bounded queue of the API): those after the last
+   * operation of the last settled batch (batches hold consecutive seqs and settle in order). O(log n).
+   */
   unsettledOperationCount(): number {
-    return (this.db.prepare(`SELECT COUNT(*) AS n FROM operations o LEFT JOIN batches b ON o.batch_index = b.batch_index
-      WHERE o.batch_index IS NULL OR b.status != 'settled'`).get() as { n: number }).n;
+    const settledUpTo = (this.db.prepare(`SELECT COALESCE((SELECT last_seq FROM batches WHERE status = 'settled'
+      ORDER BY batch_index DESC LIMIT 1), -1) AS s`).get() as { s: number }).s;
+    return this.operationCount() - (settledUpTo + 1);
   }
 
   /** Batches per status. */

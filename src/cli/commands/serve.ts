@@ -15,7 +15,7 @@ import { runWithProgress } from "../progress.js";
 import { proverBackend } from "../run-config.js";
 
 /** Options of `serve`, from a JSON config file (`--config`) and flags; flags win. */
-export const serveConfigSchema = z.object({
+const serveOptionsShape = z.object({
   instance: z.string().min(1).default("default"),
   ptau: z.string().min(1).optional(),
   dataDir: z.string().min(1).default("service-data"),
@@ -39,7 +39,9 @@ export const serveConfigSchema = z.object({
   rpcRetryMaxMs: z.coerce.number().int().min(1).max(600_000).default(10_000),
   logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace"]).default("info"),
   json: z.boolean().default(false),
-}).strict().refine((c) => c.prover !== "rapidsnark" || c.proverPath !== undefined,
+});
+
+export const serveConfigSchema = serveOptionsShape.strict().refine((c) => c.prover !== "rapidsnark" || c.proverPath !== undefined,
   { path: ["proverPath"], message: "required with --prover rapidsnark (path of a rapidsnark-compatible prover binary)" })
   .refine((c) => c.workers > 0 || c.redisUrl !== undefined,
     { path: ["workers"], message: "0 needs --redis-url (remote provers); without it the service would prove nothing" });
@@ -97,9 +99,10 @@ export function serveCommand(): Command {
       } catch (e) {
         if ((e as { shortMessage?: string }).shortMessage) throw e; // an ethers error: main reports it as an L1 failure
         const message = (e as Error).message;
-        const field = /^(\w+): /.exec(message)?.[1];
+        const named = /^(\w+): /.exec(message)?.[1];
+        const field = named && named in serveOptionsShape.shape ? named : undefined; // a flag; "store: ..." stays as it is
         throw new CliError(`${field ? message.replace(/^(\w+): /, `--${field.replace(/[A-Z]/g, (x) => `-${x.toLowerCase()}`)}: `) : message}`,
-          field === "rpcUrl" ? EXIT.L1 : field ? EXIT.INPUT : EXIT.FAILURE);
+          field === "rpcUrl" ? EXIT.L1 : named ? EXIT.INPUT : EXIT.FAILURE);
       }
       const status = service.status();
       const ready = { url: service.url, instance: c.instance, dataDir: c.dataDir, settlement: status.settlement, rpcUrl: status.rpcUrl, proofQueue: status.proofQueue };
