@@ -89,7 +89,7 @@ describe.skipIf(!redisAvailable)("BullMQ proof queue on a real redis-server, wit
     const service = await ProverService.start({
       dataDir: tempDir("service-bullmq"), host: "127.0.0.1", port: 0, genesis, workers: 0, singleThread: true,
       tickDeadlineMs: 300, settleBatches: 2, queueLimit: 64, maxOperationsPerRequest: 8, bodyLimitBytes: 64 * 1024,
-      rpcRetryMinMs: 100, rpcRetryMaxMs: 1000, signatureThreads: 1, proofQueue: (p, log) => BullProofQueue.connect(redisUrl, p, log),
+      rpcRetryMinMs: 100, rpcRetryMaxMs: 1000, proofQueue: (p, log) => BullProofQueue.connect(redisUrl, p, log),
     }, prepared, quietLogger());
     try {
       expect((await postOperations(service.url, operations)).status).toBe(202);

@@ -24,7 +24,7 @@ beforeAll(async () => {
   service = await ProverService.start({
     dataDir, host: "127.0.0.1", port: 0, genesis, workers: 2, singleThread: true,
     tickDeadlineMs: 300, settleBatches: 4, queueLimit: QUEUE_LIMIT, maxOperationsPerRequest: 8, bodyLimitBytes: 64 * 1024,
-    rpcRetryMinMs: 100, rpcRetryMaxMs: 1000, signatureThreads: 2,
+    rpcRetryMinMs: 100, rpcRetryMaxMs: 1000,
   }, prepared, quietLogger());
   url = service.url;
 }, 600_000);

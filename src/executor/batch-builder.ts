@@ -49,15 +49,14 @@ export class BatchBuilder {
 
   /**
    * Executes one signed operation into the next slot.
-   * @param signatureValid a signature verdict already reached (see ClusterState.applySigned).
    * @returns the message it sent.
    * @throws OperationRejected naming the field when the operation is invalid (the state is unchanged);
    *   RangeError when the batch is full.
    */
-  add(op: SignedOperation, signatureValid?: boolean): Message {
+  add(op: SignedOperation): Message {
     if (this.full) throw new RangeError(`batch ${this.batchIndex}: all ${this.capacity} slots are taken`);
     const pair = `${op.chainId}->${op.dstChain}`;
-    const { debit, message } = this.state.applySigned(op, this.tick, this.nextSeq.get(pair) ?? 0n, signatureValid);
+    const { debit, message } = this.state.applySigned(op, this.tick, this.nextSeq.get(pair) ?? 0n);
     const credit = this.state.applyCredit(message); // checked by applySigned: cannot be refused
     this.nextSeq.set(pair, message.seq + 1n);
     this.slotList.push(slotOf(this.tick, this.state.depth, debit, credit));

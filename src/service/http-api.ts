@@ -18,11 +18,8 @@ export interface ApiBackend {
   readonly metrics: ServiceMetrics;
   /** Room in the bounded queue: accepted operations not yet settled, and the bound. */
   queueRoom(): { unsettled: number; limit: number };
-  /**
-   * Executes and stores operations in order; never rejects for a bad operation (it is listed in
-   * `rejected`). "queue_full" when the bound would be exceeded at the moment of execution (nothing executed).
-   */
-  submitOperations(operations: unknown[]): Promise<SubmitOutcome | "queue_full">;
+  /** Executes and stores operations in order; never throws for a bad operation (it is listed in `rejected`). */
+  submitOperations(operations: unknown[]): SubmitOutcome;
   operation(id: string): Record<string, unknown> | undefined;
   batch(index: number): Record<string, unknown> | undefined;
   proof(index: number): Record<string, unknown> | undefined;
@@ -96,18 +93,16 @@ export function buildApi(backend: ApiBackend, limits: ApiLimits, logger: Logger)
   }, async (request, reply) => {
     const ready = backend.readiness();
     if (!ready.ready) return reply.code(503).send({ error: "not_ready", field: "", reason: ready.reasons.join("; ") });
-    const full = () => {
-      const { unsettled, limit } = backend.queueRoom();
+    const { unsettled, limit } = backend.queueRoom();
+    const n = request.body.operations.length;
+    if (unsettled + n > limit) {
       backend.metrics.requestsRefused.inc({ reason: "queue_full" });
       return reply.code(429).header("retry-after", "5").send({
         error: "queue_full", field: "operations",
         reason: `${unsettled} accepted operations are not settled yet; the queue holds ${limit}: retry later`,
       });
-    };
-    const { unsettled, limit } = backend.queueRoom();
-    if (unsettled + request.body.operations.length > limit) return full(); // cheap early answer, before any signature check
-    const outcome = await backend.submitOperations(request.body.operations);
-    if (outcome === "queue_full") return full();
+    }
+    const outcome = backend.submitOperations(request.body.operations);
     return reply.code(outcome.rejected.length ? 422 : 202).send(outcome);
   });
 

@@ -15,7 +15,6 @@ import { LocalProofQueue, type ProofQueue } from "./proof-queue.js";
 import { Sequencer, StoreFailure } from "./sequencer.js";
 import { openServiceL1, type ServiceL1 } from "./service-l1.js";
 import { ServiceStore } from "./service-store.js";
-import { SignaturePool, type SignatureCheck } from "./signature-pool.js";
 
 /** Everything `serve` configures (validated by src/cli/commands/serve.ts). */
 export interface ServiceConfig {
@@ -38,8 +37,6 @@ export interface ServiceConfig {
   queueLimit: number;
   maxOperationsPerRequest: number;
   bodyLimitBytes: number;
-  /** Worker threads that check signatures of incoming operations. */
-  signatureThreads: number;
   /** RPC backoff bounds (ms). */
   rpcRetryMinMs: number;
   rpcRetryMaxMs: number;
@@ -61,13 +58,11 @@ export class ProverService implements ApiBackend {
   private queueStarted = false;
   /** Address the API listens on, after start. */
   url = "";
-  private readonly signatures: SignaturePool;
 
   private constructor(readonly config: ServiceConfig, readonly prepared: PreparedInstance, private readonly store: ServiceStore,
                       private readonly log: Logger, private readonly genesisRoots: bigint[],
                       private sequencer: Sequencer | undefined, private queue: ProofQueue | undefined,
                       private l1: ServiceL1 | undefined, private submitter: L1Submitter | undefined) {
-    this.signatures = new SignaturePool(config.signatureThreads);
     this.metrics = new ServiceMetrics(() => {
       const counts = this.store.batchCounts();
       return {
@@ -139,7 +134,6 @@ export class ProverService implements ApiBackend {
     await this.app?.close();
     await this.submitter?.stop();
     await this.queue?.close();
-    await this.signatures.close();
     await this.l1?.close();
     this.store.close();
   }
@@ -213,26 +207,10 @@ export class ProverService implements ApiBackend {
     return { unsettled: this.store.unsettledOperationCount(), limit: this.config.queueLimit };
   }
 
-  /**
-   * Parses the operations, checks their signatures in the SignaturePool (off the event loop, in
-   * parallel), then executes them in array order in one go (no other request interleaves). The
-   * queue bound is checked again at that moment, as other requests may have been admitted meanwhile.
-   * @returns the outcome, or "queue_full" when the bound would be exceeded (nothing was executed).
-   */
-  async submitOperations(operations: unknown[]): Promise<SubmitOutcome | "queue_full"> {
+  submitOperations(operations: unknown[]): SubmitOutcome {
     const outcome: SubmitOutcome = { accepted: [], rejected: [] };
-    const parsed = operations.map((raw) => parseOperation(raw));
-    const checks: { index: number; check: SignatureCheck }[] = [];
-    parsed.forEach((op, index) => {
-      if ("reason" in op || this.sequencer!.isAccepted(op)) return;
-      const key = this.sequencer!.publicKey(op.chainId, op.from);
-      if (key) checks.push({ index, check: { operation: operations[index], ax: key.ax.toString(), ay: key.ay.toString() } });
-    });
-    const verdicts = new Map<number, boolean>();
-    (await this.signatures.verify(checks.map((c) => c.check))).forEach((v, k) => verdicts.set(checks[k].index, v));
-    const room = this.queueRoom();
-    if (room.unsettled + operations.length > room.limit) return "queue_full";
-    parsed.forEach((op, index) => {
+    operations.forEach((raw, index) => {
+      const op = parseOperation(raw);
       if ("reason" in op) {
         outcome.rejected.push({ index, field: `operations[${index}].${op.field}`, reason: op.reason });
         this.metrics.operationsRejected.inc({ field: op.field });
@@ -240,7 +218,7 @@ export class ProverService implements ApiBackend {
       }
       try {
         const before = this.sequencer!.openBatchIndex;
-        const a = this.sequencer!.admit(op, verdicts.get(index));
+        const a = this.sequencer!.admit(op);
         outcome.accepted.push({ index, ...a });
         if (!a.duplicate) this.metrics.operationsAccepted.inc();
         if (this.sequencer!.openBatchIndex > before) this.metrics.batchesClosed.inc({ cause: "full" });

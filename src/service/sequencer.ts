@@ -94,29 +94,17 @@ export class Sequencer {
     return this.nextBatchIndex;
   }
 
-  /** The public key (Ax, Ay) of an account, or undefined when it does not exist (keys never change). */
-  publicKey(chainId: number, index: bigint): { ax: bigint; ay: bigint } | undefined {
-    const a = this.state.account(chainId, index);
-    return a && { ax: a.ax, ay: a.ay };
-  }
-
-  /** True when an operation with this id was accepted before. */
-  isAccepted(op: SignedOperation): boolean {
-    return this.store.operationById(operationId(op)) !== undefined;
-  }
-
   /**
    * Executes a signed operation into the open batch and commits it to the store; closes the batch
    * when it is full. An operation accepted before (same id) is not executed again.
-   * @param signatureValid the verdict of a signature check already made (SignaturePool); checked here when absent.
    * @throws OperationRejected naming the field (nonce, amount, signature, …) when it is invalid:
    *   nothing changed, nothing was stored.
    */
-  admit(op: SignedOperation, signatureValid?: boolean): Admission {
+  admit(op: SignedOperation): Admission {
     const id = operationId(op);
     const before = this.store.operationById(id);
     if (before) return { id, seq: before.seq, duplicate: true };
-    this.open.add(op, signatureValid);
+    this.open.add(op);
     const seq = this.store.operationCount();
     try {
       this.store.insertOperation({ seq, id, body: canonicalOperation(op), acceptedAt: Date.now() });

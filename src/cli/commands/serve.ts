@@ -27,7 +27,6 @@ const serveOptionsShape = z.object({
   privateKey: z.string().regex(/^0x[0-9a-fA-F]{64}$/, "must be 0x and 64 hex digits").optional(),
   workers: z.coerce.number().int().min(0).max(64).default(2),
   snarkjsThreads: z.boolean().default(false),
-  verifyThreads: z.coerce.number().int().min(1).max(64).default(2),
   prover: z.enum(["snarkjs", "rapidsnark"]).default("snarkjs"),
   proverPath: z.string().min(1).optional(),
   tickMs: z.coerce.number().int().min(10).max(3_600_000).default(2000),
@@ -67,7 +66,6 @@ export function serveCommand(): Command {
     .option("--private-key <hex>", "funded key on --rpc-url's chain (or env SETTLEMENT_PRIVATE_KEY)")
     .option("--workers <n>", "prover pool workers in this process; 0 with --redis-url leaves proving to `prover` processes (default: 2)")
     .option("--snarkjs-threads", "let snarkjs use its own worker threads inside each prover (default: off)")
-    .option("--verify-threads <n>", "worker threads checking the signatures of incoming operations (default: 2)")
     .addOption(new Option("--prover <backend>", "Groth16 prover: snarkjs (default) or rapidsnark (a native binary)").choices(["snarkjs", "rapidsnark"]))
     .option("--prover-path <file>", "rapidsnark-compatible prover binary")
     .option("--tick-ms <ms>", "close a batch this long after its first operation when its slots are not full (default: 2000)")
@@ -94,7 +92,7 @@ export function serveCommand(): Command {
           dataDir: c.dataDir, host: c.host, port: c.port, genesis, rpcUrl: c.rpcUrl, privateKey: c.privateKey,
           workers: c.workers, singleThread: !c.snarkjsThreads, backend, tickDeadlineMs: c.tickMs, settleBatches: c.settleBatches,
           queueLimit: c.queueLimit, maxOperationsPerRequest: c.maxRequestOperations, bodyLimitBytes: c.bodyLimit,
-          rpcRetryMinMs: c.rpcRetryMinMs, rpcRetryMaxMs: c.rpcRetryMaxMs, signatureThreads: c.verifyThreads,
+          rpcRetryMinMs: c.rpcRetryMinMs, rpcRetryMaxMs: c.rpcRetryMaxMs,
           proofQueue: c.redisUrl ? async (p, l) => BullProofQueue.connect(c.redisUrl!, p, l, c.workers > 0
             ? new ProverPool(p.keys.vkey, { workers: c.workers, singleThread: !c.snarkjsThreads, backend }) : undefined) : undefined,
         }, prepared, log);
