@@ -10,6 +10,9 @@
  *    (WAL, synchronous=FULL) before the answer.
  * 2. back-pressure: the same load for `--seconds` against `--queue-limit`: requests per second
  *    answered (202 or 429), how many got 429, and the largest unsettled count seen (must stay <= bound).
+ * 3. soak (`--soak-minutes`): one client keeps the queue full while the service proves and settles;
+ *    the service's resident memory (its own /metrics, process_resident_memory_bytes) is sampled
+ *    against the number of proofs made, to see whether a long-running service grows.
  *
  * Writes bench/results/service-load.json and prints a summary. The client runs on the same 2 cores.
  */
@@ -30,9 +33,10 @@ const program = new Command("bench:service")
   .option("--lanes <n>", "concurrent clients", "8")
   .option("--queue-limit <n>", "queue bound of the back-pressure phase", "256")
   .option("--seconds <s>", "duration of the back-pressure phase", "20")
+  .option("--soak-minutes <m>", "then keep one client busy for this long and sample the service's memory (0: skip)", "0")
   .option("--out <dir>", "results folder", join(REPO_ROOT, "bench/results"))
   .parse();
-const o = program.opts<{ instance: string; operations: string; lanes: string; queueLimit: string; seconds: string; out: string }>();
+const o = program.opts<{ instance: string; operations: string; lanes: string; queueLimit: string; seconds: string; soakMinutes: string; out: string }>();
 const inst = loadInstance(o.instance);
 const lanes = Number(o.lanes);
 
@@ -132,10 +136,39 @@ const backPressure = {
 };
 process.stderr.write(`  ${JSON.stringify(backPressure)}\n`);
 
+// 3. Soak.
+const soakMinutes = Number(o.soakMinutes);
+let soak: { minutes: number; samples: { atSeconds: number; proofs: number; rssMiB: number }[] } | undefined;
+if (soakMinutes > 0) {
+  process.stderr.write(`phase 3: soak for ${soakMinutes} min\n`);
+  service = await startService(join(work, "soak"), genesisFile, queueLimit);
+  const samples: { atSeconds: number; proofs: number; rssMiB: number }[] = [];
+  const soakStart = performance.now();
+  const soakEnd = soakStart + soakMinutes * 60_000;
+  const sample = async () => {
+    const text = await (await fetch(`${service.url}/metrics`)).text();
+    const value = (re: RegExp) => Number(re.exec(text)?.[1] ?? 0);
+    samples.push({ atSeconds: round((performance.now() - soakStart) / 1000), proofs: value(/^cluster_proofs_total\{status="proved"\} (\d+)/m),
+      rssMiB: round(value(/^process_resident_memory_bytes (\d+)/m) / 2 ** 20) });
+  };
+  const sampler = setInterval(() => void sample(), 15_000);
+  let i = 0;
+  while (performance.now() < soakEnd && i < ops.length) {
+    const s = await post(service.url, ops[i]);
+    if (s.status === 429) await new Promise((r) => setTimeout(r, 200));
+    else i++;
+  }
+  clearInterval(sampler);
+  await sample();
+  service.child.kill("SIGTERM");
+  soak = { minutes: soakMinutes, samples };
+  process.stderr.write(`  ${JSON.stringify(samples.at(-1))} (first ${JSON.stringify(samples[0])})\n`);
+}
+
 const results = {
   command: ["npm run bench:service", ...(process.argv.length > 2 ? ["--", ...process.argv.slice(2)] : [])].join(" "), date: new Date().toISOString(),
   machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version },
-  instance: { name: inst.name, members: inst.members, depth: inst.depth, slots: inst.slots }, lanes, admission, backPressure,
+  instance: { name: inst.name, members: inst.members, depth: inst.depth, slots: inst.slots }, lanes, admission, backPressure, soak,
 };
 mkdirSync(o.out, { recursive: true });
 writeFileSync(join(o.out, "service-load.json"), `${JSON.stringify(results, null, 2)}\n`);
