@@ -87,9 +87,13 @@ export class BullProofQueue implements ProofQueue {
     });
   }
 
-  /** Adds the batch's job (a no-op when it exists); a job found completed is delivered at once, one found failed is retried. */
+  /**
+   * Adds the batch's job (a no-op when it exists); a job found completed is delivered at once, one found failed is retried.
+   * @throws Error naming `instance` when the job is for another circuit instance than this queue's.
+   */
   async submit(job: ProofJob): Promise<void> {
     if (!this.handlers) throw new Error("proof queue: start() first");
+    if (job.instance !== this.prepared.inst.name) throw new Error(`instance: job for "${job.instance}", this queue is for "${this.prepared.inst.name}"`);
     const jobId = jobIdOf(job);
     this.waiting.set(jobId, job.batchIndex);
     await this.queue.add("prove", job, { jobId, attempts: ATTEMPTS, backoff: { type: "exponential", delay: 1000 }, removeOnComplete: { age: 24 * 3600 } });
@@ -127,7 +131,7 @@ export class BullProver {
   private readonly worker: Worker;
 
   /** @param pool the prover pool; closed with this prover. */
-  constructor(redisUrl: string, private readonly prepared: PreparedInstance, private readonly pool: ProverPool, log: Logger) {
+  constructor(redisUrl: string, prepared: PreparedInstance, private readonly pool: ProverPool, log: Logger) {
     this.worker = new Worker(proofQueueName(prepared.inst.name), async (job: Job<ProofJob>) => {
       if (job.data.instance !== prepared.inst.name) throw new Error(`instance: job for "${job.data.instance}", this prover has "${prepared.inst.name}"`);
       log.info({ batchIndex: job.data.batchIndex, attempt: job.attemptsMade + 1 }, "proving batch (BullMQ job)");
