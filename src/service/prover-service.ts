@@ -15,6 +15,7 @@ import { LocalProofQueue, type ProofQueue } from "./proof-queue.js";
 import { Sequencer, StoreFailure } from "./sequencer.js";
 import { openServiceL1, type ServiceL1 } from "./service-l1.js";
 import { ServiceStore } from "./service-store.js";
+import { batchView, operationView, proofView, settlementView } from "./api-views.js";
 
 /** Everything `serve` configures (validated by src/cli/commands/serve.ts). */
 export interface ServiceConfig {
@@ -233,39 +234,19 @@ export class ProverService implements ApiBackend {
   }
 
   operation(id: string): Record<string, unknown> | undefined {
-    const op = this.store.operationById(id);
-    if (!op) return undefined;
-    const batch = op.batchIndex === null ? undefined : this.store.batch(op.batchIndex);
-    return {
-      id: op.id, seq: op.seq, status: batch?.status ?? "open", batchIndex: op.batchIndex, settlementTx: batch?.settledTx ?? null,
-      acceptedAt: new Date(op.acceptedAt).toISOString(), operation: JSON.parse(op.body),
-    };
+    return operationView(this.store, id);
   }
 
   batch(index: number): Record<string, unknown> | undefined {
-    const b = this.store.batch(index);
-    if (!b) return undefined;
-    const header = JSON.parse(b.header) as Record<string, unknown>;
-    const proof = this.store.proof(index);
-    return {
-      batchIndex: b.batchIndex, status: b.status, tick: Number(header.firstTick), operations: this.store.operationsOfBatch(index).map((o) => o.id),
-      oldRootsCommitment: header.oldRootsCommitment, newRootsCommitment: header.newRootsCommitment, newRoots: header.newRoots,
-      proved: proof !== undefined, proveMs: proof?.proveMs ?? null, settlementTx: b.settledTx, closedAt: new Date(b.closedAt).toISOString(),
-    };
+    return batchView(this.store, index);
   }
 
   proof(index: number): Record<string, unknown> | undefined {
-    const p = this.store.proof(index);
-    return p && { ...p, instance: this.prepared.inst.name, provedAt: new Date(p.provedAt).toISOString() };
+    return proofView(this.store, this.prepared.inst.name, index);
   }
 
   settlement(idOrHash: number | string): Record<string, unknown> | undefined {
-    const s = this.store.submission(idOrHash);
-    if (!s) return undefined;
-    return {
-      id: s.id, txHash: s.txHash, nonce: s.nonce, from: s.from, status: s.status, gasUsed: s.gasUsed, blockNumber: s.blockNumber, error: s.error,
-      batches: Array.from({ length: s.lastBatch - s.firstBatch + 1 }, (_, k) => s.firstBatch + k),
-    };
+    return settlementView(this.store, idOrHash);
   }
 
   status(): Record<string, unknown> {
