@@ -9,7 +9,6 @@ import { ServiceMetrics } from "../src/service/metrics.js";
 import { Sequencer } from "../src/service/sequencer.js";
 import { ServiceStore } from "../src/service/service-store.js";
 import type { PreparedInstance } from "../src/setup/prepare-instance.js";
-import type { BatchHeader } from "../src/circuits/batch-input.js";
 import { preparedTestInstance, terminateCurve } from "./helpers/test-instance.js";
 import { quietLogger, signedOperations, tempDir } from "./helpers/service-fixture.js";
 import { parseOperation } from "../src/workload/operation-codec.js";
@@ -47,11 +46,6 @@ async function provedStore(): Promise<ServiceStore> {
   return s;
 }
 
-function headerOf(s: ServiceStore, index: number): BatchHeader {
-  const h = JSON.parse(s.batch(index)!.header);
-  return { ...h, batchIndex: BigInt(h.batchIndex), oldRoots: h.oldRoots.map(BigInt), newRoots: h.newRoots.map(BigInt),
-    oldRootsCommitment: BigInt(h.oldRootsCommitment), newRootsCommitment: BigInt(h.newRootsCommitment) };
-}
 
 function submitterOn(rpcUrl: string, s: ServiceStore, metrics?: ServiceMetrics): L1Submitter {
   const wallet = new Wallet(ANVIL_DEFAULT_KEY, devnetProvider(rpcUrl, 5_000, chainId));
@@ -66,7 +60,7 @@ beforeAll(async () => {
   store = await provedStore();
   const provider = devnetProvider(devnet.rpcUrl);
   chainId = (await provider.getNetwork()).chainId;
-  const genesisHeader = headerOf(store, 0);
+  const genesisHeader = store.header(0)!;
   const contract = await deploySettlement(new NonceManager(new Wallet(ANVIL_DEFAULT_KEY, provider)), prepared.contracts, prepared.inst.deltaTicks,
     genesisHeader.oldRoots, genesisHeader.oldRootsCommitment);
   settlementAddress = await contract.getAddress();
@@ -103,7 +97,7 @@ describe("L1 submitter against anvil", () => {
 
   it("finds a batch the L1 already has (settled by another sender): no second settlement, decoded BatchAlreadySettled", async () => {
     const other = new Contract(settlementAddress, prepared.contracts.settlement.abi as never, new Wallet(OTHER_KEY, devnetProvider(devnet.rpcUrl)));
-    await (await other.settle([settlementBatch(headerOf(store, 1), store.proof(1)!.proof)])).wait();
+    await (await other.settle([settlementBatch(store.header(1)!, store.proof(1)!.proof)])).wait();
 
     const metrics = new ServiceMetrics(() => ({ openOperations: 0, provingBatches: 0, provedBatches: 0, unsettledOperations: 0, proofQueueJobs: 0 }));
     const submitter = submitterOn(devnet.rpcUrl, store, metrics);

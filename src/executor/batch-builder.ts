@@ -49,14 +49,15 @@ export class BatchBuilder {
 
   /**
    * Executes one signed operation into the next slot.
+   * @param signatureChecked see ClusterState.applySigned (true only when replaying stored operations).
    * @returns the message it sent.
    * @throws OperationRejected naming the field when the operation is invalid (the state is unchanged);
    *   RangeError when the batch is full.
    */
-  add(op: SignedOperation): Message {
+  add(op: SignedOperation, signatureChecked = false): Message {
     if (this.full) throw new RangeError(`batch ${this.batchIndex}: all ${this.capacity} slots are taken`);
     const pair = `${op.chainId}->${op.dstChain}`;
-    const { debit, message } = this.state.applySigned(op, this.tick, this.nextSeq.get(pair) ?? 0n);
+    const { debit, message } = this.state.applySigned(op, this.tick, this.nextSeq.get(pair) ?? 0n, signatureChecked);
     const credit = this.state.applyCredit(message); // checked by applySigned: cannot be refused
     this.nextSeq.set(pair, message.seq + 1n);
     this.slotList.push(slotOf(this.tick, this.state.depth, debit, credit));

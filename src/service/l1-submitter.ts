@@ -1,7 +1,6 @@
 import { isError, keccak256, Transaction, type Contract, type Provider, type TransactionReceipt, type Wallet } from "ethers";
 import type { Logger } from "pino";
-import type { BatchHeader } from "../circuits/batch-input.js";
-import { settlementBatch } from "../l1/settlement-calldata.js";
+import { settlementBatch, type SettlementBatch } from "../l1/settlement-calldata.js";
 import { withRpcRetry, type RpcRetryOptions } from "../l1/rpc-retry.js";
 import type { ServiceMetrics } from "./metrics.js";
 import type { ServiceStore, StoredSubmission } from "./service-store.js";
@@ -83,7 +82,7 @@ export class L1Submitter {
    */
   async reconcile(): Promise<void> {
     const next = Number(await withRpcRetry("nextBatchIndex", () => this.settlement.nextBatchIndex() as Promise<bigint>, this.retry));
-    const closed = this.store.batches().length;
+    const closed = this.store.batchCount();
     if (next > closed) throw new Error(`store: the contract has settled ${next} batches, this store closed only ${closed}: it belongs to another deployment`);
     const marked = this.store.markSettledUpTo(next, null);
     if (marked > 0) this.log.info({ batches: marked, nextBatchIndex: next }, "batches found settled on L1");
@@ -98,16 +97,14 @@ export class L1Submitter {
   async settleNext(): Promise<number> {
     const first = this.store.firstUnsettledBatch();
     const group: number[] = [];
+    const args: SettlementBatch[] = [];
     for (let i = first; group.length < this.o.settleBatches; i++) {
       const proof = this.store.proof(i);
       if (!proof) break;
       group.push(i);
+      args.push(settlementBatch(this.store.header(i)!, proof.proof));
     }
     if (group.length === 0) return 0;
-    const args = group.map((i) => {
-      const header = parseHeader(this.store.batch(i)!.header);
-      return settlementBatch(header, this.store.proof(i)!.proof);
-    });
     const from = await this.wallet.getAddress();
     let gas: bigint;
     try {
@@ -245,13 +242,4 @@ export class L1Submitter {
     this.halted = `settle of batches ${group[0]}..${group[group.length - 1]} reverts with ${reason}`;
     this.log.error({ batches: group, error: reason }, "L1 refuses the settlement; submitter halted");
   }
-}
-
-function parseHeader(json: string): BatchHeader {
-  const h = JSON.parse(json) as Record<string, unknown>;
-  return {
-    batchIndex: BigInt(h.batchIndex as string), firstTick: Number(h.firstTick), lastTick: Number(h.lastTick),
-    oldRoots: (h.oldRoots as string[]).map(BigInt), newRoots: (h.newRoots as string[]).map(BigInt),
-    oldRootsCommitment: BigInt(h.oldRootsCommitment as string), newRootsCommitment: BigInt(h.newRootsCommitment as string),
-  };
 }

@@ -1,12 +1,11 @@
 import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
-import { getPoseidon } from "../crypto/poseidon.js";
-import { EddsaSigner } from "../crypto/eddsa.js";
+import { publicSignals } from "../circuits/batch-input.js";
 import { ProverPool, verifyGroth16, type ProverBackend, type ProveResult } from "../prover/prover-pool.js";
 import type { PreparedInstance } from "../setup/prepare-instance.js";
-import { ClusterState, OperationRejected } from "../state/cluster-state.js";
-import { applyGenesis, type Genesis } from "../workload/genesis.js";
+import { OperationRejected } from "../state/cluster-state.js";
+import type { Genesis } from "../workload/genesis.js";
 import { parseOperation } from "../workload/operation-codec.js";
 import { buildApi, type ApiBackend, type SubmitOutcome } from "./http-api.js";
 import { L1Submitter } from "./l1-submitter.js";
@@ -55,15 +54,17 @@ export class ProverService implements ApiBackend {
   private app: FastifyInstance | undefined;
   private tickTimer: NodeJS.Timeout | undefined;
   private proofFailure: string | undefined;
-  private fatal: string | undefined;
   private queueStarted = false;
   /** Address the API listens on, after start. */
   url = "";
 
+  private sequencer: Sequencer | undefined;
+  private queue: ProofQueue | undefined;
+  private l1: ServiceL1 | undefined;
+  private submitter: L1Submitter | undefined;
+
   private constructor(readonly config: ServiceConfig, readonly prepared: PreparedInstance, private readonly store: ServiceStore,
-                      private readonly log: Logger, private readonly genesisRoots: bigint[],
-                      private sequencer: Sequencer | undefined, private queue: ProofQueue | undefined,
-                      private l1: ServiceL1 | undefined, private submitter: L1Submitter | undefined) {
+                      private readonly log: Logger) {
     this.metrics = new ServiceMetrics(() => {
       const counts = this.store.batchCounts();
       return {
@@ -82,21 +83,24 @@ export class ProverService implements ApiBackend {
    */
   static async start(config: ServiceConfig, prepared: PreparedInstance, log: Logger): Promise<ProverService> {
     const store = new ServiceStore(join(config.dataDir, "service.sqlite"));
+    let genesis: Genesis;
     try {
-      const genesis = adoptGenesis(store, prepared.inst.name, config.genesis);
-      const state = new ClusterState(prepared.inst.members, prepared.inst.depth, await getPoseidon(), await EddsaSigner.create());
-      applyGenesis(state, genesis);
-      const genesisRoots = state.roots();
-      const service = new ProverService(config, prepared, store, log, genesisRoots, undefined, undefined, undefined, undefined);
-      await service.boot(genesis, state.rootsCommitment(genesisRoots));
-      return service;
+      genesis = adoptGenesis(store, prepared.inst.name, config.genesis);
     } catch (e) {
       store.close();
       throw e;
     }
+    const service = new ProverService(config, prepared, store, log);
+    try {
+      await service.boot(genesis);
+      return service;
+    } catch (e) {
+      await service.stop(); // what boot started (devnet, provers, connections) ends; the store closes
+      throw e;
+    }
   }
 
-  private async boot(genesis: Genesis, genesisCommitment: bigint): Promise<void> {
+  private async boot(genesis: Genesis): Promise<void> {
     const c = this.config;
     const started = performance.now();
     this.sequencer = await Sequencer.recover(this.prepared.inst, genesis, this.store, { tickDeadlineMs: c.tickDeadlineMs },
@@ -105,7 +109,7 @@ export class ProverService implements ApiBackend {
     this.log.info({ operations: this.store.operationCount(), openOperations: this.sequencer.openSize, batches: counts,
       ms: Math.round(performance.now() - started) }, "executor state recovered from the store");
 
-    this.l1 = await openServiceL1(this.store, this.prepared, { roots: this.genesisRoots, commitment: genesisCommitment }, c, this.log);
+    this.l1 = await openServiceL1(this.store, this.prepared, { roots: this.sequencer.genesisRoots, commitment: this.sequencer.genesisCommitment() }, c, this.log);
     this.queue = c.proofQueue ? await c.proofQueue(this.prepared, this.log)
       : new LocalProofQueue(new ProverPool(this.prepared.keys.vkey, { workers: c.workers, singleThread: c.singleThread, backend: c.backend }), this.prepared);
     await this.queue.start({ proved: (i, r) => this.onProved(i, r), failed: (i, e) => this.onProofFailed(i, e) });
@@ -168,10 +172,9 @@ export class ProverService implements ApiBackend {
    * @returns what is wrong, or undefined.
    */
   private async checkProof(batchIndex: number, r: ProveResult): Promise<string | undefined> {
-    const batch = this.store.batch(batchIndex);
-    if (!batch) return `proof for batch ${batchIndex}, which the store does not have`;
-    const input = JSON.parse(batch.input) as { header: string; oldRootsCommitment: string; newRootsCommitment: string; newRoots: string[] };
-    const expected = [input.header, input.oldRootsCommitment, input.newRootsCommitment, ...input.newRoots];
+    const header = this.store.header(batchIndex);
+    if (!header) return `proof for batch ${batchIndex}, which the store does not have`;
+    const expected = publicSignals(header).map(String);
     if (JSON.stringify(r.publicSignals) !== JSON.stringify(expected)) return `proof of batch ${batchIndex}: public signals are not the batch's`;
     if (this.queue?.kind !== "local" && !(await verifyGroth16(this.prepared.keys.vkey, r.publicSignals, r.proof))) {
       return `proof of batch ${batchIndex} from the ${this.queue?.kind} queue does not verify`;
@@ -199,7 +202,6 @@ export class ProverService implements ApiBackend {
   }
 
   private onFatal(e: Error): void {
-    this.fatal = e.message;
     this.log.fatal({ err: e.message }, "store failure: exiting so that a restart replays the store");
     process.exit(1);
   }
@@ -251,7 +253,7 @@ export class ProverService implements ApiBackend {
 
   status(): Record<string, unknown> {
     const settled = this.store.firstUnsettledBatch();
-    const lastSettled = settled > 0 ? JSON.parse(this.store.batch(settled - 1)!.header).newRoots as string[] : this.genesisRoots.map(String);
+    const lastSettled = (settled > 0 ? this.store.header(settled - 1)!.newRoots : this.sequencer?.genesisRoots ?? []).map(String);
     return {
       instance: this.prepared.inst.name, members: this.prepared.inst.members, slots: this.prepared.inst.slots, deltaTicks: this.prepared.inst.deltaTicks,
       settlement: this.l1?.deployment.settlement ?? "", rpcUrl: this.l1?.rpcUrl ?? "", proofQueue: this.queue?.kind ?? "",
@@ -264,7 +266,6 @@ export class ProverService implements ApiBackend {
   readiness(): { ready: boolean; reasons: string[] } {
     const reasons: string[] = [];
     if (!this.url) reasons.push("starting");
-    if (this.fatal) reasons.push(this.fatal);
     if (this.proofFailure) reasons.push(this.proofFailure);
     if (this.submitter?.halted) reasons.push(this.submitter.halted);
     return { ready: reasons.length === 0, reasons };

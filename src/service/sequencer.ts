@@ -43,7 +43,9 @@ export class Sequencer {
   private nextBatchIndex: number;
 
   private constructor(private readonly inst: CircuitInstance, private readonly state: ClusterState, private readonly store: ServiceStore,
-                      private readonly policy: BatchPolicy, private readonly onClosed: (index: number, input: Record<string, unknown>) => void) {
+                      private readonly policy: BatchPolicy, private readonly onClosed: (index: number, input: Record<string, unknown>) => void,
+                      /** Member roots at genesis (index = chainId). */
+                      readonly genesisRoots: bigint[]) {
     this.nextBatchIndex = 0;
     this.open = this.newBatch();
   }
@@ -59,19 +61,22 @@ export class Sequencer {
                        onClosed: (index: number, input: Record<string, unknown>) => void): Promise<Sequencer> {
     const state = new ClusterState(inst.members, inst.depth, await getPoseidon(), await EddsaSigner.create());
     applyGenesis(state, genesis);
-    const seq = new Sequencer(inst, state, store, policy, onClosed);
-    for (const stored of store.batches()) {
-      for (const op of store.operationsOfBatch(stored.batchIndex)) seq.open.add(decodeStored(op.body, op.seq));
+    const seq = new Sequencer(inst, state, store, policy, onClosed, state.roots());
+    // One batch at a time (a store may hold many batches, each with its full circuit input).
+    for (let index = 0, count = store.batchCount(); index < count; index++) {
+      // Stored operations had their signatures checked when accepted; the stored header check below
+      // catches a store that was changed since.
+      for (const op of store.operationsOfBatch(index)) seq.open.add(decodeStored(op.body, op.seq), true);
       const replayed = seq.open.close();
-      const header = JSON.parse(stored.header) as { newRootsCommitment: string };
-      if (replayed.header.newRootsCommitment.toString() !== header.newRootsCommitment) {
-        throw new Error(`store: replaying batch ${stored.batchIndex} gives roots commitment ${replayed.header.newRootsCommitment}, stored ${header.newRootsCommitment}`);
+      const storedHeader = store.header(index)!;
+      if (replayed.header.newRootsCommitment !== storedHeader.newRootsCommitment) {
+        throw new Error(`store: replaying batch ${index} gives roots commitment ${replayed.header.newRootsCommitment}, stored ${storedHeader.newRootsCommitment}`);
       }
-      seq.nextBatchIndex = stored.batchIndex + 1;
+      seq.nextBatchIndex = index + 1;
       seq.open = seq.newBatch();
     }
     for (const op of store.openOperations()) {
-      seq.open.add(decodeStored(op.body, op.seq));
+      seq.open.add(decodeStored(op.body, op.seq), true);
       seq.openSeqs.push(op.seq);
       seq.openedAt ??= Date.now();
       if (seq.open.full) seq.closeOpenBatch();
@@ -79,9 +84,14 @@ export class Sequencer {
     return seq;
   }
 
-  /** Genesis roots (index = chainId) are not kept; these are the roots after every accepted operation. */
+  /** Member roots after every accepted operation (index = chainId). */
   roots(): bigint[] {
     return this.state.roots();
+  }
+
+  /** Poseidon commitment of the genesis roots (the settlement contract's initial one). */
+  genesisCommitment(): bigint {
+    return this.state.rootsCommitment(this.genesisRoots);
   }
 
   /** Operations in the open batch. */

@@ -180,14 +180,26 @@ export class ServiceStore {
     })();
   }
 
-  /** Every closed batch, by index. */
-  batches(): StoredBatch[] {
-    return this.db.prepare(`SELECT ${BATCH_COLUMNS} FROM batches ORDER BY batch_index`).all() as StoredBatch[];
+  /** Number of closed batches (the next batch's index; indices have no gaps). O(log n), no row is read. */
+  batchCount(): number {
+    return (this.db.prepare("SELECT COALESCE(MAX(batch_index), -1) + 1 AS n FROM batches").get() as { n: number }).n;
   }
 
   /** One batch, or undefined. */
   batch(index: number): StoredBatch | undefined {
     return this.db.prepare(`SELECT ${BATCH_COLUMNS} FROM batches WHERE batch_index = ?`).get(index) as StoredBatch | undefined;
+  }
+
+  /** The header of a closed batch, decoded (bigints back from their decimal strings), or undefined. */
+  header(index: number): BatchHeader | undefined {
+    const row = this.db.prepare("SELECT header FROM batches WHERE batch_index = ?").get(index) as { header: string } | undefined;
+    if (!row) return undefined;
+    const h = JSON.parse(row.header) as Record<string, unknown>;
+    return {
+      batchIndex: BigInt(h.batchIndex as string), firstTick: Number(h.firstTick), lastTick: Number(h.lastTick),
+      oldRoots: (h.oldRoots as string[]).map(BigInt), newRoots: (h.newRoots as string[]).map(BigInt),
+      oldRootsCommitment: BigInt(h.oldRootsCommitment as string), newRootsCommitment: BigInt(h.newRootsCommitment as string),
+    };
   }
 
   /** Batches closed but not yet proved, by index. */

@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { Command, Option } from "commander";
 import { pino, destination } from "pino";
@@ -133,7 +133,6 @@ async function serviceGenesis(c: ServeConfig, inst: ReturnType<typeof instanceOp
   const keysPath = join(c.dataDir, "keys.json");
   if (existsSync(keysPath)) return loadGenesis(keysPath);
   const { keys } = await devWorkload(inst, { operations: 1, crossChainShare: 0, faults: false, seed: c.seed });
-  const { mkdirSync } = await import("node:fs");
   mkdirSync(c.dataDir, { recursive: true });
   writeJson(keysPath, keys);
   return genesisOf(keys);
