@@ -4,6 +4,16 @@ include "circomlib/circuits/bitify.circom";
 include "circomlib/circuits/poseidon.circom";
 include "lib/slot.circom";
 
+// Commitment to the N member roots of one cluster deployment: Poseidon(domain, Poseidon(roots)).
+// Nested so that L1 can recompute it with circomlibjs' Poseidon contracts (at most 8 inputs each).
+template RootsCommitment(N) {
+    assert(N >= 2 && N <= 16);
+    signal input domain;         // signing domain of the cluster deployment
+    signal input roots[N];       // member state roots, index = chainId
+    signal output out;           // Poseidon(domain, Poseidon(roots))
+    out <== Poseidon(2)([domain, Poseidon(N)(roots)]);
+}
+
 // One batch of the joint settlement of an N-member chain-cluster: B operation slots over
 // consecutive ticks [firstTick, lastTick]; each slot a debit lane (a signed TRANSFER or SEND) and a
 // credit lane (delivery of one message). Proves the invariants of DESIGN.md:
@@ -16,10 +26,18 @@ include "lib/slot.circom";
 // oldRootsCommitment, newRootsCommitment, newRoots[N]. The header packs
 // batchIndex * 2^64 + firstTick * 2^32 + lastTick; a roots commitment is Poseidon(roots[0..N-1]).
 // The contract keeps the commitment of the current roots, so the old roots need not be public.
+//
+// Domain: every signed digest and both roots commitments carry the cluster's signing domain
+// (keccak256(L1 chain id, cluster id) mod r, computed by the contract at deployment). The domain is a
+// private input, bound by induction: the contract computes the genesis commitment itself and passes
+// its stored commitment as oldRootsCommitment, so a proof can only start from (and therefore only
+// continue with, and only accept signatures for) this deployment's domain.
 template ClusterBatch(N, D, B, DELTA) {
     var BALANCE_BITS = 128;
     var TICK_BITS = 32;
+    var TICK_SPAN_BITS = 16;          // lastTick - firstTick < 2^16: no batch can jump far into the tick space
     assert(N >= 2 && N <= 16);
+    assert(DELTA >= 1 && DELTA < 2 ** TICK_SPAN_BITS);
     assert(B >= 1 && B <= 4096);
 
     signal input header;              // public: batchIndex * 2^64 + firstTick * 2^32 + lastTick
@@ -30,6 +48,7 @@ template ClusterBatch(N, D, B, DELTA) {
     signal input firstTick;           // first tick covered by the batch, 32 bits
     signal input lastTick;            // last tick covered by the batch, 32 bits
     signal input oldRoots[N];         // member state roots before the batch
+    signal input domain;              // signing domain of the cluster deployment (see above)
 
     // per-slot fields, see ClusterSlot for each: the tick, the debit lane, the credit lane
     signal input tick[B];
@@ -65,21 +84,19 @@ template ClusterBatch(N, D, B, DELTA) {
     batchIndexBits.in <== batchIndex;
     header === batchIndex * 2 ** 64 + firstTick * 2 ** 32 + lastTick;
 
-    // roots commitments: Poseidon over the N roots (circomlib Poseidon, up to 16 inputs)
-    component oldCommit = Poseidon(N);
-    component newCommit = Poseidon(N);
-    for (var i = 0; i < N; i++) {
-        oldCommit.inputs[i] <== oldRoots[i];
-        newCommit.inputs[i] <== newRoots[i];
-    }
-    oldRootsCommitment === oldCommit.out;
-    newRootsCommitment === newCommit.out;
+    // roots commitments: Poseidon(domain, Poseidon(roots)), the old one as the contract stores it
+    signal oldCommitment <== RootsCommitment(N)(domain, oldRoots); // Poseidon(domain, Poseidon(oldRoots))
+    signal newCommitment <== RootsCommitment(N)(domain, newRoots); // Poseidon(domain, Poseidon(newRoots))
+    oldRootsCommitment === oldCommitment;
+    newRootsCommitment === newCommitment;
 
     // ticks: firstTick <= tick[0] <= ... <= tick[B-1] <= lastTick, all TICK_BITS wide
     component firstTickBits = Num2Bits(TICK_BITS);
     firstTickBits.in <== firstTick;
     component lastTickBits = Num2Bits(TICK_BITS);
     lastTickBits.in <== lastTick;
+    component tickSpanBits = Num2Bits(TICK_SPAN_BITS); // 0 <= lastTick - firstTick < 2^TICK_SPAN_BITS
+    tickSpanBits.in <== lastTick - firstTick;
     component tickStep[B + 1];
     for (var s = 0; s <= B; s++) {
         tickStep[s] = Num2Bits(TICK_BITS);
@@ -96,6 +113,7 @@ template ClusterBatch(N, D, B, DELTA) {
                 slots[s].inboxIn[i][j] <== s == 0 ? 0 : slots[s - 1].inboxOut[i][j];
             }
         }
+        slots[s].domain <== domain;
         slots[s].tick <== tick[s];
         slots[s].debitOn <== debitOn[s];
         slots[s].srcChain <== srcChain[s];

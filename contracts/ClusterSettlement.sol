@@ -4,13 +4,16 @@ pragma solidity ^0.8.24;
 /// @title ClusterSettlement
 /// @notice Joint settlement of an N-member chain-cluster: each call verifies one or more consecutive
 ///         batch proofs (Groth16, verifier exported by snarkjs) and moves every member's state root at
-///         once; any failure reverts the whole call, so no member ever settles alone.
+///         once; any failure reverts the whole call, so no member ever settles alone. Only the cluster's
+///         registered sequencers may settle.
 /// @dev Public signals of a batch proof, in circuit order (N + 3; chosen by measured gas):
 ///      [header, oldRootsCommitment, newRootsCommitment, newRoots[0..N-1]] with
 ///      header = batchIndex * 2^64 + firstTick * 2^32 + lastTick and a roots commitment =
-///      Poseidon(roots[0..N-1]) (circomlib). The contract keeps the commitment of the current roots and
-///      passes it as the old one, so old roots travel neither in calldata nor as public inputs.
-///      The genesis commitment is given at deployment with the genesis roots (the deployer chooses both).
+///      Poseidon(domain, Poseidon(roots[0..N-1])) (circomlib). The contract keeps the commitment of the
+///      current roots and passes it as the old one, so old roots travel neither in calldata nor as
+///      public inputs. The signing domain = keccak256(abi.encode(block.chainid, clusterId)) mod r is
+///      computed here and enters the genesis commitment, which the constructor recomputes on-chain with
+///      circomlibjs' Poseidon contracts: every proof, and every signature it checks, is bound to it.
 contract ClusterSettlement {
     /// @notice One batch to settle. `proof` is (pA.x, pA.y, pB.x1, pB.x0, pB.y1, pB.y0, pC.x, pC.y),
     ///         the word order of snarkjs' `exportSolidityCallData`.
@@ -22,20 +25,60 @@ contract ClusterSettlement {
         uint256[8] proof;
     }
 
+    /// @notice Deployment parameters (one struct: the constructor takes many).
+    struct Config {
+        address verifier;             // Groth16Verifier of the circuit instance (N + 3 public inputs)
+        address poseidonRoots;        // circomlibjs Poseidon contract of N inputs
+        address poseidonPair;         // circomlibjs Poseidon contract of 2 inputs
+        uint256 deltaTicks;           // Δ of the circuit instance, > 0
+        uint256 clusterId;            // the cluster's id (genesis file): with block.chainid, the signing domain
+        uint256[] genesisRoots;       // state root of each member at genesis, index = chainId
+        uint256 genesisRootsCommitment; // what the deployer computed off-chain; must equal the on-chain value
+        address[] sequencers;         // accounts allowed to settle
+        uint32 maxTickLead;           // ticks a batch may run ahead of L1 time at genesis
+        uint32 maxTicksPerSecond;     // and how fast the allowed tick grows with L1 time, > 0
+    }
+
     error EmptySettlement();
     error BatchAlreadySettled(uint64 batchIndex);
     error UnexpectedBatchIndex(uint64 expected, uint64 got);
     error TickGap(uint64 batchIndex, uint32 expectedFirstTick, uint32 firstTick);
     error BadTickRange(uint64 batchIndex, uint32 firstTick, uint32 lastTick);
+    /// @notice The batch's last tick is ahead of what L1 time allows (maxTickLead + elapsed * maxTicksPerSecond).
+    error TickAheadOfL1Time(uint64 batchIndex, uint32 lastTick, uint256 maxTick);
     error BadHeader(uint256 header);
     error WrongMemberCount(uint64 batchIndex, uint256 expected, uint256 got);
     error OldRootsMismatch(uint64 batchIndex, uint256 expectedCommitment, uint256 gotCommitment);
     error InvalidProof(uint64 batchIndex);
+    /// @notice `settle` called by an account that is not a registered sequencer.
+    error NotSequencer(address caller);
+    /// @notice An owner action called by another account.
+    error NotOwner(address caller);
+    error ZeroAddress();
+    /// @notice Deployment refused: N outside 2..8 (circomlibjs' Poseidon contracts take at most 8 inputs).
+    error BadMemberCount(uint256 members);
+    /// @notice Deployment refused: Δ must be at least one tick.
+    error BadDeltaTicks(uint256 deltaTicks);
+    /// @notice Deployment refused: the tick rate must be positive.
+    error BadTickRate();
+    /// @notice Deployment refused: the verifier has no verifyProof with N + 3 public inputs.
+    error VerifierArityMismatch(address verifier, uint256 publicInputs);
+    /// @notice Deployment refused: a genesis root is not a field element.
+    error GenesisRootNotInField(uint256 chainId, uint256 root);
+    /// @notice Deployment refused: the given genesis commitment is not Poseidon(domain, Poseidon(genesisRoots)).
+    error GenesisCommitmentMismatch(uint256 computed, uint256 given);
+    error PoseidonFailed(address poseidon);
 
     /// @notice Emitted once per settled batch, in batch order. The new roots are in the transaction's
     ///         calldata and, after the last batch of a call, in `currentRoots()`; their commitment is here.
     ///         `header` packs batchIndex, firstTick and lastTick as in `Batch`.
     event BatchSettled(uint64 indexed batchIndex, uint256 header, uint256 newRootsCommitment);
+    /// @notice A sequencer was added (`allowed` true) or removed.
+    event SequencerSet(address indexed account, bool allowed);
+    event OwnershipTransferred(address indexed previousOwner, address indexed newOwner);
+
+    /// @dev BN254 scalar field order r (EIP-197): public inputs and the domain live below it.
+    uint256 private constant SCALAR_FIELD = 21888242871839275222246405745257275088548364400416034343698204186575808495617;
 
     /// @notice Groth16 verifier of the batch circuit (generated by snarkjs at set-up).
     address public immutable verifier;
@@ -43,26 +86,85 @@ contract ClusterSettlement {
     uint256 public immutable members;
     /// @notice Delivery bound Δ in ticks (enforced by the circuit; recorded here for readers).
     uint256 public immutable deltaTicks;
+    /// @notice The cluster's id, from its genesis file.
+    uint256 public immutable clusterId;
+    /// @notice Signing domain of this cluster on this L1: keccak256(abi.encode(block.chainid, clusterId)) mod r.
+    uint256 public immutable domain;
+    /// @notice L1 time of deployment (seconds): tick bounds grow from here.
+    uint256 public immutable genesisTime;
+    /// @notice Ticks a batch may run ahead of L1 time at genesis.
+    uint256 public immutable maxTickLead;
+    /// @notice Ticks per L1 second the bound grows by.
+    uint256 public immutable maxTicksPerSecond;
     /// @notice verifyProof(uint256[2],uint256[2][2],uint256[2],uint256[N+3]) selector.
     bytes4 private immutable verifySelector;
 
+    /// @notice May change the sequencer set (an owner action now; a governance action later).
+    address public owner;
+    /// @notice Accounts allowed to call `settle`.
+    mapping(address => bool) public isSequencer;
+
     /// @dev Current state root of each member chain, by chainId (a mapping: no length slot to read or write).
     mapping(uint256 => uint256) private _roots;
-    /// @notice Poseidon(roots): the commitment the next batch's proof starts from.
+    /// @notice Poseidon(domain, Poseidon(roots)): the commitment the next batch's proof starts from.
     uint256 public rootsCommitment;
     /// @notice Index of the next batch to settle.
     uint64 public nextBatchIndex;
     /// @notice Last tick covered by a settled batch (0 at genesis: the first batch starts at tick 1).
     uint32 public lastSettledTick;
 
-    constructor(address verifier_, uint256 deltaTicks_, uint256[] memory genesisRoots, uint256 genesisRootsCommitment) {
-        verifier = verifier_;
-        members = genesisRoots.length;
-        deltaTicks = deltaTicks_;
-        for (uint256 i = 0; i < genesisRoots.length; i++) _roots[i] = genesisRoots[i];
-        rootsCommitment = genesisRootsCommitment;
-        verifySelector = bytes4(keccak256(abi.encodePacked(
-            "verifyProof(uint256[2],uint256[2][2],uint256[2],uint256[", _decimal(genesisRoots.length + 3), "])")));
+    /// @param config see `Config`; the deployer becomes the owner.
+    constructor(Config memory config) {
+        uint256 n = config.genesisRoots.length;
+        if (n < 2 || n > 8) revert BadMemberCount(n);
+        if (config.deltaTicks == 0 || config.deltaTicks >= 2 ** 16) revert BadDeltaTicks(config.deltaTicks);
+        if (config.maxTicksPerSecond == 0) revert BadTickRate();
+        bytes4 selector = bytes4(keccak256(abi.encodePacked(
+            "verifyProof(uint256[2],uint256[2][2],uint256[2],uint256[", _decimal(n + 3), "])")));
+        if (!_hasVerifyProof(config.verifier, selector, n + 3)) revert VerifierArityMismatch(config.verifier, n + 3);
+
+        uint256 domain_ = uint256(keccak256(abi.encode(block.chainid, config.clusterId))) % SCALAR_FIELD;
+        for (uint256 i = 0; i < n; i++) {
+            if (config.genesisRoots[i] >= SCALAR_FIELD) revert GenesisRootNotInField(i, config.genesisRoots[i]);
+            _roots[i] = config.genesisRoots[i];
+        }
+        // poseidon(uint256[K]) takes a static array: its words inline, as abi.encodePacked lays out a uint256[]
+        bytes4 rootsSelector = bytes4(keccak256(abi.encodePacked("poseidon(uint256[", _decimal(n), "])")));
+        uint256 rootsHash = _poseidon(config.poseidonRoots, abi.encodePacked(rootsSelector, config.genesisRoots));
+        uint256 commitment = _poseidon(config.poseidonPair,
+            abi.encodePacked(bytes4(keccak256("poseidon(uint256[2])")), domain_, rootsHash));
+        if (commitment != config.genesisRootsCommitment) revert GenesisCommitmentMismatch(commitment, config.genesisRootsCommitment);
+
+        verifier = config.verifier;
+        members = n;
+        deltaTicks = config.deltaTicks;
+        clusterId = config.clusterId;
+        domain = domain_;
+        genesisTime = block.timestamp;
+        maxTickLead = config.maxTickLead;
+        maxTicksPerSecond = config.maxTicksPerSecond;
+        verifySelector = selector;
+        rootsCommitment = commitment;
+        owner = msg.sender;
+        emit OwnershipTransferred(address(0), msg.sender);
+        for (uint256 i = 0; i < config.sequencers.length; i++) _setSequencer(config.sequencers[i], true);
+    }
+
+    modifier onlyOwner() {
+        if (msg.sender != owner) revert NotOwner(msg.sender);
+        _;
+    }
+
+    /// @notice Adds (`allowed` true) or removes a sequencer. Owner only.
+    function setSequencer(address account, bool allowed) external onlyOwner {
+        _setSequencer(account, allowed);
+    }
+
+    /// @notice Hands the owner role to `newOwner`. Owner only.
+    function transferOwnership(address newOwner) external onlyOwner {
+        if (newOwner == address(0)) revert ZeroAddress();
+        emit OwnershipTransferred(owner, newOwner);
+        owner = newOwner;
     }
 
     /// @notice All member roots, index = chainId.
@@ -76,15 +178,28 @@ contract ClusterSettlement {
         return _roots[chainId];
     }
 
-    /// @notice Verifies `batches` in order and moves all roots to the last batch's new roots.
+    /// @notice The largest last tick a batch may have at L1 time `timestamp` (seconds).
+    function maxTickAt(uint256 timestamp) public view returns (uint256) {
+        uint256 elapsed = timestamp > genesisTime ? timestamp - genesisTime : 0;
+        return maxTickLead + elapsed * maxTicksPerSecond;
+    }
+
+    /// @notice The packed header public input of a batch: batchIndex * 2^64 + firstTick * 2^32 + lastTick.
+    function packHeader(uint64 batchIndex, uint32 firstTick, uint32 lastTick) external pure returns (uint256) {
+        return (uint256(batchIndex) << 64) | (uint256(firstTick) << 32) | uint256(lastTick);
+    }
+
+    /// @notice Verifies `batches` in order and moves all roots to the last batch's new roots. Sequencers only.
     /// @dev Reverts with a custom error on the first batch that is out of order, replayed, not
-    ///      continuing the ticks, not starting from the stored roots, or whose proof fails.
+    ///      continuing the ticks, ahead of L1 time, not starting from the stored roots, or whose proof fails.
     function settle(Batch[] calldata batches) external {
+        if (!isSequencer[msg.sender]) revert NotSequencer(msg.sender);
         if (batches.length == 0) revert EmptySettlement();
         uint256 n = members;
         uint256 commitment = rootsCommitment;
         uint64 next = nextBatchIndex;
         uint32 tick = lastSettledTick;
+        uint256 maxTick = maxTickAt(block.timestamp);
         for (uint256 b = 0; b < batches.length; b++) {
             Batch calldata batch = batches[b];
             uint256 header = batch.header;
@@ -94,8 +209,9 @@ contract ClusterSettlement {
             uint32 lastTick = uint32(header);
             if (index < next) revert BatchAlreadySettled(index);
             if (index != next) revert UnexpectedBatchIndex(next, index);
-            if (firstTick != tick + 1) revert TickGap(index, tick + 1, firstTick);
+            if (uint256(firstTick) != uint256(tick) + 1) revert TickGap(index, tick + 1, firstTick);
             if (lastTick < firstTick) revert BadTickRange(index, firstTick, lastTick);
+            if (lastTick > maxTick) revert TickAheadOfL1Time(index, lastTick, maxTick);
             if (batch.newRoots.length != n) revert WrongMemberCount(index, n, batch.newRoots.length);
             if (batch.oldRootsCommitment != commitment) revert OldRootsMismatch(index, commitment, batch.oldRootsCommitment);
             if (!_verify(batch)) revert InvalidProof(index);
@@ -111,11 +227,31 @@ contract ClusterSettlement {
         lastSettledTick = tick;
     }
 
+    function _setSequencer(address account, bool allowed) private {
+        if (account == address(0)) revert ZeroAddress();
+        isSequencer[account] = allowed;
+        emit SequencerSet(account, allowed);
+    }
+
     function _verify(Batch calldata batch) private view returns (bool) {
         bytes memory call = abi.encodePacked(
             verifySelector, batch.proof, batch.header, batch.oldRootsCommitment, batch.newRootsCommitment, batch.newRoots);
         (bool ok, bytes memory ret) = verifier.staticcall(call);
         return ok && ret.length == 32 && abi.decode(ret, (bool));
+    }
+
+    /// @dev True when `target` answers verifyProof with `inputs` public inputs (all-zero arguments; the
+    ///      snarkjs verifier returns false for them, and reverts for an unknown selector).
+    function _hasVerifyProof(address target, bytes4 selector, uint256 inputs) private view returns (bool) {
+        if (target.code.length == 0) return false;
+        (bool ok, bytes memory ret) = target.staticcall(abi.encodePacked(selector, new uint256[](8 + inputs)));
+        return ok && ret.length == 32;
+    }
+
+    function _poseidon(address target, bytes memory call) private view returns (uint256) {
+        (bool ok, bytes memory ret) = target.staticcall(call);
+        if (!ok || ret.length != 32) revert PoseidonFailed(target);
+        return abi.decode(ret, (uint256));
     }
 
     function _decimal(uint256 v) private pure returns (string memory) {

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { SparseMerkleTree } from "../src/state/sparse-merkle-tree.js";
 import { OperationRejected } from "../src/state/cluster-state.js";
 import { accountLeaf } from "../src/state/account.js";
+import { operationDigest } from "../src/protocol/operation.js";
 import { execute, makeCluster, sendOp, transferOp } from "./helpers/cluster-fixture.js";
 
 describe("SparseMerkleTree", () => {
@@ -55,6 +56,11 @@ describe("ClusterState", () => {
     ["to", (fx: Awaited<ReturnType<typeof makeCluster>>) => fx.sign(transferOp(0, 0n, 9n, 5n, 0n))],
     ["from", (fx: Awaited<ReturnType<typeof makeCluster>>) => ({ ...fx.sign(transferOp(0, 0n, 1n, 5n, 0n)), from: 7n })],
     ["dstChain", (fx: Awaited<ReturnType<typeof makeCluster>>) => fx.sign(sendOp(0, 0, 0n, 1n, 5n, 0n))],
+    ["signature", (fx: Awaited<ReturnType<typeof makeCluster>>) => {
+      // validly signed, but for another deployment (domain): replay across clusters or L1s is refused
+      const op = transferOp(0, 0n, 1n, 5n, 0n);
+      return { ...op, signature: fx.signer.sign(fx.keys[0].privateKey, operationDigest(fx.poseidon, fx.domain + 1n, op)) };
+    }],
   ])("rejects a bad %s, naming the field, and changes nothing", async (field, make) => {
     const fx = await makeCluster(2, 4);
     const roots = fx.state.roots();

@@ -1,11 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as snarkjs from "snarkjs";
-import { NonceManager, Wallet, type Contract } from "ethers";
+import { Contract as EthersContract, Interface, NonceManager, Wallet, type Contract } from "ethers";
 import { preparedTestInstance, terminateCurve } from "./helpers/test-instance.js";
 import { batchCircuitInput, makeHeader, type BatchHeader } from "../src/circuits/batch-input.js";
 import { compileContracts, type ContractArtifact } from "../src/l1/compile-contracts.js";
 import { ANVIL_DEFAULT_KEY, devnetProvider, startAnvil, type Devnet } from "../src/l1/anvil.js";
-import { deploySettlement } from "../src/l1/deploy.js";
+import { deploySettlement, type SettlementConfig } from "../src/l1/deploy.js";
+import { clusterDomain } from "../src/protocol/domain.js";
+import { packedHeader } from "../src/circuits/batch-input.js";
 import { settlementBatch, type SettlementBatch } from "../src/l1/settlement-calldata.js";
 import { execute, makeCluster, sendOp, transferOp } from "./helpers/cluster-fixture.js";
 import type { SlotWitness } from "../src/state/cluster-state.js";
@@ -16,6 +18,7 @@ let devnet: Devnet;
 let signer: NonceManager;
 let genesis: bigint[];
 let genesisCommitment: bigint;
+let clusterId: bigint;
 let batches: SettlementBatch[];
 let artifacts: { settlement: ContractArtifact; verifier: ContractArtifact };
 
@@ -31,13 +34,14 @@ beforeAll(async () => {
   const fx = await makeCluster(inst.members, inst.depth);
   genesis = fx.state.roots();
   genesisCommitment = fx.state.rootsCommitment();
+  clusterId = fx.clusterId;
   // batch 0: ticks 1..2, a SEND chain 1 -> chain 0 delivered at once, and a NOOP at tick 2
   const send = execute(fx, sendOp(1, 0, 1n, 0n, 20n, 0n), 1);
-  const b0 = await prove(makeHeader(fx.poseidon, { batchIndex: 0n, firstTick: 1, lastTick: 2, oldRoots: genesis, newRoots: fx.state.roots() }), [send.slot], circuit.wasm, keys.zkey);
+  const b0 = await prove(makeHeader(fx.poseidon, { domain: fx.domain, batchIndex: 0n, firstTick: 1, lastTick: 2, oldRoots: genesis, newRoots: fx.state.roots() }), [send.slot], circuit.wasm, keys.zkey);
   // batch 1: tick 3, a TRANSFER on chain 0 and a NOOP
   const roots1 = fx.state.roots();
   const transfer = execute(fx, transferOp(0, 0n, 1n, 5n, 0n), 3);
-  const b1 = await prove(makeHeader(fx.poseidon, { batchIndex: 1n, firstTick: 3, lastTick: 3, oldRoots: roots1, newRoots: fx.state.roots() }), [transfer.slot], circuit.wasm, keys.zkey);
+  const b1 = await prove(makeHeader(fx.poseidon, { domain: fx.domain, batchIndex: 1n, firstTick: 3, lastTick: 3, oldRoots: roots1, newRoots: fx.state.roots() }), [transfer.slot], circuit.wasm, keys.zkey);
   batches = [b0, b1];
   devnet = await startAnvil();
   signer = new NonceManager(new Wallet(ANVIL_DEFAULT_KEY, devnetProvider(devnet.rpcUrl)));
@@ -48,11 +52,87 @@ afterAll(async () => {
   await terminateCurve();
 });
 
-async function deploy(): Promise<Contract> {
-  return deploySettlement(signer, artifacts, inst.deltaTicks, genesis, genesisCommitment);
+async function deploy(over: Partial<SettlementConfig> = {}): Promise<Contract> {
+  signer = new NonceManager(signer.signer); // a fresh nonce count: a refused deployment leaves the old one ahead
+  return deploySettlement(signer, artifacts, { deltaTicks: inst.deltaTicks, clusterId, genesisRoots: genesis, genesisRootsCommitment: genesisCommitment, ...over });
+}
+
+/** The custom error a failing deployment reverts with, decoded from ClusterSettlement's ABI. */
+async function deploymentError(over: Partial<SettlementConfig>): Promise<string> {
+  try {
+    await deploy(over);
+  } catch (e) {
+    const data = (e as { data?: string }).data;
+    const parsed = data ? new Interface(artifacts.settlement.abi as never).parseError(data) : null;
+    return parsed ? `${parsed.name}(${[...parsed.args].map(String).join(", ")})` : `undecoded: ${(e as Error).message}`;
+  }
+  return "deployed";
 }
 
 const clone = (b: SettlementBatch): SettlementBatch => ({ ...b, newRoots: [...b.newRoots], proof: [...b.proof] });
+
+/** anvil's second pre-funded dev account: a stranger to the cluster (public key material, devnets only). */
+const STRANGER_KEY = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
+
+describe("ClusterSettlement deployment: bound to its verifier, genesis and domain", () => {
+  it("computes the domain and the genesis commitment on-chain; they equal the TypeScript ones", async () => {
+    const c = await deploy();
+    expect(await c.domain()).toBe(clusterDomain(31337n, clusterId));
+    expect(await c.rootsCommitment()).toBe(genesisCommitment);
+    expect(await c.isSequencer(await signer.getAddress())).toBe(true);
+    expect(await c.owner()).toBe(await signer.getAddress());
+  }, 60_000);
+
+  it.each([
+    ["a genesis commitment that is not Poseidon(domain, Poseidon(roots))", () => ({ genesisRootsCommitment: genesisCommitment + 1n }), /^GenesisCommitmentMismatch\(\d+, \d+\)$/],
+    ["a genesis commitment made for another cluster id", () => ({ clusterId: clusterId + 1n }), /^GenesisCommitmentMismatch/],
+    ["Δ = 0", () => ({ deltaTicks: 0 }), /^BadDeltaTicks\(0\)$/],
+    ["N = 3 against a verifier of N + 3 = 5 public inputs", () => ({ genesisRoots: [...genesis, 0n] }), /^VerifierArityMismatch\(0x[0-9a-fA-F]{40}, 6\)$/],
+    ["N = 1", () => ({ genesisRoots: [genesis[0]] }), /^BadMemberCount\(1\)$/],
+    ["a tick rate of 0", () => ({ maxTicksPerSecond: 0 }), /^BadTickRate\(\)$/],
+  ])("refuses %s", async (_name, over, error) => {
+    expect(await deploymentError(over())).toMatch(error);
+  }, 60_000);
+
+  it("packs the header as the TypeScript client does (public pure packHeader)", async () => {
+    const c = await deploy();
+    for (const h of [{ batchIndex: 0n, firstTick: 1, lastTick: 2 }, { batchIndex: 2n ** 64n - 1n, firstTick: 2 ** 32 - 1, lastTick: 2 ** 32 - 1 }]) {
+      expect(await c.packHeader(h.batchIndex, h.firstTick, h.lastTick)).toBe(packedHeader(h));
+    }
+  }, 60_000);
+});
+
+describe("ClusterSettlement: who may settle, and when", () => {
+  it("refuses settle by a stranger (NotSequencer) and owner actions by a stranger (NotOwner); the owner can add it", async () => {
+    const c = await deploy();
+    const stranger = new NonceManager(new Wallet(STRANGER_KEY, (signer.signer as Wallet).provider));
+    const asStranger = new EthersContract(await c.getAddress(), artifacts.settlement.abi as never, stranger);
+    const address = await stranger.getAddress();
+    await expectRevert(asStranger as never, [batches[0]], "NotSequencer", [address]);
+    await expect(asStranger.setSequencer.staticCall(address, true)).rejects.toMatchObject({ revert: { name: "NotOwner" } });
+    await (await c.setSequencer(address, true)).wait();
+    await (await asStranger.settle([batches[0]])).wait();
+    expect(await c.nextBatchIndex()).toBe(1n);
+    await (await c.setSequencer(address, false)).wait();
+    await expectRevert(asStranger as never, [batches[1]], "NotSequencer", [address]);
+  }, 60_000);
+
+  it("refuses a batch whose last tick runs ahead of L1 time (TickAheadOfL1Time), changing nothing", async () => {
+    // Deploy at a block time in the future: every call made before then sees no elapsed time.
+    const provider = (signer.signer as Wallet).provider!;
+    const latest = await provider.getBlock("latest");
+    await devnetRpc("evm_setNextBlockTimestamp", [latest!.timestamp + 100_000]);
+    const c = await deploy({ maxTickLead: 0, maxTicksPerSecond: 1 });
+    await expectRevert(c, [batches[0]], "TickAheadOfL1Time", [0n, 2n, 0n]);
+    expect(await c.nextBatchIndex()).toBe(0n);
+  }, 60_000);
+});
+
+/** A raw JSON-RPC call to the test's anvil. */
+async function devnetRpc(method: string, params: unknown[]): Promise<unknown> {
+  const res = await fetch(devnet.rpcUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) });
+  return ((await res.json()) as { result: unknown }).result;
+}
 
 describe("ClusterSettlement on anvil", () => {
   it("settles a batch: all roots move, BatchSettled is emitted, counters advance", async () => {

@@ -46,7 +46,7 @@ describe("end to end: operations -> executor -> prover pool -> ClusterSettlement
 
     const artifacts = compileContracts(keys.verifierSol, circuit.dir);
     const signer = new NonceManager(new Wallet(ANVIL_DEFAULT_KEY, devnetProvider(devnet.rpcUrl)));
-    const settlement = await deploySettlement(signer, artifacts, inst.deltaTicks, genesis, fx.state.rootsCommitment(genesis));
+    const settlement = await deploySettlement(signer, artifacts, { deltaTicks: inst.deltaTicks, clusterId: fx.clusterId, genesisRoots: genesis, genesisRootsCommitment: fx.state.rootsCommitment(genesis) });
     const receipt = await (await settlement.settle(batches.map((b, i) => settlementBatch(b.header, proofs[i].proof)))).wait();
     expect(receipt.status).toBe(1);
     expect(await settlement.currentRoots()).toEqual(fx.state.roots());

@@ -27,7 +27,7 @@ describe("Groth16 proof of a batch (instance test)", () => {
     const oldRoots = fx.state.roots();
     const send = debitOnly(fx, sendOp(1, 0, 1n, 0n, 20n, 0n), 4);
     const receive = deliverOnly(fx, send.message, 5);
-    const header = makeHeader(fx.poseidon, { batchIndex: 3n, firstTick: 4, lastTick: 5, oldRoots, newRoots: fx.state.roots() });
+    const header = makeHeader(fx.poseidon, { domain: fx.domain, batchIndex: 3n, firstTick: 4, lastTick: 5, oldRoots, newRoots: fx.state.roots() });
     const { proof, publicSignals: signals } = await snarkjs.groth16.fullProve(
       batchCircuitInput(header, [send.slot, receive], inst.slots, inst.depth), wasm, keys.zkey);
     expect(signals).toEqual(publicSignals(header).map(String));

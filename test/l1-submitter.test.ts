@@ -13,6 +13,8 @@ import { preparedTestInstance, terminateCurve } from "./helpers/test-instance.js
 import { quietLogger, signedOperations, tempDir } from "./helpers/service-fixture.js";
 import { parseOperation } from "../src/workload/operation-codec.js";
 import type { SignedOperation } from "../src/protocol/operation.js";
+import type { Genesis } from "../src/workload/genesis.js";
+import { OperationRejected } from "../src/state/cluster-state.js";
 import Database from "better-sqlite3";
 import { join } from "node:path";
 import { TcpProxy } from "./helpers/tcp-proxy.js";
@@ -27,13 +29,23 @@ let proxy: TcpProxy;
 let store: ServiceStore;
 let settlementAddress: string;
 let chainId: bigint;
+let genesis: Genesis;
 
-/** Fills a store with 4 closed batches (8 operations, B = 2) and proves them. */
-async function provedStore(): Promise<ServiceStore> {
-  const { genesis, operations } = await signedOperations(prepared.inst, 8, "submitter-test");
+/**
+ * Fills a store with the batches of `order` (default: the 8 operations in order: 4 closed batches, B = 2)
+ * and proves them. Operations the executor refuses in that order (a nonce ahead) are skipped.
+ */
+async function provedStore(order: (ops: Record<string, unknown>[]) => Record<string, unknown>[] = (ops) => ops): Promise<ServiceStore> {
+  const { operations } = await signedOperations(prepared.inst, 8, "submitter-test");
   const s = new ServiceStore(join(tempDir("submitter-test"), "service.sqlite"));
   const sequencer = await Sequencer.recover(prepared.inst, genesis, s, { tickDeadlineMs: 3_600_000 }, () => {});
-  for (const raw of operations) sequencer.admit(parseOperation(raw) as SignedOperation);
+  for (const raw of order(operations)) {
+    try {
+      sequencer.admit(parseOperation(raw) as SignedOperation);
+    } catch (e) {
+      if (!(e instanceof OperationRejected)) throw e;
+    }
+  }
   const pool = new ProverPool(prepared.keys.vkey, { workers: 2 });
   try {
     await Promise.all(s.unprovedBatches().map(async (b) => {
@@ -47,23 +59,34 @@ async function provedStore(): Promise<ServiceStore> {
 }
 
 
-function submitterOn(rpcUrl: string, s: ServiceStore, metrics?: ServiceMetrics): L1Submitter {
+function submitterOn(rpcUrl: string, s: ServiceStore, metrics?: ServiceMetrics, address = settlementAddress): L1Submitter {
   const wallet = new Wallet(ANVIL_DEFAULT_KEY, devnetProvider(rpcUrl, 5_000, chainId));
-  return new L1Submitter(s, new Contract(settlementAddress, prepared.contracts.settlement.abi as never, wallet), wallet, quietLogger(), metrics, OPTIONS);
+  return new L1Submitter(s, new Contract(address, prepared.contracts.settlement.abi as never, wallet), wallet, quietLogger(), metrics, OPTIONS);
 }
+
+/** Deploys a ClusterSettlement at the store's genesis; the deployer and OTHER_KEY's account are its sequencers. */
+async function deployFor(s: ServiceStore, provider: ReturnType<typeof devnetProvider>): Promise<string> {
+  const deployer = new Wallet(ANVIL_DEFAULT_KEY, provider);
+  const genesisHeader = s.header(0)!;
+  const contract = await deploySettlement(new NonceManager(deployer), prepared.contracts, {
+    deltaTicks: prepared.inst.deltaTicks, clusterId: genesis.clusterId, genesisRoots: genesisHeader.oldRoots,
+    genesisRootsCommitment: genesisHeader.oldRootsCommitment, sequencers: [deployer.address, new Wallet(OTHER_KEY).address],
+  });
+  return contract.getAddress();
+}
+
+const noDepth = () => ({ openOperations: 0, provingBatches: 0, provedBatches: 0, unsettledOperations: 0, proofQueueJobs: 0 });
 
 beforeAll(async () => {
   prepared = await preparedTestInstance();
+  ({ genesis } = await signedOperations(prepared.inst, 8, "submitter-test"));
   devnet = await startAnvil();
   proxy = new TcpProxy(await freeLoopbackPort(), Number(new URL(devnet.rpcUrl).port));
   await proxy.restore();
   store = await provedStore();
   const provider = devnetProvider(devnet.rpcUrl);
   chainId = (await provider.getNetwork()).chainId;
-  const genesisHeader = store.header(0)!;
-  const contract = await deploySettlement(new NonceManager(new Wallet(ANVIL_DEFAULT_KEY, provider)), prepared.contracts, prepared.inst.deltaTicks,
-    genesisHeader.oldRoots, genesisHeader.oldRootsCommitment);
-  settlementAddress = await contract.getAddress();
+  settlementAddress = await deployFor(store, provider);
   provider.destroy();
 }, 600_000);
 
@@ -91,19 +114,20 @@ describe("L1 submitter against anvil", () => {
     await proxy.restore();
     expect(await settling).toBe(1);
     expect(store.batch(0)!.status).toBe("settled");
-    expect(store.submissions()).toMatchObject([{ firstBatch: 0, lastBatch: 0, status: "mined", nonce: 2 }]);
+    // nonces 0..3 deployed the verifier, two Poseidon contracts and ClusterSettlement
+    expect(store.submissions()).toMatchObject([{ firstBatch: 0, lastBatch: 0, status: "mined", nonce: 4 }]);
     await submitter.stop();
   });
 
   it("finds a batch the L1 already has (settled by another sender): no second settlement, decoded BatchAlreadySettled", async () => {
     const other = new Contract(settlementAddress, prepared.contracts.settlement.abi as never, new Wallet(OTHER_KEY, devnetProvider(devnet.rpcUrl)));
-    await (await other.settle([settlementBatch(store.header(1)!, store.proof(1)!.proof)])).wait();
+    const foreign = await (await other.settle([settlementBatch(store.header(1)!, store.proof(1)!.proof)])).wait();
 
     const metrics = new ServiceMetrics(() => ({ openOperations: 0, provingBatches: 0, provedBatches: 0, unsettledOperations: 0, proofQueueJobs: 0 }));
     const submitter = submitterOn(devnet.rpcUrl, store, metrics);
     expect(await submitter.settleNext()).toBe(0); // estimateGas reverts BatchAlreadySettled(1) -> reconcile
     expect(await metricValue(metrics, "cluster_l1_errors_total", { kind: "revert", error: "BatchAlreadySettled" })).toBe(1);
-    expect(store.batch(1)).toMatchObject({ status: "settled", settledTx: null });
+    expect(store.batch(1)).toMatchObject({ status: "settled", settledTx: foreign.hash }); // same content: it counts
     expect(store.submissions()).toHaveLength(1);
     expect(await submitter.settleNext()).toBe(1); // batch 2
     expect(submitter.halted).toBeUndefined();
@@ -121,13 +145,38 @@ describe("L1 submitter against anvil", () => {
 
   it("halts on a revert it cannot get past, reporting the decoded custom error", async () => {
     // Batch 3 stored with batch 0's proof (edited in the database file, as a corrupted store would be): the verifier refuses it.
-    const db = new Database(store.path);
+    const path = store.path;
+    store.close(); // the store is locked by its owner
+    const db = new Database(path);
     db.prepare("UPDATE proofs SET proof = (SELECT proof FROM proofs WHERE batch_index = 0) WHERE batch_index = 3").run();
     db.close();
+    store = new ServiceStore(path);
     const submitter = submitterOn(devnet.rpcUrl, store);
     expect(await submitter.settleNext()).toBe(0);
     expect(submitter.halted).toBe("settle of batches 3..3 reverts with InvalidProof(3)");
     expect(store.batch(3)!.status).toBe("proved");
     await submitter.stop();
+  });
+
+  it("halts on a conflicting history (another sequencer settled other content at the store's next index), marking nothing settled", async () => {
+    const ours = await provedStore();
+    const theirs = await provedStore((ops) => [...ops].reverse()); // same genesis, other batches
+    expect(theirs.header(0)!.newRootsCommitment).not.toBe(ours.header(0)!.newRootsCommitment);
+    const provider = devnetProvider(devnet.rpcUrl);
+    const address = await deployFor(ours, provider);
+    const other = new Contract(address, prepared.contracts.settlement.abi as never, new Wallet(OTHER_KEY, provider));
+    await (await other.settle([settlementBatch(theirs.header(0)!, theirs.proof(0)!.proof)])).wait();
+
+    const metrics = new ServiceMetrics(noDepth);
+    const submitter = submitterOn(devnet.rpcUrl, ours, metrics, address);
+    await submitter.reconcile();
+    expect(submitter.halted).toMatch(/^conflicting history: L1 settled batch 0 with header \d+, roots commitment \d+ \(tx 0x[0-9a-f]{64}\); this store has /);
+    expect(ours.firstUnsettledBatch()).toBe(0);
+    expect(ours.batch(0)).toMatchObject({ status: "proved", settledTx: null });
+    expect(await metricValue(metrics, "cluster_l1_conflicts_total", {})).toBe(1);
+    expect(await metricValue(metrics, "cluster_submitter_halted", {})).toBe(1);
+    expect(ours.submissions()).toEqual([]);
+    await submitter.stop();
+    provider.destroy();
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { decodeOperation, encodeOperation, isMalformed } from "../src/workload/operation-codec.js";
+import { SCALAR_FIELD } from "../src/crypto/field.js";
 import { makeCluster, sendOp } from "./helpers/cluster-fixture.js";
 
 describe("workload operation codec (JSONL)", () => {
@@ -20,6 +21,19 @@ describe("workload operation codec (JSONL)", () => {
     expect(isMalformed(r)).toBe(true);
     expect(r).toMatchObject({ line: 7, field });
     expect((r as { reason: string }).reason).toMatch(reason);
+  });
+
+  it.each(["amount", "nonce", "dataHash", "to"])("refuses %s = r (the BN254 scalar field order) and accepts r - 1: no value is reduced later", (field) => {
+    const line = (v: bigint) => JSON.stringify({ type: "TRANSFER", chainId: 0, from: "0", to: "1", tokenId: "1", amount: "5", nonce: "0",
+      signature: { R8x: "1", R8y: "1", S: "1" }, [field]: v.toString() });
+    expect(decodeOperation(line(SCALAR_FIELD), 3)).toEqual({ line: 3, field, reason: "must be below the BN254 scalar field order r" });
+    expect(isMalformed(decodeOperation(line(SCALAR_FIELD - 1n), 3))).toBe(false);
+  });
+
+  it("refuses a signature scalar >= r (signature.S)", () => {
+    const text = JSON.stringify({ type: "TRANSFER", chainId: 0, from: "0", to: "1", tokenId: "1", amount: "5", nonce: "0",
+      signature: { R8x: "1", R8y: "1", S: (SCALAR_FIELD + 5n).toString() } });
+    expect(decodeOperation(text, 1)).toMatchObject({ field: "signature.S" });
   });
 
   it("defaults dstChain to chainId and dataHash to 0 for a TRANSFER", () => {

@@ -1,3 +1,4 @@
+import { SCALAR_FIELD } from "../src/crypto/field.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Contract } from "ethers";
 import * as snarkjs from "snarkjs";
@@ -26,6 +27,7 @@ beforeAll(async () => {
     tickDeadlineMs: 300, settleBatches: 4, queueLimit: QUEUE_LIMIT, maxOperationsPerRequest: 8, bodyLimitBytes: 64 * 1024,
     rpcRetryMinMs: 100, rpcRetryMaxMs: 1000,
   }, prepared, quietLogger());
+  await service.whenReconciled();
   url = service.url;
 }, 600_000);
 
@@ -104,6 +106,10 @@ describe("prover service HTTP API (real HTTP on loopback, own anvil)", () => {
     expect(tooLarge.status).toBe(413);
     expect(((await tooLarge.json()) as { field: string }).field).toBe("body");
 
+    // The scalar field order r itself (and anything above): past the schema, refused by the operation codec.
+    const atR = await postOperations(url, [{ ...op, amount: SCALAR_FIELD.toString() }]);
+    expect(atR.status).toBe(422);
+    expect(atR.body.rejected![0]).toMatchObject({ field: "operations[0].amount", reason: "must be below the BN254 scalar field order r" });
     // Above the field modulus: past the schema, refused by the operation codec.
     const overModulus = await postOperations(url, [{ ...op, signature: { ...(op.signature as object), S: (1n << 254n).toString() } }]);
     expect(overModulus.status).toBe(422);

@@ -73,7 +73,7 @@ describe("prover service crash recovery (kill -9 of the real process, restart on
     // duplicate (same seq), the rest executes now, in the same order.
     const retried = await postOperations(url, operations.slice(5, 25));
     expect(retried.status).toBe(202);
-    expect(retried.body.accepted!.map((a) => (a as { seq: number }).seq)).toEqual(Array.from({ length: 20 }, (_, i) => 5 + i));
+    expect(retried.body.accepted!.map((a) => (a as unknown as { seq: number }).seq)).toEqual(Array.from({ length: 20 }, (_, i) => 5 + i));
     accepted.push(...retried.body.accepted!.map((a) => a.id));
     await post(url, operations.slice(25, 27));
     const sent = await s3.waitForLog("settlement sent; waiting for its receipt");
@@ -116,7 +116,7 @@ describe("prover service crash recovery (kill -9 of the real process, restart on
     const stored = allLogs.filter((l) => l.msg === "batch proof stored").map((l) => l.batchIndex as number).sort((a, b) => a - b);
     expect(stored).toEqual(Array.from({ length: status.batches.settled }, (_, i) => i));
 
-    // No nonce lost: the settlement account's transactions are the 2 deployments and one per stored submission, without gaps.
+    // No nonce lost: the settlement account's transactions are the 4 deployments (verifier, two Poseidon contracts, ClusterSettlement) and one per stored submission, without gaps.
     const sender = new Wallet(ANVIL_DEFAULT_KEY).address;
     const submissions: { nonce: number; status: string }[] = [];
     for (let id = 1; ; id++) {
@@ -125,8 +125,8 @@ describe("prover service crash recovery (kill -9 of the real process, restart on
       submissions.push(r.body);
     }
     expect(submissions.every((s) => s.status === "mined")).toBe(true);
-    expect(submissions.map((s) => s.nonce)).toEqual(submissions.map((_, i) => i + 2));
-    expect(await rpc.getTransactionCount(sender)).toBe(2 + submissions.length);
+    expect(submissions.map((s) => s.nonce)).toEqual(submissions.map((_, i) => i + 4));
+    expect(await rpc.getTransactionCount(sender)).toBe(4 + submissions.length);
 
     expect(await s4.stop()).toBe(0);
     rpc.destroy();

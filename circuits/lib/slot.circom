@@ -68,7 +68,7 @@ template PairChainAppend(N) {
 // one Merkle leaf update each, a signature only on the debit lane.
 //
 // Account leaf:  Poseidon(pubKeyAx, pubKeyAy, tokenId, balance, nonce)                      (DESIGN.md)
-// Signed digest: Poseidon(opType, srcChain, dstChain, fromIndex, toIndex, tokenId, amount, nonce, dataHash),
+// Signed digest: Poseidon(domain, opType, srcChain, dstChain, fromIndex, toIndex, tokenId, amount, nonce, dataHash),
 //                opType 1 = TRANSFER (dst = src), 2 = SEND; EdDSA-Poseidon over Baby Jubjub (circomlib).
 // Message hash:  Poseidon(srcChain, dstChain, seq, sendTick, recipient, tokenId, amount, dataHash).
 // Either lane may be empty (debitOn = 0 / creditOn = 0): it then changes nothing.
@@ -84,6 +84,7 @@ template ClusterSlot(N, D, DELTA, BALANCE_BITS, TICK_BITS) {
     signal input outboxIn[N][N];      // outbox hash chain of each ordered pair [src][dst] in this batch
     signal input inboxIn[N][N];       // inbox hash chain of each ordered pair [src][dst] in this batch
     signal input tick;                // cluster tick of the slot (both lanes)
+    signal input domain;              // signing domain of the cluster deployment (in every signed digest)
 
     // ---- debit lane: a signed TRANSFER or SEND
     signal input debitOn;             // 1: the lane holds an operation; 0: empty
@@ -166,16 +167,17 @@ template ClusterSlot(N, D, DELTA, BALANCE_BITS, TICK_BITS) {
         rootsMid[i] <== rootsIn[i] + src.out[i] * (debit.newRoot - srcRoot);
     }
 
-    component digest = Poseidon(9);            // what the sender signed
-    digest.inputs[0] <== 2 - isTransfer.out;   // opType: 1 TRANSFER, 2 SEND
-    digest.inputs[1] <== srcChain;
-    digest.inputs[2] <== dstChain;
-    digest.inputs[3] <== fromIndex;
-    digest.inputs[4] <== toIndex;
-    digest.inputs[5] <== tokenId;
-    digest.inputs[6] <== amount;
-    digest.inputs[7] <== nonce;
-    digest.inputs[8] <== dataHash;
+    component digest = Poseidon(10);           // what the sender signed
+    digest.inputs[0] <== domain;               // no replay on another deployment or L1
+    digest.inputs[1] <== 2 - isTransfer.out;   // opType: 1 TRANSFER, 2 SEND
+    digest.inputs[2] <== srcChain;
+    digest.inputs[3] <== dstChain;
+    digest.inputs[4] <== fromIndex;
+    digest.inputs[5] <== toIndex;
+    digest.inputs[6] <== tokenId;
+    digest.inputs[7] <== amount;
+    digest.inputs[8] <== nonce;
+    digest.inputs[9] <== dataHash;
     component sig = EdDSAPoseidonVerifier();
     sig.enabled <== debitOn;
     sig.Ax <== sender[0];

@@ -55,7 +55,7 @@ async function measureInstance(name: string, settings: PoolSetting[], withGasAtO
   const p = prepared.get(name)!;
   status("executing the workload");
   const executed = await benchWorkload(p, plan.batches, `bench:${name}`);
-  l1 ??= await openL1(p, { roots: executed.genesisRoots, commitment: executed.genesisCommitment }, {});
+  l1 ??= await openL1(p, executed.anchor, {});
   status(`baseline: raw snarkjs, ${plan.batches} batches one after another`);
   const raw = await rawSnarkjsProve(p, executed);
   const rawTotalMs = raw.reduce((a, r) => a + r.witnessMs + r.proveMs, 0);

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { REPO_ROOT } from "../circuits/manifest.js";
 import { settlementBatch } from "../l1/settlement-calldata.js";
-import { deploySettlement } from "../l1/deploy.js";
+import { deploySettlement, settlementConfig } from "../l1/deploy.js";
 import { executeWorkload, type ExecutedWorkload } from "../pipeline/execute-workload.js";
 import type { L1Session } from "../pipeline/l1-session.js";
 import { proveAndSettle } from "../pipeline/prove-and-settle.js";
@@ -77,7 +77,7 @@ export async function measurePipeline(prepared: PreparedInstance, executed: Exec
                                       settleBatches: number, backend: ProverBackend = { kind: "snarkjs" },
                                       onProgress?: (p: { proven: number; settled: number; total: number }) => void): Promise<PipelineMeasurement> {
   const pool = new ProverPool(prepared.keys.vkey, { ...setting, backend });
-  const settlement = await deploySettlement(l1.settlement.runner as never, prepared.contracts, prepared.inst.deltaTicks, executed.genesisRoots, executed.genesisCommitment);
+  const settlement = await deploySettlement(l1.settlement.runner as never, prepared.contracts, settlementConfig(prepared, executed.anchor));
   const session: L1Session = { ...l1, settlement, settlementAddress: await settlement.getAddress() };
   let provingWallMs = 0;
   let peakRss = process.memoryUsage.rss();
@@ -114,7 +114,7 @@ export async function measurePipeline(prepared: PreparedInstance, executed: Exec
 /** Gas of settling the proven batches on a fresh ClusterSettlement, `perTransaction` batches per `settle`. */
 export async function measureSettlementGas(prepared: PreparedInstance, executed: ExecutedWorkload, proofs: ProveResult[],
                                            l1: L1Session, perTransaction: number): Promise<{ perTransaction: number; gasPerTransaction: number[]; gasPerBatch: number }> {
-  const settlement = await deploySettlement(l1.settlement.runner as never, prepared.contracts, prepared.inst.deltaTicks, executed.genesisRoots, executed.genesisCommitment);
+  const settlement = await deploySettlement(l1.settlement.runner as never, prepared.contracts, settlementConfig(prepared, executed.anchor));
   const gas: number[] = [];
   for (let first = 0; first < executed.batches.length; first += perTransaction) {
     const group = executed.batches.slice(first, first + perTransaction).map((b, k) => settlementBatch(b.header, proofs[first + k].proof));

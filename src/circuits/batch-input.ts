@@ -1,28 +1,25 @@
 import { noopSlot, type SlotWitness } from "../state/cluster-state.js";
+import { rootsCommitment } from "../protocol/roots-commitment.js";
 
 /** Header of a batch: what the proof's public inputs are made of. */
 export interface BatchHeader {
+  /** Signing domain of the cluster deployment (clusterDomain in src/protocol/domain.ts): a private input. */
+  domain: bigint;
   batchIndex: bigint;
   firstTick: number;
   lastTick: number;
   oldRoots: bigint[];
   newRoots: bigint[];
-  /** Poseidon(oldRoots): the settlement contract's stored commitment before the batch. */
+  /** Poseidon(domain, Poseidon(oldRoots)): the settlement contract's stored commitment before the batch. */
   oldRootsCommitment: bigint;
-  /** Poseidon(newRoots). */
+  /** Poseidon(domain, Poseidon(newRoots)). */
   newRootsCommitment: bigint;
-}
-
-/** Commitment to all member roots: Poseidon(roots[0..N-1]) (circomlib Poseidon, N <= 16), as in ClusterBatch. */
-export function rootsCommitment(poseidon: (x: bigint[]) => bigint, roots: bigint[]): bigint {
-  if (roots.length < 1 || roots.length > 16) throw new RangeError(`roots: Poseidon takes 1..16 inputs, got ${roots.length}`);
-  return poseidon(roots);
 }
 
 /** A header with its roots commitments computed. */
 export function makeHeader(poseidon: (x: bigint[]) => bigint,
                            h: Omit<BatchHeader, "oldRootsCommitment" | "newRootsCommitment">): BatchHeader {
-  return { ...h, oldRootsCommitment: rootsCommitment(poseidon, h.oldRoots), newRootsCommitment: rootsCommitment(poseidon, h.newRoots) };
+  return { ...h, oldRootsCommitment: rootsCommitment(poseidon, h.domain, h.oldRoots), newRootsCommitment: rootsCommitment(poseidon, h.domain, h.newRoots) };
 }
 
 /** The packed header public input: batchIndex * 2^64 + firstTick * 2^32 + lastTick (as ClusterSettlement packs it). */
@@ -50,7 +47,7 @@ export function batchCircuitInput(header: BatchHeader, slots: SlotWitness[], slo
   const input: Record<string, unknown> = {
     header: packedHeader(header), oldRootsCommitment: header.oldRootsCommitment, newRootsCommitment: header.newRootsCommitment,
     newRoots: header.newRoots, batchIndex: header.batchIndex, firstTick: BigInt(header.firstTick), lastTick: BigInt(header.lastTick),
-    oldRoots: header.oldRoots,
+    oldRoots: header.oldRoots, domain: header.domain,
   };
   for (const key of Object.keys(padded[0] ?? noopSlot(0, depth)) as (keyof SlotWitness)[]) input[key] = column(key);
   return JSON.parse(JSON.stringify(input, (_k, v) => (typeof v === "bigint" ? v.toString() : v)));

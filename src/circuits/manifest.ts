@@ -14,7 +14,7 @@ function findRepoRoot(start: string): string {
 
 const instanceSchema = z.object({
   template: z.literal("ClusterBatch"),
-  members: z.number().int().min(2).max(16),
+  members: z.number().int().min(2).max(8), // L1 recomputes the roots commitment with circomlibjs' Poseidon contract (<= 8 inputs)
   depth: z.number().int().min(2).max(32),
   slots: z.number().int().min(1).max(4096),
   deltaTicks: z.number().int().min(1),

@@ -6,7 +6,9 @@
 import { Command } from "commander";
 import { isError } from "ethers";
 import { releaseSnarkjsCurve } from "../prover/release-curve.js";
+import { ZkeyError } from "../setup/zkey-guard.js";
 import { CliError, EXIT } from "./cli-error.js";
+import { ceremonyCommand } from "./commands/ceremony.js";
 import { devnetCommand } from "./commands/devnet.js";
 import { keysCommand } from "./commands/keys.js";
 import { proverCommand } from "./commands/prover.js";
@@ -24,15 +26,17 @@ const program = new Command("cluster-settle")
   .addCommand(serveCommand())
   .addCommand(proverCommand())
   .addCommand(setupCommand())
+  .addCommand(ceremonyCommand())
   .addCommand(keysCommand())
   .addCommand(workloadCommand())
   .addCommand(verifyCommand())
   .addCommand(devnetCommand())
   .addCommand(ptauCommand());
 
-/** Exit code for an error: CliError carries its own; ethers errors are L1 failures. */
+/** Exit code for an error: CliError carries its own; a refused zkey is a failed check; ethers errors are L1 failures. */
 function exitCodeOf(e: unknown): number {
   if (e instanceof CliError) return e.exitCode;
+  if (e instanceof ZkeyError) return EXIT.CHECK_FAILED;
   if (isError(e, "CALL_EXCEPTION") || isError(e, "NETWORK_ERROR") || isError(e, "SERVER_ERROR") || isError(e, "TIMEOUT")
       || isError(e, "INSUFFICIENT_FUNDS") || isError(e, "NONCE_EXPIRED")) return EXIT.L1;
   return EXIT.FAILURE;
@@ -45,7 +49,8 @@ function describe(e: unknown): string {
   return (e as { shortMessage?: string }).shortMessage ?? (e as Error).message ?? String(e);
 }
 
-for (const command of [program, ...program.commands]) {
+const withSubcommands = (c: Command): Command[] => [c, ...c.commands.flatMap(withSubcommands)];
+for (const command of withSubcommands(program)) {
   command.showHelpAfterError().exitOverride((err) => { throw new CliError(err.message, err.exitCode === 0 ? EXIT.OK : EXIT.USAGE); });
 }
 

@@ -6,6 +6,7 @@ import type { ProverBackend } from "../prover/prover-pool.js";
 export const runConfigSchema = z.object({
   instance: z.string().min(1).default("default"),
   ptau: z.string().min(1).optional(),
+  insecureDevZkey: z.boolean().default(false),
   genesis: z.string().min(1).optional(),
   operations: z.string().min(1).optional(),
   out: z.string().min(1).optional(),

@@ -1,17 +1,20 @@
 import Table from "cli-table3";
 import type { RunReport } from "../pipeline/run-report.js";
+import { INSECURE_ZKEY_LABEL, INSECURE_ZKEY_TEXT } from "../setup/zkey-guard.js";
 
 const n = (x: number) => x.toLocaleString("en-US", { maximumFractionDigits: 0 });
 const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
 /**
  * The run summary as a terminal table (cli-table3): batches, operations, messages, constraints,
- * proof time per batch, gas per settlement, rejected lines, and the roots line.
+ * proof time per batch, gas per settlement, rejected lines, and the roots line; first, in capitals, a
+ * warning row when the zkey has no secret phase-2 contribution (accepted with --insecure-dev-zkey).
  */
 export function formatRunSummary(r: RunReport): string {
   const t = new Table({ head: ["", "value"], style: { head: [], border: [] } });
   const i = r.instance;
   const gasPerTx = r.settlement.gasPerTransaction.map((g) => n(Number(g)));
+  if (!r.phase2.secure) t.push([INSECURE_ZKEY_LABEL, INSECURE_ZKEY_TEXT]);
   t.push(
     ["instance", `${i.name}: N=${i.members} members, D=${i.depth}, B=${i.slots} slots, Δ=${i.deltaTicks} ticks`],
     ["constraints", `${n(i.constraints)} per batch proof`],

@@ -69,7 +69,7 @@ export class BatchBuilder {
   close(): ClosedBatch {
     const newRoots = this.state.roots();
     const header: BatchHeader = {
-      batchIndex: this.batchIndex, firstTick: this.tick, lastTick: this.tick, oldRoots: this.oldRoots, newRoots,
+      domain: this.state.domain, batchIndex: this.batchIndex, firstTick: this.tick, lastTick: this.tick, oldRoots: this.oldRoots, newRoots,
       oldRootsCommitment: this.state.rootsCommitment(this.oldRoots), newRootsCommitment: this.state.rootsCommitment(newRoots),
     };
     return { header, slots: [...this.slotList], messages: [...this.messageList] };

@@ -1,7 +1,9 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { FetchRequest, JsonRpcProvider, Network } from "ethers";
 
 /** Private key of anvil's first pre-funded account (public, the same on every anvil devnet; never use elsewhere). */
@@ -37,15 +39,40 @@ export async function freeLoopbackPort(): Promise<number> {
 }
 
 /**
+ * Path of the compiled anvil guard (src/l1/anvil-guard.ts): next to this module when it runs from
+ * the build (dist/src/l1/), else dist/src/l1/ of the repository (this module run from its
+ * TypeScript source, as under vitest; Node 20 runs no TypeScript, so the guard is always the build's).
+ * @throws Error when the guard is not built (run `npm run build`).
+ */
+export function anvilGuardScript(): string {
+  const candidates = [new URL("./anvil-guard.js", import.meta.url), new URL("../../dist/src/l1/anvil-guard.js", import.meta.url)].map((u) => fileURLToPath(u));
+  const found = candidates.find((path) => existsSync(path));
+  if (!found) throw new Error(`anvil: the guard is not built (none of ${candidates.join(", ")}): run npm run build`);
+  return found;
+}
+
+/**
  * Starts anvil (npm @foundry-rs/anvil) on a free loopback port and waits until it answers
  * `eth_chainId`.
+ *
+ * The devnet dies with the process that started it, however that process ends (exit, crash,
+ * SIGKILL): anvil runs under the anvil guard (src/l1/anvil-guard.ts), a small Node process whose
+ * stdin is a pipe from this process. Nothing is ever written to it; when this process dies the
+ * kernel closes its end, the guard reads end-of-file and stops anvil. Process groups or `setsid`
+ * would not do: a SIGKILL of the parent signals nobody else, and Node cannot ask Linux for a
+ * parent-death signal (prctl PR_SET_PDEATHSIG). The pipe is opened close-on-exec, so no other
+ * child of this process keeps it open. `stop()` closes the pipe and sends SIGTERM to the guard,
+ * which stops anvil, and resolves when both have exited.
  * @param timeoutMs how long to wait for the RPC to come up.
  * @param port port on 127.0.0.1 (default: a free one from the OS).
- * @throws Error with anvil's output when it exits (e.g. the port is taken) or does not answer in time.
+ * @throws Error with anvil's output when it exits (e.g. the port is taken) or does not answer in
+ *   time; Error when the guard is not built (anvilGuardScript).
  */
 export async function startAnvil(timeoutMs = 20_000, port?: number): Promise<Devnet> {
   port ??= await freeLoopbackPort();
-  const child: ChildProcess = spawn(anvilBinary(), ["--host", "127.0.0.1", "--port", String(port), "--silent"], { stdio: ["ignore", "pipe", "pipe"] });
+  const child: ChildProcess = spawn(process.execPath, [anvilGuardScript(), anvilBinary(), "--host", "127.0.0.1", "--port", String(port), "--silent"],
+    { stdio: ["pipe", "pipe", "pipe"] });
+  child.stdin?.on("error", () => { /* the guard is gone: its exit is reported below */ });
   let output = "";
   child.stdout?.on("data", (d) => (output += d));
   child.stderr?.on("data", (d) => (output += d));
@@ -54,7 +81,7 @@ export async function startAnvil(timeoutMs = 20_000, port?: number): Promise<Dev
   const rpcUrl = `http://127.0.0.1:${port}`;
   const stop = async () => {
     if (exited) return;
-    await new Promise<void>((resolve) => { child.once("exit", () => resolve()); child.kill("SIGTERM"); });
+    await new Promise<void>((resolve) => { child.once("exit", () => resolve()); child.stdin?.end(); child.kill("SIGTERM"); });
   };
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -72,6 +99,8 @@ export async function startAnvil(timeoutMs = 20_000, port?: number): Promise<Dev
 /**
  * An ethers provider for `rpcUrl` that polls quickly (devnets mine instantly) and gives up on a
  * request after `timeoutMs` (ethers' default is 5 minutes), so a stalled RPC is an error, not a hang.
+ * No response cache (ethers caches some answers for 250 ms by default: a nonce read right after a
+ * transaction was mined would be stale).
  * @param chainId the chain's id when known: the provider then never asks for it (no start-up
  *   network detection, whose failures ethers retries and logs on its own while the node is down).
  */
@@ -79,7 +108,7 @@ export function devnetProvider(rpcUrl: string, timeoutMs = 60_000, chainId?: big
   const request = new FetchRequest(rpcUrl);
   request.timeout = timeoutMs;
   const provider = new JsonRpcProvider(request, chainId === undefined ? undefined : Network.from(chainId),
-    { staticNetwork: chainId === undefined ? true : Network.from(chainId) });
+    { staticNetwork: chainId === undefined ? true : Network.from(chainId), cacheTimeout: -1 });
   provider.pollingInterval = 50;
   return provider;
 }

@@ -1,20 +1,79 @@
 import { Contract, ContractFactory, type Signer } from "ethers";
+import { poseidonContract } from "circomlibjs";
 import type { ContractArtifact } from "./compile-contracts.js";
 
+/** What a ClusterSettlement deployment is bound to (ClusterSettlement.Config, less the contract addresses). */
+export interface SettlementConfig {
+  /** Δ of the circuit instance, >= 1. */
+  deltaTicks: number;
+  /** The cluster's id (genesis file); with the L1's chain id, the signing domain. */
+  clusterId: bigint;
+  /** State root of each member at genesis (index = chainId); its length is N (2..8). */
+  genesisRoots: bigint[];
+  /** Poseidon(domain, Poseidon(genesisRoots)) as computed off-chain; the constructor recomputes it and must agree. */
+  genesisRootsCommitment: bigint;
+  /** Accounts allowed to settle (default: the deployer). */
+  sequencers?: string[];
+  /** Ticks a batch may run ahead of L1 time at genesis (default 86,400). */
+  maxTickLead?: number;
+  /** Ticks per L1 second the bound grows by (default 10: 2^32 ticks last 13.6 years). */
+  maxTicksPerSecond?: number;
+}
+
+/** What a deployment takes from the genesis: roots, their commitment, and the cluster's identity. */
+export interface SettlementGenesis {
+  roots: bigint[];
+  /** Poseidon(domain, Poseidon(roots)). */
+  commitment: bigint;
+  clusterId: bigint;
+  /** The L1 the genesis was made for (its operations are signed for it). */
+  l1ChainId: number;
+}
+
 /**
- * Deploys the instance's Groth16Verifier and a ClusterSettlement bound to it.
- * @param deltaTicks Δ of the circuit instance (recorded by the contract).
- * @param genesisRoots state root of each member at genesis (index = chainId); its length is N.
- * @param genesisRootsCommitment Poseidon(genesisRoots) (rootsCommitment in src/circuits/batch-input.ts).
+ * Refuses to deploy a genesis on an L1 it was not made for (its operations' signatures would not verify there).
+ * @throws Error naming `genesis.l1ChainId` when `chainId` differs.
+ */
+export function checkGenesisChain(genesis: Pick<SettlementGenesis, "l1ChainId">, chainId: bigint, rpcUrl: string): void {
+  if (BigInt(genesis.l1ChainId) !== chainId) {
+    throw new Error(`genesis.l1ChainId: the genesis is for L1 chain ${genesis.l1ChainId}, but ${rpcUrl} is chain ${chainId} (make keys/genesis with --l1-chain-id ${chainId})`);
+  }
+}
+
+/** Defaults of the tick bound: see SettlementConfig. */
+export const DEFAULT_MAX_TICK_LEAD = 86_400;
+export const DEFAULT_MAX_TICKS_PER_SECOND = 10;
+
+/** The deployment configuration of an instance's contract at a genesis (default tick bounds, the deployer as sequencer). */
+export function settlementConfig(prepared: { inst: { deltaTicks: number } }, genesis: SettlementGenesis): SettlementConfig {
+  return { deltaTicks: prepared.inst.deltaTicks, clusterId: genesis.clusterId, genesisRoots: genesis.roots, genesisRootsCommitment: genesis.commitment };
+}
+
+/**
+ * Deploys the instance's Groth16Verifier, circomlibjs' Poseidon contracts of N and 2 inputs (used by
+ * the constructor to recompute the genesis commitment on-chain) and a ClusterSettlement bound to them.
+ * The deployer becomes the contract's owner (it may change the sequencer set).
  * @returns the ClusterSettlement contract, deployed and mined.
- * @throws ethers errors when a deployment transaction fails.
+ * @throws ethers errors when a deployment transaction fails; the constructor's custom errors
+ *   (GenesisCommitmentMismatch, VerifierArityMismatch, BadMemberCount, BadDeltaTicks) when the
+ *   configuration does not fit the verifier or the genesis.
  */
 export async function deploySettlement(signer: Signer, artifacts: { settlement: ContractArtifact; verifier: ContractArtifact },
-                                       deltaTicks: number, genesisRoots: bigint[], genesisRootsCommitment: bigint): Promise<Contract> {
-  const verifier = await new ContractFactory(artifacts.verifier.abi as never, artifacts.verifier.bytecode, signer).deploy();
-  await verifier.waitForDeployment();
-  const settlement = await new ContractFactory(artifacts.settlement.abi as never, artifacts.settlement.bytecode, signer)
-    .deploy(await verifier.getAddress(), deltaTicks, genesisRoots, genesisRootsCommitment);
-  await settlement.waitForDeployment();
+                                       config: SettlementConfig): Promise<Contract> {
+  const deployed = async (abi: unknown[], bytecode: string, ...args: unknown[]) => {
+    const c = await new ContractFactory(abi as never, bytecode, signer).deploy(...args);
+    await c.waitForDeployment();
+    return c;
+  };
+  const n = config.genesisRoots.length;
+  const verifier = await deployed(artifacts.verifier.abi, artifacts.verifier.bytecode);
+  const poseidonRoots = await deployed(poseidonContract.generateABI(n), poseidonContract.createCode(n));
+  const poseidonPair = await deployed(poseidonContract.generateABI(2), poseidonContract.createCode(2));
+  const settlement = await deployed(artifacts.settlement.abi, artifacts.settlement.bytecode, {
+    verifier: await verifier.getAddress(), poseidonRoots: await poseidonRoots.getAddress(), poseidonPair: await poseidonPair.getAddress(),
+    deltaTicks: config.deltaTicks, clusterId: config.clusterId, genesisRoots: config.genesisRoots,
+    genesisRootsCommitment: config.genesisRootsCommitment, sequencers: config.sequencers ?? [await signer.getAddress()],
+    maxTickLead: config.maxTickLead ?? DEFAULT_MAX_TICK_LEAD, maxTicksPerSecond: config.maxTicksPerSecond ?? DEFAULT_MAX_TICKS_PER_SECOND,
+  });
   return settlement as Contract;
 }

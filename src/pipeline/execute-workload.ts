@@ -3,7 +3,8 @@ import { EddsaSigner } from "../crypto/eddsa.js";
 import { ClusterState } from "../state/cluster-state.js";
 import { ClusterExecutor, type ExecutedBatch } from "../executor/cluster-executor.js";
 import { batchCircuitInput } from "../circuits/batch-input.js";
-import { applyGenesis, type Genesis } from "../workload/genesis.js";
+import type { SettlementGenesis } from "../l1/deploy.js";
+import { applyGenesis, genesisDomain, type Genesis } from "../workload/genesis.js";
 import { decodeOperation, encodeOperation, isMalformed } from "../workload/operation-codec.js";
 import type { SignedOperation } from "../protocol/operation.js";
 import type { CircuitInstance } from "../circuits/manifest.js";
@@ -28,8 +29,10 @@ export interface ExecutedWorkload {
   /** SENDs; each is one cross-chain message, received in the same batch. */
   messages: number;
   genesisRoots: bigint[];
-  /** Poseidon(genesisRoots), the settlement contract's initial roots commitment. */
+  /** Poseidon(domain, Poseidon(genesisRoots)), the settlement contract's initial roots commitment. */
   genesisCommitment: bigint;
+  /** What a ClusterSettlement deployment takes of this genesis. */
+  anchor: SettlementGenesis;
   finalRoots: bigint[];
   /** For each executed operation, the index of its batch (in submission order). */
   batchOfOperation: number[];
@@ -45,7 +48,7 @@ export interface ExecutedWorkload {
  */
 export async function executeWorkload(inst: CircuitInstance, genesis: Genesis, lines: string[], store?: RunStore): Promise<ExecutedWorkload> {
   const poseidon = await getPoseidon();
-  const state = new ClusterState(inst.members, inst.depth, poseidon, await EddsaSigner.create());
+  const state = new ClusterState(inst.members, inst.depth, poseidon, await EddsaSigner.create(), genesisDomain(genesis));
   applyGenesis(state, genesis);
   const genesisRoots = state.roots();
   const genesisCommitment = state.rootsCommitment(genesisRoots);
@@ -87,5 +90,6 @@ export async function executeWorkload(inst: CircuitInstance, genesis: Genesis, l
   for (const r of executor.rejected) rejected.push({ line: lineOf[r.position], field: r.field, reason: r.reason });
   rejected.sort((a, b) => a.line - b.line);
   store?.appendJsonl("rejected.jsonl", rejected);
-  return { batches, inputs, rejected, accepted: transfers + messages, transfers, messages, genesisRoots, genesisCommitment, finalRoots: state.roots(), batchOfOperation };
+  const anchor = { roots: genesisRoots, commitment: genesisCommitment, clusterId: genesis.clusterId, l1ChainId: genesis.l1ChainId };
+  return { batches, inputs, rejected, accepted: transfers + messages, transfers, messages, genesisRoots, genesisCommitment, anchor, finalRoots: state.roots(), batchOfOperation };
 }

@@ -1,11 +1,15 @@
 import type { ProveResult } from "../../workers/prove-batch.js";
+import type { Groth16Keys } from "../setup/groth16-setup.js";
 import type { PreparedInstance } from "../setup/prepare-instance.js";
+import type { Phase2Check } from "../setup/zkey-guard.js";
 import type { ExecutedWorkload, RejectedLine } from "./execute-workload.js";
 import type { SettlementTx } from "./prove-and-settle.js";
 
 /** Summary of one run (written as report.json, printed as a table). Times in milliseconds. */
 export interface RunReport {
   instance: { name: string; members: number; depth: number; slots: number; deltaTicks: number; constraints: number };
+  /** The zkey's phase 2 as the guard read it; `secure: false` only when run with --insecure-dev-zkey. */
+  phase2: Pick<Phase2Check, "secure" | "contributions"> & { source: Groth16Keys["source"] };
   workload: { lines: number; accepted: number; rejected: number; transfers: number; messages: number };
   batches: number;
   proving: { workers: number; singleThread: boolean; witnessMsMedian: number; proveMsMedian: number; perBatchMsMedian: number; perBatchMsMax: number; wallMs: number };
@@ -41,6 +45,7 @@ export function buildRunReport(prepared: PreparedInstance, executed: ExecutedWor
   const hex = (r: bigint) => `0x${r.toString(16).padStart(64, "0")}`;
   return {
     instance: { name: inst.name, members: inst.members, depth: inst.depth, slots: inst.slots, deltaTicks: inst.deltaTicks, constraints: prepared.r1cs.constraints },
+    phase2: { secure: prepared.keys.phase2.secure, source: prepared.keys.source, contributions: prepared.keys.phase2.contributions },
     workload: { lines, accepted: executed.accepted, rejected: executed.rejected.length, transfers: executed.transfers, messages: executed.messages },
     batches: executed.batches.length,
     proving: {

@@ -12,6 +12,8 @@ import { buildRunReport, type RunReport } from "./run-report.js";
 export interface SettlementRunOptions {
   instance: string;
   ptau?: string;
+  /** Accept a zkey without a secret phase-2 contribution (development only; the report then says INSECURE DEV ZKEY). */
+  allowInsecureDevZkey?: boolean;
   genesis: Genesis;
   /** Workload lines (JSONL of signed operations). */
   lines: string[];
@@ -43,7 +45,7 @@ export function settlementRunPhases(o: SettlementRunOptions): Phase<SettlementRu
   let provingWallMs = 0;
   let proving: Awaited<ReturnType<typeof proveAndSettle>> | undefined;
   return [
-    ...(setupPhases(o.instance, o.ptau) as Phase<SettlementRunContext>[]),
+    ...(setupPhases(o.instance, { ptau: o.ptau, allowInsecureDevZkey: o.allowInsecureDevZkey }) as Phase<SettlementRunContext>[]),
     {
       title: `Execute ${o.lines.filter((l) => l.trim() !== "").length} workload lines on ${o.genesis.members} member chains`,
       run: async (ctx, status) => {
@@ -55,7 +57,7 @@ export function settlementRunPhases(o: SettlementRunOptions): Phase<SettlementRu
     {
       title: o.rpcUrl ? `Connect to ${o.rpcUrl} and deploy ClusterSettlement` : "Start anvil devnet and deploy ClusterSettlement",
       run: async (ctx, status) => {
-        ctx.l1 = await openL1(ctx.prepared!, { roots: ctx.executed!.genesisRoots, commitment: ctx.executed!.genesisCommitment }, o);
+        ctx.l1 = await openL1(ctx.prepared!, ctx.executed!.anchor, o);
         status(`${ctx.l1.settlementAddress} on ${ctx.l1.rpcUrl}`);
       },
     },

@@ -40,14 +40,16 @@ export interface Message {
 }
 
 /**
- * Digest the sender signs: Poseidon(opType, chainId, peerChainId, from, to, tokenId, amount, nonce,
- * dataHash); peerChainId = dstChain for SEND and chainId for TRANSFER. Matches `digest` in
- * circuits/lib/slot.circom. Binding both chain ids and the nonce prevents replay across chains.
+ * Digest the sender signs: Poseidon(domain, opType, chainId, peerChainId, from, to, tokenId, amount,
+ * nonce, dataHash); peerChainId = dstChain for SEND and chainId for TRANSFER. Matches `digest` in
+ * circuits/lib/slot.circom. Binding both chain ids and the nonce prevents replay across chains; the
+ * domain (clusterDomain in ./domain.ts: L1 chain id and cluster id) replay across deployments.
+ * @param domain the cluster's signing domain, a field element.
  */
-export function operationDigest(poseidon: (x: bigint[]) => bigint, op: Omit<SignedOperation, "signature">): bigint {
+export function operationDigest(poseidon: (x: bigint[]) => bigint, domain: bigint, op: Omit<SignedOperation, "signature">): bigint {
   const peer = op.type === "SEND" ? op.dstChain : op.chainId;
   return poseidon([
-    BigInt(OpType[op.type]), BigInt(op.chainId), BigInt(peer), op.from, op.to,
+    domain, BigInt(OpType[op.type]), BigInt(op.chainId), BigInt(peer), op.from, op.to,
     op.tokenId, op.amount, op.nonce, op.dataHash,
   ]);
 }

@@ -1,4 +1,4 @@
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from "fastify";
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import type { Logger } from "pino";
 import {
   batchIndexParams, batchResponse, errorResponse, operationIdParams, operationResponse, proofResponse, readinessResponse,
@@ -25,7 +25,14 @@ export interface ApiBackend {
   proof(index: number): Record<string, unknown> | undefined;
   settlement(idOrHash: number | string): Record<string, unknown> | undefined;
   status(): Record<string, unknown>;
+  /** GET /readyz: ready, or the reasons it is not (each a sentence for an operator). */
   readiness(): { ready: boolean; reasons: string[] };
+  /**
+   * Why POST /v1/operations is refused now (HTTP 503), or undefined when operations are admitted.
+   * Narrower than readiness: the service admits operations while it is not ready for some reasons
+   * (e.g. while it reconciles settlements with L1 after a restart).
+   */
+  admissionRefusal(): string | undefined;
 }
 
 /** Limits of the HTTP API. */
@@ -46,9 +53,11 @@ function fieldOf(instancePath: string, extra?: string): string {
 /**
  * The prover service's HTTP API on fastify: JSON schemas on every route (requests validated by
  * Ajv with no coercion and no silent removal of unknown fields; responses serialized by schema).
- * Every error body is `{ error, field, reason }`: 400 schema (the field path), 404 unknown id,
- * 413 body too large, 422 operation rejected by the executor (per operation), 429 queue full
- * (with Retry-After), 503 not ready.
+ * Every error body is `{ error, field, reason }`, fastify's own errors included: 400 schema (the
+ * field path), bad JSON, bad URL or malformed HTTP; 404 unknown id, or no such route (`field`
+ * "url"); 413 body too large; 415 a body that is not `application/json` (`field` "content-type");
+ * 429 queue full (with Retry-After); 503 not ready, or the server is closing; 500 a bug (`field` "").
+ * 422 (some operations rejected by the executor) is the outcome body, with `rejected[].field`.
  *
  * Routes: POST /v1/operations; GET /v1/operations/:id, /v1/batches/:index, /v1/batches/:index/proof,
  * /v1/settlements/:id (id or transaction hash), /v1/status; GET /healthz, /readyz, /metrics.
@@ -59,9 +68,39 @@ export function buildApi(backend: ApiBackend, limits: ApiLimits, logger: Logger)
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: limits.bodyLimitBytes,
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false, useDefaults: false } },
+    // Errors fastify raises before routing (a URL it cannot decode, a path parameter over maxParamLength).
+    frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
+      void reply.code(error.statusCode ?? 400).send({ error: "bad_request", field: "url", reason: error.message });
+    },
+    // A request that is not valid HTTP never reaches a route: answer it on the raw socket, in the same shape.
+    clientErrorHandler: (error: Error & { code?: string }, socket) => {
+      if (error.code === "ECONNRESET" || socket.destroyed) return;
+      const [status, text, reason] = error.code === "ERR_HTTP_REQUEST_TIMEOUT" ? [408, "Request Timeout", "the request did not arrive in time"]
+        : error.code === "HPE_HEADER_OVERFLOW" ? [431, "Request Header Fields Too Large", "the request headers are too large"]
+          : [400, "Bad Request", `not a valid HTTP request (${error.code ?? error.message})`];
+      const body = JSON.stringify({ error: "bad_request", field: "request", reason });
+      if (socket.writable) {
+        socket.write(`HTTP/1.1 ${status} ${text}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/json; charset=utf-8\r\nConnection: close\r\n\r\n${body}`);
+      }
+      socket.destroy(error);
+    },
+    // Fastify's own 503 while closing has its own body: the onRequest hook below answers instead.
+    return503OnClosing: false,
+  });
+  // The API reads JSON only: a text/plain body gets 415 like any other media type, not a schema error.
+  app.removeContentTypeParser("text/plain");
+
+  let closing = false;
+  app.addHook("preClose", async () => { closing = true; });
+  app.addHook("onRequest", async (_request, reply) => {
+    if (closing) return reply.code(503).header("connection", "close").send({ error: "closing", field: "", reason: "the service is stopping" });
   });
 
-  app.setErrorHandler((error: FastifyError, _request, reply) => {
+  app.setNotFoundHandler((request, reply) => reply.code(404).send({
+    error: "not_found", field: "url", reason: `no route ${request.method} ${request.url.replace(/\?.*$/, "")}`,
+  }));
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error.validation?.length) {
       const v = error.validation[0];
       const params = v.params as { missingProperty?: string; additionalProperty?: string };
@@ -73,6 +112,11 @@ export function buildApi(backend: ApiBackend, limits: ApiLimits, logger: Logger)
     if (error.code === "FST_ERR_CTP_BODY_TOO_LARGE") {
       backend.metrics.requestsRefused.inc({ reason: "too_large" });
       return reply.code(413).send({ error: "payload_too_large", field: "body", reason: `larger than ${limits.bodyLimitBytes} bytes` });
+    }
+    if (error.code === "FST_ERR_CTP_INVALID_MEDIA_TYPE") {
+      const type = request.headers["content-type"];
+      return reply.code(415).send({ error: "unsupported_media_type", field: "content-type",
+        reason: `${type ? `"${type}"` : "a body without a content type"} is not accepted: send application/json` });
     }
     if (error.statusCode && error.statusCode < 500) {
       return reply.code(error.statusCode).send({ error: "bad_request", field: "body", reason: error.message });
@@ -91,8 +135,8 @@ export function buildApi(backend: ApiBackend, limits: ApiLimits, logger: Logger)
   app.post<{ Body: { operations: unknown[] } }>("/v1/operations", {
     schema: { body: submitOperationsBody(limits.maxOperationsPerRequest), response: { 202: submitOperationsResponse, 422: submitOperationsResponse, ...errors } },
   }, async (request, reply) => {
-    const ready = backend.readiness();
-    if (!ready.ready) return reply.code(503).send({ error: "not_ready", field: "", reason: ready.reasons.join("; ") });
+    const refusal = backend.admissionRefusal();
+    if (refusal) return reply.code(503).send({ error: "not_ready", field: "", reason: refusal });
     const { unsettled, limit } = backend.queueRoom();
     const n = request.body.operations.length;
     if (unsettled + n > limit) {

@@ -1,6 +1,7 @@
-import { isError, keccak256, Transaction, type Contract, type Provider, type TransactionReceipt, type Wallet } from "ethers";
+import { isError, keccak256, Transaction, type Contract, type EventLog, type Provider, type TransactionReceipt, type Wallet } from "ethers";
 import type { Logger } from "pino";
 import { settlementBatch, type SettlementBatch } from "../l1/settlement-calldata.js";
+import { packedHeader } from "../circuits/batch-input.js";
 import { withRpcRetry, type RpcRetryOptions } from "../l1/rpc-retry.js";
 import type { ServiceMetrics } from "./metrics.js";
 import type { ServiceStore, StoredSubmission } from "./service-store.js";
@@ -18,6 +19,8 @@ export interface SubmitterOptions {
   rebroadcastMs: number;
   /** Polling interval for receipts and new proofs (ms). */
   pollMs: number;
+  /** First L1 block to search for BatchSettled events (the contract's deployment block; default 0). */
+  fromBlock?: number;
 }
 
 /** A revert with its custom error decoded from the contract's ABI, e.g. `BatchAlreadySettled(3)`. */
@@ -38,7 +41,8 @@ export function describeRevert(e: unknown, settlement: Contract): string | undef
  *
  * Crash safety and nonces: each settle transaction is signed locally with an explicit nonce, and
  * the signed raw transaction is committed to the store *before* it is broadcast. After a restart,
- * `reconcile` reads the contract's `nextBatchIndex` (batches below it are settled, by anyone), then
+ * `reconcile` reads the contract's `nextBatchIndex` and the BatchSettled event of every batch below
+ * it (settled by any sequencer: it counts only when it is this store's batch), then
  * looks up the receipt of every signed-or-sent transaction and broadcasts the very same raw
  * transaction again when there is none: the nonce is either used by that transaction or never
  * consumed, and no batch is settled twice (the contract refuses it anyway: BatchAlreadySettled).
@@ -47,7 +51,8 @@ export function describeRevert(e: unknown, settlement: Contract): string | undef
  * Failures: RPC errors are retried with exponential backoff (withRpcRetry); a revert is reported
  * with its decoded custom error (ClusterSettlement's errors); a revert that shows the L1 is ahead
  * (BatchAlreadySettled, UnexpectedBatchIndex, OldRootsMismatch, TickGap) triggers a reconcile; any
- * other revert halts the submitter (`halted` says why) because later batches cannot settle before it.
+ * other revert, and a conflicting history, halts the submitter (`halted` says why; the
+ * cluster_submitter_halted gauge is 1) because later batches cannot settle before it.
  */
 export class L1Submitter {
   /** Why the submitter stopped (a revert it cannot get past), or undefined while it works. */
@@ -74,9 +79,13 @@ export class L1Submitter {
   }
 
   /**
-   * Brings the store in line with the contract: batches below `nextBatchIndex` are settled; every
-   * signed or sent transaction is resolved (receipt found, or the same raw transaction broadcast
-   * again and awaited).
+   * Brings the store in line with the contract, by content: a stored batch below the contract's
+   * `nextBatchIndex` counts as settled only when L1 settled the same batch, i.e. its `BatchSettled`
+   * event at that index carries this store's packed header and new roots commitment (the proof binds
+   * both to the roots); its transaction is recorded. Anything else is a conflicting history (another
+   * sequencer settled other batches): the submitter halts with the reason, and nothing is marked
+   * settled that was not. Then every signed or sent transaction is resolved (receipt found, or the
+   * same raw transaction broadcast again and awaited).
    * @throws Error naming `store` when the contract has settled more batches than the store closed
    *   (the store belongs to another deployment).
    */
@@ -84,9 +93,35 @@ export class L1Submitter {
     const next = Number(await withRpcRetry("nextBatchIndex", () => this.settlement.nextBatchIndex() as Promise<bigint>, this.retry));
     const closed = this.store.batchCount();
     if (next > closed) throw new Error(`store: the contract has settled ${next} batches, this store closed only ${closed}: it belongs to another deployment`);
-    const marked = this.store.markSettledUpTo(next, null);
-    if (marked > 0) this.log.info({ batches: marked, nextBatchIndex: next }, "batches found settled on L1");
+    let marked = 0;
+    for (let index = this.store.firstUnsettledBatch(); index < next; index++) {
+      const onChain = await this.settledRecord(index);
+      const header = this.store.header(index)!;
+      const ours = { header: packedHeader(header), newRootsCommitment: header.newRootsCommitment };
+      if (!onChain || onChain.header !== ours.header || onChain.newRootsCommitment !== ours.newRootsCommitment) {
+        const theirs = onChain ? `header ${onChain.header}, roots commitment ${onChain.newRootsCommitment} (tx ${onChain.txHash})` : "no BatchSettled event found";
+        this.halt(`conflicting history: L1 settled batch ${index} with ${theirs}; this store has header ${ours.header}, roots commitment ${ours.newRootsCommitment}`);
+        this.metrics?.l1Conflicts.inc();
+        return;
+      }
+      marked += this.store.markSettledUpTo(index + 1, onChain.txHash);
+    }
+    if (marked > 0) this.log.info({ batches: marked, nextBatchIndex: next }, "batches found settled on L1 (same content as stored)");
     for (const s of this.store.pendingSubmissions()) await this.resolve(s);
+  }
+
+  /** What L1 recorded for batch `index`: its BatchSettled event (header, new roots commitment, transaction), or undefined. */
+  private async settledRecord(index: number): Promise<{ header: bigint; newRootsCommitment: bigint; txHash: string } | undefined> {
+    const events = await withRpcRetry("eth_getLogs", () => this.settlement.queryFilter(this.settlement.filters.BatchSettled(index), this.o.fromBlock ?? 0), this.retry);
+    const event = events.at(-1) as EventLog | undefined;
+    if (!event?.args) return undefined;
+    return { header: event.args.header as bigint, newRootsCommitment: event.args.newRootsCommitment as bigint, txHash: event.transactionHash };
+  }
+
+  private halt(reason: string): void {
+    this.halted = reason;
+    this.metrics?.submitterHalted.set(1);
+    this.log.error({ reason }, "L1 submitter halted");
   }
 
   /**
@@ -239,7 +274,6 @@ export class L1Submitter {
       await this.reconcile();
       return;
     }
-    this.halted = `settle of batches ${group[0]}..${group[group.length - 1]} reverts with ${reason}`;
-    this.log.error({ batches: group, error: reason }, "L1 refuses the settlement; submitter halted");
+    this.halt(`settle of batches ${group[0]}..${group[group.length - 1]} reverts with ${reason}`);
   }
 }

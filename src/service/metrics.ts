@@ -33,6 +33,8 @@ export class ServiceMetrics {
   readonly settlementGas = new Counter({ name: "cluster_settlement_gas_used_total", help: "Gas used by mined settle transactions", registers: [this.registry] });
   readonly settlementTransactions = new Counter({ name: "cluster_settlement_transactions_total", help: "Settle transactions by outcome (mined, reverted, dropped)", labelNames: ["outcome"] as const, registers: [this.registry] });
   readonly l1Errors = new Counter({ name: "cluster_l1_errors_total", help: "L1 errors: kind rpc (retried) or revert (with its decoded custom error)", labelNames: ["kind", "error"] as const, registers: [this.registry] });
+  readonly l1Conflicts = new Counter({ name: "cluster_l1_conflicts_total", help: "Batches the L1 settled with other content than this store's (conflicting history: the submitter halts)", registers: [this.registry] });
+  readonly submitterHalted = new Gauge({ name: "cluster_submitter_halted", help: "1 while the L1 submitter is halted (a revert it cannot get past, or a conflicting history); /readyz says why", registers: [this.registry] });
   readonly httpRequests = new Counter({ name: "cluster_http_requests_total", help: "HTTP requests answered, by route and status code", labelNames: ["route", "status"] as const, registers: [this.registry] });
 
   /** @param depths read at every scrape (gauges `cluster_queue_depth{stage}`). */

@@ -1,11 +1,12 @@
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
 import { publicSignals } from "../circuits/batch-input.js";
 import { ProverPool, verifyGroth16, type ProverBackend, type ProveResult } from "../prover/prover-pool.js";
 import type { PreparedInstance } from "../setup/prepare-instance.js";
 import { OperationRejected } from "../state/cluster-state.js";
-import type { Genesis } from "../workload/genesis.js";
+import { parseGenesis, type Genesis } from "../workload/genesis.js";
 import { parseOperation } from "../workload/operation-codec.js";
 import { buildApi, type ApiBackend, type SubmitOutcome } from "./http-api.js";
 import { L1Submitter } from "./l1-submitter.js";
@@ -55,6 +56,11 @@ export class ProverService implements ApiBackend {
   private tickTimer: NodeJS.Timeout | undefined;
   private proofFailure: string | undefined;
   private queueStarted = false;
+  /** State of the start-up reconcile with L1 (see reconcileInBackground). */
+  private reconcile: { done: boolean; failure?: string } = { done: false };
+  private reconciling: Promise<void> = Promise.resolve();
+  private stopping = false;
+  private readonly stopSignal = new AbortController();
   /** Address the API listens on, after start. */
   url = "";
 
@@ -75,11 +81,16 @@ export class ProverService implements ApiBackend {
   }
 
   /**
-   * Opens the store, sets up the instance's prepared artifacts (given), recovers the executor state,
-   * connects the L1 (deploying on first start), re-queues unproved batches, reconciles settlements
-   * with the contract, and starts the API.
-   * @throws Error naming the field when the store belongs to another instance or genesis, or the L1
-   *   and the store disagree (see openServiceL1); the store is closed again.
+   * Opens the store (taking its lock), sets up the instance's prepared artifacts (given), recovers
+   * the executor state, connects the L1 (deploying on first start), re-queues unproved batches and
+   * starts the API. It resolves once the API listens: the reconcile of settlements with the contract
+   * (which waits for the receipt of a settle transaction left pending by the last run, however long
+   * the L1 takes) runs in the background; until it is done `/readyz` answers 503 with
+   * `reconciling settlements with L1`, operations are admitted, and nothing new is settled
+   * (`whenReconciled` resolves when it is done).
+   * @throws StoreInUse (field `dataDir`) when another process holds the store; Error naming the
+   *   field when the store belongs to another instance or genesis, or the L1 and the store disagree
+   *   (see openServiceL1); what was started is stopped and the store closed again.
    */
   static async start(config: ServiceConfig, prepared: PreparedInstance, log: Logger): Promise<ProverService> {
     const store = new ServiceStore(join(config.dataDir, "service.sqlite"));
@@ -109,7 +120,7 @@ export class ProverService implements ApiBackend {
     this.log.info({ operations: this.store.operationCount(), openOperations: this.sequencer.openSize, batches: counts,
       ms: Math.round(performance.now() - started) }, "executor state recovered from the store");
 
-    this.l1 = await openServiceL1(this.store, this.prepared, { roots: this.sequencer.genesisRoots, commitment: this.sequencer.genesisCommitment() }, c, this.log);
+    this.l1 = await openServiceL1(this.store, this.prepared, { roots: this.sequencer.genesisRoots, commitment: this.sequencer.genesisCommitment(), clusterId: genesis.clusterId, l1ChainId: genesis.l1ChainId }, c, this.log);
     this.queue = c.proofQueue ? await c.proofQueue(this.prepared, this.log)
       : new LocalProofQueue(new ProverPool(this.prepared.keys.vkey, { workers: c.workers, singleThread: c.singleThread, backend: c.backend }), this.prepared);
     await this.queue.start({ proved: (i, r) => this.onProved(i, r), failed: (i, e) => this.onProofFailed(i, e) });
@@ -120,21 +131,69 @@ export class ProverService implements ApiBackend {
     }
 
     this.submitter = new L1Submitter(this.store, this.l1.settlement, this.l1.wallet, this.log, this.metrics, {
-      settleBatches: c.settleBatches, rebroadcastMs: 30_000, pollMs: 100,
+      settleBatches: c.settleBatches, rebroadcastMs: 30_000, pollMs: 100, fromBlock: this.l1.deployment.blockNumber,
       retry: { minTimeoutMs: c.rpcRetryMinMs, maxTimeoutMs: c.rpcRetryMaxMs, retries: Number.POSITIVE_INFINITY },
     });
-    await this.submitter.reconcile();
-    this.submitter.start();
+    // The reconcile may wait for the receipt of a pending settle transaction as long as the L1 takes
+    // to mine it: it runs in the background, and /readyz says so until it is done.
+    this.reconciling = this.reconcileInBackground();
 
     this.tickTimer = setInterval(() => this.closeDueTick(), Math.max(20, Math.min(250, c.tickDeadlineMs / 4)));
     this.app = buildApi(this, { bodyLimitBytes: c.bodyLimitBytes, maxOperationsPerRequest: c.maxOperationsPerRequest }, this.log);
     this.url = await this.app.listen({ host: c.host, port: c.port });
     this.log.info({ url: this.url, instance: this.prepared.inst.name, settlement: this.l1.deployment.settlement, rpcUrl: this.l1.rpcUrl,
-      proofQueue: this.queue.kind, queueLimit: c.queueLimit }, "prover service ready");
+      proofQueue: this.queue.kind, queueLimit: c.queueLimit, reconciled: this.reconcile.done }, "prover service listening");
+    if (this.reconcile.done) this.logReady();
   }
 
-  /** Stops the API, the tick timer, the submitter, the provers, the devnet (if its own) and closes the store. */
+  /**
+   * Reconciles the store with the contract (L1Submitter.reconcile), then starts the submitter.
+   * Until it is done, `readiness` says `reconciling settlements with L1` (operations are still
+   * admitted); a failure (not an RPC error: those are retried inside) is shown by `readiness`,
+   * refuses new operations, and is tried again every `rpcRetryMaxMs`. Never rejects.
+   */
+  private async reconcileInBackground(): Promise<void> {
+    const started = performance.now();
+    while (!this.stopping) {
+      try {
+        await this.submitter!.reconcile();
+        if (this.stopping) return;
+        this.reconcile = { done: true };
+        this.submitter!.start();
+        this.log.info({ ms: Math.round(performance.now() - started) }, "settlements reconciled with L1; submitter started");
+        if (this.url) this.logReady();
+        return;
+      } catch (e) {
+        if (this.stopping) return;
+        this.reconcile = { done: false, failure: (e as Error).message };
+        this.log.error({ err: (e as Error).message, retryInMs: this.config.rpcRetryMaxMs }, "reconciling settlements with L1 failed; operations are refused until it succeeds");
+        await sleep(this.config.rpcRetryMaxMs, undefined, { signal: this.stopSignal.signal }).catch(() => {});
+      }
+    }
+  }
+
+  /** Resolves when the start-up reconcile with L1 is done and the submitter runs, or when `stop` is called. Never rejects. */
+  whenReconciled(): Promise<void> {
+    const stopped = new Promise<void>((resolve) => {
+      if (this.stopSignal.signal.aborted) resolve();
+      else this.stopSignal.signal.addEventListener("abort", () => resolve(), { once: true });
+    });
+    return Promise.race([this.reconciling, stopped]);
+  }
+
+  private logReady(): void {
+    this.log.info({ url: this.url, instance: this.prepared.inst.name, settlement: this.l1!.deployment.settlement, rpcUrl: this.l1!.rpcUrl,
+      proofQueue: this.queue!.kind, queueLimit: this.config.queueLimit }, "prover service ready");
+  }
+
+  /**
+   * Stops the API, the tick timer, the submitter, the provers, the devnet (if its own) and closes the
+   * store. A reconcile still waiting for the L1 is abandoned (what it has not resolved stays in the
+   * store for the next start).
+   */
   async stop(): Promise<void> {
+    this.stopping = true;
+    this.stopSignal.abort();
     clearInterval(this.tickTimer);
     await this.app?.close();
     await this.submitter?.stop();
@@ -264,13 +323,29 @@ export class ProverService implements ApiBackend {
   }
 
   readiness(): { ready: boolean; reasons: string[] } {
-    const reasons: string[] = [];
-    if (!this.url) reasons.push("starting");
-    if (this.proofFailure) reasons.push(this.proofFailure);
-    if (this.submitter?.halted) reasons.push(this.submitter.halted);
+    const reasons = this.refusals();
+    if (!this.reconcile.done && !this.reconcile.failure) reasons.push(RECONCILING);
     return { ready: reasons.length === 0, reasons };
   }
+
+  admissionRefusal(): string | undefined {
+    const reasons = this.refusals();
+    return reasons.length ? reasons.join("; ") : undefined;
+  }
+
+  /** The reasons that keep the service from taking operations (all of readiness's but the reconcile in progress). */
+  private refusals(): string[] {
+    const reasons: string[] = [];
+    if (!this.url) reasons.push("starting");
+    if (this.reconcile.failure) reasons.push(`settlements cannot be reconciled with L1: ${this.reconcile.failure}`);
+    if (this.proofFailure) reasons.push(this.proofFailure);
+    if (this.submitter?.halted) reasons.push(this.submitter.halted);
+    return reasons;
+  }
 }
+
+/** The /readyz reason while the start-up reconcile with L1 runs (operations are admitted meanwhile). */
+export const RECONCILING = "reconciling settlements with L1";
 
 /**
  * The genesis of a store: recorded at its first start, the same at every later one.
@@ -281,10 +356,10 @@ function adoptGenesis(store: ServiceStore, instance: string, genesis: Genesis): 
   if (recordedInstance !== undefined && recordedInstance !== instance) {
     throw new Error(`instance: the store at ${store.path} was made for instance "${recordedInstance}", not "${instance}"`);
   }
-  const recorded = store.getMeta<Genesis>("genesis");
+  const recorded = store.getMeta<unknown>("genesis");
   const encode = (g: Genesis) => JSON.stringify(g, (_k, v) => (typeof v === "bigint" ? v.toString() : v));
   if (recorded) {
-    const asRecorded = { members: recorded.members, accounts: recorded.accounts.map((a) => ({ ...a, index: BigInt(a.index), ax: BigInt(a.ax), ay: BigInt(a.ay), tokenId: BigInt(a.tokenId), balance: BigInt(a.balance) })) };
+    const asRecorded = parseGenesis(recorded, `genesis recorded in the store at ${store.path}`);
     if (encode(asRecorded) !== encode(genesis)) throw new Error(`genesis: differs from the genesis recorded in the store at ${store.path}`);
     return asRecorded;
   }

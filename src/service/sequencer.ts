@@ -5,7 +5,7 @@ import type { CircuitInstance } from "../circuits/manifest.js";
 import { BatchBuilder, type ClosedBatch } from "../executor/batch-builder.js";
 import type { SignedOperation } from "../protocol/operation.js";
 import { ClusterState } from "../state/cluster-state.js";
-import { applyGenesis, type Genesis } from "../workload/genesis.js";
+import { applyGenesis, genesisDomain, type Genesis } from "../workload/genesis.js";
 import { canonicalOperation, decodeOperation, isMalformed, operationId } from "../workload/operation-codec.js";
 import type { ServiceStore } from "./service-store.js";
 
@@ -59,7 +59,7 @@ export class Sequencer {
    */
   static async recover(inst: CircuitInstance, genesis: Genesis, store: ServiceStore, policy: BatchPolicy,
                        onClosed: (index: number, input: Record<string, unknown>) => void): Promise<Sequencer> {
-    const state = new ClusterState(inst.members, inst.depth, await getPoseidon(), await EddsaSigner.create());
+    const state = new ClusterState(inst.members, inst.depth, await getPoseidon(), await EddsaSigner.create(), genesisDomain(genesis));
     applyGenesis(state, genesis);
     const seq = new Sequencer(inst, state, store, policy, onClosed, state.roots());
     // One batch at a time (a store may hold many batches, each with its full circuit input).

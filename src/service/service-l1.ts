@@ -1,7 +1,7 @@
 import { Contract, NonceManager, Wallet, type JsonRpcProvider } from "ethers";
 import type { Logger } from "pino";
 import { ANVIL_DEFAULT_KEY, devnetProvider, startAnvil, type Devnet } from "../l1/anvil.js";
-import { deploySettlement } from "../l1/deploy.js";
+import { checkGenesisChain, deploySettlement, settlementConfig, type SettlementGenesis } from "../l1/deploy.js";
 import type { PreparedInstance } from "../setup/prepare-instance.js";
 import type { ServiceStore } from "./service-store.js";
 
@@ -11,6 +11,8 @@ export interface DeploymentRecord {
   settlement: string;
   verifier?: string;
   deployedAt: number;
+  /** L1 block of the deployment: where the submitter starts searching BatchSettled events. */
+  blockNumber?: number;
 }
 
 /** The service's connection to its L1 and its ClusterSettlement. */
@@ -36,7 +38,7 @@ export interface ServiceL1 {
  * is an error: the store and the L1 do not belong together.
  * @throws Error naming `privateKey`, `rpcUrl` (wrong chain, no contract) or ethers errors.
  */
-export async function openServiceL1(store: ServiceStore, prepared: PreparedInstance, genesis: { roots: bigint[]; commitment: bigint },
+export async function openServiceL1(store: ServiceStore, prepared: PreparedInstance, genesis: SettlementGenesis,
                                     o: { rpcUrl?: string; privateKey?: string }, log: Logger): Promise<ServiceL1> {
   if (o.rpcUrl && !o.privateKey) throw new Error("privateKey: required with rpcUrl (a funded key of that L1; flag --private-key or env SETTLEMENT_PRIVATE_KEY)");
   const devnet = o.rpcUrl ? undefined : await startAnvil();
@@ -50,6 +52,12 @@ export async function openServiceL1(store: ServiceStore, prepared: PreparedInsta
     throw new Error(`rpcUrl: no L1 answers at ${rpcUrl}: ${(e as Error).message}`);
   } finally {
     probe.destroy();
+  }
+  try {
+    checkGenesisChain(genesis, chainId, rpcUrl);
+  } catch (e) {
+    await devnet?.stop();
+    throw e;
   }
   const provider = devnetProvider(rpcUrl, 60_000, chainId);
   const wallet = new Wallet(o.privateKey ?? ANVIL_DEFAULT_KEY, provider);
@@ -66,8 +74,9 @@ export async function openServiceL1(store: ServiceStore, prepared: PreparedInsta
       deployment = undefined;
     }
     if (!deployment) {
-      const contract = await deploySettlement(new NonceManager(wallet), prepared.contracts, prepared.inst.deltaTicks, genesis.roots, genesis.commitment);
-      deployment = { chainId: chainId.toString(), settlement: await contract.getAddress(), deployedAt: Date.now() };
+      const contract = await deploySettlement(new NonceManager(wallet), prepared.contracts, settlementConfig(prepared, genesis));
+      const receipt = await contract.deploymentTransaction()?.wait();
+      deployment = { chainId: chainId.toString(), settlement: await contract.getAddress(), deployedAt: Date.now(), blockNumber: receipt?.blockNumber };
       store.setMeta("deployment", deployment);
       log.info({ settlement: deployment.settlement, rpcUrl }, "ClusterSettlement deployed");
     }

@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import type { Groth16Proof } from "snarkjs";
@@ -94,6 +94,42 @@ const BATCH_COLUMNS = `batch_index AS batchIndex, status, header, input, first_s
   closed_at AS closedAt, settled_tx AS settledTx`;
 const OPERATION_COLUMNS = "seq, id, body, batch_index AS batchIndex, accepted_at AS acceptedAt";
 
+/** The store is held by another connection (another service on the same data folder). */
+export class StoreInUse extends Error {
+  /** The option at fault: the data folder (`--data-dir`). */
+  readonly field = "dataDir";
+  /**
+   * @param path the database file.
+   * @param ownerPid the owner's pid from `<path>-owner`, when that process is alive.
+   */
+  constructor(readonly path: string, readonly ownerPid: number | undefined) {
+    const reason = `the store ${path} is in use by another process${ownerPid === undefined ? "" : ` (pid ${ownerPid})`}`;
+    super(`dataDir: ${reason}`);
+    this.name = "StoreInUse";
+    this.reason = reason;
+  }
+
+  /** The message without its field, e.g. `the store d/service.sqlite is in use by another process (pid 7)`. */
+  readonly reason: string;
+}
+
+/** The pid recorded in `<path>-owner` when that process is alive (else undefined: the holder is another program). */
+function ownerPid(path: string): number | undefined {
+  let pid: unknown;
+  try {
+    pid = (JSON.parse(readFileSync(`${path}-owner`, "utf8")) as { pid?: unknown }).pid;
+  } catch {
+    return undefined; // no owner file (the holder is not a service) or a torn one
+  }
+  if (typeof pid !== "number" || !Number.isSafeInteger(pid) || pid <= 0) return undefined;
+  try {
+    process.kill(pid, 0); // signal 0: only asks whether the process exists
+    return pid;
+  } catch (e) {
+    return (e as { code?: string }).code === "EPERM" ? pid : undefined; // EPERM: alive, another user's; ESRCH: gone
+  }
+}
+
 /**
  * The prover service's durable store: one SQLite database (better-sqlite3) in WAL mode with
  * `synchronous = FULL`, so every committed transaction survives a process crash or power loss
@@ -101,22 +137,38 @@ const OPERATION_COLUMNS = "seq, id, body, batch_index AS batchIndex, accepted_at
  * circuit input), Groth16 proof and settlement transaction; each state change is one transaction,
  * so a `kill -9` leaves each record either complete or absent.
  *
- * Only one process may own a store: a second service on the same file would execute the same
- * operations again; `meta.owner_pid` is informational, the data folder is the unit of ownership.
+ * One process owns a store (a second service on the same file would execute the same operations
+ * again): see the constructor.
  */
 export class ServiceStore {
   private readonly db: Database.Database;
 
   /**
-   * Opens (or creates) the database at `path`; ":memory:" for tests.
-   * @throws Error from SQLite when the file cannot be opened or is not a database.
+   * Opens (or creates) the database at `path`; ":memory:" for tests. The connection takes SQLite's
+   * own exclusive lock at once and keeps it until `close` (`locking_mode = EXCLUSIVE`, set before WAL
+   * is first used, so no shared-memory index is used either, then `BEGIN EXCLUSIVE`): a second opener,
+   * in this process or another, fails at once (no busy wait). The lock is the kernel's (a POSIX
+   * record lock on the database file), released when the owner's process ends by any means, a
+   * `kill -9` included, so no stale lock can block a restart. The owner's pid is written to
+   * `<path>-owner` for the error message only; that file is never a lock.
+   * @throws StoreInUse (field `dataDir`) when another connection holds the store; Error from SQLite
+   *   when the file cannot be opened or is not a database.
    */
   constructor(readonly path: string) {
     if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
-    this.db = new Database(path);
-    this.db.pragma("journal_mode = WAL");
+    const db = new Database(path, { timeout: 0 });
+    try {
+      db.pragma("locking_mode = EXCLUSIVE");
+      db.pragma("journal_mode = WAL");
+      db.exec("BEGIN EXCLUSIVE; COMMIT");
+    } catch (e) {
+      db.close();
+      if ((e as { code?: string }).code === "SQLITE_BUSY") throw new StoreInUse(path, ownerPid(path));
+      throw e;
+    }
+    this.db = db;
+    if (path !== ":memory:") writeFileSync(`${path}-owner`, `${JSON.stringify({ pid: process.pid, since: new Date().toISOString() })}\n`);
     this.db.pragma("synchronous = FULL");
-    this.db.pragma("busy_timeout = 5000");
     this.db.exec(SCHEMA);
   }
 
@@ -196,7 +248,7 @@ export class ServiceStore {
     if (!row) return undefined;
     const h = JSON.parse(row.header) as Record<string, unknown>;
     return {
-      batchIndex: BigInt(h.batchIndex as string), firstTick: Number(h.firstTick), lastTick: Number(h.lastTick),
+      domain: BigInt(h.domain as string), batchIndex: BigInt(h.batchIndex as string), firstTick: Number(h.firstTick), lastTick: Number(h.lastTick),
       oldRoots: (h.oldRoots as string[]).map(BigInt), newRoots: (h.newRoots as string[]).map(BigInt),
       oldRootsCommitment: BigInt(h.oldRootsCommitment as string), newRootsCommitment: BigInt(h.newRootsCommitment as string),
     };

@@ -1,72 +1,103 @@
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { dirname, isAbsolute, join } from "node:path";
-import * as snarkjs from "snarkjs";
-import { REPO_ROOT, type CircuitInstance } from "../circuits/manifest.js";
+import { readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import type { CircuitInstance } from "../circuits/manifest.js";
 import type { CompiledCircuit } from "../circuits/compile.js";
 import type { PhaseProgress } from "../pipeline/phases.js";
+import { removeStaleTemps, writeViaTemp } from "./atomic-file.js";
+import { beaconZkey, contributeZkey } from "./ceremony.js";
+import { exportGroth16Keys, groth16Paths, type Groth16Paths } from "./export-keys.js";
+import { phase2InitZkey, phase2Inputs, type Phase2Inputs } from "./phase2-init.js";
+import { withInstanceLock } from "./setup-lock.js";
+import { artifactsMatch, fileSha256, readSetupStamp, STAMP_FILE, writeSetupStamp, type SetupStamp } from "./setup-stamp.js";
+import { ZkeyError, type Phase2Check } from "./zkey-guard.js";
 
-/** Artifacts of a Groth16 set-up, beside the compiled circuit. */
-export interface Groth16Keys {
-  zkey: string;
-  vkeyPath: string;
-  verifierSol: string;
+/** Artifacts of a Groth16 set-up, beside the compiled circuit, with what the zkey guard found. */
+export interface Groth16Keys extends Groth16Paths {
   vkey: Record<string, unknown>;
+  /** True when the set-up was found done (nothing was computed). */
   cached: boolean;
+  /** `dev`: made on this machine by setupGroth16; `installed`: a ceremony's zkey installed with `setup --zkey`. */
+  source: "dev" | "installed";
+  /** The guard's reading of the zkey's phase 2 (checkZkeyPhase2). */
+  phase2: Phase2Check;
 }
 
-function fileSha256(path: string): string {
-  return createHash("sha256").update(readFileSync(path)).digest("hex");
-}
+/** A set-up before the guard has read it. */
+export type Groth16Artifacts = Omit<Groth16Keys, "phase2">;
 
 /**
- * Groth16 set-up of a compiled instance (Groth, "On the Size of Pairing-based Non-interactive
- * Arguments", EUROCRYPT 2016; snarkjs `zkey new` then a beacon as the phase-2 contribution), the
- * verification key, and the Solidity verifier exported by snarkjs from its own template (never
- * edited by hand). Cached by content hash of the r1cs and the ptau: a second run does nothing.
+ * The development Groth16 set-up of a compiled instance (Groth, "On the Size of Pairing-based
+ * Non-interactive Arguments", EUROCRYPT 2016): snarkjs `zkey new` (phase2InitZkey), one secret
+ * contribution with 64 bytes of OS entropy (node:crypto randomBytes, kept only in memory and never
+ * written or logged), then a public beacon; the verification key, and the Solidity verifier exported
+ * by snarkjs from its own template (never edited by hand). So nobody, this machine included once the
+ * process ends, knows δ; but nobody else can check that either: it is a one-party phase 2 on a
+ * one-party development ptau. Production runs a ceremony (`cluster-settle ceremony`) and installs
+ * its zkey (`setup --zkey`, installZkey). The set-up is not deterministic: remote provers copy the zkey.
  *
- * The beacon makes the phase-2 contribution deterministic and public: development only, like the
- * bundled ptau files. Production runs a multi-party phase 2 on a ceremony ptau.
- * @param ptauPath powers-of-tau file prepared for phase 2; relative paths resolve from the repo root.
+ * Cached by the stamp build/circuits/<name>/setup.json (setup-stamp.ts): a second run does nothing
+ * when the r1cs and ptau are those of the stamp and every artifact has its recorded hash. An older
+ * stamp (setup.sha256 of the beacon-only set-up) is not read, so such a zkey is redone.
+ * An installed ceremony zkey is never replaced silently: it stays in use while the r1cs is the one it
+ * was verified against (and an explicit `ptauPath`, if given, is the ptau it was verified with);
+ * otherwise this throws, and the operator installs a new zkey or deletes setup.json to go back to a
+ * development set-up. One process sets up an instance at a time (withInstanceLock); the others wait
+ * and find the cache.
+ * @param ptauPath powers-of-tau file prepared for phase 2 (default: the instance's bundled development file);
+ *   relative paths resolve from the repo root.
  * @param onProgress called with snarkjs' progress counts (constraints processed, points written, key applied).
- * @throws Error naming `ptau` when the file is missing.
+ * @throws Error naming `ptau` when the file is missing; ZkeyError (kind `mismatch`) when an installed zkey
+ *   no longer fits the instance; Error `lock: ...` when another process holds the set-up for hours.
  */
-export async function setupGroth16(inst: CircuitInstance, circuit: CompiledCircuit, ptauPath = inst.ptau,
-                                   onProgress?: (p: PhaseProgress) => void): Promise<Groth16Keys> {
-  const ptau = isAbsolute(ptauPath) ? ptauPath : join(REPO_ROOT, ptauPath);
-  if (!existsSync(ptau)) throw new Error(`ptau: file not found: ${ptau}`);
-  const dir = circuit.dir;
-  const out = { zkey: join(dir, "circuit_final.zkey"), vkeyPath: join(dir, "verification_key.json"), verifierSol: join(dir, "Groth16Verifier.sol") };
-  const stamp = join(dir, "setup.sha256");
-  const setupHash = createHash("sha256").update(fileSha256(circuit.r1cs)).update(fileSha256(ptau)).digest("hex");
-  if (existsSync(stamp) && readFileSync(stamp, "utf8") === setupHash && [out.zkey, out.vkeyPath, out.verifierSol].every(existsSync)) {
-    return { ...out, vkey: JSON.parse(readFileSync(out.vkeyPath, "utf8")), cached: true };
-  }
-  const phase1 = join(dir, "circuit_0000.zkey");
-  const logger = snarkjsProgressLogger(onProgress);
-  await snarkjs.zKey.newZKey(circuit.r1cs, ptau, phase1, logger);
-  const beaconHash = createHash("sha256").update(`cluster-settlement dev beacon:${setupHash}`).digest("hex");
-  await snarkjs.zKey.beacon(phase1, `${out.zkey}.tmp`, "development beacon", beaconHash, 10, logger);
-  renameSync(`${out.zkey}.tmp`, out.zkey);
-  rmSync(phase1);
-  const vkey = await snarkjs.zKey.exportVerificationKey(out.zkey);
-  writeFileSync(out.vkeyPath, JSON.stringify(vkey, null, 2));
-  const templatesDir = join(dirname(createRequire(import.meta.url).resolve("snarkjs")), "..", "templates");
-  const templates = { groth16: readFileSync(join(templatesDir, "verifier_groth16.sol.ejs"), "utf8") };
-  writeFileSync(out.verifierSol, await snarkjs.zKey.exportSolidityVerifier(out.zkey, templates));
-  writeFileSync(stamp, setupHash);
-  return { ...out, vkey, cached: false };
+export async function setupGroth16(inst: CircuitInstance, circuit: CompiledCircuit, ptauPath?: string,
+                                   onProgress?: (p: PhaseProgress) => void): Promise<Groth16Artifacts> {
+  const inputs = phase2Inputs(inst, circuit, ptauPath);
+  return withInstanceLock(inst.name, async () => {
+    const paths = groth16Paths(circuit.dir);
+    const stamp = readSetupStamp(circuit.dir);
+    if (stamp?.source === "installed") return keepInstalled(inst, circuit.dir, stamp, inputs, ptauPath !== undefined);
+    if (stamp?.source === "dev" && stamp.r1csSha256 === inputs.r1csSha256 && stamp.ptauSha256 === inputs.ptauSha256 && artifactsMatch(stamp, paths)) {
+      return { ...paths, vkey: readVkey(paths), cached: true, source: "dev" };
+    }
+    removeStaleTemps(paths.zkey);
+    const init = await phase2InitZkey(inputs, onProgress);
+    await writeViaTemp(paths.zkey, async (zkey) => {
+      const contributed = `${zkey}.contributed`;
+      try {
+        await contributeZkey(init, contributed, "development contribution (OS entropy, discarded)", onProgress);
+        const beacon = createHash("sha256").update(`cluster-settlement dev beacon:${inputs.r1csSha256}:${inputs.ptauSha256}`).digest("hex");
+        await beaconZkey(contributed, zkey, "development beacon", beacon, onProgress);
+      } finally {
+        rmSync(contributed, { force: true });
+      }
+    });
+    const vkey = await exportGroth16Keys(paths);
+    writeSetupStamp(circuit.dir, stampOf("dev", inputs, paths));
+    rmSync(join(circuit.dir, "setup.sha256"), { force: true }); // the stamp of the old beacon-only set-up
+    return { ...paths, vkey, cached: false, source: "dev" };
+  });
 }
 
-/**
- * A snarkjs logger that turns its progress messages ("processing constraints: 20000/63024",
- * "Applying key: L Section: 1024/65536") into counts; every other message is dropped.
- */
-function snarkjsProgressLogger(onProgress?: (p: PhaseProgress) => void) {
-  const progress = (message: unknown) => {
-    const m = /^(.*?):?\s+(\d+)\/(\d+)$/.exec(String(message));
-    if (m && onProgress) onProgress({ label: m[1].replace(/:$/, ""), done: Number(m[2]), total: Number(m[3]) });
+/** The stamp of a finished set-up whose artifacts are at `paths`. */
+export function stampOf(source: SetupStamp["source"], inputs: Phase2Inputs, paths: Groth16Paths, extra: Pick<SetupStamp, "installedFrom" | "installedAt"> = {}): SetupStamp {
+  return {
+    version: 2, source, r1csSha256: inputs.r1csSha256, ptauSha256: inputs.ptauSha256, zkeySha256: fileSha256(paths.zkey),
+    vkeySha256: fileSha256(paths.vkeyPath), verifierSha256: fileSha256(paths.verifierSol), ...extra,
   };
-  return { debug: progress, info: progress, warn: () => {}, error: () => {} };
+}
+
+/** An installed zkey, kept when it still fits; otherwise a ZkeyError that says what changed and what to do. */
+function keepInstalled(inst: CircuitInstance, dir: string, stamp: SetupStamp, inputs: Phase2Inputs, ptauGiven: boolean): Groth16Artifacts {
+  const paths = groth16Paths(dir);
+  const from = `the ceremony zkey installed for instance "${inst.name}" (from ${stamp.installedFrom ?? "?"} at ${stamp.installedAt ?? "?"})`;
+  const remedy = `install a new one with \`cluster-settle setup --instance ${inst.name} --zkey FILE\`, or delete ${join(dir, STAMP_FILE)} to go back to a development set-up`;
+  if (stamp.r1csSha256 !== inputs.r1csSha256) throw new ZkeyError("mismatch", `${from} was verified against another r1cs (the circuit changed since): ${remedy}`);
+  if (ptauGiven && stamp.ptauSha256 !== inputs.ptauSha256) throw new ZkeyError("mismatch", `${from} was verified against another ptau than ${inputs.ptau}: ${remedy}`);
+  if (!artifactsMatch(stamp, paths)) throw new ZkeyError("mismatch", `${from}: its files in ${dir} changed since it was installed: ${remedy}`);
+  return { ...paths, vkey: readVkey(paths), cached: true, source: "installed" };
+}
+
+function readVkey(paths: Groth16Paths): Record<string, unknown> {
+  return JSON.parse(readFileSync(paths.vkeyPath, "utf8"));
 }

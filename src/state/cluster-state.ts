@@ -2,6 +2,7 @@ import { SparseMerkleTree } from "./sparse-merkle-tree.js";
 import { accountFields, accountLeaf, type Account } from "./account.js";
 import { messageHash, operationDigest, type Message, type SignedOperation } from "../protocol/operation.js";
 import type { EddsaSigner } from "../crypto/eddsa.js";
+import { rootsCommitment } from "../protocol/roots-commitment.js";
 
 /** Largest balance or amount (exclusive): the circuit range-checks them to 128 bits. */
 export const BALANCE_LIMIT = 1n << 128n;
@@ -52,9 +53,11 @@ export class ClusterState {
    * @param depth D, depth of each chain's account tree.
    * @param poseidon hash from `getPoseidon()`.
    * @param signer EdDSA verifier.
+   * @param domain signing domain of the cluster deployment (clusterDomain in src/protocol/domain.ts):
+   *   in every signature checked and every roots commitment.
    */
   constructor(readonly members: number, readonly depth: number,
-              private readonly poseidon: (x: bigint[]) => bigint, private readonly signer: EddsaSigner) {
+              private readonly poseidon: (x: bigint[]) => bigint, private readonly signer: EddsaSigner, readonly domain: bigint) {
     if (!Number.isInteger(members) || members < 2) throw new RangeError(`members: must be an integer >= 2, got ${members}`);
     const hash2 = (l: bigint, r: bigint) => poseidon([l, r]);
     this.trees = Array.from({ length: members }, () => new SparseMerkleTree(depth, hash2));
@@ -114,7 +117,7 @@ export class ClusterState {
     if (op.nonce !== sender.nonce) throw new OperationRejected("nonce", `expected ${sender.nonce}, got ${op.nonce}`);
     if (op.amount > sender.balance) throw new OperationRejected("amount", `overdraft: balance ${sender.balance}`);
     if (recipient.balance + op.amount >= BALANCE_LIMIT) throw new OperationRejected("amount", "recipient balance would overflow 2^128");
-    if (!signatureChecked && !this.signer.verify(operationDigest(this.poseidon, op), op.signature, sender.ax, sender.ay)) {
+    if (!signatureChecked && !this.signer.verify(operationDigest(this.poseidon, this.domain, op), op.signature, sender.ax, sender.ay)) {
       throw new OperationRejected("signature", "not a valid EdDSA-Poseidon signature of the operation by the sender");
     }
 
@@ -156,9 +159,9 @@ export class ClusterState {
     return credit;
   }
 
-  /** Commitment to all member roots, Poseidon(roots) (see rootsCommitment in src/circuits/batch-input.ts). */
+  /** Commitment to all member roots, Poseidon(domain, Poseidon(roots)) (src/protocol/roots-commitment.ts). */
   rootsCommitment(roots: bigint[] = this.roots()): bigint {
-    return this.poseidon(roots);
+    return rootsCommitment(this.poseidon, this.domain, roots);
   }
 
   /** Hash of a message, for outbox/inbox hash chains. */

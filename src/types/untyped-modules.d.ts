@@ -15,6 +15,8 @@ declare module "circomlibjs" {
     verifyPoseidon(msg: unknown, sig: { R8: [unknown, unknown]; S: bigint }, pub: [unknown, unknown]): boolean;
   }
   export function buildPoseidon(): Promise<Poseidon>;
+  /** Poseidon as an EVM contract (circomlibjs poseidon_gencontract): `poseidon(uint256[n])`, 1 <= n <= 8. */
+  export const poseidonContract: { createCode(nInputs: number): string; generateABI(nInputs: number): unknown[] };
   export function buildEddsa(): Promise<Eddsa>;
 }
 declare module "circom_runtime" {
@@ -39,7 +41,12 @@ declare module "snarkjs" {
   type Logger = { info(...a: unknown[]): void; debug(...a: unknown[]): void; warn(...a: unknown[]): void; error(...a: unknown[]): void } | undefined;
   export const zKey: {
     newZKey(r1cs: string, ptau: string, zkey: string, logger?: Logger): Promise<unknown>;
-    beacon(oldZkey: string, newZkey: string, name: string, beaconHash: string, numIterationsExp: number, logger?: Logger): Promise<unknown>;
+    /** Returns the contribution hash (64 bytes, BLAKE2b-512), or false after logging an invalid beacon hash. */
+    beacon(oldZkey: string, newZkey: string, name: string | undefined, beaconHash: string, numIterationsExp: number, logger?: Logger): Promise<Uint8Array | false>;
+    /** `entropy` is mixed with 64 random bytes of snarkjs' own; returns the contribution hash (64 bytes, BLAKE2b-512). */
+    contribute(oldZkey: string, newZkey: string, name: string | undefined, entropy: string, logger?: Logger): Promise<Uint8Array>;
+    verifyFromR1cs(r1cs: string, ptau: string, zkey: string, logger?: Logger): Promise<boolean>;
+    verifyFromInit(initZkey: string, ptau: string, zkey: string, logger?: Logger): Promise<boolean>;
     exportVerificationKey(zkey: string, logger?: Logger): Promise<Record<string, unknown>>;
     exportSolidityVerifier(zkey: string, templates: Record<string, string>, logger?: Logger): Promise<string>;
   };
@@ -58,5 +65,49 @@ declare module "solc" {
 }
 declare module "ffjavascript" {
   export class F1Field { constructor(p: bigint); }
-  export function buildBn128(singleThread?: boolean): Promise<{ terminate(): Promise<void> }>;
+  /** ChaCha20 stream (ffjavascript src/chacha.js), seeded with 8 u32 words. */
+  export class ChaCha {
+    constructor(seed: number[]);
+    nextU32(): number;
+  }
+  /** A field element or an affine/projective point in ffjavascript's wasm form (little-endian Montgomery bytes). */
+  export type WasmValue = Uint8Array;
+  export interface WasmField {
+    n8: number;
+    one: WasmValue;
+    zero: WasmValue;
+    e(v: bigint | number | string): WasmValue;
+    add(a: WasmValue, b: WasmValue): WasmValue;
+    mul(a: WasmValue, b: WasmValue): WasmValue;
+    neg(a: WasmValue): WasmValue;
+    inv(a: WasmValue): WasmValue;
+    eq(a: WasmValue, b: WasmValue): boolean;
+    fromRng(rng: ChaCha): WasmValue;
+    toObject(a: WasmValue): bigint;
+  }
+  export interface WasmGroup {
+    F: { n8: number };
+    g: WasmValue;
+    zero: WasmValue;
+    add(a: WasmValue, b: WasmValue): WasmValue;
+    neg(a: WasmValue): WasmValue;
+    timesFr(p: WasmValue, k: WasmValue): WasmValue;
+    toAffine(p: WasmValue): WasmValue;
+    eq(a: WasmValue, b: WasmValue): boolean;
+    fromRng(rng: ChaCha): WasmValue;
+    fromObject(o: unknown): WasmValue;
+    toObject(p: WasmValue): unknown[];
+    /** Writes the affine point as uncompressed big-endian x ‖ y (what snarkjs hashes). */
+    toRprUncompressed(buff: Uint8Array, offset: number, p: WasmValue): void;
+  }
+  /** The BN254 curve of ffjavascript (wasmcurves); the multi-threaded one is cached in globalThis.curve_bn128. */
+  export interface Bn128 {
+    G1: WasmGroup;
+    G2: WasmGroup;
+    Fr: WasmField;
+    terminate(): Promise<void>;
+  }
+  export function buildBn128(singleThread?: boolean): Promise<Bn128>;
+  /** A curve by name ("bn128"): its scalar field order r and base field order q. */
+  export function getCurveFromName(name: string, singleThread?: boolean): Promise<{ r: bigint; q: bigint; terminate(): Promise<void> }>;
 }

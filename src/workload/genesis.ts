@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { z } from "zod";
 import type { ClusterState } from "../state/cluster-state.js";
 import { formatZodIssue } from "../config/zod-error.js";
+import { clusterDomain } from "../protocol/domain.js";
 
 const decimal = z.string().regex(/^[0-9]+$/, "must be a decimal integer string").transform((v) => BigInt(v));
 const hex32 = z.string().regex(/^0x[0-9a-fA-F]{64}$/, "must be 0x and 64 hex digits");
@@ -15,14 +16,24 @@ const genesisAccountSchema = z.object({
   balance: decimal,
 });
 
-/** Genesis of a cluster (public): every member's accounts before the first batch. */
+/** Identity of a cluster deployment: with the L1 chain id, its signing domain (src/protocol/domain.ts). */
+const clusterIdentity = {
+  /** EIP-155 chain id of the L1 the cluster settles on (anvil: 31337). */
+  l1ChainId: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+  /** The cluster's id, a 256-bit unsigned integer as a decimal string (chosen at genesis; never reused). */
+  clusterId: decimal.refine((v) => v < 1n << 256n, "must be below 2^256"),
+};
+
+/** Genesis of a cluster (public): its identity and every member's accounts before the first batch. */
 const genesisSchema = z.object({
+  ...clusterIdentity,
   members: z.number().int().min(2),
   accounts: z.array(genesisAccountSchema).min(1),
 });
 
 /** Development keys of the genesis accounts (private keys in clear: devnets only). */
 const devKeysSchema = z.object({
+  ...clusterIdentity,
   members: z.number().int().min(2),
   accounts: z.array(genesisAccountSchema.extend({ privateKey: hex32 })).min(1),
 });
@@ -44,12 +55,22 @@ function readJson<T>(path: string, schema: z.ZodType<T>, what: string): T {
 }
 
 /**
- * Reads a genesis file: `{ members, accounts: [{ chainId, index, ax, ay, tokenId, balance }] }`,
- * numbers as decimal strings. A dev keys file (same accounts plus `privateKey`) is also a genesis.
+ * Reads a genesis file: `{ l1ChainId, clusterId, members, accounts: [{ chainId, index, ax, ay, tokenId,
+ * balance }] }`, numbers as decimal strings (l1ChainId and members as JSON numbers). A dev keys file (same accounts plus `privateKey`) is also a genesis.
  * @throws Error naming the file and the field when it is unreadable or invalid.
  */
 export function loadGenesis(path: string): Genesis {
   return readJson(path, genesisSchema, "genesis");
+}
+
+/**
+ * Reads a genesis from parsed JSON (as `loadGenesis` reads a file; e.g. one recorded in a store).
+ * @throws Error naming `what` and the field when it is invalid.
+ */
+export function parseGenesis(raw: unknown, what = "genesis"): Genesis {
+  const parsed = genesisSchema.safeParse(raw);
+  if (!parsed.success) throw new Error(`${what}: ${formatZodIssue(parsed.error.issues[0])}`);
+  return parsed.data;
 }
 
 /** Reads a dev keys file (see `generateDevKeys`). @throws Error naming the file and the field. */
@@ -64,7 +85,12 @@ export function writeJson(path: string, value: unknown): void {
 
 /** The public genesis of a dev keys file (private keys dropped). */
 export function genesisOf(keys: DevKeys): Genesis {
-  return { members: keys.members, accounts: keys.accounts.map(({ privateKey: _secret, ...account }) => account) };
+  return { l1ChainId: keys.l1ChainId, clusterId: keys.clusterId, members: keys.members, accounts: keys.accounts.map(({ privateKey: _secret, ...account }) => account) };
+}
+
+/** Signing domain of a genesis' cluster: clusterDomain(l1ChainId, clusterId). */
+export function genesisDomain(genesis: Pick<Genesis, "l1ChainId" | "clusterId">): bigint {
+  return clusterDomain(BigInt(genesis.l1ChainId), genesis.clusterId);
 }
 
 /**
@@ -76,6 +102,7 @@ export function applyGenesis(state: ClusterState, genesis: Genesis): void {
   if (genesis.members !== state.members) {
     throw new Error(`genesis.members: ${genesis.members}, but the circuit instance has N = ${state.members} members`);
   }
+  if (genesisDomain(genesis) !== state.domain) throw new Error("genesis.clusterId: the state was opened for another cluster domain");
   genesis.accounts.forEach((a, i) => {
     try {
       state.createAccount(a.chainId, a.index, { ax: a.ax, ay: a.ay, tokenId: a.tokenId, balance: a.balance, nonce: 0n });

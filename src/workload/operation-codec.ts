@@ -2,13 +2,12 @@ import { z } from "zod";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js";
 import type { SignedOperation } from "../protocol/operation.js";
+import { SCALAR_FIELD } from "../crypto/field.js";
 
-const FIELD_MODULUS = 21888242871839275222246405745257275088548364400416300476118281858285151049721n;
-
-/** A field element as a decimal string or a safe integer, < the BN254 scalar field modulus. */
+/** A field element as a decimal string or a safe integer, < the BN254 scalar field order r (src/crypto/field.ts). */
 const fieldElement = z.union([z.string().regex(/^[0-9]+$/, "must be a decimal integer"), z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER)])
   .transform((v) => BigInt(v))
-  .refine((v) => v < FIELD_MODULUS, "must be below the BN254 scalar field modulus");
+  .refine((v) => v < SCALAR_FIELD, "must be below the BN254 scalar field order r");
 
 const operationSchema = z.object({
   type: z.enum(["TRANSFER", "SEND"]),

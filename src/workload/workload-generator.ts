@@ -1,6 +1,6 @@
 import type { EddsaSigner } from "../crypto/eddsa.js";
 import { operationDigest, type SignedOperation } from "../protocol/operation.js";
-import type { DevKeys } from "./genesis.js";
+import { genesisDomain, type DevKeys } from "./genesis.js";
 import { privateKeyBytes } from "./dev-keys.js";
 import { encodeOperation } from "./operation-codec.js";
 import { SeededRandom, zipfSampler } from "./seeded-random.js";
@@ -51,13 +51,14 @@ export function generateWorkload(keys: DevKeys, signer: EddsaSigner, poseidon: (
   if (!Number.isInteger(o.operations) || o.operations < 1) throw new RangeError(`operations: must be an integer >= 1, got ${o.operations}`);
   if (!(o.crossChainShare >= 0 && o.crossChainShare <= 1)) throw new RangeError(`crossChainShare: must be in 0..1, got ${o.crossChainShare}`);
   if (o.maxAmount < 1n) throw new RangeError(`maxAmount: must be >= 1, got ${o.maxAmount}`);
+  const domain = genesisDomain(keys);
   const random = new SeededRandom(`workload:${o.seed}`);
   const byChain = Array.from({ length: keys.members }, (_, c) =>
     keys.accounts.filter((a) => a.chainId === c).sort((a, b) => Number(a.index - b.index)));
   const sim = new Map(keys.accounts.map((a) => [`${a.chainId}/${a.index}`, { balance: a.balance, nonce: 0n }]));
   const pickAccount = byChain.map((accounts) => zipfSampler(accounts.length, o.zipfExponent, random));
   const sign = (op: Omit<SignedOperation, "signature">, privateKey: string): SignedOperation =>
-    ({ ...op, signature: signer.sign(privateKeyBytes(privateKey), operationDigest(poseidon, op)) });
+    ({ ...op, signature: signer.sign(privateKeyBytes(privateKey), operationDigest(poseidon, domain, op)) });
 
   const out: Workload = { lines: [], transfers: 0, sends: 0, faults: [] };
   // fault k goes before valid operation floor((k+1)·operations/(F+1)): spread evenly through the file

@@ -1,10 +1,17 @@
 import { getPoseidon } from "../../src/crypto/poseidon.js";
 import { EddsaSigner, type KeyPair } from "../../src/crypto/eddsa.js";
 import { ClusterState, slotOf, type SlotWitness } from "../../src/state/cluster-state.js";
+import { clusterDomain } from "../../src/protocol/domain.js";
 import { operationDigest, type Message, type SignedOperation } from "../../src/protocol/operation.js";
+
+/** Identity of the test cluster: its id, and anvil's chain id as its L1 (the domain every fixture signs for). */
+export const TEST_CLUSTER = { clusterId: 1234n, l1ChainId: 31337 } as const;
 
 /** A tiny cluster for tests: N members, depth D, two accounts per chain holding token 1. */
 export interface ClusterFixture {
+  /** Signing domain: clusterDomain(TEST_CLUSTER.l1ChainId, TEST_CLUSTER.clusterId). */
+  domain: bigint;
+  clusterId: bigint;
   state: ClusterState;
   signer: EddsaSigner;
   poseidon: (x: bigint[]) => bigint;
@@ -16,14 +23,15 @@ export interface ClusterFixture {
 export async function makeCluster(members: number, depth: number, balances: bigint[] = [1000n, 50n]): Promise<ClusterFixture> {
   const poseidon = await getPoseidon();
   const signer = await EddsaSigner.create();
-  const state = new ClusterState(members, depth, poseidon, signer);
+  const domain = clusterDomain(BigInt(TEST_CLUSTER.l1ChainId), TEST_CLUSTER.clusterId);
+  const state = new ClusterState(members, depth, poseidon, signer, domain);
   const keys = balances.map((_, i) => signer.keyPair(new Uint8Array(32).fill(i + 1)));
   for (let c = 0; c < members; c++) {
     balances.forEach((balance, i) => state.createAccount(c, BigInt(i), { ax: keys[i].ax, ay: keys[i].ay, tokenId: 1n, balance, nonce: 0n }));
   }
   const sign = (op: Omit<SignedOperation, "signature">, key = keys[Number(op.from)]): SignedOperation =>
-    ({ ...op, signature: signer.sign(key.privateKey, operationDigest(poseidon, op)) });
-  return { state, signer, poseidon, keys, sign };
+    ({ ...op, signature: signer.sign(key.privateKey, operationDigest(poseidon, domain, op)) });
+  return { domain, clusterId: TEST_CLUSTER.clusterId, state, signer, poseidon, keys, sign };
 }
 
 /** Unsigned fields of a SEND of `amount` of token 1 from leaf `from` on `src` to leaf `to` on `dst`. */

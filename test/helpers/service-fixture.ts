@@ -7,7 +7,7 @@ import { EddsaSigner } from "../../src/crypto/eddsa.js";
 import type { CircuitInstance } from "../../src/circuits/manifest.js";
 import { ClusterState } from "../../src/state/cluster-state.js";
 import { devWorkload } from "../../src/workload/dev-workload.js";
-import { applyGenesis, genesisOf, type Genesis } from "../../src/workload/genesis.js";
+import { applyGenesis, genesisDomain, genesisOf, type Genesis } from "../../src/workload/genesis.js";
 import { decodeOperation, isMalformed } from "../../src/workload/operation-codec.js";
 
 /** A fresh temporary folder. */
@@ -49,7 +49,7 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
  * L1 must hold when every accepted operation settled exactly once (roots do not depend on batching).
  */
 export async function expectedRoots(inst: CircuitInstance, genesis: Genesis, operations: string[]): Promise<bigint[]> {
-  const state = new ClusterState(inst.members, inst.depth, await getPoseidon(), await EddsaSigner.create());
+  const state = new ClusterState(inst.members, inst.depth, await getPoseidon(), await EddsaSigner.create(), genesisDomain(genesis));
   applyGenesis(state, genesis);
   const seqs = new Map<string, bigint>();
   for (const text of operations) {

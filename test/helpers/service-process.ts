@@ -57,6 +57,32 @@ export class ServiceProcess {
     return this.url;
   }
 
+  /** Waits until the API listens (before the start-up reconcile with L1 is done); returns its URL. */
+  async listening(timeoutMs = 180_000): Promise<string> {
+    const line = await this.waitForLog("prover service listening", {}, timeoutMs);
+    this.url = String(line.url);
+    return this.url;
+  }
+
+  /** The process id of `serve`. */
+  get pid(): number {
+    return this.child.pid!;
+  }
+
+  /** The last 4,000 characters of its stderr (pino lines and the CLI's `error: ...` line). */
+  get stderr(): string {
+    return this.stderrTail;
+  }
+
+  /** Resolves with the exit code (null when killed by a signal) once it has exited; throws after `timeoutMs`. */
+  async exitCode(timeoutMs = 120_000): Promise<number | null> {
+    if (this.exited) return this.child.exitCode;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`service did not exit within ${timeoutMs} ms:\n${this.stderrTail}`)), timeoutMs);
+      this.child.once("exit", (code) => { clearTimeout(timer); resolve(code); });
+    });
+  }
+
   /** SIGKILL: the process ends where it is (kill -9). */
   async kill9(): Promise<void> {
     if (this.exited) return;

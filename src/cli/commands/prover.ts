@@ -4,6 +4,7 @@ import { z } from "zod";
 import { ProverPool } from "../../prover/prover-pool.js";
 import { BullProver, proofQueueName } from "../../service/bullmq-proof-queue.js";
 import { setupPhases, type SetupContext } from "../../setup/setup-phases.js";
+import { INSECURE_ZKEY_WARNING } from "../../setup/zkey-guard.js";
 import { instanceOption, parseOptions } from "../options.js";
 import { runWithProgress } from "../progress.js";
 import { proverBackend } from "../run-config.js";
@@ -12,6 +13,7 @@ const proverOptions = z.object({
   redisUrl: z.url({ protocol: /^rediss?$/ }),
   instance: z.string().min(1).default("default"),
   ptau: z.string().min(1).optional(),
+  insecureDevZkey: z.boolean().default(false),
   workers: z.coerce.number().int().min(1).max(64).default(2),
   snarkjsThreads: z.boolean().default(false),
   prover: z.enum(["snarkjs", "rapidsnark"]).default("snarkjs"),
@@ -29,6 +31,7 @@ export function proverCommand(): Command {
     .requiredOption("--redis-url <url>", "the Redis the service uses (redis:// or rediss://)")
     .option("--instance <name>", "circuit instance of the service (default: default); set up here on first use")
     .option("--ptau <file>", "powers-of-tau file of the service's set-up (default: the bundled development file)")
+    .option("--insecure-dev-zkey", "accept a zkey whose phase 2 has no secret contribution (only beacons, or none): development only, anyone can forge proofs")
     .option("--workers <n>", "prover pool workers (default: 2)")
     .option("--snarkjs-threads", "let snarkjs use its own worker threads inside each prover (default: off)")
     .addOption(new Option("--prover <backend>", "Groth16 prover: snarkjs (default) or rapidsnark").choices(["snarkjs", "rapidsnark"]))
@@ -39,8 +42,9 @@ export function proverCommand(): Command {
       const o = parseOptions(proverOptions, flags);
       instanceOption(o.instance);
       const log = pino({ level: o.logLevel, base: { service: "cluster-settle-prover" } }, destination({ fd: 2, sync: true }));
-      const ctx = await runWithProgress(setupPhases(o.instance, o.ptau), {} as SetupContext);
+      const ctx = await runWithProgress(setupPhases(o.instance, { ptau: o.ptau, allowInsecureDevZkey: o.insecureDevZkey }), {} as SetupContext);
       const prepared = ctx.prepared!;
+      if (!prepared.keys.phase2.secure) log.warn({ zkey: prepared.keys.zkey, phase2: prepared.keys.phase2.contributions }, INSECURE_ZKEY_WARNING);
       const pool = new ProverPool(prepared.keys.vkey, { workers: o.workers, singleThread: !o.snarkjsThreads, backend: proverBackend(o) });
       const prover = new BullProver(o.redisUrl, prepared, pool, log);
       const ready = { redisUrl: o.redisUrl, queue: proofQueueName(o.instance), instance: o.instance, workers: o.workers };

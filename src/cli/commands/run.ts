@@ -20,6 +20,7 @@ export function runCommand(): Command {
     .option("--config <file>", "JSON file with any of these options in camelCase (flags win)")
     .option("--instance <name>", "circuit instance in circuits/instances.json (default: default)")
     .option("--ptau <file>", "powers-of-tau file for the Groth16 set-up (default: the bundled development file)")
+    .option("--insecure-dev-zkey", "accept a zkey whose phase 2 has no secret contribution (only beacons, or none): development only, anyone can forge proofs")
     .option("--genesis <file>", "genesis or keys file of the workload (from `keys`)")
     .option("--operations <file>", "workload JSONL of signed operations (from `workload`); needs --genesis")
     .option("--out <dir>", "run folder for the store and report.json (default: runs/<timestamp>)")
@@ -58,7 +59,7 @@ export function runCommand(): Command {
       const ctx: SettlementRunContext = {};
       try {
         await runWithProgress(settlementRunPhases({
-          instance: cfg.instance, ptau: cfg.ptau, genesis, lines, workers: cfg.workers, singleThread: !cfg.snarkjsThreads,
+          instance: cfg.instance, ptau: cfg.ptau, allowInsecureDevZkey: cfg.insecureDevZkey, genesis, lines, workers: cfg.workers, singleThread: !cfg.snarkjsThreads,
           settleBatches: cfg.settleBatches, rpcUrl: cfg.rpcUrl, privateKey: cfg.privateKey, store, backend: proverBackend(cfg),
         }), ctx);
       } finally {

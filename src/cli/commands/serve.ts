@@ -4,7 +4,9 @@ import { Command, Option } from "commander";
 import { pino, destination } from "pino";
 import { z } from "zod";
 import { setupPhases, type SetupContext } from "../../setup/setup-phases.js";
+import { INSECURE_ZKEY_WARNING } from "../../setup/zkey-guard.js";
 import { ProverService } from "../../service/prover-service.js";
+import { StoreInUse } from "../../service/service-store.js";
 import { BullProofQueue } from "../../service/bullmq-proof-queue.js";
 import { ProverPool } from "../../prover/prover-pool.js";
 import { devWorkload } from "../../workload/dev-workload.js";
@@ -18,6 +20,7 @@ import { proverBackend } from "../run-config.js";
 const serveOptionsShape = z.object({
   instance: z.string().min(1).default("default"),
   ptau: z.string().min(1).optional(),
+  insecureDevZkey: z.boolean().default(false),
   dataDir: z.string().min(1).default("service-data"),
   host: z.string().min(1).default("127.0.0.1"),
   port: z.coerce.number().int().min(0).max(65535).default(7300),
@@ -57,6 +60,7 @@ export function serveCommand(): Command {
     .option("--config <file>", "JSON file with any of these options in camelCase (flags win)")
     .option("--instance <name>", "circuit instance in circuits/instances.json (default: default)")
     .option("--ptau <file>", "powers-of-tau file for the Groth16 set-up (default: the bundled development file)")
+    .option("--insecure-dev-zkey", "accept a zkey whose phase 2 has no secret contribution (only beacons, or none): development only, anyone can forge proofs")
     .option("--data-dir <dir>", "folder of the store, service.sqlite (default: service-data)")
     .option("--host <address>", "address of the HTTP API (default: 127.0.0.1)")
     .option("--port <n>", "port of the HTTP API; 0 picks a free one (default: 7300)")
@@ -83,8 +87,9 @@ export function serveCommand(): Command {
       const inst = instanceOption(c.instance);
       const genesis = await serviceGenesis(c, inst);
       const log = pino({ level: c.logLevel, base: { service: "cluster-settle" } }, destination({ fd: 2, sync: true }));
-      const ctx = await runWithProgress(setupPhases(c.instance, c.ptau), {} as SetupContext);
+      const ctx = await runWithProgress(setupPhases(c.instance, { ptau: c.ptau, allowInsecureDevZkey: c.insecureDevZkey }), {} as SetupContext);
       const prepared = ctx.prepared!;
+      if (!prepared.keys.phase2.secure) log.warn({ zkey: prepared.keys.zkey, phase2: prepared.keys.phase2.contributions }, INSECURE_ZKEY_WARNING);
       const backend = proverBackend(c);
       let service: ProverService;
       try {
@@ -97,6 +102,7 @@ export function serveCommand(): Command {
             ? new ProverPool(p.keys.vkey, { workers: c.workers, singleThread: !c.snarkjsThreads, backend }) : undefined) : undefined,
         }, prepared, log);
       } catch (e) {
+        if (e instanceof StoreInUse) throw new CliError(`--data-dir: ${e.reason}`, EXIT.USAGE); // another service owns this --data-dir
         if ((e as { shortMessage?: string }).shortMessage) throw e; // an ethers error: main reports it as an L1 failure
         const message = (e as Error).message;
         const named = /^(\w+): /.exec(message)?.[1];
