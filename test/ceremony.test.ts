@@ -1,14 +1,13 @@
-import { execFile } from "node:child_process";
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
+import { cli } from "./helpers/cli-process.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as snarkjs from "snarkjs";
 import { JsonRpcProvider } from "ethers";
-import { loadInstance, REPO_ROOT, type CircuitInstance } from "../src/circuits/manifest.js";
+import { loadInstance, type CircuitInstance } from "../src/circuits/manifest.js";
 import type { CompiledCircuit } from "../src/circuits/compile.js";
-import { batchCircuitInput, makeHeader, publicSignals } from "../src/circuits/batch-input.js";
+import { publicSignals } from "../src/circuits/batch-input.js";
 import { EXIT } from "../src/cli/cli-error.js";
 import { startAnvil, type Devnet } from "../src/l1/anvil.js";
 import { runPhases } from "../src/pipeline/phases.js";
@@ -18,25 +17,13 @@ import { compilePhase, type SetupContext } from "../src/setup/setup-phases.js";
 import { readSetupStamp } from "../src/setup/setup-stamp.js";
 import { checkZkeyPhase2, ZkeyError } from "../src/setup/zkey-guard.js";
 import { installZkey } from "../src/setup/zkey-install.js";
-import { debitOnly, deliverOnly, makeCluster, sendOp } from "./helpers/cluster-fixture.js";
+import { sendThenDeliverBatch } from "./helpers/cluster-fixture.js";
 import { terminateCurve } from "./helpers/test-instance.js";
 
 // The phase-2 ceremony of instance "test" (N = 2, D = 4, B = 2, Δ = 2; ptau/pot15.ptau) through the built
 // CLI (`npm test` builds first), finalized with the hash of a block of a real anvil. Every zkey lives in a
 // temporary folder: the instance's own build folder, which other test files use, is never written.
-const run = promisify(execFile);
-const CLI = join(REPO_ROOT, "dist/src/cli/main.js");
 
-/** Runs the built CLI; resolves with the exit code and both streams. */
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { cwd: REPO_ROOT, maxBuffer: 16 << 20 });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
 
 /** Runs the CLI with --json and expects exit 0; returns the parsed stdout. */
 async function cliJson<T>(...args: string[]): Promise<T> {
@@ -145,13 +132,8 @@ describe("phase-2 ceremony through the CLI: init, two contributions, a beacon fr
     expect(otherPtau).toBeInstanceOf(ZkeyError);
     expect((otherPtau as Error).message).toMatch(/^zkey: the ceremony zkey installed for instance "test" .* was verified against another ptau/);
 
-    const fx = await makeCluster(inst.members, inst.depth);
-    const oldRoots = fx.state.roots();
-    const send = debitOnly(fx, sendOp(1, 0, 1n, 0n, 20n, 0n), 4);
-    const receive = deliverOnly(fx, send.message, 5);
-    const header = makeHeader(fx.poseidon, { domain: fx.domain, batchIndex: 3n, firstTick: 4, lastTick: 5, oldRoots, newRoots: fx.state.roots() });
-    const { proof, publicSignals: signals } = await snarkjs.groth16.fullProve(
-      batchCircuitInput(header, [send.slot, receive], inst.slots, inst.depth), circuit.wasm, installed.zkey);
+    const { header, input } = await sendThenDeliverBatch(inst);
+    const { proof, publicSignals: signals } = await snarkjs.groth16.fullProve(input, circuit.wasm, installed.zkey);
     expect(signals).toEqual(publicSignals(header).map(String));
     expect(await snarkjs.groth16.verify(installed.vkey, signals, proof)).toBe(true);
     const tampered = [...signals];

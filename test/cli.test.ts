@@ -1,31 +1,17 @@
-import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
+import { cli } from "./helpers/cli-process.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { terminateCurve } from "./helpers/test-instance.js";
-import { REPO_ROOT } from "../src/circuits/manifest.js";
 import type { RunReport } from "../src/pipeline/run-report.js";
 import { EXIT } from "../src/cli/cli-error.js";
 import { ANVIL_DEFAULT_KEY, startAnvil } from "../src/l1/anvil.js";
 import * as snarkjs from "snarkjs";
 
-const run = promisify(execFile);
 
 afterAll(terminateCurve);
-const CLI = join(REPO_ROOT, "dist/src/cli/main.js");
 
-/** Runs the built CLI (`npm test` builds first); resolves with the exit code and both streams. */
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { cwd: REPO_ROOT, maxBuffer: 16 << 20 });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
 
 describe("CLI: keys -> workload -> run -> verify on the test instance", () => {
   const dir = mkdtempSync(join(tmpdir(), "cluster-cli-"));

@@ -1,6 +1,7 @@
 import { getPoseidon } from "../../src/crypto/poseidon.js";
 import { EddsaSigner, type KeyPair } from "../../src/crypto/eddsa.js";
 import { ClusterState, slotOf, type SlotWitness } from "../../src/state/cluster-state.js";
+import { batchCircuitInput, makeHeader, type BatchHeader } from "../../src/circuits/batch-input.js";
 import { clusterDomain } from "../../src/protocol/domain.js";
 import { operationDigest, type Message, type SignedOperation } from "../../src/protocol/operation.js";
 
@@ -62,4 +63,17 @@ export function debitOnly(fx: ClusterFixture, op: Omit<SignedOperation, "signatu
 /** A slot that only delivers `message` at `tick`. */
 export function deliverOnly(fx: ClusterFixture, message: Message, tick: number): SlotWitness {
   return slotOf(tick, fx.state.depth, undefined, fx.state.applyCredit(message));
+}
+
+/**
+ * A small proven-batch input for an instance: batch 3 over ticks 4..5, a SEND of 20 from leaf 1 on chain 1
+ * to leaf 0 on chain 0 at tick 4, delivered at tick 5 (two slots; NOOP-padded to the instance's B).
+ */
+export async function sendThenDeliverBatch(inst: { members: number; depth: number; slots: number }): Promise<{ header: BatchHeader; input: Record<string, unknown> }> {
+  const fx = await makeCluster(inst.members, inst.depth);
+  const oldRoots = fx.state.roots();
+  const send = debitOnly(fx, sendOp(1, 0, 1n, 0n, 20n, 0n), 4);
+  const receive = deliverOnly(fx, send.message, 5);
+  const header = makeHeader(fx.poseidon, { domain: fx.domain, batchIndex: 3n, firstTick: 4, lastTick: 5, oldRoots, newRoots: fx.state.roots() });
+  return { header, input: batchCircuitInput(header, [send.slot, receive], inst.slots, inst.depth) };
 }
