@@ -4,7 +4,11 @@ import { getPoseidon } from "../src/crypto/poseidon.js";
 import { loadInstance } from "../src/circuits/manifest.js";
 import { executeWorkload } from "../src/pipeline/execute-workload.js";
 import { generateDevKeys } from "../src/workload/dev-keys.js";
-import { genesisOf } from "../src/workload/genesis.js";
+import { genesisOf, loadGenesis, writeJson } from "../src/workload/genesis.js";
+import { SCALAR_FIELD } from "../src/crypto/field.js";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { decodeOperation, isMalformed } from "../src/workload/operation-codec.js";
 import { FAULT_KINDS, generateWorkload } from "../src/workload/workload-generator.js";
 
@@ -51,6 +55,17 @@ describe("workload generator", () => {
       }
     });
     expect(executed.batches.at(-1)!.header.newRoots).toEqual(executed.finalRoots);
+  });
+
+  it("refuses a genesis file with a public key coordinate >= r, naming the file and the field", async () => {
+    const { keys } = await devCluster(2, 2);
+    const dir = mkdtempSync(join(tmpdir(), "genesis-field-"));
+    const path = join(dir, "genesis.json");
+    const genesis = genesisOf(keys);
+    writeJson(path, { ...genesis, accounts: [{ ...genesis.accounts[0], ax: SCALAR_FIELD }, ...genesis.accounts.slice(1)] });
+    expect(() => loadGenesis(path)).toThrow(/^genesis .*genesis\.json: accounts\[0\]\.ax: must be below the BN254 scalar field order r/);
+    writeJson(path, genesis);
+    expect(loadGenesis(path).accounts).toHaveLength(genesis.accounts.length);
   });
 
   it("rejects a genesis whose member count differs from the instance's, naming the field", async () => {

@@ -3,16 +3,19 @@ import { z } from "zod";
 import type { ClusterState } from "../state/cluster-state.js";
 import { formatZodIssue } from "../config/zod-error.js";
 import { clusterDomain } from "../protocol/domain.js";
+import { SCALAR_FIELD } from "../crypto/field.js";
 
 const decimal = z.string().regex(/^[0-9]+$/, "must be a decimal integer string").transform((v) => BigInt(v));
+/** A field element (< r, src/crypto/field.ts): a value at or above r would be reduced in the circuit. */
+const fieldElement = decimal.refine((v) => v < SCALAR_FIELD, "must be below the BN254 scalar field order r");
 const hex32 = z.string().regex(/^0x[0-9a-fA-F]{64}$/, "must be 0x and 64 hex digits");
 
 const genesisAccountSchema = z.object({
   chainId: z.number().int().nonnegative(),
   index: decimal,
-  ax: decimal,
-  ay: decimal,
-  tokenId: decimal,
+  ax: fieldElement,
+  ay: fieldElement,
+  tokenId: fieldElement,
   balance: decimal,
 });
 
