@@ -10,3 +10,9 @@ export const SCALAR_FIELD = 2188824287183927522224640574525727508854836440041603
 export function isFieldElement(v: bigint): boolean {
   return v >= 0n && v < SCALAR_FIELD;
 }
+
+/**
+ * The BN254 base field order q: coordinates of G1 and G2 points (EIP-196/197). A proof coordinate at or
+ * above q is not what the EVM precompiles read, even where snarkjs' verifier reduces it.
+ */
+export const BASE_FIELD = 21888242871839275222246405745257275088696311157297823662689037894645226208583n;

@@ -3,6 +3,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
 import { publicSignals } from "../circuits/batch-input.js";
+import { proofEncodingProblem } from "../prover/proof-encoding.js";
 import { ProverPool, verifyGroth16, type ProverBackend, type ProveResult } from "../prover/prover-pool.js";
 import type { PreparedInstance } from "../setup/prepare-instance.js";
 import { OperationRejected } from "../state/cluster-state.js";
@@ -226,13 +227,16 @@ export class ProverService implements ApiBackend {
   }
 
   /**
-   * A proof is stored only when its public signals are this batch's (header, roots commitments, new
+   * A proof is stored only when it is in the canonical encoding L1 reads (affine, every coordinate < q:
+   * proofEncodingProblem), its public signals are this batch's (header, roots commitments, new
    * roots: a prover cannot hand back another batch's proof) and, from a remote queue, when it verifies.
    * @returns what is wrong, or undefined.
    */
   private async checkProof(batchIndex: number, r: ProveResult): Promise<string | undefined> {
     const header = this.store.header(batchIndex);
     if (!header) return `proof for batch ${batchIndex}, which the store does not have`;
+    const encoding = proofEncodingProblem(r.proof);
+    if (encoding) return `proof of batch ${batchIndex} from the ${this.queue?.kind} queue is not canonical: ${encoding}`;
     const expected = publicSignals(header).map(String);
     if (JSON.stringify(r.publicSignals) !== JSON.stringify(expected)) return `proof of batch ${batchIndex}: public signals are not the batch's`;
     if (this.queue?.kind !== "local" && !(await verifyGroth16(this.prepared.keys.vkey, r.publicSignals, r.proof))) {
