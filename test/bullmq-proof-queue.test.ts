@@ -5,7 +5,11 @@ import { createInterface } from "node:readline";
 import { REPO_ROOT } from "../src/circuits/manifest.js";
 import { freeLoopbackPort } from "../src/l1/anvil.js";
 import { verifyGroth16, type ProveResult } from "../src/prover/prover-pool.js";
-import { BullProofQueue } from "../src/service/bullmq-proof-queue.js";
+import { BullProofQueue, proofQueueName, redisConnection } from "../src/service/bullmq-proof-queue.js";
+import type { ProofJob } from "../src/service/proof-queue.js";
+import { BASE_FIELD } from "../src/crypto/field.js";
+import { ProverPool } from "../src/prover/prover-pool.js";
+import { Job, Worker } from "bullmq";
 import { ProverService } from "../src/service/prover-service.js";
 import { Sequencer } from "../src/service/sequencer.js";
 import { ServiceStore } from "../src/service/service-store.js";
@@ -67,7 +71,10 @@ describe.skipIf(!redisAvailable)("BullMQ proof queue on a real redis-server, wit
     const results: ProveResult[] = [];
     const queue = await BullProofQueue.connect(redisUrl, prepared, quietLogger());
     try {
-      await queue.start({ proved: (_i, r) => results.push(r), failed: (i, e) => { throw new Error(`batch ${i} failed: ${e.message}`); } });
+      await queue.start({
+        proved: (_i, r) => results.push(r), failed: (i, e) => { throw new Error(`batch ${i} failed: ${e.message}`); },
+        unreadable: (i, reason) => { throw new Error(`batch ${i}: ${reason}`); },
+      });
       await queue.submit(job);
       expect(queue.depth()).toBe(1);
       await waitFor("the remote prover's proof", () => results.length === 1, 180_000);
@@ -98,6 +105,52 @@ describe.skipIf(!redisAvailable)("BullMQ proof queue on a real redis-server, wit
       expect((await getJson<{ proofQueue: string }>(`${service.url}/v1/status`)).body.proofQueue).toBe("bullmq");
     } finally {
       await service.stop();
+    }
+  });
+
+  it("refuses untrusted remote results (not JSON, another batch's signals, Jacobian pi_a) and queues each batch again as a new job until a proof fits", async () => {
+    // The honest prover process leaves; a malicious prover in this process answers each batch's first
+    // three jobs with a bad result, then proves honestly.
+    const exited = new Promise((resolve) => prover!.once("exit", resolve));
+    prover!.kill("SIGTERM");
+    await exited;
+    const pool = new ProverPool(prepared.keys.vkey, { workers: 1 });
+    const seen: string[] = [];
+    const malicious = new Worker(proofQueueName("test"), async (job: Job<ProofJob>) => {
+      seen.push(job.id!);
+      const attempt = job.data.attempt ?? 0;
+      if (attempt === 0) return "not json {";
+      const honest = await pool.prove(job.data.input, prepared.circuit.wasm, prepared.keys.zkey);
+      if (attempt === 1) return { ...honest, publicSignals: [String(BigInt(honest.publicSignals[0]) + (1n << 64n)), ...honest.publicSignals.slice(1)], prover: "evil:1" };
+      if (attempt === 2) {
+        // the same point in Jacobian coordinates (X·Z², Y·Z³, Z) with Z = 2: snarkjs' verifier accepts it, the EVM does not
+        const [x, y] = honest.proof.pi_a.map(BigInt);
+        return { ...honest, proof: { ...honest.proof, pi_a: [String((x * 4n) % BASE_FIELD), String((y * 8n) % BASE_FIELD), "2"] }, prover: "evil:1" };
+      }
+      return { ...honest, prover: "honest:1" };
+    }, { connection: redisConnection(redisUrl), concurrency: 1 });
+
+    const { genesis, operations } = await signedOperations(prepared.inst, 2, "bullmq-refused");
+    const service = await ProverService.start({
+      dataDir: tempDir("service-bullmq-refused"), host: "127.0.0.1", port: 0, genesis, workers: 0, singleThread: true,
+      tickDeadlineMs: 300, settleBatches: 1, queueLimit: 64, maxOperationsPerRequest: 8, bodyLimitBytes: 64 * 1024,
+      rpcRetryMinMs: 100, rpcRetryMaxMs: 1000, proofQueue: (p, log) => BullProofQueue.connect(redisUrl, p, log),
+    }, prepared, quietLogger());
+    try {
+      expect((await postOperations(service.url, operations)).status).toBe(202);
+      await waitFor("the batch settled", async () =>
+        (await getJson<{ batches: { settled: number } }>(`${service.url}/v1/status`)).body.batches.settled === 1, 240_000, 300);
+      expect(seen.map((id) => id.replace(/^batch-0-[0-9a-f]{16}/, ""))).toEqual(["", "-a1", "-a2", "-a3"]);
+      const metrics = await (await fetch(`${service.url}/metrics`)).text();
+      expect(metrics).toMatch(/cluster_proofs_refused_total\{queue="bullmq",prover="unknown"\} 1/);
+      expect(metrics).toMatch(/cluster_proofs_refused_total\{queue="bullmq",prover="evil:1"\} 2/);
+      expect((await getJson<{ ready: boolean }>(`${service.url}/readyz`)).body.ready).toBe(true);
+      const stored = (await getJson<{ proof: { pi_a: string[] } }>(`${service.url}/v1/batches/0/proof`)).body;
+      expect(stored.proof.pi_a[2]).toBe("1");
+    } finally {
+      await service.stop();
+      await malicious.close(true);
+      await pool.close();
     }
   });
 });

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { hostname } from "node:os";
 import { Job, Queue, QueueEvents, Worker, type ConnectionOptions } from "bullmq";
 import type { Logger } from "pino";
 import type { ProveResult, ProverPool } from "../prover/prover-pool.js";
@@ -9,13 +10,18 @@ import type { ProofJob, ProofQueue, ProofQueueHandlers } from "./proof-queue.js"
 export const proofQueueName = (instance: string) => `cluster-settle-proofs-${instance}`;
 
 /**
- * BullMQ job id of a batch: its index and a digest of its circuit input. Re-adding it after a
- * restart is a no-op (BullMQ de-duplicates by job id), and a job of another store that shares the
- * Redis queue never has the same id.
+ * BullMQ job id of a batch attempt: its index, a digest of its circuit input and, after a refused
+ * result, the attempt (`-a1`, `-a2`, ...: a new job, since a completed job is never run again).
+ * Re-adding it after a restart is a no-op (BullMQ de-duplicates by job id), and a job of another store
+ * that shares the Redis queue never has the same id.
  */
 export function jobIdOf(job: ProofJob): string {
-  return `batch-${job.batchIndex}-${createHash("sha256").update(JSON.stringify(job.input)).digest("hex").slice(0, 16)}`;
+  const base = `batch-${job.batchIndex}-${createHash("sha256").update(JSON.stringify(job.input)).digest("hex").slice(0, 16)}`;
+  return job.attempt ? `${base}-a${job.attempt}` : base;
 }
+
+/** Who a prover says it is in its results (`host:pid`). */
+const proverIdentity = `${hostname()}:${process.pid}`;
 
 /** Attempts per job (a prover process that dies mid-job leaves it stalled; BullMQ hands it to another). */
 const ATTEMPTS = 3;
@@ -45,8 +51,8 @@ export function redisConnection(url: string): ConnectionOptions {
 export class BullProofQueue implements ProofQueue {
   readonly kind = "bullmq";
   private handlers: ProofQueueHandlers | undefined;
-  /** Jobs this service submitted and has no result of: job id -> batch index (results of other jobs are ignored). */
-  private readonly waiting = new Map<string, number>();
+  /** Jobs this service submitted and has no result of: job id -> batch and attempt (results of other jobs are ignored). */
+  private readonly waiting = new Map<string, { batchIndex: number; attempt: number }>();
 
   private constructor(private readonly queue: Queue, private readonly events: QueueEvents, private readonly log: Logger,
                       private readonly prepared: PreparedInstance, private readonly localProver: BullProver | undefined) {}
@@ -77,12 +83,12 @@ export class BullProofQueue implements ProofQueue {
     this.handlers = handlers;
     this.events.on("completed", ({ jobId, returnvalue }) => this.deliver(jobId, returnvalue as unknown));
     this.events.on("failed", async ({ jobId, failedReason }) => {
-      const batchIndex = this.waiting.get(jobId);
-      if (batchIndex === undefined) return;
+      const waiting = this.waiting.get(jobId);
+      if (waiting === undefined) return;
       const job = await Job.fromId(this.queue, jobId);
       if (job && job.attemptsMade >= ATTEMPTS) {
         this.waiting.delete(jobId);
-        this.handlers!.failed(batchIndex, new Error(failedReason));
+        this.handlers!.failed(waiting.batchIndex, new Error(failedReason));
       }
     });
   }
@@ -95,7 +101,7 @@ export class BullProofQueue implements ProofQueue {
     if (!this.handlers) throw new Error("proof queue: start() first");
     if (job.instance !== this.prepared.inst.name) throw new Error(`instance: job for "${job.instance}", this queue is for "${this.prepared.inst.name}"`);
     const jobId = jobIdOf(job);
-    this.waiting.set(jobId, job.batchIndex);
+    this.waiting.set(jobId, { batchIndex: job.batchIndex, attempt: job.attempt ?? 0 });
     await this.queue.add("prove", job, { jobId, attempts: ATTEMPTS, backoff: { type: "exponential", delay: 1000 }, removeOnComplete: { age: 24 * 3600 } });
     const existing = await Job.fromId(this.queue, jobId);
     const state = await existing?.getState();
@@ -104,12 +110,28 @@ export class BullProofQueue implements ProofQueue {
     this.log.debug({ batchIndex: job.batchIndex, jobId, state }, "proving job in BullMQ");
   }
 
+  /**
+   * Hands a job's result to the service. A remote result is untrusted: one that is not JSON, or not
+   * an object, is reported `unreadable` (logged by the service, which queues the batch again); it never
+   * throws, so neither a live result nor one found completed at boot can crash the service.
+   */
   private deliver(jobId: string, returnvalue: unknown): void {
-    const batchIndex = this.waiting.get(jobId);
-    if (batchIndex === undefined || !this.handlers) return;
-    const result = (typeof returnvalue === "string" ? JSON.parse(returnvalue) : returnvalue) as ProveResult;
+    const waiting = this.waiting.get(jobId);
+    if (waiting === undefined || !this.handlers) return;
     this.waiting.delete(jobId);
-    this.handlers.proved(batchIndex, result);
+    let result: unknown = returnvalue;
+    try {
+      if (typeof returnvalue === "string") result = JSON.parse(returnvalue);
+    } catch (e) {
+      this.handlers.unreadable(waiting.batchIndex, `result of job ${jobId} is not JSON: ${(e as Error).message}`, { attempt: waiting.attempt });
+      return;
+    }
+    if (typeof result !== "object" || result === null) {
+      this.handlers.unreadable(waiting.batchIndex, `result of job ${jobId} is not an object`, { attempt: waiting.attempt });
+      return;
+    }
+    const prover = (result as { prover?: unknown }).prover;
+    this.handlers.proved(waiting.batchIndex, result as ProveResult, { attempt: waiting.attempt, prover: typeof prover === "string" ? prover.slice(0, 128) : undefined });
   }
 
   depth(): number {
@@ -137,7 +159,7 @@ export class BullProver {
       log.info({ batchIndex: job.data.batchIndex, attempt: job.attemptsMade + 1 }, "proving batch (BullMQ job)");
       const r = await pool.prove(job.data.input, prepared.circuit.wasm, prepared.keys.zkey);
       log.info({ batchIndex: job.data.batchIndex, witnessMs: Math.round(r.witnessMs), proveMs: Math.round(r.proveMs) }, "batch proved (BullMQ job)");
-      return r;
+      return { ...r, prover: proverIdentity };
     }, { connection: redisConnection(redisUrl), concurrency: pool.workerCount, lockDuration: 120_000 });
     this.worker.on("error", (e) => log.warn({ err: e.message }, "BullMQ worker connection error"));
   }

@@ -8,12 +8,26 @@ export interface ProofJob {
   batchIndex: number;
   /** Circuit input of ClusterBatch (decimal strings), as the store holds it. */
   input: Record<string, unknown>;
+  /** 0 for the first job of a batch; n after n results were refused (each attempt is a new job). */
+  attempt?: number;
+}
+
+/** Where a result came from: the job's attempt and, from a remote queue, the prover that made it. */
+export interface ResultOrigin {
+  attempt: number;
+  /** `host:pid` of a remote prover (as it reports itself; untrusted, for metrics and logs only). */
+  prover?: string;
 }
 
 /** What a proof queue reports back to the service. */
 export interface ProofQueueHandlers {
-  /** A batch's proof, already checked by the prover with snarkjs.groth16.verify. May be called twice for one batch. */
-  proved(batchIndex: number, result: ProveResult): void;
+  /**
+   * A batch's result. From the local pool it was verified; from a remote queue it is untrusted input
+   * (any shape): the service checks it. May be called twice for one batch.
+   */
+  proved(batchIndex: number, result: ProveResult, origin: ResultOrigin): void;
+  /** A result that could not even be read (not JSON): the service refuses it like a bad proof. */
+  unreadable(batchIndex: number, reason: string, origin: ResultOrigin): void;
   /** A batch whose proving failed after the queue's retries (a broken witness fails every time). */
   failed(batchIndex: number, error: Error): void;
 }
@@ -29,7 +43,7 @@ export interface ProofQueue {
   readonly kind: string;
   /** Starts delivering results. Call once, before `submit`. */
   start(handlers: ProofQueueHandlers): Promise<void>;
-  /** Queues a batch; a batch already queued or running is not queued again. */
+  /** Queues a batch; a batch already queued or running at the same attempt is not queued again. */
   submit(job: ProofJob): Promise<void>;
   /** Jobs queued or running. */
   depth(): number;
@@ -73,7 +87,7 @@ export class LocalProofQueue implements ProofQueue {
       try {
         const result = await this.pool.prove(job.input, this.prepared.circuit.wasm, this.prepared.keys.zkey);
         this.inFlight.delete(job.batchIndex);
-        if (!this.closed) this.handlers!.proved(job.batchIndex, result);
+        if (!this.closed) this.handlers!.proved(job.batchIndex, result, { attempt: job.attempt ?? 0 });
         return;
       } catch (e) {
         last = e as Error;

@@ -12,7 +12,10 @@ import { parseOperation } from "../workload/operation-codec.js";
 import { buildApi, type ApiBackend, type SubmitOutcome } from "./http-api.js";
 import { L1Submitter } from "./l1-submitter.js";
 import { ServiceMetrics } from "./metrics.js";
-import { LocalProofQueue, type ProofQueue } from "./proof-queue.js";
+import { LocalProofQueue, type ProofQueue, type ResultOrigin } from "./proof-queue.js";
+
+/** Results of one batch refused before proving it is given up (each refusal queues a new job). */
+const MAX_PROOF_ATTEMPTS = 8;
 import { Sequencer, StoreFailure } from "./sequencer.js";
 import { openServiceL1, type ServiceL1 } from "./service-l1.js";
 import { ServiceStore } from "./service-store.js";
@@ -124,7 +127,11 @@ export class ProverService implements ApiBackend {
     this.l1 = await openServiceL1(this.store, this.prepared, { roots: this.sequencer.genesisRoots, commitment: this.sequencer.genesisCommitment(), clusterId: genesis.clusterId, l1ChainId: genesis.l1ChainId }, c, this.log);
     this.queue = c.proofQueue ? await c.proofQueue(this.prepared, this.log)
       : new LocalProofQueue(new ProverPool(this.prepared.keys.vkey, { workers: c.workers, singleThread: c.singleThread, backend: c.backend }), this.prepared);
-    await this.queue.start({ proved: (i, r) => this.onProved(i, r), failed: (i, e) => this.onProofFailed(i, e) });
+    await this.queue.start({
+      proved: (i, r, origin) => this.onProved(i, r, origin),
+      unreadable: (i, reason, origin) => this.onRefused(i, reason, origin),
+      failed: (i, e) => this.onProofFailed(i, e),
+    });
     this.queueStarted = true;
     for (const b of this.store.unprovedBatches()) {
       this.log.info({ batchIndex: b.batchIndex }, "re-queueing unproved batch");
@@ -219,11 +226,31 @@ export class ProverService implements ApiBackend {
       .catch((e) => this.onProofFailed(index, e as Error));
   }
 
-  private onProved(batchIndex: number, r: ProveResult): void {
+  private onProved(batchIndex: number, r: ProveResult, origin: ResultOrigin): void {
     this.checkProof(batchIndex, r).then((problem) => {
-      if (problem) this.onProofFailed(batchIndex, new Error(problem));
+      if (problem) this.onRefused(batchIndex, problem, origin);
       else this.storeProof(batchIndex, r);
-    }).catch((e) => this.onProofFailed(batchIndex, e as Error));
+    }).catch((e) => this.onRefused(batchIndex, (e as Error).message, origin));
+  }
+
+  /**
+   * A result that is not a proof of this batch (unreadable, not canonical, another batch's public
+   * signals, not verifying): counted by prover, logged, and the batch queued again as a new job
+   * (attempt + 1), up to MAX_PROOF_ATTEMPTS; then proving fails for good (`/readyz` says why).
+   */
+  private onRefused(batchIndex: number, reason: string, origin: ResultOrigin): void {
+    const queue = this.queue?.kind ?? "";
+    this.metrics.proofsRefused.inc({ queue, prover: origin.prover ?? "unknown" });
+    const batch = this.store.batch(batchIndex);
+    if (!batch || batch.status !== "proving") return; // proved meanwhile (another attempt), or not ours
+    const attempt = origin.attempt + 1;
+    if (attempt >= MAX_PROOF_ATTEMPTS) {
+      this.onProofFailed(batchIndex, new Error(`${MAX_PROOF_ATTEMPTS} results refused, the last: ${reason}`));
+      return;
+    }
+    this.log.warn({ batchIndex, attempt: origin.attempt, prover: origin.prover, reason }, "proof result refused; batch queued again as a new job");
+    this.queue!.submit({ instance: this.prepared.inst.name, batchIndex, input: JSON.parse(batch.input), attempt })
+      .catch((e) => this.onProofFailed(batchIndex, e as Error));
   }
 
   /**
