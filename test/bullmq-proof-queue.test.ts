@@ -7,6 +7,7 @@ import { freeLoopbackPort } from "../src/l1/anvil.js";
 import { verifyGroth16, type ProveResult } from "../src/prover/prover-pool.js";
 import { BullProofQueue, proofQueueName, redisConnection } from "../src/service/bullmq-proof-queue.js";
 import type { ProofJob } from "../src/service/proof-queue.js";
+import type { Genesis } from "../src/workload/genesis.js";
 import { BASE_FIELD } from "../src/crypto/field.js";
 import { ProverPool } from "../src/prover/prover-pool.js";
 import { Job, Worker } from "bullmq";
@@ -43,6 +44,15 @@ function startProver(): void {
   prover = spawn(process.execPath, [join(REPO_ROOT, "dist/src/cli/main.js"), "prover", "--redis-url", redisUrl, "--instance", "test", "--workers", "1"],
     { stdio: ["ignore", "pipe", "pipe"] });
   createInterface({ input: prover.stderr! }).on("line", (l) => proverLines.push(l));
+}
+
+/** A service on its own devnet whose batches are proved only through BullMQ (no local workers: --workers 0). */
+async function remoteProvedService(genesis: Genesis, dataDirPrefix: string): Promise<ProverService> {
+  return ProverService.start({
+    dataDir: tempDir(dataDirPrefix), host: "127.0.0.1", port: 0, genesis, workers: 0, singleThread: true,
+    tickDeadlineMs: 300, settleBatches: 2, queueLimit: 64, maxOperationsPerRequest: 8, bodyLimitBytes: 64 * 1024,
+    rpcRetryMinMs: 100, rpcRetryMaxMs: 1000, proofQueue: (p, log) => BullProofQueue.connect(redisUrl, p, log),
+  }, prepared, quietLogger());
 }
 
 const provingLines = () => proverLines.filter((l) => l.includes("\"proving batch (BullMQ job)\""));
@@ -93,11 +103,7 @@ describe.skipIf(!redisAvailable)("BullMQ proof queue on a real redis-server, wit
 
   it("a service with --redis-url and no local workers settles through the remote prover", async () => {
     const { genesis, operations } = await signedOperations(prepared.inst, 4, "bullmq-service");
-    const service = await ProverService.start({
-      dataDir: tempDir("service-bullmq"), host: "127.0.0.1", port: 0, genesis, workers: 0, singleThread: true,
-      tickDeadlineMs: 300, settleBatches: 2, queueLimit: 64, maxOperationsPerRequest: 8, bodyLimitBytes: 64 * 1024,
-      rpcRetryMinMs: 100, rpcRetryMaxMs: 1000, proofQueue: (p, log) => BullProofQueue.connect(redisUrl, p, log),
-    }, prepared, quietLogger());
+    const service = await remoteProvedService(genesis, "service-bullmq");
     try {
       expect((await postOperations(service.url, operations)).status).toBe(202);
       await waitFor("both batches settled", async () =>
@@ -131,11 +137,7 @@ describe.skipIf(!redisAvailable)("BullMQ proof queue on a real redis-server, wit
     }, { connection: redisConnection(redisUrl), concurrency: 1 });
 
     const { genesis, operations } = await signedOperations(prepared.inst, 2, "bullmq-refused");
-    const service = await ProverService.start({
-      dataDir: tempDir("service-bullmq-refused"), host: "127.0.0.1", port: 0, genesis, workers: 0, singleThread: true,
-      tickDeadlineMs: 300, settleBatches: 1, queueLimit: 64, maxOperationsPerRequest: 8, bodyLimitBytes: 64 * 1024,
-      rpcRetryMinMs: 100, rpcRetryMaxMs: 1000, proofQueue: (p, log) => BullProofQueue.connect(redisUrl, p, log),
-    }, prepared, quietLogger());
+    const service = await remoteProvedService(genesis, "service-bullmq-refused");
     try {
       expect((await postOperations(service.url, operations)).status).toBe(202);
       await waitFor("the batch settled", async () =>
