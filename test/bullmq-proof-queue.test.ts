@@ -47,12 +47,21 @@ function startProver(): void {
 }
 
 /** A service on its own devnet whose batches are proved only through BullMQ (no local workers: --workers 0). */
-async function remoteProvedService(genesis: Genesis, dataDirPrefix: string): Promise<ProverService> {
+async function remoteProvedService(genesis: Genesis, dataDirPrefix: string, o: { provingDeadlineMs?: number; provingAgeLimitMs?: number } = {}): Promise<ProverService> {
   return ProverService.start({
     dataDir: tempDir(dataDirPrefix), host: "127.0.0.1", port: 0, genesis, workers: 0, singleThread: true,
     tickDeadlineMs: 300, settleBatches: 2, queueLimit: 64, maxOperationsPerRequest: 8, bodyLimitBytes: 64 * 1024,
-    rpcRetryMinMs: 100, rpcRetryMaxMs: 1000, proofQueue: (p, log) => BullProofQueue.connect(redisUrl, p, log),
+    rpcRetryMinMs: 100, rpcRetryMaxMs: 1000, provingAgeLimitMs: o.provingAgeLimitMs,
+    proofQueue: (p, log) => BullProofQueue.connect(redisUrl, p, log, undefined, { provingDeadlineMs: o.provingDeadlineMs }),
   }, prepared, quietLogger());
+}
+
+/** Stops the `prover` process (idempotent); resolves once it has exited. */
+async function stopProver(): Promise<void> {
+  if (!prover || prover.exitCode !== null || prover.signalCode !== null) return;
+  const exited = new Promise((resolve) => prover!.once("exit", resolve));
+  prover.kill("SIGTERM");
+  await exited;
 }
 
 const provingLines = () => proverLines.filter((l) => l.includes("\"proving batch (BullMQ job)\""));
@@ -117,9 +126,7 @@ describe.skipIf(!redisAvailable)("BullMQ proof queue on a real redis-server, wit
   it("refuses untrusted remote results (not JSON, another batch's signals, Jacobian pi_a) and queues each batch again as a new job until a proof fits", async () => {
     // The honest prover process leaves; a malicious prover in this process answers each batch's first
     // three jobs with a bad result, then proves honestly.
-    const exited = new Promise((resolve) => prover!.once("exit", resolve));
-    prover!.kill("SIGTERM");
-    await exited;
+    await stopProver();
     const pool = new ProverPool(prepared.keys.vkey, { workers: 1 });
     const seen: string[] = [];
     const malicious = new Worker(proofQueueName("test"), async (job: Job<ProofJob>) => {
@@ -152,6 +159,47 @@ describe.skipIf(!redisAvailable)("BullMQ proof queue on a real redis-server, wit
     } finally {
       await service.stop();
       await malicious.close(true);
+      await pool.close();
+    }
+  });
+
+  it("reassigns a batch whose prover holds it past the proving deadline; /readyz and the metrics show the wait meanwhile", { timeout: 300_000 }, async () => {
+    await stopProver(); // no honest prover: only the slow one below takes jobs
+    // A prover that takes the first job of a batch and never answers (BullMQ renews its lock, so BullMQ
+    // alone would wait forever), but proves later jobs.
+    const pool = new ProverPool(prepared.keys.vkey, { workers: 1 });
+    let release = () => {};
+    const held = new Promise<void>((resolve) => { release = resolve; });
+    const taken: string[] = [];
+    const slow = new Worker(proofQueueName("test"), async (job: Job<ProofJob>) => {
+      taken.push(job.id!);
+      if ((job.data.attempt ?? 0) === 0) {
+        await held;
+        throw new Error("released at the end of the test");
+      }
+      return { ...(await pool.prove(job.data.input, prepared.circuit.wasm, prepared.keys.zkey)), prover: "slow:1" };
+    }, { connection: redisConnection(redisUrl), concurrency: 2 });
+
+    const { genesis, operations } = await signedOperations(prepared.inst, 2, "bullmq-deadline");
+    const service = await remoteProvedService(genesis, "service-bullmq-deadline", { provingDeadlineMs: 10_000, provingAgeLimitMs: 1_000 });
+    try {
+      expect((await postOperations(service.url, operations)).status).toBe(202);
+      const waiting = await waitFor("/readyz saying the batch waits for its proof", async () => {
+        const r = await getJson<{ ready: boolean; reasons: string[] }>(`${service.url}/readyz`);
+        return r.body.reasons.find((x) => /^batch 0 has waited \d+ s for its proof \(limit 1 s\)$/.test(x));
+      }, 30_000, 200);
+      expect(waiting).toBeDefined();
+      await waitFor("the batch settled", async () =>
+        (await getJson<{ batches: { settled: number } }>(`${service.url}/v1/status`)).body.batches.settled === 1, 240_000, 300);
+      expect(taken.map((id) => id.replace(/^batch-0-[0-9a-f]{16}/, ""))).toEqual(["", "-a1"]);
+      const metrics = await (await fetch(`${service.url}/metrics`)).text();
+      expect(metrics).toMatch(/cluster_proving_deadline_expired_total\{queue="bullmq"\} 1/);
+      expect(metrics).toMatch(/cluster_oldest_unproved_batch_age_seconds 0/);
+      expect((await getJson<{ ready: boolean }>(`${service.url}/readyz`)).body.ready).toBe(true);
+    } finally {
+      release();
+      await service.stop();
+      await slow.close(true);
       await pool.close();
     }
   });

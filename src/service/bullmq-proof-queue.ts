@@ -52,16 +52,22 @@ export class BullProofQueue implements ProofQueue {
   readonly kind = "bullmq";
   private handlers: ProofQueueHandlers | undefined;
   /** Jobs this service submitted and has no result of: job id -> batch and attempt (results of other jobs are ignored). */
-  private readonly waiting = new Map<string, { batchIndex: number; attempt: number }>();
+  private readonly waiting = new Map<string, { batchIndex: number; attempt: number; expired?: boolean }>();
+
+  private deadlineTimer: NodeJS.Timeout | undefined;
 
   private constructor(private readonly queue: Queue, private readonly events: QueueEvents, private readonly log: Logger,
-                      private readonly prepared: PreparedInstance, private readonly localProver: BullProver | undefined) {}
+                      private readonly prepared: PreparedInstance, private readonly localProver: BullProver | undefined,
+                      private readonly provingDeadlineMs: number) {}
 
   /**
    * Connects to Redis and, when `localPool` is given, also proves jobs in this process.
+   * @param o.provingDeadlineMs how long a prover may hold a job (from when it took it) before the batch is
+   *   reassigned as a new job (default 10 minutes); a prover renews its lock, so BullMQ alone never reassigns it.
    * @throws Error naming `redisUrl` when Redis does not answer.
    */
-  static async connect(redisUrl: string, prepared: PreparedInstance, log: Logger, localPool?: ProverPool): Promise<BullProofQueue> {
+  static async connect(redisUrl: string, prepared: PreparedInstance, log: Logger, localPool?: ProverPool,
+                       o: { provingDeadlineMs?: number } = {}): Promise<BullProofQueue> {
     const connection = redisConnection(redisUrl);
     const name = proofQueueName(prepared.inst.name);
     const queue = new Queue(name, { connection });
@@ -76,11 +82,12 @@ export class BullProofQueue implements ProofQueue {
       throw new Error(`redisUrl: cannot use Redis at ${redisUrl}: ${(e as Error).message}`);
     }
     const local = localPool ? new BullProver(redisUrl, prepared, localPool, log) : undefined;
-    return new BullProofQueue(queue, events, log, prepared, local);
+    return new BullProofQueue(queue, events, log, prepared, local, o.provingDeadlineMs ?? 600_000);
   }
 
   async start(handlers: ProofQueueHandlers): Promise<void> {
     this.handlers = handlers;
+    this.deadlineTimer = setInterval(() => { void this.expireOverdue(); }, Math.min(1000, Math.max(50, this.provingDeadlineMs / 4)));
     this.events.on("completed", ({ jobId, returnvalue }) => this.deliver(jobId, returnvalue as unknown));
     this.events.on("failed", async ({ jobId, failedReason }) => {
       const waiting = this.waiting.get(jobId);
@@ -134,11 +141,35 @@ export class BullProofQueue implements ProofQueue {
     this.handlers.proved(waiting.batchIndex, result as ProveResult, { attempt: waiting.attempt, prover: typeof prover === "string" ? prover.slice(0, 128) : undefined });
   }
 
+  /**
+   * Reports, once, every job a prover has held longer than the proving deadline (BullMQ `processedOn`,
+   * the time a worker took it) as expired: the service queues the batch again as a new job, and
+   * whichever attempt brings a valid proof first wins (a late result of the expired job still counts).
+   * Errors of Redis are logged and tried at the next tick.
+   */
+  private async expireOverdue(): Promise<void> {
+    for (const [jobId, waiting] of [...this.waiting]) {
+      if (waiting.expired) continue;
+      try {
+        const job = await Job.fromId(this.queue, jobId);
+        if (!job?.processedOn || Date.now() - job.processedOn <= this.provingDeadlineMs) continue;
+        if ((await job.getState()) !== "active" || this.waiting.get(jobId) !== waiting) continue;
+        waiting.expired = true;
+        this.handlers?.expired?.(waiting.batchIndex, `job ${jobId} held by a prover for ${Math.round((Date.now() - job.processedOn) / 1000)} s, past the proving deadline of ${Math.round(this.provingDeadlineMs / 1000)} s`,
+          { attempt: waiting.attempt });
+      } catch (e) {
+        this.log.warn({ jobId, err: (e as Error).message }, "checking the proving deadline failed; trying again");
+      }
+    }
+  }
+
+  /** Jobs queued or running, an expired one (reassigned) not counted. */
   depth(): number {
-    return this.waiting.size;
+    return [...this.waiting.values()].filter((w) => !w.expired).length;
   }
 
   async close(): Promise<void> {
+    clearInterval(this.deadlineTimer);
     await this.localProver?.close();
     await Promise.allSettled([this.events.close(), this.queue.close()]);
   }

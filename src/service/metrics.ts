@@ -34,13 +34,22 @@ export class ServiceMetrics {
   readonly settlementTransactions = new Counter({ name: "cluster_settlement_transactions_total", help: "Settle transactions by outcome (mined, reverted, dropped)", labelNames: ["outcome"] as const, registers: [this.registry] });
   readonly l1Errors = new Counter({ name: "cluster_l1_errors_total", help: "L1 errors: kind rpc (retried) or revert (with its decoded custom error)", labelNames: ["kind", "error"] as const, registers: [this.registry] });
   readonly proofsRefused = new Counter({ name: "cluster_proofs_refused_total", help: "Proof results refused (unreadable, not canonical, another batch's public signals, not verifying) and queued again, by queue and prover", labelNames: ["queue", "prover"] as const, registers: [this.registry] });
+  readonly provingDeadlinesPassed = new Counter({ name: "cluster_proving_deadline_expired_total", help: "Proving jobs held by a prover past the proving deadline and reassigned as a new job", labelNames: ["queue"] as const, registers: [this.registry] });
   readonly l1Conflicts = new Counter({ name: "cluster_l1_conflicts_total", help: "Batches the L1 settled with other content than this store's (conflicting history: the submitter halts)", registers: [this.registry] });
   readonly submitterHalted = new Gauge({ name: "cluster_submitter_halted", help: "1 while the L1 submitter is halted (a revert it cannot get past, or a conflicting history); /readyz says why", registers: [this.registry] });
   readonly httpRequests = new Counter({ name: "cluster_http_requests_total", help: "HTTP requests answered, by route and status code", labelNames: ["route", "status"] as const, registers: [this.registry] });
 
-  /** @param depths read at every scrape (gauges `cluster_queue_depth{stage}`). */
-  constructor(depths: () => QueueDepths) {
+  /**
+   * @param depths read at every scrape (gauges `cluster_queue_depth{stage}`).
+   * @param oldestUnprovedAgeSeconds read at every scrape (gauge `cluster_oldest_unproved_batch_age_seconds`; 0 when none waits).
+   */
+  constructor(depths: () => QueueDepths, oldestUnprovedAgeSeconds: () => number = () => 0) {
     collectDefaultMetrics({ register: this.registry });
+    new Gauge({
+      name: "cluster_oldest_unproved_batch_age_seconds", help: "Seconds since the oldest batch still waiting for its proof was closed (0: none waits)",
+      registers: [this.registry],
+      collect() { this.set(oldestUnprovedAgeSeconds()); },
+    });
     new Gauge({
       name: "cluster_queue_depth", help: "Work waiting at each stage: open_operations, proving_batches, proved_batches, unsettled_operations, proof_queue_jobs",
       labelNames: ["stage"] as const, registers: [this.registry],

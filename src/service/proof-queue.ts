@@ -28,6 +28,8 @@ export interface ProofQueueHandlers {
   proved(batchIndex: number, result: ProveResult, origin: ResultOrigin): void;
   /** A result that could not even be read (not JSON): the service refuses it like a bad proof. */
   unreadable(batchIndex: number, reason: string, origin: ResultOrigin): void;
+  /** A job a prover has held past the proving deadline (a remote queue only): the service reassigns the batch. */
+  expired?(batchIndex: number, reason: string, origin: ResultOrigin): void;
   /** A batch whose proving failed after the queue's retries (a broken witness fails every time). */
   failed(batchIndex: number, error: Error): void;
 }

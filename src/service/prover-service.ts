@@ -45,6 +45,8 @@ export interface ServiceConfig {
   /** RPC backoff bounds (ms). */
   rpcRetryMinMs: number;
   rpcRetryMaxMs: number;
+  /** A batch waiting for its proof longer than this (ms) makes `/readyz` answer 503 (default 30 minutes). */
+  provingAgeLimitMs?: number;
   /** Proof queue factory: default the embedded LocalProofQueue on `workers` piscina workers. */
   proofQueue?: (prepared: PreparedInstance, log: Logger) => Promise<ProofQueue>;
 }
@@ -81,7 +83,7 @@ export class ProverService implements ApiBackend {
         openOperations: this.sequencer?.openSize ?? 0, provingBatches: counts.proving, provedBatches: counts.proved,
         unsettledOperations: this.store.unsettledOperationCount(), proofQueueJobs: this.queue?.depth() ?? 0,
       };
-    });
+    }, () => this.oldestUnprovedAgeMs() / 1000);
   }
 
   /**
@@ -130,6 +132,7 @@ export class ProverService implements ApiBackend {
     await this.queue.start({
       proved: (i, r, origin) => this.onProved(i, r, origin),
       unreadable: (i, reason, origin) => this.onRefused(i, reason, origin),
+      expired: (i, reason, origin) => this.onExpired(i, reason, origin),
       failed: (i, e) => this.onProofFailed(i, e),
     });
     this.queueStarted = true;
@@ -239,8 +242,17 @@ export class ProverService implements ApiBackend {
    * (attempt + 1), up to MAX_PROOF_ATTEMPTS; then proving fails for good (`/readyz` says why).
    */
   private onRefused(batchIndex: number, reason: string, origin: ResultOrigin): void {
-    const queue = this.queue?.kind ?? "";
-    this.metrics.proofsRefused.inc({ queue, prover: origin.prover ?? "unknown" });
+    this.metrics.proofsRefused.inc({ queue: this.queue?.kind ?? "", prover: origin.prover ?? "unknown" });
+    this.requeue(batchIndex, reason, origin, "proof result refused; batch queued again as a new job");
+  }
+
+  /** A job held past the proving deadline: counted, and the batch queued again as a new job (see onRefused). */
+  private onExpired(batchIndex: number, reason: string, origin: ResultOrigin): void {
+    this.metrics.provingDeadlinesPassed.inc({ queue: this.queue?.kind ?? "" });
+    this.requeue(batchIndex, reason, origin, "proving deadline passed; batch reassigned as a new job");
+  }
+
+  private requeue(batchIndex: number, reason: string, origin: ResultOrigin, message: string): void {
     const batch = this.store.batch(batchIndex);
     if (!batch || batch.status !== "proving") return; // proved meanwhile (another attempt), or not ours
     const attempt = origin.attempt + 1;
@@ -248,7 +260,7 @@ export class ProverService implements ApiBackend {
       this.onProofFailed(batchIndex, new Error(`${MAX_PROOF_ATTEMPTS} results refused, the last: ${reason}`));
       return;
     }
-    this.log.warn({ batchIndex, attempt: origin.attempt, prover: origin.prover, reason }, "proof result refused; batch queued again as a new job");
+    this.log.warn({ batchIndex, attempt: origin.attempt, prover: origin.prover, reason }, message);
     this.queue!.submit({ instance: this.prepared.inst.name, batchIndex, input: JSON.parse(batch.input), attempt })
       .catch((e) => this.onProofFailed(batchIndex, e as Error));
   }
@@ -353,8 +365,19 @@ export class ProverService implements ApiBackend {
     };
   }
 
+  /** How long the oldest batch still waiting for its proof has waited (ms; 0 when none waits). */
+  private oldestUnprovedAgeMs(): number {
+    const oldest = this.store.oldestUnprovedBatch();
+    return oldest ? Math.max(0, Date.now() - oldest.closedAt) : 0;
+  }
+
   readiness(): { ready: boolean; reasons: string[] } {
     const reasons = this.refusals();
+    const limit = this.config.provingAgeLimitMs ?? 1_800_000;
+    const age = this.oldestUnprovedAgeMs();
+    if (age > limit) {
+      reasons.push(`batch ${this.store.oldestUnprovedBatch()?.batchIndex} has waited ${Math.round(age / 1000)} s for its proof (limit ${Math.round(limit / 1000)} s)`);
+    }
     if (!this.reconcile.done && !this.reconcile.failure) reasons.push(RECONCILING);
     return { ready: reasons.length === 0, reasons };
   }

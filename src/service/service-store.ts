@@ -255,6 +255,12 @@ export class ServiceStore {
   }
 
   /** Batches closed but not yet proved, by index. */
+  /** The oldest batch waiting for its proof (lowest index with status proving): index and closing time (ms), or undefined. */
+  oldestUnprovedBatch(): { batchIndex: number; closedAt: number } | undefined {
+    return this.db.prepare("SELECT batch_index AS batchIndex, closed_at AS closedAt FROM batches WHERE status = 'proving' ORDER BY batch_index LIMIT 1").get() as
+      { batchIndex: number; closedAt: number } | undefined;
+  }
+
   unprovedBatches(): StoredBatch[] {
     return this.db.prepare(`SELECT ${BATCH_COLUMNS} FROM batches WHERE status = 'proving' ORDER BY batch_index`).all() as StoredBatch[];
   }

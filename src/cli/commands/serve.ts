@@ -40,6 +40,8 @@ const serveOptionsShape = z.object({
   redisUrl: z.url({ protocol: /^rediss?$/ }).optional(),
   rpcRetryMinMs: z.coerce.number().int().min(1).max(60_000).default(250),
   rpcRetryMaxMs: z.coerce.number().int().min(1).max(600_000).default(10_000),
+  provingDeadlineMs: z.coerce.number().int().min(100).max(86_400_000).default(600_000),
+  provingAgeLimitMs: z.coerce.number().int().min(100).max(7 * 86_400_000).default(1_800_000),
   logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace"]).default("info"),
   json: z.boolean().default(false),
 });
@@ -80,6 +82,8 @@ export function serveCommand(): Command {
     .option("--redis-url <url>", "share proving jobs through BullMQ on this Redis (provers: `cluster-settle prover`)")
     .option("--rpc-retry-min-ms <ms>", "first backoff after an L1 RPC failure (default: 250)")
     .option("--rpc-retry-max-ms <ms>", "longest backoff between L1 RPC retries (default: 10000)")
+    .option("--proving-deadline-ms <ms>", "with --redis-url: how long a prover may hold a job before its batch is reassigned as a new job (default: 600000)")
+    .option("--proving-age-limit-ms <ms>", "/readyz answers 503 while a batch has waited longer than this for its proof (default: 1800000)")
     .option("--log-level <level>", "pino log level: fatal, error, warn, info, debug, trace (default: info)")
     .option("--json", "print the ready line as JSON on stdout")
     .action(async (flags: Record<string, unknown>) => {
@@ -97,9 +101,10 @@ export function serveCommand(): Command {
           dataDir: c.dataDir, host: c.host, port: c.port, genesis, rpcUrl: c.rpcUrl, privateKey: c.privateKey,
           workers: c.workers, singleThread: !c.snarkjsThreads, backend, tickDeadlineMs: c.tickMs, settleBatches: c.settleBatches,
           queueLimit: c.queueLimit, maxOperationsPerRequest: c.maxRequestOperations, bodyLimitBytes: c.bodyLimit,
-          rpcRetryMinMs: c.rpcRetryMinMs, rpcRetryMaxMs: c.rpcRetryMaxMs,
+          rpcRetryMinMs: c.rpcRetryMinMs, rpcRetryMaxMs: c.rpcRetryMaxMs, provingAgeLimitMs: c.provingAgeLimitMs,
           proofQueue: c.redisUrl ? async (p, l) => BullProofQueue.connect(c.redisUrl!, p, l, c.workers > 0
-            ? new ProverPool(p.keys.vkey, { workers: c.workers, singleThread: !c.snarkjsThreads, backend }) : undefined) : undefined,
+            ? new ProverPool(p.keys.vkey, { workers: c.workers, singleThread: !c.snarkjsThreads, backend }) : undefined,
+            { provingDeadlineMs: c.provingDeadlineMs }) : undefined,
         }, prepared, log);
       } catch (e) {
         if (e instanceof StoreInUse) throw new CliError(`--data-dir: ${e.reason}`, EXIT.USAGE); // another service owns this --data-dir
