@@ -14,7 +14,7 @@ import { L1Submitter } from "./l1-submitter.js";
 import { ServiceMetrics } from "./metrics.js";
 import { LocalProofQueue, type ProofQueue, type ResultOrigin } from "./proof-queue.js";
 
-/** Results of one batch refused before proving it is given up (each refusal queues a new job). */
+/** Attempts of one batch (each refused result or passed proving deadline queues a new job) before proving it is given up. */
 const MAX_PROOF_ATTEMPTS = 8;
 import { Sequencer, StoreFailure } from "./sequencer.js";
 import { openServiceL1, type ServiceL1 } from "./service-l1.js";
@@ -257,7 +257,7 @@ export class ProverService implements ApiBackend {
     if (!batch || batch.status !== "proving") return; // proved meanwhile (another attempt), or not ours
     const attempt = origin.attempt + 1;
     if (attempt >= MAX_PROOF_ATTEMPTS) {
-      this.onProofFailed(batchIndex, new Error(`${MAX_PROOF_ATTEMPTS} results refused, the last: ${reason}`));
+      this.onProofFailed(batchIndex, new Error(`${MAX_PROOF_ATTEMPTS} attempts gave no usable proof, the last: ${reason}`));
       return;
     }
     this.log.warn({ batchIndex, attempt: origin.attempt, prover: origin.prover, reason }, message);
