@@ -56,6 +56,12 @@ async function remoteProvedService(genesis: Genesis, dataDirPrefix: string, o: {
   }, prepared, quietLogger());
 }
 
+/** Waits until the service reports `n` batches settled. */
+async function settled(service: ProverService, n: number): Promise<void> {
+  await waitFor(`${n} batches settled`, async () =>
+    (await getJson<{ batches: { settled: number } }>(`${service.url}/v1/status`)).body.batches.settled === n, 240_000, 300);
+}
+
 /** Stops the `prover` process (idempotent); resolves once it has exited. */
 async function stopProver(): Promise<void> {
   if (!prover || prover.exitCode !== null || prover.signalCode !== null) return;
@@ -115,8 +121,7 @@ describe.skipIf(!redisAvailable)("BullMQ proof queue on a real redis-server, wit
     const service = await remoteProvedService(genesis, "service-bullmq");
     try {
       expect((await postOperations(service.url, operations)).status).toBe(202);
-      await waitFor("both batches settled", async () =>
-        (await getJson<{ batches: { settled: number } }>(`${service.url}/v1/status`)).body.batches.settled === 2, 180_000, 300);
+      await settled(service, 2);
       expect((await getJson<{ proofQueue: string }>(`${service.url}/v1/status`)).body.proofQueue).toBe("bullmq");
     } finally {
       await service.stop();
@@ -147,8 +152,7 @@ describe.skipIf(!redisAvailable)("BullMQ proof queue on a real redis-server, wit
     const service = await remoteProvedService(genesis, "service-bullmq-refused");
     try {
       expect((await postOperations(service.url, operations)).status).toBe(202);
-      await waitFor("the batch settled", async () =>
-        (await getJson<{ batches: { settled: number } }>(`${service.url}/v1/status`)).body.batches.settled === 1, 240_000, 300);
+      await settled(service, 1);
       expect(seen.map((id) => id.replace(/^batch-0-[0-9a-f]{16}/, ""))).toEqual(["", "-a1", "-a2", "-a3"]);
       const metrics = await (await fetch(`${service.url}/metrics`)).text();
       expect(metrics).toMatch(/cluster_proofs_refused_total\{queue="bullmq",prover="unknown"\} 1/);
@@ -189,8 +193,7 @@ describe.skipIf(!redisAvailable)("BullMQ proof queue on a real redis-server, wit
         return r.body.reasons.find((x) => /^batch 0 has waited \d+ s for its proof \(limit 1 s\)$/.test(x));
       }, 30_000, 200);
       expect(waiting).toBeDefined();
-      await waitFor("the batch settled", async () =>
-        (await getJson<{ batches: { settled: number } }>(`${service.url}/v1/status`)).body.batches.settled === 1, 240_000, 300);
+      await settled(service, 1);
       expect(taken.map((id) => id.replace(/^batch-0-[0-9a-f]{16}/, ""))).toEqual(["", "-a1"]);
       const metrics = await (await fetch(`${service.url}/metrics`)).text();
       expect(metrics).toMatch(/cluster_proving_deadline_expired_total\{queue="bullmq"\} 1/);

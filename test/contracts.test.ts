@@ -7,6 +7,7 @@ import { compileContracts, type ContractArtifact } from "../src/l1/compile-contr
 import { ANVIL_DEFAULT_KEY, devnetProvider, startAnvil, type Devnet } from "../src/l1/anvil.js";
 import { deploySettlement, type SettlementConfig } from "../src/l1/deploy.js";
 import { clusterDomain } from "../src/protocol/domain.js";
+import { SCALAR_FIELD } from "../src/crypto/field.js";
 import { packedHeader } from "../src/circuits/batch-input.js";
 import { settlementBatch, type SettlementBatch } from "../src/l1/settlement-calldata.js";
 import { execute, makeCluster, sendOp, transferOp } from "./helpers/cluster-fixture.js";
@@ -90,6 +91,8 @@ describe("ClusterSettlement deployment: bound to its verifier, genesis and domai
     ["N = 3 against a verifier of N + 3 = 5 public inputs", () => ({ genesisRoots: [...genesis, 0n] }), /^VerifierArityMismatch\(0x[0-9a-fA-F]{40}, 6\)$/],
     ["N = 1", () => ({ genesisRoots: [genesis[0]] }), /^BadMemberCount\(1\)$/],
     ["a tick rate of 0", () => ({ maxTicksPerSecond: 0 }), /^BadTickRate\(\)$/],
+    ["a genesis root that is not a field element (>= r)", () => ({ genesisRoots: [SCALAR_FIELD, genesis[1]] }), new RegExp(`^GenesisRootNotInField\\(0, ${SCALAR_FIELD}\\)$`)],
+    ["a zero-address sequencer", () => ({ sequencers: ["0x0000000000000000000000000000000000000000"] }), /^ZeroAddress\(\)$/],
   ])("refuses %s", async (_name, over, error) => {
     expect(await deploymentError(over())).toMatch(error);
   }, 60_000);
@@ -115,6 +118,20 @@ describe("ClusterSettlement: who may settle, and when", () => {
     expect(await c.nextBatchIndex()).toBe(1n);
     await (await c.setSequencer(address, false)).wait();
     await expectRevert(asStranger as never, [batches[1]], "NotSequencer", [address]);
+  }, 60_000);
+
+  it("hands the owner role over: strangers and the old owner are refused (NotOwner), the zero address too (ZeroAddress)", async () => {
+    const c = await deploy();
+    const stranger = new NonceManager(new Wallet(STRANGER_KEY, (signer.signer as Wallet).provider));
+    const asStranger = new EthersContract(await c.getAddress(), artifacts.settlement.abi as never, stranger);
+    const address = await stranger.getAddress();
+    await expect(asStranger.transferOwnership.staticCall(address)).rejects.toMatchObject({ revert: { name: "NotOwner" } });
+    await expect(c.transferOwnership.staticCall("0x0000000000000000000000000000000000000000")).rejects.toMatchObject({ revert: { name: "ZeroAddress" } });
+    await (await c.transferOwnership(address)).wait();
+    expect(await c.owner()).toBe(address);
+    await expect(c.setSequencer.staticCall(address, true)).rejects.toMatchObject({ revert: { name: "NotOwner" } });
+    await (await asStranger.setSequencer(address, true)).wait();
+    expect(await c.isSequencer(address)).toBe(true);
   }, 60_000);
 
   it("refuses a batch whose last tick runs ahead of L1 time (TickAheadOfL1Time), changing nothing", async () => {

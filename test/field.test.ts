@@ -5,6 +5,7 @@ import { SCALAR_FIELD } from "../src/crypto/field.js";
 import { compileInstance } from "../src/circuits/compile.js";
 import { loadInstance } from "../src/circuits/manifest.js";
 import { clusterDomain } from "../src/protocol/domain.js";
+import { checkGenesisChain } from "../src/l1/deploy.js";
 
 describe("the scalar field, from one place", () => {
   it("SCALAR_FIELD is ffjavascript's bn128 r (the curve snarkjs proves on) and the prime of the compiled r1cs", async () => {
@@ -24,5 +25,11 @@ describe("the scalar field, from one place", () => {
     expect(clusterDomain(1n, 7n)).not.toBe(d);
     expect(clusterDomain(31337n, 8n)).not.toBe(d);
     expect(() => clusterDomain(31337n, 1n << 256n)).toThrow(/^clusterId: /);
+  });
+
+  it("a genesis made for another L1 is refused before deployment, naming genesis.l1ChainId", () => {
+    expect(() => checkGenesisChain({ l1ChainId: 1 }, 31337n, "http://127.0.0.1:8545"))
+      .toThrow(/^genesis\.l1ChainId: the genesis is for L1 chain 1, but http:\/\/127\.0\.0\.1:8545 is chain 31337/);
+    expect(() => checkGenesisChain({ l1ChainId: 31337 }, 31337n, "http://127.0.0.1:8545")).not.toThrow();
   });
 });
