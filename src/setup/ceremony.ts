@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import * as snarkjs from "snarkjs";
 import type { PhaseProgress } from "../pipeline/phases.js";
-import { writeViaTemp } from "./atomic-file.js";
+import { writeViaTemp } from "../store/atomic-file.js";
 import { snarkjsProgressLogger } from "./snarkjs-logger.js";
 
 /**

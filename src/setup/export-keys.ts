@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import * as snarkjs from "snarkjs";
-import { writeFileAtomic } from "./atomic-file.js";
+import { writeFileAtomic } from "../store/atomic-file.js";
 
 /** Paths of an instance's Groth16 artifacts in its build folder. */
 export interface Groth16Paths {

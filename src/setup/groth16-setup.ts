@@ -4,7 +4,7 @@ import { join } from "node:path";
 import type { CircuitInstance } from "../circuits/manifest.js";
 import type { CompiledCircuit } from "../circuits/compile.js";
 import type { PhaseProgress } from "../pipeline/phases.js";
-import { removeStaleTemps, writeViaTemp } from "./atomic-file.js";
+import { removeStaleTemps, writeViaTemp } from "../store/atomic-file.js";
 import { beaconZkey, contributeZkey } from "./ceremony.js";
 import { exportGroth16Keys, groth16Paths, type Groth16Paths } from "./export-keys.js";
 import { phase2InitZkey, phase2Inputs, type Phase2Inputs } from "./phase2-init.js";

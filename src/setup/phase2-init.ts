@@ -5,7 +5,7 @@ import * as snarkjs from "snarkjs";
 import type { CompiledCircuit } from "../circuits/compile.js";
 import { REPO_ROOT, type CircuitInstance } from "../circuits/manifest.js";
 import type { PhaseProgress } from "../pipeline/phases.js";
-import { removeStaleTemps, writeViaTemp } from "./atomic-file.js";
+import { removeStaleTemps, writeViaTemp } from "../store/atomic-file.js";
 import { LOCK_DIR, withFileLock } from "./setup-lock.js";
 import { fileSha256, resolvePtau } from "./setup-stamp.js";
 import { snarkjsProgressLogger } from "./snarkjs-logger.js";

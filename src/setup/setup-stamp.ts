@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
 import { z } from "zod";
 import { REPO_ROOT, type CircuitInstance } from "../circuits/manifest.js";
-import { writeFileAtomic } from "./atomic-file.js";
+import { writeFileAtomic } from "../store/atomic-file.js";
 
 /** SHA-256 of a file's bytes, hex. */
 export function fileSha256(path: string): string {

@@ -3,7 +3,7 @@ import { resolve } from "node:path";
 import type { CircuitInstance } from "../circuits/manifest.js";
 import type { CompiledCircuit } from "../circuits/compile.js";
 import type { PhaseProgress } from "../pipeline/phases.js";
-import { moveIntoPlace, removeStaleTemps, tempPathFor } from "./atomic-file.js";
+import { moveIntoPlace, removeStaleTemps, tempPathFor } from "../store/atomic-file.js";
 import { exportGroth16Keys, groth16Paths } from "./export-keys.js";
 import { stampOf, type Groth16Artifacts } from "./groth16-setup.js";
 import { phase2Inputs } from "./phase2-init.js";

@@ -1,4 +1,5 @@
-import { appendFileSync, closeSync, fsyncSync, mkdirSync, openSync, renameSync, writeFileSync } from "node:fs";
+import { appendFileSync, closeSync, fsyncSync, mkdirSync, openSync } from "node:fs";
+import { writeFileAtomic } from "./atomic-file.js";
 import { join } from "node:path";
 
 const toJson = (value: unknown, indent?: number) =>
@@ -40,12 +41,7 @@ export class RunStore {
   /** Writes a whole JSON file atomically (temporary file, fsync, rename). `name` is relative to the run folder. */
   writeJson(name: string, value: unknown): string {
     const path = join(this.dir, name);
-    const tmp = `${path}.tmp`;
-    writeFileSync(tmp, `${toJson(value, 2)}\n`);
-    const fd = openSync(tmp, "r");
-    fsyncSync(fd);
-    closeSync(fd);
-    renameSync(tmp, path);
+    writeFileAtomic(path, `${toJson(value, 2)}\n`);
     return path;
   }
 

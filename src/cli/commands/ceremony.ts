@@ -3,7 +3,7 @@ import { Command } from "commander";
 import { z } from "zod";
 import type { CircuitInstance } from "../../circuits/manifest.js";
 import type { Phase, PhaseProgress } from "../../pipeline/phases.js";
-import { writeViaTemp } from "../../setup/atomic-file.js";
+import { writeViaTemp } from "../../store/atomic-file.js";
 import { BeaconBlockTimeout, waitForBeaconBlock, type BeaconBlock } from "../../setup/beacon-block.js";
 import { beaconZkey, contributeZkey } from "../../setup/ceremony.js";
 import { phase2InitZkey, phase2Inputs, type Phase2Inputs } from "../../setup/phase2-init.js";
