@@ -9,7 +9,7 @@ import { deploySettlement, type SettlementConfig } from "../src/l1/deploy.js";
 import { clusterDomain } from "../src/protocol/domain.js";
 import { SCALAR_FIELD } from "../src/crypto/field.js";
 import { packedHeader } from "../src/circuits/batch-input.js";
-import { settlementBatch, type SettlementBatch } from "../src/l1/settlement-calldata.js";
+import { sendSettle, settlementBatch, type SettlementBatch } from "../src/l1/settlement-calldata.js";
 import { execute, makeCluster, sendOp, transferOp } from "./helpers/cluster-fixture.js";
 import type { SlotWitness } from "../src/state/cluster-state.js";
 
@@ -114,7 +114,7 @@ describe("ClusterSettlement: who may settle, and when", () => {
     await expectRevert(asStranger as never, [batches[0]], "NotSequencer", [address]);
     await expect(asStranger.setSequencer.staticCall(address, true)).rejects.toMatchObject({ revert: { name: "NotOwner" } });
     await (await c.setSequencer(address, true)).wait();
-    await (await asStranger.settle([batches[0]])).wait();
+    await (await sendSettle(asStranger as never, [batches[0]])).wait();
     expect(await c.nextBatchIndex()).toBe(1n);
     await (await c.setSequencer(address, false)).wait();
     await expectRevert(asStranger as never, [batches[1]], "NotSequencer", [address]);
@@ -154,23 +154,23 @@ async function devnetRpc(method: string, params: unknown[]): Promise<unknown> {
 describe("ClusterSettlement on anvil", () => {
   it("settles a batch: all roots move, BatchSettled is emitted, counters advance", async () => {
     const c = await deploy();
-    const receipt = await (await c.settle([batches[0]])).wait();
+    const receipt = await (await sendSettle(c as never, [batches[0]])).wait();
     expect(await c.currentRoots()).toEqual(batches[0].newRoots);
     expect(await c.nextBatchIndex()).toBe(1n);
     expect(await c.lastSettledTick()).toBe(2n);
-    const events = receipt.logs.map((l: never) => c.interface.parseLog(l)).filter(Boolean);
-    expect(events.map((e: { name: string }) => e.name)).toEqual(["BatchSettled"]);
+    const events = receipt!.logs.map((l) => c.interface.parseLog(l)!);
+    expect(events.map((e) => e.name)).toEqual(["BatchSettled"]);
     expect(events[0].args.batchIndex).toBe(0n);
-    console.log(`gas: settle(1 batch, N=${inst.members}) = ${receipt.gasUsed}`);
+    console.log(`gas: settle(1 batch, N=${inst.members}) = ${receipt!.gasUsed}`);
   }, 60_000);
 
   it("settles two consecutive batches in one call", async () => {
     const c = await deploy();
-    const receipt = await (await c.settle(batches)).wait();
+    const receipt = await (await sendSettle(c as never, batches)).wait();
     expect(await c.currentRoots()).toEqual(batches[1].newRoots);
     expect(await c.nextBatchIndex()).toBe(2n);
-    expect(receipt.logs).toHaveLength(2);
-    console.log(`gas: settle(2 batches, N=${inst.members}) = ${receipt.gasUsed}`);
+    expect(receipt!.logs).toHaveLength(2);
+    console.log(`gas: settle(2 batches, N=${inst.members}) = ${receipt!.gasUsed}`);
   }, 60_000);
 
   it.each([
@@ -193,7 +193,7 @@ describe("ClusterSettlement on anvil", () => {
   it("rejects a replayed batch and an out-of-order batch", async () => {
     const c = await deploy();
     await expectRevert(c, [batches[1]], "UnexpectedBatchIndex");
-    await (await c.settle([batches[0]])).wait();
+    await (await sendSettle(c as never, [batches[0]])).wait();
     await expectRevert(c, [batches[0]], "BatchAlreadySettled");
     expect(await c.currentRoots()).toEqual(batches[0].newRoots);
   }, 60_000);

@@ -8,7 +8,7 @@ import { ProverPool } from "../src/prover/prover-pool.js";
 import { compileContracts } from "../src/l1/compile-contracts.js";
 import { ANVIL_DEFAULT_KEY, devnetProvider, startAnvil, type Devnet } from "../src/l1/anvil.js";
 import { deploySettlement } from "../src/l1/deploy.js";
-import { settlementBatch } from "../src/l1/settlement-calldata.js";
+import { sendSettle, settlementBatch } from "../src/l1/settlement-calldata.js";
 
 let devnet: Devnet;
 let pool: ProverPool;
@@ -47,8 +47,8 @@ describe("end to end: operations -> executor -> prover pool -> ClusterSettlement
     const artifacts = compileContracts(keys.verifierSol, circuit.dir);
     const signer = new NonceManager(new Wallet(ANVIL_DEFAULT_KEY, devnetProvider(devnet.rpcUrl)));
     const settlement = await deploySettlement(signer, artifacts, { deltaTicks: inst.deltaTicks, clusterId: fx.clusterId, genesisRoots: genesis, genesisRootsCommitment: fx.state.rootsCommitment(genesis) });
-    const receipt = await (await settlement.settle(batches.map((b, i) => settlementBatch(b.header, proofs[i].proof)))).wait();
-    expect(receipt.status).toBe(1);
+    const receipt = await (await sendSettle(settlement as never, batches.map((b, i) => settlementBatch(b.header, proofs[i].proof)))).wait();
+    expect(receipt!.status).toBe(1);
     expect(await settlement.currentRoots()).toEqual(fx.state.roots());
     expect(await settlement.rootsCommitment()).toBe(fx.state.rootsCommitment());
     expect(await settlement.nextBatchIndex()).toBe(2n);

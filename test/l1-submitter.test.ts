@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Contract, NonceManager, Wallet } from "ethers";
 import { ANVIL_DEFAULT_KEY, devnetProvider, freeLoopbackPort, startAnvil, type Devnet } from "../src/l1/anvil.js";
 import { deploySettlement } from "../src/l1/deploy.js";
-import { settlementBatch } from "../src/l1/settlement-calldata.js";
+import { sendSettle, settlementBatch } from "../src/l1/settlement-calldata.js";
 import { ProverPool } from "../src/prover/prover-pool.js";
 import { L1Submitter, type SubmitterOptions } from "../src/service/l1-submitter.js";
 import { ServiceMetrics } from "../src/service/metrics.js";
@@ -121,13 +121,13 @@ describe("L1 submitter against anvil", () => {
 
   it("finds a batch the L1 already has (settled by another sender): no second settlement, decoded BatchAlreadySettled", async () => {
     const other = new Contract(settlementAddress, prepared.contracts.settlement.abi as never, new Wallet(OTHER_KEY, devnetProvider(devnet.rpcUrl)));
-    const foreign = await (await other.settle([settlementBatch(store.header(1)!, store.proof(1)!.proof)])).wait();
+    const foreign = await (await sendSettle(other as never, [settlementBatch(store.header(1)!, store.proof(1)!.proof)])).wait();
 
     const metrics = new ServiceMetrics(() => ({ openOperations: 0, provingBatches: 0, provedBatches: 0, unsettledOperations: 0, proofQueueJobs: 0 }));
     const submitter = submitterOn(devnet.rpcUrl, store, metrics);
     expect(await submitter.settleNext()).toBe(0); // estimateGas reverts BatchAlreadySettled(1) -> reconcile
     expect(await metricValue(metrics, "cluster_l1_errors_total", { kind: "revert", error: "BatchAlreadySettled" })).toBe(1);
-    expect(store.batch(1)).toMatchObject({ status: "settled", settledTx: foreign.hash }); // same content: it counts
+    expect(store.batch(1)).toMatchObject({ status: "settled", settledTx: foreign!.hash }); // same content: it counts
     expect(store.submissions()).toHaveLength(1);
     expect(await submitter.settleNext()).toBe(1); // batch 2
     expect(submitter.halted).toBeUndefined();
@@ -165,7 +165,7 @@ describe("L1 submitter against anvil", () => {
     const provider = devnetProvider(devnet.rpcUrl);
     const address = await deployFor(ours, provider);
     const other = new Contract(address, prepared.contracts.settlement.abi as never, new Wallet(OTHER_KEY, provider));
-    await (await other.settle([settlementBatch(theirs.header(0)!, theirs.proof(0)!.proof)])).wait();
+    await (await sendSettle(other as never, [settlementBatch(theirs.header(0)!, theirs.proof(0)!.proof)])).wait();
 
     const metrics = new ServiceMetrics(noDepth);
     const submitter = submitterOn(devnet.rpcUrl, ours, metrics, address);

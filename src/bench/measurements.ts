@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { REPO_ROOT } from "../circuits/manifest.js";
-import { settlementBatch } from "../l1/settlement-calldata.js";
+import { sendSettle, settlementBatch } from "../l1/settlement-calldata.js";
 import { deploySettlement, settlementConfig } from "../l1/deploy.js";
 import { executeWorkload, type ExecutedWorkload } from "../pipeline/execute-workload.js";
 import type { L1Session } from "../pipeline/l1-session.js";
@@ -118,7 +118,8 @@ export async function measureSettlementGas(prepared: PreparedInstance, executed:
   const gas: number[] = [];
   for (let first = 0; first < executed.batches.length; first += perTransaction) {
     const group = executed.batches.slice(first, first + perTransaction).map((b, k) => settlementBatch(b.header, proofs[first + k].proof));
-    const receipt = await (await settlement.settle(group)).wait();
+    const receipt = await (await sendSettle(settlement, group)).wait();
+    if (!receipt) throw new Error("settle: no receipt");
     gas.push(Number(receipt.gasUsed));
   }
   return { perTransaction, gasPerTransaction: gas, gasPerBatch: gas.reduce((a, b) => a + b, 0) / executed.batches.length };

@@ -1,3 +1,4 @@
+import type { Contract, ContractTransactionResponse } from "ethers";
 import type { Groth16Proof } from "snarkjs";
 import { packedHeader, type BatchHeader } from "../circuits/batch-input.js";
 
@@ -29,4 +30,22 @@ export function proofWords(proof: Groth16Proof): bigint[] {
 export function settlementBatch(header: BatchHeader, proof: Groth16Proof): SettlementBatch {
   const { oldRootsCommitment, newRootsCommitment, newRoots } = header;
   return { header: packedHeader(header), oldRootsCommitment, newRootsCommitment, newRoots, proof: proofWords(proof) };
+}
+
+/**
+ * Gas limit for a settle transaction from its estimate: +20%. A bare estimate is the least gas at which
+ * the call succeeded once; the verifier's precompile calls forward `gas() - 2000` and the estimate is
+ * made on another block, so a transaction sent with exactly the estimate can run out of gas.
+ */
+export function settleGasLimit(estimate: bigint): bigint {
+  return (estimate * 12n) / 10n;
+}
+
+/**
+ * Sends `settle(batches)` with the gas limit of settleGasLimit.
+ * @throws ethers errors: CALL_EXCEPTION with the contract's custom error when the estimate reverts.
+ */
+export async function sendSettle(settlement: Contract, batches: SettlementBatch[]): Promise<ContractTransactionResponse> {
+  const estimate = await settlement.settle.estimateGas(batches);
+  return (await settlement.settle(batches, { gasLimit: settleGasLimit(estimate) })) as ContractTransactionResponse;
 }

@@ -1,7 +1,6 @@
-import type { ContractTransactionResponse } from "ethers";
 import type { ProverPool } from "../prover/prover-pool.js";
 import type { ProveResult } from "../../workers/prove-batch.js";
-import { settlementBatch } from "../l1/settlement-calldata.js";
+import { sendSettle, settlementBatch } from "../l1/settlement-calldata.js";
 import type { PreparedInstance } from "../setup/prepare-instance.js";
 import type { RunStore } from "../store/run-store.js";
 import type { ExecutedWorkload } from "./execute-workload.js";
@@ -57,7 +56,7 @@ export async function proveAndSettle(prepared: PreparedInstance, executed: Execu
     const group = Array.from({ length: Math.min(o.settleBatches, total - first) }, (_, k) => first + k);
     const groupProofs = await Promise.all(group.map((i) => pending[i]));
     const args = group.map((i, k) => settlementBatch(executed.batches[i].header, groupProofs[k].proof));
-    const tx = (await l1.settlement.settle(args)) as ContractTransactionResponse;
+    const tx = await sendSettle(l1.settlement, args);
     const receipt = await tx.wait();
     if (!receipt || receipt.status !== 1) throw new Error(`settle: transaction ${tx.hash} failed`);
     const record: SettlementTx = { txHash: tx.hash, blockNumber: receipt.blockNumber, batches: group, gasUsed: receipt.gasUsed, settledAtMs: performance.now() - started };

@@ -1,6 +1,6 @@
 import { isError, keccak256, Transaction, type Contract, type EventLog, type Provider, type TransactionReceipt, type Wallet } from "ethers";
 import type { Logger } from "pino";
-import { settlementBatch, type SettlementBatch } from "../l1/settlement-calldata.js";
+import { settleGasLimit, settlementBatch, type SettlementBatch } from "../l1/settlement-calldata.js";
 import { packedHeader } from "../circuits/batch-input.js";
 import { withRpcRetry, type RpcRetryOptions } from "../l1/rpc-retry.js";
 import type { ServiceMetrics } from "./metrics.js";
@@ -157,7 +157,7 @@ export class L1Submitter {
     const rawTx = await this.wallet.signTransaction({
       type: 2, chainId: network.chainId, nonce, to: await this.settlement.getAddress(),
       data: this.settlement.interface.encodeFunctionData("settle", [args]),
-      gasLimit: (gas * 12n) / 10n, maxFeePerGas: fees.maxFeePerGas, maxPriorityFeePerGas: fees.maxPriorityFeePerGas,
+      gasLimit: settleGasLimit(gas), maxFeePerGas: fees.maxFeePerGas, maxPriorityFeePerGas: fees.maxPriorityFeePerGas,
     });
     const txHash = keccak256(rawTx);
     const id = this.store.insertSubmission({ firstBatch: group[0], lastBatch: group[group.length - 1], from, nonce, txHash, rawTx, createdAt: Date.now() });
