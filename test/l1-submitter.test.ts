@@ -21,7 +21,7 @@ import { TcpProxy } from "./helpers/tcp-proxy.js";
 
 /** anvil's second pre-funded dev account (public key material, devnets only): "someone else" settling. */
 const OTHER_KEY = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
-const OPTIONS: SubmitterOptions = { settleBatches: 1, rebroadcastMs: 30_000, pollMs: 50, retry: { minTimeoutMs: 50, maxTimeoutMs: 400, retries: Number.POSITIVE_INFINITY } };
+const OPTIONS: SubmitterOptions = { settleBatches: 1, rebroadcastMs: 30_000, pollMs: 50, confirmations: 0, retry: { minTimeoutMs: 50, maxTimeoutMs: 400, retries: Number.POSITIVE_INFINITY } };
 
 let prepared: PreparedInstance;
 let devnet: Devnet;
@@ -59,9 +59,9 @@ async function provedStore(order: (ops: Record<string, unknown>[]) => Record<str
 }
 
 
-function submitterOn(rpcUrl: string, s: ServiceStore, metrics?: ServiceMetrics, address = settlementAddress): L1Submitter {
+function submitterOn(rpcUrl: string, s: ServiceStore, metrics?: ServiceMetrics, address = settlementAddress, options: Partial<SubmitterOptions> = {}): L1Submitter {
   const wallet = new Wallet(ANVIL_DEFAULT_KEY, devnetProvider(rpcUrl, 5_000, chainId));
-  return new L1Submitter(s, new Contract(address, prepared.contracts.settlement.abi as never, wallet), wallet, quietLogger(), metrics, OPTIONS);
+  return new L1Submitter(s, new Contract(address, prepared.contracts.settlement.abi as never, wallet), wallet, quietLogger(), metrics, { ...OPTIONS, ...options });
 }
 
 /** Deploys a ClusterSettlement at the store's genesis; the deployer and OTHER_KEY's account are its sequencers. */
@@ -75,7 +75,7 @@ async function deployFor(s: ServiceStore, provider: ReturnType<typeof devnetProv
   return contract.getAddress();
 }
 
-const noDepth = () => ({ openOperations: 0, provingBatches: 0, provedBatches: 0, unsettledOperations: 0, proofQueueJobs: 0 });
+const noDepth = () => ({ openOperations: 0, provingBatches: 0, provedBatches: 0, includedBatches: 0, unsettledOperations: 0, proofQueueJobs: 0 });
 
 beforeAll(async () => {
   prepared = await preparedTestInstance();
@@ -101,7 +101,7 @@ const metricValue = async (m: ServiceMetrics, name: string, labels: Record<strin
 
 describe("L1 submitter against anvil", () => {
   it("retries through a dropped RPC connection (refused, then reset) and settles once it is back", async () => {
-    const metrics = new ServiceMetrics(() => ({ openOperations: 0, provingBatches: 0, provedBatches: 0, unsettledOperations: 0, proofQueueJobs: 0 }));
+    const metrics = new ServiceMetrics(() => ({ openOperations: 0, provingBatches: 0, provedBatches: 0, includedBatches: 0, unsettledOperations: 0, proofQueueJobs: 0 }));
     const submitter = submitterOn(proxy.url, store, metrics);
     await submitter.reconcile();
     await proxy.refuse();
@@ -123,7 +123,7 @@ describe("L1 submitter against anvil", () => {
     const other = new Contract(settlementAddress, prepared.contracts.settlement.abi as never, new Wallet(OTHER_KEY, devnetProvider(devnet.rpcUrl)));
     const foreign = await (await sendSettle(other as never, [settlementBatch(store.header(1)!, store.proof(1)!.proof)])).wait();
 
-    const metrics = new ServiceMetrics(() => ({ openOperations: 0, provingBatches: 0, provedBatches: 0, unsettledOperations: 0, proofQueueJobs: 0 }));
+    const metrics = new ServiceMetrics(() => ({ openOperations: 0, provingBatches: 0, provedBatches: 0, includedBatches: 0, unsettledOperations: 0, proofQueueJobs: 0 }));
     const submitter = submitterOn(devnet.rpcUrl, store, metrics);
     expect(await submitter.settleNext()).toBe(0); // estimateGas reverts BatchAlreadySettled(1) -> reconcile
     expect(await metricValue(metrics, "cluster_l1_errors_total", { kind: "revert", error: "BatchAlreadySettled" })).toBe(1);
@@ -176,6 +176,60 @@ describe("L1 submitter against anvil", () => {
     expect(await metricValue(metrics, "cluster_l1_conflicts_total", {})).toBe(1);
     expect(await metricValue(metrics, "cluster_submitter_halted", {})).toBe(1);
     expect(ours.submissions()).toEqual([]);
+    await submitter.stop();
+    provider.destroy();
+  });
+
+  it("with a confirmation depth of 2, a mined batch is included at once and settled only when 2 blocks are on top of it", async () => {
+    const s = await provedStore();
+    const provider = devnetProvider(devnet.rpcUrl);
+    const address = await deployFor(s, provider);
+    const metrics = new ServiceMetrics(noDepth);
+    const submitter = submitterOn(devnet.rpcUrl, s, metrics, address, { confirmations: 2 });
+    await submitter.reconcile();
+    expect(await submitter.settleNext()).toBe(1);
+    expect(s.batch(0)!.status).toBe("included");
+    expect(s.firstUnsettledBatch()).toBe(0);
+    expect(s.firstBatchNotOnL1()).toBe(1);
+    await provider.send("evm_mine", []);
+    await submitter.followL1();
+    expect(s.batch(0)!.status).toBe("included"); // 1 block on top
+    await provider.send("evm_mine", []);
+    await submitter.followL1();
+    expect(s.batch(0)!.status).toBe("settled"); // 2 blocks on top
+    expect(await metricValue(metrics, "cluster_batches_included_total", {})).toBe(1);
+    expect(await metricValue(metrics, "cluster_batches_settled_total", {})).toBe(1);
+    await submitter.stop();
+    provider.destroy();
+  });
+
+  it("a settlement reorged away (evm_snapshot / evm_revert) goes back to proved and is sent again; the store ends equal to L1", async () => {
+    const s = await provedStore();
+    const provider = devnetProvider(devnet.rpcUrl);
+    const address = await deployFor(s, provider);
+    const contract = new Contract(address, prepared.contracts.settlement.abi as never, provider);
+    const metrics = new ServiceMetrics(noDepth);
+    const submitter = submitterOn(devnet.rpcUrl, s, metrics, address);
+    await submitter.reconcile();
+    expect(await submitter.settleNext()).toBe(1); // batch 0
+    const snapshot = await provider.send("evm_snapshot", []);
+    expect(await submitter.settleNext()).toBe(1); // batch 1
+    expect(s.batch(1)!.status).toBe("settled");
+    const first = s.submissions().at(-1)!;
+
+    await provider.send("evm_revert", [snapshot]); // batch 1's block leaves the chain
+    await provider.send("evm_mine", []); // a new head on the other branch
+    await submitter.followL1();
+    expect(s.batch(0)!.status).toBe("settled");
+    expect(s.batch(1)).toMatchObject({ status: "proved", settledTx: null });
+    expect(s.submission(first.id)!.status).toBe("reorged");
+    expect(await metricValue(metrics, "cluster_l1_reorged_batches_total", { to: "proved" })).toBe(1);
+
+    expect(await submitter.settleNext()).toBe(1); // batch 1 again, in a new transaction
+    expect(s.batch(1)!.status).toBe("settled");
+    expect(Number(await contract.nextBatchIndex())).toBe(2);
+    expect(await contract.rootsCommitment()).toBe(s.header(1)!.newRootsCommitment);
+    expect(s.submissions().filter((x) => x.status === "mined").map((x) => x.lastBatch)).toEqual([0, 1]);
     await submitter.stop();
     provider.destroy();
   });

@@ -77,7 +77,7 @@ export const operationResponse = {
   type: "object",
   properties: {
     id: { type: "string" }, seq: { type: "integer" },
-    status: { type: "string", enum: ["open", "proving", "proved", "settled"] },
+    status: { type: "string", enum: ["open", "proving", "proved", "included", "settled"] },
     batchIndex: { type: ["integer", "null"] }, settlementTx: { type: ["string", "null"] },
     acceptedAt: { type: "string" }, operation: { type: "object", additionalProperties: true },
   },
@@ -119,9 +119,9 @@ export const statusResponse = {
   properties: {
     instance: { type: "string" }, members: { type: "integer" }, slots: { type: "integer" }, deltaTicks: { type: "integer" },
     settlement: { type: "string" }, rpcUrl: { type: "string" }, proofQueue: { type: "string" },
-    operations: { type: "integer" }, unsettledOperations: { type: "integer" }, queueLimit: { type: "integer" },
+    confirmations: { type: "integer" }, operations: { type: "integer" }, unsettledOperations: { type: "integer" }, queueLimit: { type: "integer" },
     openBatch: { type: "object", properties: { batchIndex: { type: "integer" }, operations: { type: "integer" } } },
-    batches: { type: "object", properties: { proving: { type: "integer" }, proved: { type: "integer" }, settled: { type: "integer" } } },
+    batches: { type: "object", properties: { proving: { type: "integer" }, proved: { type: "integer" }, included: { type: "integer" }, settled: { type: "integer" } } },
     roots: { type: "array", items: { type: "string" } },
     settledRoots: { type: "array", items: { type: "string" } },
   },

@@ -21,6 +21,20 @@ export interface SubmitterOptions {
   pollMs: number;
   /** First L1 block to search for BatchSettled events (the contract's deployment block; default 0). */
   fromBlock?: number;
+  /**
+   * Confirmation depth in L1 blocks: a batch on L1 is "included" at the head and "settled" once the
+   * contract holds it at `head - confirmations` (0: settled at inclusion; see defaultConfirmationDepth).
+   */
+  confirmations: number;
+}
+
+/** The contract's settlement state at one L1 block. */
+interface L1Point {
+  block: number;
+  /** `nextBatchIndex`: batches [0, next) are on L1 at this block. */
+  next: number;
+  /** `rootsCommitment` after batch next - 1 (the genesis commitment when next = 0). */
+  commitment: bigint;
 }
 
 /** A revert with its custom error decoded from the contract's ABI, e.g. `BatchAlreadySettled(3)`. */
@@ -48,6 +62,12 @@ export function describeRevert(e: unknown, settlement: Contract): string | undef
  * consumed, and no batch is settled twice (the contract refuses it anyway: BatchAlreadySettled).
  * A new transaction takes the account's pending nonce once nothing of ours is in flight.
  *
+ * Finality and reorgs: a mined settlement makes its batches "included"; at every new L1 head
+ * (`followL1`) the contract is compared with the store by content (nextBatchIndex and roots
+ * commitment at the head, and at `head - confirmations`): batches the contract holds at that depth
+ * become "settled"; batches it no longer holds at the head (a reorg) go back to "proved" and are sent
+ * again in a new transaction; a batch the L1 holds with other content halts the submitter.
+ *
  * Failures: RPC errors are retried with exponential backoff (withRpcRetry); a revert is reported
  * with its decoded custom error (ClusterSettlement's errors); a revert that shows the L1 is ahead
  * (BatchAlreadySettled, UnexpectedBatchIndex, OldRootsMismatch, TickGap) triggers a reconcile; any
@@ -59,6 +79,8 @@ export class L1Submitter {
   halted: string | undefined;
   private readonly retry: RpcRetryOptions;
   private wake: (() => void) | undefined;
+  /** Hash of the L1 head at the last comparison with the contract (followL1). */
+  private lastHead: string | undefined;
   private stopping = false;
   private loop: Promise<void> | undefined;
   private readonly abort = new AbortController();
@@ -79,35 +101,128 @@ export class L1Submitter {
   }
 
   /**
-   * Brings the store in line with the contract, by content: a stored batch below the contract's
-   * `nextBatchIndex` counts as settled only when L1 settled the same batch, i.e. its `BatchSettled`
-   * event at that index carries this store's packed header and new roots commitment (the proof binds
-   * both to the roots); its transaction is recorded. Anything else is a conflicting history (another
-   * sequencer settled other batches): the submitter halts with the reason, and nothing is marked
-   * settled that was not. Then every signed or sent transaction is resolved (receipt found, or the
-   * same raw transaction broadcast again and awaited).
+   * Brings the store in line with the contract (`followL1`, forced), then resolves every signed or
+   * sent transaction (receipt found, or the same raw transaction broadcast again and awaited).
+   * Called at start, and after a revert that shows the L1 is ahead of this store.
    * @throws Error naming `store` when the contract has settled more batches than the store closed
    *   (the store belongs to another deployment).
    */
   async reconcile(): Promise<void> {
-    const next = Number(await withRpcRetry("nextBatchIndex", () => this.settlement.nextBatchIndex() as Promise<bigint>, this.retry));
-    const closed = this.store.batchCount();
-    if (next > closed) throw new Error(`store: the contract has settled ${next} batches, this store closed only ${closed}: it belongs to another deployment`);
-    let marked = 0;
-    for (let index = this.store.firstUnsettledBatch(); index < next; index++) {
-      const onChain = await this.settledRecord(index);
-      const header = this.store.header(index)!;
-      const ours = { header: packedHeader(header), newRootsCommitment: header.newRootsCommitment };
-      if (!onChain || onChain.header !== ours.header || onChain.newRootsCommitment !== ours.newRootsCommitment) {
-        const theirs = onChain ? `header ${onChain.header}, roots commitment ${onChain.newRootsCommitment} (tx ${onChain.txHash})` : "no BatchSettled event found";
-        this.halt(`conflicting history: L1 settled batch ${index} with ${theirs}; this store has header ${ours.header}, roots commitment ${ours.newRootsCommitment}`);
-        this.metrics?.l1Conflicts.inc();
-        return;
-      }
-      marked += this.store.markSettledUpTo(index + 1, onChain.txHash);
-    }
-    if (marked > 0) this.log.info({ batches: marked, nextBatchIndex: next }, "batches found settled on L1 (same content as stored)");
+    await this.followL1(true);
+    if (this.halted) return;
     for (const s of this.store.pendingSubmissions()) await this.resolve(s);
+  }
+
+  /**
+   * Compares the contract with the store by content when the L1 head changed since the last call
+   * (or always, with `force`), and moves batches to what the L1 holds; every transition is a log
+   * line and a metric:
+   * - the contract holds fewer batches at the head than the store has on L1 (a reorg took their
+   *   settlement away): they go back to "proved" and are sent again (cluster_l1_reorged_batches_total{to="proved"});
+   * - it holds more (settled by this service while it was down, or by another account): each one
+   *   counts only when its `BatchSettled` event carries this store's packed header and new roots
+   *   commitment (the proof binds both to the roots), and becomes "included"; any other content is a
+   *   conflicting history: the submitter halts naming the batch (cluster_l1_conflicts_total);
+   * - its roots commitment at the head must be this store's after its last batch on L1, else the
+   *   batches from the first one whose event differs are taken back and the submitter halts;
+   * - batches it holds at `head - confirmations` become "settled" (cluster_batches_settled_total);
+   *   settled ones it no longer holds there become "included" again (a reorg deeper than the depth).
+   * @throws Error naming `store` when the contract has settled more batches than the store closed.
+   */
+  async followL1(force = false): Promise<void> {
+    if (this.halted) return;
+    const head = await withRpcRetry("eth_getBlockByNumber", () => this.provider.getBlock("latest"), this.retry);
+    if (!head?.hash) throw new Error("the L1 returned no latest block");
+    if (!force && head.hash === this.lastHead) return;
+    const tip = await this.stateAt(head.number);
+    const closed = this.store.batchCount();
+    if (tip.next > closed) throw new Error(`store: the contract has settled ${tip.next} batches, this store closed only ${closed}: it belongs to another deployment`);
+
+    const onL1 = this.store.firstBatchNotOnL1();
+    if (tip.next < onL1) {
+      const gone = this.store.markReorgedFrom(tip.next);
+      this.metrics?.l1Reorged.inc({ to: "proved" }, gone.length);
+      this.log.warn({ batches: gone, nextBatchIndex: tip.next, head: head.number }, "settlements left the L1 (reorg): their batches go back to proved and are sent again");
+    }
+    let found = 0;
+    for (let index = onL1; index < tip.next; index++) {
+      const onChain = await this.settledRecord(index);
+      if (!this.sameContent(index, onChain)) return this.conflict(index, onChain);
+      this.store.markIncludedUpTo(index + 1, onChain!.txHash);
+      found++;
+    }
+    if (found > 0) {
+      this.metrics?.batchesIncluded.inc(found);
+      this.log.info({ batches: found, nextBatchIndex: tip.next, head: head.number }, "batches found on L1 with the same content as stored: included");
+    }
+    const expectedAtTip = this.commitmentAfter(tip.next);
+    if (expectedAtTip !== undefined && tip.commitment !== expectedAtTip) {
+      // The contract's history below the head is not this store's: take back every batch from the first whose event differs.
+      let first = tip.next - 1;
+      while (first > 0 && !this.sameContent(first - 1, await this.settledRecord(first - 1))) first--;
+      const record = first >= 0 ? await this.settledRecord(first) : undefined;
+      const taken = this.store.markReorgedFrom(Math.max(first, 0));
+      if (taken.length) this.metrics?.l1Reorged.inc({ to: "proved" }, taken.length);
+      return this.conflict(Math.max(first, 0), record);
+    }
+
+    const depthBlock = Math.max(head.number - this.o.confirmations, this.o.fromBlock ?? 0);
+    const final = this.o.confirmations === 0 ? tip : await this.stateAt(depthBlock);
+    if (final.commitment === this.commitmentAfter(final.next)) { // else mid-reorg between the two reads: the next head decides
+      const finalNext = Math.min(final.next, tip.next);
+      const unsettled = this.store.markUnsettledFrom(finalNext);
+      if (unsettled > 0) {
+        this.metrics?.l1Reorged.inc({ to: "included" }, unsettled);
+        this.log.warn({ batches: unsettled, finalBatchIndex: finalNext, depth: this.o.confirmations }, "settled batches are no longer final (a reorg deeper than the confirmation depth): included again");
+      }
+      const settled = this.store.markSettledUpTo(finalNext);
+      if (settled > 0) {
+        this.metrics?.batchesSettled.inc(settled);
+        this.log.info({ batches: settled, settledUpTo: finalNext, head: head.number, depth: this.o.confirmations }, "batches settled on L1 (final at the confirmation depth)");
+      }
+    }
+    this.lastHead = head.hash;
+  }
+
+  /**
+   * The contract's nextBatchIndex and rootsCommitment at L1 block `block` (RPC retried). At a block
+   * before the contract existed (no code there: empty return data), nothing is settled: next 0 and
+   * the store's genesis commitment.
+   */
+  private async stateAt(block: number): Promise<L1Point> {
+    const beforeDeployment = { block, next: 0, commitment: this.commitmentAfter(0) ?? 0n };
+    if (block < (this.o.fromBlock ?? 0)) return beforeDeployment;
+    try {
+      const [next, commitment] = await Promise.all([
+        withRpcRetry("nextBatchIndex", () => this.settlement.nextBatchIndex({ blockTag: block }) as Promise<bigint>, this.retry),
+        withRpcRetry("rootsCommitment", () => this.settlement.rootsCommitment({ blockTag: block }) as Promise<bigint>, this.retry),
+      ]);
+      return { block, next: Number(next), commitment };
+    } catch (e) {
+      if (isError(e, "BAD_DATA") && e.value === "0x") return beforeDeployment;
+      throw e;
+    }
+  }
+
+  /** This store's roots commitment after batches [0, next): the new one of batch next - 1, the genesis one for 0 (undefined: no batch closed, nothing to compare). */
+  private commitmentAfter(next: number): bigint | undefined {
+    if (next === 0) return this.store.header(0)?.oldRootsCommitment;
+    return this.store.header(next - 1)?.newRootsCommitment;
+  }
+
+  /** Whether L1's record of batch `index` carries this store's packed header and new roots commitment. */
+  private sameContent(index: number, onChain: { header: bigint; newRootsCommitment: bigint } | undefined): boolean {
+    const header = this.store.header(index);
+    return !!onChain && !!header && onChain.header === packedHeader(header) && onChain.newRootsCommitment === header.newRootsCommitment;
+  }
+
+  /** Halts on a conflicting history at batch `index` (L1's record, if any, named beside the store's). */
+  private conflict(index: number, onChain: { header: bigint; newRootsCommitment: bigint; txHash: string } | undefined): void {
+    const header = this.store.header(index);
+    const theirs = onChain ? `header ${onChain.header}, roots commitment ${onChain.newRootsCommitment} (tx ${onChain.txHash})` : "no BatchSettled event found";
+    const ours = header ? `header ${packedHeader(header)}, roots commitment ${header.newRootsCommitment}` : "no such batch";
+    this.metrics?.l1Conflicts.inc();
+    this.halt(`conflicting history: L1 settled batch ${index} with ${theirs}; this store has ${ours}`);
   }
 
   /** What L1 recorded for batch `index`: its BatchSettled event (header, new roots commitment, transaction), or undefined. */
@@ -125,12 +240,12 @@ export class L1Submitter {
   }
 
   /**
-   * Sends one settle transaction for the proved batches that come next (up to settleBatches) and
-   * waits for its receipt.
-   * @returns the number of batches this call settled (0 when none was ready or the L1 was ahead).
+   * Sends one settle transaction for the proved batches that come next after those on L1 (up to
+   * settleBatches) and waits for its receipt.
+   * @returns the number of batches this call put on L1, included (0 when none was ready or the L1 was ahead).
    */
   async settleNext(): Promise<number> {
-    const first = this.store.firstUnsettledBatch();
+    const first = this.store.firstBatchNotOnL1();
     const group: number[] = [];
     const args: SettlementBatch[] = [];
     for (let i = first; group.length < this.o.settleBatches; i++) {
@@ -160,10 +275,13 @@ export class L1Submitter {
       gasLimit: settleGasLimit(gas), maxFeePerGas: fees.maxFeePerGas, maxPriorityFeePerGas: fees.maxPriorityFeePerGas,
     });
     const txHash = keccak256(rawTx);
-    const id = this.store.insertSubmission({ firstBatch: group[0], lastBatch: group[group.length - 1], from, nonce, txHash, rawTx, createdAt: Date.now() });
+    // After a reorg the very same transaction can be signed again (same nonce, data and fees): it is that submission, sent again.
+    const again = this.store.submission(txHash);
+    if (again) this.store.updateSubmission(again.id, { status: "signed" });
+    const id = again?.id ?? this.store.insertSubmission({ firstBatch: group[0], lastBatch: group[group.length - 1], from, nonce, txHash, rawTx, createdAt: Date.now() });
     this.log.info({ txHash, nonce, batches: group }, "settlement signed and stored");
     await this.resolve(this.store.submission(id)!);
-    return this.store.firstUnsettledBatch() - first;
+    return this.store.firstBatchNotOnL1() - first;
   }
 
   /** Starts the loop: settles whenever proofs are ready (call `kick` when one is stored). */
@@ -188,6 +306,7 @@ export class L1Submitter {
     while (!this.stopping) {
       let settled = 0;
       try {
+        await this.followL1();
         if (!this.halted) settled = await this.settleNext();
       } catch (e) {
         if (this.stopping) break;
@@ -243,11 +362,12 @@ export class L1Submitter {
   private async onReceipt(s: StoredSubmission, receipt: TransactionReceipt): Promise<void> {
     if (receipt.status === 1) {
       this.store.updateSubmission(s.id, { status: "mined", gasUsed: receipt.gasUsed, blockNumber: receipt.blockNumber });
-      const settled = this.store.markSettledUpTo(s.lastBatch + 1, s.txHash);
+      const included = this.store.markIncludedUpTo(s.lastBatch + 1, s.txHash);
       this.metrics?.settlementTransactions.inc({ outcome: "mined" });
-      this.metrics?.batchesSettled.inc(settled);
+      this.metrics?.batchesIncluded.inc(included);
       this.metrics?.settlementGas.inc(Number(receipt.gasUsed));
-      this.log.info({ txHash: s.txHash, block: receipt.blockNumber, gasUsed: Number(receipt.gasUsed), firstBatch: s.firstBatch, lastBatch: s.lastBatch }, "batches settled on L1");
+      this.log.info({ txHash: s.txHash, block: receipt.blockNumber, gasUsed: Number(receipt.gasUsed), firstBatch: s.firstBatch, lastBatch: s.lastBatch }, "batches included on L1");
+      await this.followL1(true); // settled now when the depth is 0, else at a later head
       return;
     }
     // Mined but reverted: replay the call to decode the custom error, then line up with the contract.

@@ -8,6 +8,8 @@ export interface QueueDepths {
   provingBatches: number;
   /** Proved batches waiting for their settlement. */
   provedBatches: number;
+  /** Batches on L1 at the head, not yet at the confirmation depth. */
+  includedBatches: number;
   /** Accepted operations not yet settled on L1: the bounded queue behind HTTP 429. */
   unsettledOperations: number;
   /** Jobs in the proof queue (local pool or BullMQ). */
@@ -29,7 +31,9 @@ export class ServiceMetrics {
     name: "cluster_proof_duration_seconds", help: "Time to prove one batch, by phase (witness, groth16)", labelNames: ["phase"] as const,
     buckets: [0.1, 0.25, 0.5, 1, 2, 4, 8, 16, 32, 64], registers: [this.registry],
   });
-  readonly batchesSettled = new Counter({ name: "cluster_batches_settled_total", help: "Batches whose roots the L1 contract accepted", registers: [this.registry] });
+  readonly batchesIncluded = new Counter({ name: "cluster_batches_included_total", help: "Batches the L1 contract holds at the head (mined, or found there with the same content)", registers: [this.registry] });
+  readonly batchesSettled = new Counter({ name: "cluster_batches_settled_total", help: "Batches the L1 contract holds at the confirmation depth below the head (final)", registers: [this.registry] });
+  readonly l1Reorged = new Counter({ name: "cluster_l1_reorged_batches_total", help: "Batches a reorg took off the L1 (to=proved: sent again) or out of the confirmation depth (to=included)", labelNames: ["to"] as const, registers: [this.registry] });
   readonly settlementGas = new Counter({ name: "cluster_settlement_gas_used_total", help: "Gas used by mined settle transactions", registers: [this.registry] });
   readonly settlementTransactions = new Counter({ name: "cluster_settlement_transactions_total", help: "Settle transactions by outcome (mined, reverted, dropped)", labelNames: ["outcome"] as const, registers: [this.registry] });
   readonly l1Errors = new Counter({ name: "cluster_l1_errors_total", help: "L1 errors: kind rpc (retried) or revert (with its decoded custom error)", labelNames: ["kind", "error"] as const, registers: [this.registry] });
@@ -51,13 +55,14 @@ export class ServiceMetrics {
       collect() { this.set(oldestUnprovedAgeSeconds()); },
     });
     new Gauge({
-      name: "cluster_queue_depth", help: "Work waiting at each stage: open_operations, proving_batches, proved_batches, unsettled_operations, proof_queue_jobs",
+      name: "cluster_queue_depth", help: "Work waiting at each stage: open_operations, proving_batches, proved_batches, included_batches, unsettled_operations, proof_queue_jobs",
       labelNames: ["stage"] as const, registers: [this.registry],
       collect() {
         const d = depths();
         this.set({ stage: "open_operations" }, d.openOperations);
         this.set({ stage: "proving_batches" }, d.provingBatches);
         this.set({ stage: "proved_batches" }, d.provedBatches);
+        this.set({ stage: "included_batches" }, d.includedBatches);
         this.set({ stage: "unsettled_operations" }, d.unsettledOperations);
         this.set({ stage: "proof_queue_jobs" }, d.proofQueueJobs);
       },

@@ -10,16 +10,17 @@ import { OperationRejected } from "../state/cluster-state.js";
 import { parseGenesis, type Genesis } from "../workload/genesis.js";
 import { parseOperation } from "../workload/operation-codec.js";
 import { buildApi, type ApiBackend, type SubmitOutcome } from "./http-api.js";
+import { defaultConfirmationDepth } from "../l1/finality.js";
 import { L1Submitter } from "./l1-submitter.js";
 import { ServiceMetrics } from "./metrics.js";
 import { LocalProofQueue, type ProofQueue, type ResultOrigin } from "./proof-queue.js";
-
-/** Attempts of one batch (each refused result or passed proving deadline queues a new job) before proving it is given up. */
-const MAX_PROOF_ATTEMPTS = 8;
 import { Sequencer, StoreFailure } from "./sequencer.js";
 import { openServiceL1, type ServiceL1 } from "./service-l1.js";
 import { ServiceStore } from "./service-store.js";
 import { batchView, operationView, proofView, settlementView } from "./api-views.js";
+
+/** Attempts of one batch (each refused result or passed proving deadline queues a new job) before proving it is given up. */
+const MAX_PROOF_ATTEMPTS = 8;
 
 /** Everything `serve` configures (validated by src/cli/commands/serve.ts). */
 export interface ServiceConfig {
@@ -45,6 +46,8 @@ export interface ServiceConfig {
   /** RPC backoff bounds (ms). */
   rpcRetryMinMs: number;
   rpcRetryMaxMs: number;
+  /** L1 blocks below the head at which a batch counts as settled (default: defaultConfirmationDepth of the L1). */
+  confirmations?: number;
   /** A batch waiting for its proof longer than this (ms) makes `/readyz` answer 503 (default 30 minutes). */
   provingAgeLimitMs?: number;
   /** Proof queue factory: default the embedded LocalProofQueue on `workers` piscina workers. */
@@ -67,6 +70,8 @@ export class ProverService implements ApiBackend {
   private reconciling: Promise<void> = Promise.resolve();
   private stopping = false;
   private readonly stopSignal = new AbortController();
+  /** Confirmation depth of the submitter (L1 blocks), after start. */
+  private confirmations = 0;
   /** Address the API listens on, after start. */
   url = "";
 
@@ -80,7 +85,7 @@ export class ProverService implements ApiBackend {
     this.metrics = new ServiceMetrics(() => {
       const counts = this.store.batchCounts();
       return {
-        openOperations: this.sequencer?.openSize ?? 0, provingBatches: counts.proving, provedBatches: counts.proved,
+        openOperations: this.sequencer?.openSize ?? 0, provingBatches: counts.proving, provedBatches: counts.proved, includedBatches: counts.included,
         unsettledOperations: this.store.unsettledOperationCount(), proofQueueJobs: this.queue?.depth() ?? 0,
       };
     }, () => this.oldestUnprovedAgeMs() / 1000);
@@ -141,8 +146,9 @@ export class ProverService implements ApiBackend {
       await this.queue.submit({ instance: this.prepared.inst.name, batchIndex: b.batchIndex, input: JSON.parse(b.input) });
     }
 
+    this.confirmations = c.confirmations ?? defaultConfirmationDepth(BigInt(this.l1.deployment.chainId), this.l1.devnet !== undefined);
     this.submitter = new L1Submitter(this.store, this.l1.settlement, this.l1.wallet, this.log, this.metrics, {
-      settleBatches: c.settleBatches, rebroadcastMs: 30_000, pollMs: 100, fromBlock: this.l1.deployment.blockNumber,
+      settleBatches: c.settleBatches, rebroadcastMs: 30_000, pollMs: 100, fromBlock: this.l1.deployment.blockNumber, confirmations: this.confirmations,
       retry: { minTimeoutMs: c.rpcRetryMinMs, maxTimeoutMs: c.rpcRetryMaxMs, retries: Number.POSITIVE_INFINITY },
     });
     // The reconcile may wait for the receipt of a pending settle transaction as long as the L1 takes
@@ -153,7 +159,7 @@ export class ProverService implements ApiBackend {
     this.app = buildApi(this, { bodyLimitBytes: c.bodyLimitBytes, maxOperationsPerRequest: c.maxOperationsPerRequest }, this.log);
     this.url = await this.app.listen({ host: c.host, port: c.port });
     this.log.info({ url: this.url, instance: this.prepared.inst.name, settlement: this.l1.deployment.settlement, rpcUrl: this.l1.rpcUrl,
-      proofQueue: this.queue.kind, queueLimit: c.queueLimit, reconciled: this.reconcile.done }, "prover service listening");
+      proofQueue: this.queue.kind, queueLimit: c.queueLimit, confirmations: this.confirmations, reconciled: this.reconcile.done }, "prover service listening");
     if (this.reconcile.done) this.logReady();
   }
 
@@ -359,7 +365,7 @@ export class ProverService implements ApiBackend {
     return {
       instance: this.prepared.inst.name, members: this.prepared.inst.members, slots: this.prepared.inst.slots, deltaTicks: this.prepared.inst.deltaTicks,
       settlement: this.l1?.deployment.settlement ?? "", rpcUrl: this.l1?.rpcUrl ?? "", proofQueue: this.queue?.kind ?? "",
-      operations: this.store.operationCount(), unsettledOperations: this.store.unsettledOperationCount(), queueLimit: this.config.queueLimit,
+      confirmations: this.confirmations, operations: this.store.operationCount(), unsettledOperations: this.store.unsettledOperationCount(), queueLimit: this.config.queueLimit,
       openBatch: { batchIndex: this.sequencer?.openBatchIndex ?? 0, operations: this.sequencer?.openSize ?? 0 },
       batches: this.store.batchCounts(), roots: (this.sequencer?.roots() ?? []).map(String), settledRoots: lastSettled,
     };

@@ -7,11 +7,19 @@ import type { BatchHeader } from "../circuits/batch-input.js";
 /** JSON with bigints as decimal strings (the store's encoding of every structured column). */
 export const toJson = (value: unknown) => JSON.stringify(value, (_k, v) => (typeof v === "bigint" ? v.toString() : v));
 
-/** Life of a batch in the service: closed by the sequencer, proved by the queue, settled on L1. */
-export type BatchStatus = "proving" | "proved" | "settled";
+/**
+ * Life of a batch in the service: closed by the sequencer ("proving"), proved by the queue
+ * ("proved"), on L1 at the head ("included": the contract's state at the latest block holds it) and
+ * final ("settled": the contract holds it at the confirmation depth below the head). A reorg that
+ * takes a batch out of the L1 sends it back to "proved", and it is settled again.
+ */
+export type BatchStatus = "proving" | "proved" | "included" | "settled";
 
-/** Life of a settlement transaction: signed (persisted before broadcast), sent, then mined, reverted or dropped. */
-export type SubmissionStatus = "signed" | "sent" | "mined" | "reverted" | "dropped";
+/**
+ * Life of a settlement transaction: signed (persisted before broadcast), sent, then mined, reverted
+ * or dropped; "reorged" when its block left the L1's chain (its batches are sent again, in a new transaction).
+ */
+export type SubmissionStatus = "signed" | "sent" | "mined" | "reverted" | "dropped" | "reorged";
 
 /** An accepted operation as stored. */
 export interface StoredOperation {
@@ -37,7 +45,7 @@ export interface StoredBatch {
   firstSeq: number;
   lastSeq: number;
   closedAt: number;
-  /** Hash of the settlement transaction that settled it (null until settled). */
+  /** Hash of the settlement transaction that put it on L1 (null until included, or when it was found on L1 sent by another account). */
   settledTx: string | null;
 }
 
@@ -286,18 +294,58 @@ export class ServiceStore {
     return row && { ...row, proof: JSON.parse(row.proof), publicSignals: JSON.parse(row.publicSignals) };
   }
 
-  /** Index of the first batch not settled (batches settle in order, so settled ones are a prefix). O(log n). */
+  /** Index of the first batch not settled (final; batches settle in order, so settled ones are a prefix). O(log n). */
   firstUnsettledBatch(): number {
     return (this.db.prepare("SELECT COALESCE(MAX(batch_index), -1) + 1 AS n FROM batches WHERE status = 'settled'").get() as { n: number }).n;
   }
 
   /**
-   * Marks batches `[0, upTo)` settled (the contract's nextBatchIndex is `upTo`); `txHash` is recorded
-   * where known (null when found settled on L1 by another sender).
+   * Index of the first batch that is not on L1 (neither included nor settled): the next one to send,
+   * and the contract's `nextBatchIndex` when this store and the L1 agree. O(log n).
+   */
+  firstBatchNotOnL1(): number {
+    return (this.db.prepare("SELECT COALESCE(MAX(batch_index), -1) + 1 AS n FROM batches WHERE status IN ('included', 'settled')").get() as { n: number }).n;
+  }
+
+  /**
+   * Marks batches `[0, upTo)` that are not on L1 yet "included" (the contract at the L1's head holds
+   * them); `txHash` is recorded where known (null when found on L1 but sent by another account).
+   * @returns how many batches changed to included.
+   */
+  markIncludedUpTo(upTo: number, txHash: string | null): number {
+    return this.db.prepare("UPDATE batches SET status = 'included', settled_tx = COALESCE(?, settled_tx) WHERE batch_index < ? AND status IN ('proving', 'proved')").run(txHash, upTo).changes;
+  }
+
+  /**
+   * Marks included batches `[0, upTo)` "settled" (final: the contract holds them at the confirmation
+   * depth below the head).
    * @returns how many batches changed to settled.
    */
-  markSettledUpTo(upTo: number, txHash: string | null): number {
-    return this.db.prepare("UPDATE batches SET status = 'settled', settled_tx = ? WHERE batch_index < ? AND status != 'settled'").run(txHash, upTo).changes;
+  markSettledUpTo(upTo: number): number {
+    return this.db.prepare("UPDATE batches SET status = 'settled' WHERE batch_index < ? AND status = 'included'").run(upTo).changes;
+  }
+
+  /**
+   * Settled batches from index `from` on are not final any more (a reorg deeper than the confirmation
+   * depth): they become "included" again. @returns how many changed.
+   */
+  markUnsettledFrom(from: number): number {
+    return this.db.prepare("UPDATE batches SET status = 'included' WHERE batch_index >= ? AND status = 'settled'").run(from).changes;
+  }
+
+  /**
+   * Batches from index `from` on left the L1 (a reorg took their settlement away): in one
+   * transaction they become "proved" again (their proofs stay; the submitter sends them again) and
+   * their mined submissions become "reorged".
+   * @returns the indices that changed, ascending.
+   */
+  markReorgedFrom(from: number): number[] {
+    return this.db.transaction(() => {
+      const gone = (this.db.prepare("SELECT batch_index AS i FROM batches WHERE batch_index >= ? AND status IN ('included', 'settled') ORDER BY batch_index").all(from) as { i: number }[]).map((r) => r.i);
+      this.db.prepare("UPDATE batches SET status = 'proved', settled_tx = NULL WHERE batch_index >= ? AND status IN ('included', 'settled')").run(from);
+      this.db.prepare("UPDATE submissions SET status = 'reorged' WHERE last_batch >= ? AND status = 'mined'").run(from);
+      return gone;
+    })();
   }
 
   /**
@@ -312,7 +360,7 @@ export class ServiceStore {
 
   /** Batches per status. */
   batchCounts(): Record<BatchStatus, number> {
-    const counts: Record<BatchStatus, number> = { proving: 0, proved: 0, settled: 0 };
+    const counts: Record<BatchStatus, number> = { proving: 0, proved: 0, included: 0, settled: 0 };
     for (const row of this.db.prepare("SELECT status, COUNT(*) AS n FROM batches GROUP BY status").all() as { status: BatchStatus; n: number }[]) counts[row.status] = row.n;
     return counts;
   }
@@ -352,7 +400,7 @@ export class ServiceStore {
    */
   resetSettlement(): void {
     this.db.transaction(() => {
-      this.db.prepare("UPDATE batches SET status = 'proved', settled_tx = NULL WHERE status = 'settled'").run();
+      this.db.prepare("UPDATE batches SET status = 'proved', settled_tx = NULL WHERE status IN ('included', 'settled')").run();
       this.db.prepare("DELETE FROM submissions").run();
       this.db.prepare("DELETE FROM meta WHERE key = 'deployment'").run();
     })();

@@ -40,6 +40,7 @@ const serveOptionsShape = z.object({
   redisUrl: z.url({ protocol: /^rediss?$/ }).optional(),
   rpcRetryMinMs: z.coerce.number().int().min(1).max(60_000).default(250),
   rpcRetryMaxMs: z.coerce.number().int().min(1).max(600_000).default(10_000),
+  confirmations: z.coerce.number().int().min(0).max(10_000).optional(),
   provingDeadlineMs: z.coerce.number().int().min(100).max(86_400_000).default(600_000),
   provingAgeLimitMs: z.coerce.number().int().min(100).max(7 * 86_400_000).default(1_800_000),
   logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace"]).default("info"),
@@ -82,6 +83,7 @@ export function serveCommand(): Command {
     .option("--redis-url <url>", "share proving jobs through BullMQ on this Redis (provers: `cluster-settle prover`)")
     .option("--rpc-retry-min-ms <ms>", "first backoff after an L1 RPC failure (default: 250)")
     .option("--rpc-retry-max-ms <ms>", "longest backoff between L1 RPC retries (default: 10000)")
+    .option("--confirmations <blocks>", "L1 blocks below the head at which a batch on L1 counts as settled (final); until then it is included (default: 0 on an own devnet or a dev chain such as anvil's 31337, else 64, Ethereum's finality)")
     .option("--proving-deadline-ms <ms>", "with --redis-url: how long a prover may hold a job before its batch is reassigned as a new job (default: 600000)")
     .option("--proving-age-limit-ms <ms>", "/readyz answers 503 while a batch has waited longer than this for its proof (default: 1800000)")
     .option("--log-level <level>", "pino log level: fatal, error, warn, info, debug, trace (default: info)")
@@ -102,6 +104,7 @@ export function serveCommand(): Command {
           workers: c.workers, singleThread: !c.snarkjsThreads, backend, tickDeadlineMs: c.tickMs, settleBatches: c.settleBatches,
           queueLimit: c.queueLimit, maxOperationsPerRequest: c.maxRequestOperations, bodyLimitBytes: c.bodyLimit,
           rpcRetryMinMs: c.rpcRetryMinMs, rpcRetryMaxMs: c.rpcRetryMaxMs, provingAgeLimitMs: c.provingAgeLimitMs,
+          confirmations: c.confirmations,
           proofQueue: c.redisUrl ? async (p, l) => BullProofQueue.connect(c.redisUrl!, p, l, c.workers > 0
             ? new ProverPool(p.keys.vkey, { workers: c.workers, singleThread: !c.snarkjsThreads, backend }) : undefined,
             { provingDeadlineMs: c.provingDeadlineMs }) : undefined,
