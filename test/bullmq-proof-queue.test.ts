@@ -19,6 +19,7 @@ import type { SignedOperation } from "../src/protocol/operation.js";
 import { parseOperation } from "../src/workload/operation-codec.js";
 import { preparedTestInstance, terminateCurve } from "./helpers/test-instance.js";
 import { getJson, postOperations, quietLogger, signedOperations, tempDir, waitFor } from "./helpers/service-fixture.js";
+import { recordConvergence } from "./helpers/recovery-matrix.js";
 
 /** Debian's redis-server (`.ci/run` installs it); without it these tests are skipped, saying so. */
 const redisAvailable = spawnSync("redis-server", ["--version"]).status === 0;
@@ -151,8 +152,10 @@ describe.skipIf(!redisAvailable)("BullMQ proof queue on a real redis-server, wit
     const { genesis, operations } = await signedOperations(prepared.inst, 2, "bullmq-refused");
     const service = await remoteProvedService(genesis, "service-bullmq-refused");
     try {
+      const t0 = performance.now();
       expect((await postOperations(service.url, operations)).status).toBe(202);
       await settled(service, 1);
+      recordConvergence("bad, garbage and non-canonical remote results", "each refused and counted by prover, batch queued again as a new job, settled from the honest proof", performance.now() - t0);
       expect(seen.map((id) => id.replace(/^batch-0-[0-9a-f]{16}/, ""))).toEqual(["", "-a1", "-a2", "-a3"]);
       const metrics = await (await fetch(`${service.url}/metrics`)).text();
       expect(metrics).toMatch(/cluster_proofs_refused_total\{queue="bullmq",prover="unknown"\} 1/);
@@ -193,7 +196,9 @@ describe.skipIf(!redisAvailable)("BullMQ proof queue on a real redis-server, wit
         return r.body.reasons.find((x) => /^batch 0 has waited \d+ s for its proof \(limit 1 s\)$/.test(x));
       }, 30_000, 200);
       expect(waiting).toBeDefined();
+      const t0 = performance.now();
       await settled(service, 1);
+      recordConvergence("a remote prover that never answers (deadline 10 s)", "job reassigned after the proving deadline, settled; counted from /readyz reporting the wait", performance.now() - t0);
       expect(taken.map((id) => id.replace(/^batch-0-[0-9a-f]{16}/, ""))).toEqual(["", "-a1"]);
       const metrics = await (await fetch(`${service.url}/metrics`)).text();
       expect(metrics).toMatch(/cluster_proving_deadline_expired_total\{queue="bullmq"\} 1/);

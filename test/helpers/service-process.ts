@@ -37,11 +37,15 @@ export class ServiceProcess {
     });
   }
 
-  /** Waits for a log line matching `match` (message and optional fields); throws with the output tail on exit or timeout. */
-  async waitForLog(msg: string, fields: Record<string, unknown> = {}, timeoutMs = 120_000): Promise<LogLine> {
+  /**
+   * Waits for a log line matching `msg` and optional fields, among the lines from index `from` on
+   * (default all; `logs.length` before an action: a line that action caused); throws with the output
+   * tail on exit or timeout.
+   */
+  async waitForLog(msg: string, fields: Record<string, unknown> = {}, timeoutMs = 120_000, from = 0): Promise<LogLine> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const hit = this.logs.find((l) => l.msg === msg && Object.entries(fields).every(([k, v]) => l[k] === v));
+      const hit = this.logs.slice(from).find((l) => l.msg === msg && Object.entries(fields).every(([k, v]) => l[k] === v));
       if (hit) return hit;
       if (this.exited) throw new Error(`service exited before logging "${msg}":\n${this.stderrTail}`);
       if (Date.now() > deadline) throw new Error(`service did not log "${msg}" within ${timeoutMs} ms:\n${this.stderrTail}`);
