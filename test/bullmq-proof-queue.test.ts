@@ -170,6 +170,39 @@ describe.skipIf(!redisAvailable)("BullMQ proof queue on a real redis-server, wit
     }
   });
 
+  it("never gives up a batch whose results keep being refused: it is queued again with backoff, /readyz names it, and it settles once an honest prover is back", { timeout: 300_000 }, async () => {
+    await stopProver();
+    const pool = new ProverPool(prepared.keys.vkey, { workers: 1 });
+    const attempts: number[] = [];
+    const HONEST_FROM = 9; // 8 refusals at once, then one after a 2 s backoff; the 10th job (after 4 s more) is proved
+    const flaky = new Worker(proofQueueName("test"), async (job: Job<ProofJob>) => {
+      const attempt = job.data.attempt ?? 0;
+      attempts.push(attempt);
+      if (attempt < HONEST_FROM) return "not json {";
+      return { ...(await pool.prove(job.data.input, prepared.circuit.wasm, prepared.keys.zkey)), prover: "honest:1" };
+    }, { connection: redisConnection(redisUrl), concurrency: 1 });
+
+    const { genesis, operations } = await signedOperations(prepared.inst, 2, "bullmq-backoff");
+    const service = await remoteProvedService(genesis, "service-bullmq-backoff");
+    try {
+      expect((await postOperations(service.url, operations)).status).toBe(202);
+      const named = await waitFor("/readyz naming the batch whose results keep being refused", async () => {
+        const r = await getJson<{ ready: boolean; reasons: string[] }>(`${service.url}/readyz`);
+        return r.body.reasons.find((x) => /^batch 0: \d+ attempts gave no usable proof, the last: .*; queued again every \d+ s at most$/.test(x));
+      }, 60_000, 100);
+      expect(named).toBeDefined();
+      const t0 = performance.now();
+      await settled(service, 1);
+      recordConvergence("a remote prover that only sends garbage (honest from the 10th job)", "queued again with backoff (2 s, 4 s), /readyz named it; settled from the honest proof", performance.now() - t0);
+      expect(attempts).toEqual(Array.from({ length: HONEST_FROM + 1 }, (_, i) => i));
+      expect((await getJson<{ ready: boolean }>(`${service.url}/readyz`)).body.ready).toBe(true);
+    } finally {
+      await service.stop();
+      await flaky.close(true);
+      await pool.close();
+    }
+  });
+
   it("reassigns a batch whose prover holds it past the proving deadline; /readyz and the metrics show the wait meanwhile", { timeout: 300_000 }, async () => {
     await stopProver(); // no honest prover: only the slow one below takes jobs
     // A prover that takes the first job of a batch and never answers (BullMQ renews its lock, so BullMQ

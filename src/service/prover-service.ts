@@ -19,8 +19,14 @@ import { openServiceL1, type ServiceL1 } from "./service-l1.js";
 import { ServiceStore } from "./service-store.js";
 import { batchView, operationView, proofView, settlementView } from "./api-views.js";
 
-/** Attempts of one batch (each refused result or passed proving deadline queues a new job) before proving it is given up. */
-const MAX_PROOF_ATTEMPTS = 8;
+/**
+ * Attempts of one batch (each refused result or passed proving deadline queues a new job) queued
+ * again at once; later attempts wait 2, 4, … up to MAX_REQUEUE_DELAY_MS, and `/readyz` names the batch
+ * until a proof fits. Proving is never given up: once honest provers are back, the batch settles.
+ */
+const ATTEMPTS_BEFORE_BACKOFF = 8;
+/** Longest wait before a batch whose results keep being refused is queued again (ms). */
+const MAX_REQUEUE_DELAY_MS = 60_000;
 
 /** Everything `serve` configures (validated by src/cli/commands/serve.ts). */
 export interface ServiceConfig {
@@ -64,6 +70,10 @@ export class ProverService implements ApiBackend {
   private app: FastifyInstance | undefined;
   private tickTimer: NodeJS.Timeout | undefined;
   private proofFailure: string | undefined;
+  /** Batches whose results keep being refused (past ATTEMPTS_BEFORE_BACKOFF): the /readyz reason, until a proof is stored. */
+  private readonly provingTrouble = new Map<number, string>();
+  /** Requeues waiting out their backoff (cleared at stop). */
+  private readonly requeueTimers = new Set<NodeJS.Timeout>();
   private queueStarted = false;
   /** State of the start-up reconcile with L1 (see reconcileInBackground). */
   private reconcile: { done: boolean; failure?: string } = { done: false };
@@ -212,6 +222,7 @@ export class ProverService implements ApiBackend {
     this.stopping = true;
     this.stopSignal.abort();
     clearInterval(this.tickTimer);
+    for (const t of this.requeueTimers) clearTimeout(t);
     await this.app?.close();
     await this.submitter?.stop();
     await this.queue?.close();
@@ -262,13 +273,19 @@ export class ProverService implements ApiBackend {
     const batch = this.store.batch(batchIndex);
     if (!batch || batch.status !== "proving") return; // proved meanwhile (another attempt), or not ours
     const attempt = origin.attempt + 1;
-    if (attempt >= MAX_PROOF_ATTEMPTS) {
-      this.onProofFailed(batchIndex, new Error(`${MAX_PROOF_ATTEMPTS} attempts gave no usable proof, the last: ${reason}`));
-      return;
+    const delayMs = attempt < ATTEMPTS_BEFORE_BACKOFF ? 0 : Math.min(MAX_REQUEUE_DELAY_MS, 1000 * 2 ** (attempt - ATTEMPTS_BEFORE_BACKOFF + 1));
+    this.log.warn({ batchIndex, attempt: origin.attempt, prover: origin.prover, reason, requeueInMs: delayMs }, message);
+    if (delayMs > 0) {
+      this.provingTrouble.set(batchIndex, `batch ${batchIndex}: ${attempt} attempts gave no usable proof, the last: ${reason}; queued again every ${Math.round(delayMs / 1000)} s at most`);
     }
-    this.log.warn({ batchIndex, attempt: origin.attempt, prover: origin.prover, reason }, message);
-    this.queue!.submit({ instance: this.prepared.inst.name, batchIndex, input: JSON.parse(batch.input), attempt })
-      .catch((e) => this.onProofFailed(batchIndex, e as Error));
+    const submit = () => {
+      if (this.stopping) return;
+      this.queue!.submit({ instance: this.prepared.inst.name, batchIndex, input: JSON.parse(batch.input), attempt })
+        .catch((e) => this.onProofFailed(batchIndex, e as Error));
+    };
+    if (delayMs === 0) return submit();
+    const timer = setTimeout(() => { this.requeueTimers.delete(timer); submit(); }, delayMs);
+    this.requeueTimers.add(timer);
   }
 
   /**
@@ -296,6 +313,7 @@ export class ProverService implements ApiBackend {
       this.metrics.proofs.inc({ status: "duplicate" });
       return;
     }
+    this.provingTrouble.delete(batchIndex);
     this.metrics.proofs.inc({ status: "proved" });
     this.metrics.proofDuration.observe({ phase: "witness" }, r.witnessMs / 1000);
     this.metrics.proofDuration.observe({ phase: "groth16" }, r.proveMs / 1000);
@@ -384,6 +402,7 @@ export class ProverService implements ApiBackend {
     if (age > limit) {
       reasons.push(`batch ${this.store.oldestUnprovedBatch()?.batchIndex} has waited ${Math.round(age / 1000)} s for its proof (limit ${Math.round(limit / 1000)} s)`);
     }
+    reasons.push(...this.provingTrouble.values());
     if (!this.reconcile.done && !this.reconcile.failure) reasons.push(RECONCILING);
     return { ready: reasons.length === 0, reasons };
   }
