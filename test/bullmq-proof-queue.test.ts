@@ -5,18 +5,18 @@ import { createInterface } from "node:readline";
 import { REPO_ROOT } from "../src/circuits/manifest.js";
 import { freeLoopbackPort } from "../src/l1/anvil.js";
 import { verifyGroth16, type ProveResult } from "../src/prover/prover-pool.js";
-import { BullProofQueue, proofQueueName, redisConnection } from "../src/service/bullmq-proof-queue.js";
-import type { ProofJob } from "../src/service/proof-queue.js";
-import type { Genesis } from "../src/workload/genesis.js";
+import { BullProofQueue, proofQueueName, redisConnection } from "../src/prover/bullmq-proof-queue.js";
+import type { ProofJob } from "../src/prover/proof-queue.js";
+import type { Genesis } from "../src/protocol/genesis.js";
 import { BASE_FIELD } from "../src/crypto/field.js";
 import { ProverPool } from "../src/prover/prover-pool.js";
 import { Job, Worker } from "bullmq";
-import { ProverService } from "../src/service/prover-service.js";
-import { Sequencer } from "../src/service/sequencer.js";
-import { ServiceStore } from "../src/service/service-store.js";
+import { ClusterNode } from "../src/core/cluster-node.js";
+import { Sequencer } from "../src/core/sequencer.js";
+import { ClusterStore } from "../src/store/cluster-store.js";
 import type { PreparedInstance } from "../src/setup/prepare-instance.js";
 import type { SignedOperation } from "../src/protocol/operation.js";
-import { parseOperation } from "../src/workload/operation-codec.js";
+import { parseOperation } from "../src/protocol/operation-codec.js";
 import { preparedTestInstance, terminateCurve } from "./helpers/test-instance.js";
 import { getJson, postOperations, quietLogger, signedOperations, tempDir, waitFor } from "./helpers/service-fixture.js";
 import { recordConvergence } from "./helpers/recovery-matrix.js";
@@ -48,17 +48,17 @@ function startProver(): void {
 }
 
 /** A service on its own devnet whose batches are proved only through BullMQ (no local workers: --workers 0). */
-async function remoteProvedService(genesis: Genesis, dataDirPrefix: string, o: { provingDeadlineMs?: number; provingAgeLimitMs?: number } = {}): Promise<ProverService> {
-  return ProverService.start({
-    dataDir: tempDir(dataDirPrefix), host: "127.0.0.1", port: 0, genesis, workers: 0, singleThread: true,
-    tickDeadlineMs: 300, settleBatches: 2, queueLimit: 64, maxOperationsPerRequest: 8, bodyLimitBytes: 64 * 1024,
+async function remoteProvedService(genesis: Genesis, dataDirPrefix: string, o: { provingDeadlineMs?: number; provingAgeLimitMs?: number } = {}): Promise<ClusterNode> {
+  return ClusterNode.start({
+    dataDir: tempDir(dataDirPrefix), genesis, workers: 0, singleThread: true,
+    tickDeadlineMs: 300, settleBatches: 2, queueLimit: 64, api: { host: "127.0.0.1", port: 0, maxOperationsPerRequest: 8, bodyLimitBytes: 64 * 1024 },
     rpcRetryMinMs: 100, rpcRetryMaxMs: 1000, provingAgeLimitMs: o.provingAgeLimitMs,
     proofQueue: (p, log) => BullProofQueue.connect(redisUrl, p, log, undefined, { provingDeadlineMs: o.provingDeadlineMs }),
   }, prepared, quietLogger());
 }
 
 /** Waits until the service reports `n` batches settled. */
-async function settled(service: ProverService, n: number): Promise<void> {
+async function settled(service: ClusterNode, n: number): Promise<void> {
   await waitFor(`${n} batches settled`, async () =>
     (await getJson<{ batches: { settled: number } }>(`${service.url}/v1/status`)).body.batches.settled === n, 240_000, 300);
 }
@@ -88,7 +88,7 @@ describe.skipIf(!redisAvailable)("BullMQ proof queue on a real redis-server, wit
 
   it("a remote prover proves a queued batch; the same batch queued again is answered from the completed job, not proved again", async () => {
     const { genesis, operations } = await signedOperations(prepared.inst, 2, "bullmq-test");
-    const store = new ServiceStore(":memory:");
+    const store = new ClusterStore(":memory:");
     const sequencer = await Sequencer.recover(prepared.inst, genesis, store, { tickDeadlineMs: 3_600_000 }, () => {});
     for (const raw of operations) sequencer.admit(parseOperation(raw) as SignedOperation);
     const batch = store.batch(0)!;

@@ -10,7 +10,7 @@ import type { CompiledCircuit } from "../src/circuits/compile.js";
 import { publicSignals } from "../src/circuits/batch-input.js";
 import { EXIT } from "../src/cli/cli-error.js";
 import { startAnvil, type Devnet } from "../src/l1/anvil.js";
-import { runPhases } from "../src/pipeline/phases.js";
+import { runPhases } from "../src/phases/phase.js";
 import { groth16Paths } from "../src/setup/export-keys.js";
 import { setupGroth16 } from "../src/setup/groth16-setup.js";
 import { compilePhase, type SetupContext } from "../src/setup/setup-phases.js";

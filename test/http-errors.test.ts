@@ -2,13 +2,13 @@ import { afterEach, describe, expect, it } from "vitest";
 import { connect } from "node:net";
 import type { FastifyInstance } from "fastify";
 import { buildApi, type ApiBackend, type SubmitOutcome } from "../src/service/http-api.js";
-import { ServiceMetrics } from "../src/service/metrics.js";
+import { NodeMetrics } from "../src/core/metrics.js";
 import { quietLogger } from "./helpers/service-fixture.js";
 
 /** A backend whose answers each test sets: the API alone is under test here, not the service. */
 function stubBackend(over: Partial<ApiBackend> = {}): ApiBackend {
   return {
-    metrics: new ServiceMetrics(() => ({ openOperations: 0, provingBatches: 0, provedBatches: 0, includedBatches: 0, unsettledOperations: 0, proofQueueJobs: 0 })),
+    metrics: new NodeMetrics(() => ({ openOperations: 0, provingBatches: 0, provedBatches: 0, includedBatches: 0, unsettledOperations: 0, proofQueueJobs: 0 })),
     queueRoom: () => ({ unsettled: 0, limit: 10 }),
     submitOperations: (ops): SubmitOutcome => ({ accepted: ops.map((_, index) => ({ index, id: "ab".repeat(32), seq: index, duplicate: false })), rejected: [] }),
     operation: () => undefined, batch: () => undefined, proof: () => undefined, settlement: () => undefined,

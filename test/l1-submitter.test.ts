@@ -4,16 +4,16 @@ import { ANVIL_DEFAULT_KEY, devnetProvider, freeLoopbackPort, startAnvil, type D
 import { deploySettlement } from "../src/l1/deploy.js";
 import { sendSettle, settlementBatch } from "../src/l1/settlement-calldata.js";
 import { ProverPool } from "../src/prover/prover-pool.js";
-import { L1Submitter, type SubmitterOptions } from "../src/service/l1-submitter.js";
-import { ServiceMetrics } from "../src/service/metrics.js";
-import { Sequencer } from "../src/service/sequencer.js";
-import { ServiceStore } from "../src/service/service-store.js";
+import { L1Submitter, type SubmitterOptions } from "../src/l1/l1-submitter.js";
+import { NodeMetrics } from "../src/core/metrics.js";
+import { Sequencer } from "../src/core/sequencer.js";
+import { ClusterStore } from "../src/store/cluster-store.js";
 import type { PreparedInstance } from "../src/setup/prepare-instance.js";
 import { preparedTestInstance, terminateCurve } from "./helpers/test-instance.js";
 import { quietLogger, signedOperations, tempDir } from "./helpers/service-fixture.js";
-import { parseOperation } from "../src/workload/operation-codec.js";
+import { parseOperation } from "../src/protocol/operation-codec.js";
 import type { SignedOperation } from "../src/protocol/operation.js";
-import type { Genesis } from "../src/workload/genesis.js";
+import type { Genesis } from "../src/protocol/genesis.js";
 import { OperationRejected } from "../src/state/cluster-state.js";
 import Database from "better-sqlite3";
 import { join } from "node:path";
@@ -26,7 +26,7 @@ const OPTIONS: SubmitterOptions = { settleBatches: 1, rebroadcastMs: 30_000, pol
 let prepared: PreparedInstance;
 let devnet: Devnet;
 let proxy: TcpProxy;
-let store: ServiceStore;
+let store: ClusterStore;
 let settlementAddress: string;
 let chainId: bigint;
 let genesis: Genesis;
@@ -35,9 +35,9 @@ let genesis: Genesis;
  * Fills a store with the batches of `order` (default: the 8 operations in order: 4 closed batches, B = 2)
  * and proves them. Operations the executor refuses in that order (a nonce ahead) are skipped.
  */
-async function provedStore(order: (ops: Record<string, unknown>[]) => Record<string, unknown>[] = (ops) => ops): Promise<ServiceStore> {
+async function provedStore(order: (ops: Record<string, unknown>[]) => Record<string, unknown>[] = (ops) => ops): Promise<ClusterStore> {
   const { operations } = await signedOperations(prepared.inst, 8, "submitter-test");
-  const s = new ServiceStore(join(tempDir("submitter-test"), "service.sqlite"));
+  const s = new ClusterStore(join(tempDir("submitter-test"), "service.sqlite"));
   const sequencer = await Sequencer.recover(prepared.inst, genesis, s, { tickDeadlineMs: 3_600_000 }, () => {});
   for (const raw of order(operations)) {
     try {
@@ -59,13 +59,13 @@ async function provedStore(order: (ops: Record<string, unknown>[]) => Record<str
 }
 
 
-function submitterOn(rpcUrl: string, s: ServiceStore, metrics?: ServiceMetrics, address = settlementAddress, options: Partial<SubmitterOptions> = {}): L1Submitter {
+function submitterOn(rpcUrl: string, s: ClusterStore, metrics?: NodeMetrics, address = settlementAddress, options: Partial<SubmitterOptions> = {}): L1Submitter {
   const wallet = new Wallet(ANVIL_DEFAULT_KEY, devnetProvider(rpcUrl, 5_000, chainId));
   return new L1Submitter(s, new Contract(address, prepared.contracts.settlement.abi as never, wallet), wallet, quietLogger(), metrics, { ...OPTIONS, ...options });
 }
 
 /** Deploys a ClusterSettlement at the store's genesis; the deployer and OTHER_KEY's account are its sequencers. */
-async function deployFor(s: ServiceStore, provider: ReturnType<typeof devnetProvider>): Promise<string> {
+async function deployFor(s: ClusterStore, provider: ReturnType<typeof devnetProvider>): Promise<string> {
   const deployer = new Wallet(ANVIL_DEFAULT_KEY, provider);
   const genesisHeader = s.header(0)!;
   const contract = await deploySettlement(new NonceManager(deployer), prepared.contracts, {
@@ -96,12 +96,12 @@ afterAll(async () => {
   await terminateCurve();
 });
 
-const metricValue = async (m: ServiceMetrics, name: string, labels: Record<string, string>) =>
+const metricValue = async (m: NodeMetrics, name: string, labels: Record<string, string>) =>
   (await m.registry.getSingleMetric(name)!.get()).values.filter((v) => Object.entries(labels).every(([k, x]) => v.labels[k] === x)).reduce((a, v) => a + v.value, 0);
 
 describe("L1 submitter against anvil", () => {
   it("retries through a dropped RPC connection (refused, then reset) and settles once it is back", async () => {
-    const metrics = new ServiceMetrics(() => ({ openOperations: 0, provingBatches: 0, provedBatches: 0, includedBatches: 0, unsettledOperations: 0, proofQueueJobs: 0 }));
+    const metrics = new NodeMetrics(() => ({ openOperations: 0, provingBatches: 0, provedBatches: 0, includedBatches: 0, unsettledOperations: 0, proofQueueJobs: 0 }));
     const submitter = submitterOn(proxy.url, store, metrics);
     await submitter.reconcile();
     await proxy.refuse();
@@ -123,7 +123,7 @@ describe("L1 submitter against anvil", () => {
     const other = new Contract(settlementAddress, prepared.contracts.settlement.abi as never, new Wallet(OTHER_KEY, devnetProvider(devnet.rpcUrl)));
     const foreign = await (await sendSettle(other as never, [settlementBatch(store.header(1)!, store.proof(1)!.proof)])).wait();
 
-    const metrics = new ServiceMetrics(() => ({ openOperations: 0, provingBatches: 0, provedBatches: 0, includedBatches: 0, unsettledOperations: 0, proofQueueJobs: 0 }));
+    const metrics = new NodeMetrics(() => ({ openOperations: 0, provingBatches: 0, provedBatches: 0, includedBatches: 0, unsettledOperations: 0, proofQueueJobs: 0 }));
     const submitter = submitterOn(devnet.rpcUrl, store, metrics);
     expect(await submitter.settleNext()).toBe(0); // estimateGas reverts BatchAlreadySettled(1) -> reconcile
     expect(await metricValue(metrics, "cluster_l1_errors_total", { kind: "revert", error: "BatchAlreadySettled" })).toBe(1);
@@ -150,7 +150,7 @@ describe("L1 submitter against anvil", () => {
     const db = new Database(path);
     db.prepare("UPDATE proofs SET proof = (SELECT proof FROM proofs WHERE batch_index = 0) WHERE batch_index = 3").run();
     db.close();
-    store = new ServiceStore(path);
+    store = new ClusterStore(path);
     const submitter = submitterOn(devnet.rpcUrl, store);
     expect(await submitter.settleNext()).toBe(0);
     expect(submitter.halted).toBe("settle of batches 3..3 reverts with InvalidProof(3)");
@@ -167,7 +167,7 @@ describe("L1 submitter against anvil", () => {
     const other = new Contract(address, prepared.contracts.settlement.abi as never, new Wallet(OTHER_KEY, provider));
     await (await sendSettle(other as never, [settlementBatch(theirs.header(0)!, theirs.proof(0)!.proof)])).wait();
 
-    const metrics = new ServiceMetrics(noDepth);
+    const metrics = new NodeMetrics(noDepth);
     const submitter = submitterOn(devnet.rpcUrl, ours, metrics, address);
     await submitter.reconcile();
     expect(submitter.halted).toMatch(/^conflicting history: L1 settled batch 0 with header \d+, roots commitment \d+ \(tx 0x[0-9a-f]{64}\); this store has /);
@@ -184,7 +184,7 @@ describe("L1 submitter against anvil", () => {
     const s = await provedStore();
     const provider = devnetProvider(devnet.rpcUrl);
     const address = await deployFor(s, provider);
-    const metrics = new ServiceMetrics(noDepth);
+    const metrics = new NodeMetrics(noDepth);
     const submitter = submitterOn(devnet.rpcUrl, s, metrics, address, { confirmations: 2 });
     await submitter.reconcile();
     expect(await submitter.settleNext()).toBe(1);
@@ -208,7 +208,7 @@ describe("L1 submitter against anvil", () => {
     const provider = devnetProvider(devnet.rpcUrl);
     const address = await deployFor(s, provider);
     const contract = new Contract(address, prepared.contracts.settlement.abi as never, provider);
-    const metrics = new ServiceMetrics(noDepth);
+    const metrics = new NodeMetrics(noDepth);
     const submitter = submitterOn(devnet.rpcUrl, s, metrics, address);
     await submitter.reconcile();
     expect(await submitter.settleNext()).toBe(1); // batch 0

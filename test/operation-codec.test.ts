@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decodeOperation, encodeOperation, isMalformed } from "../src/workload/operation-codec.js";
+import { decodeOperation, encodeOperation, isMalformed } from "../src/protocol/operation-codec.js";
 import { SCALAR_FIELD } from "../src/crypto/field.js";
 import { makeCluster, sendOp } from "./helpers/cluster-fixture.js";
 

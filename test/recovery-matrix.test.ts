@@ -4,13 +4,13 @@ import { join } from "node:path";
 import { ANVIL_DEFAULT_KEY, devnetProvider, freeLoopbackPort, startAnvil, type Devnet } from "../src/l1/anvil.js";
 import { sendSettle, settlementBatch } from "../src/l1/settlement-calldata.js";
 import { ProverPool } from "../src/prover/prover-pool.js";
-import { Sequencer } from "../src/service/sequencer.js";
-import { ServiceStore } from "../src/service/service-store.js";
+import { Sequencer } from "../src/core/sequencer.js";
+import { ClusterStore } from "../src/store/cluster-store.js";
 import type { PreparedInstance } from "../src/setup/prepare-instance.js";
 import { OperationRejected } from "../src/state/cluster-state.js";
 import type { SignedOperation } from "../src/protocol/operation.js";
-import { parseOperation } from "../src/workload/operation-codec.js";
-import { writeJson, type Genesis } from "../src/workload/genesis.js";
+import { parseOperation } from "../src/protocol/operation-codec.js";
+import { writeJson, type Genesis } from "../src/protocol/genesis.js";
 import { preparedTestInstance, terminateCurve } from "./helpers/test-instance.js";
 import { getJson, postOperations, signedOperations, tempDir, waitFor } from "./helpers/service-fixture.js";
 import { ServiceProcess, type LogLine } from "./helpers/service-process.js";
@@ -279,7 +279,7 @@ describe("recovery matrix: the service converges to what L1 holds, by content, w
   it("a foreign settlement at the next index: the submitter halts naming the batch, and nothing of its own is marked settled", async () => {
     const f = await ClusterUnderTest.create("recovery-foreign", 8);
     // The other sequencer's batch 0: the same genesis, other operations (the reverse order).
-    const theirs = new ServiceStore(join(tempDir("recovery-foreign-theirs"), "service.sqlite"));
+    const theirs = new ClusterStore(join(tempDir("recovery-foreign-theirs"), "service.sqlite"));
     const sequencer = await Sequencer.recover(prepared.inst, f.genesis, theirs, { tickDeadlineMs: 3_600_000 }, () => {});
     for (const raw of [...f.operations].reverse()) {
       try { sequencer.admit(parseOperation(raw) as SignedOperation); } catch (e) { if (!(e instanceof OperationRejected)) throw e; }

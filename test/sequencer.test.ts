@@ -3,9 +3,9 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { loadInstance } from "../src/circuits/manifest.js";
 import type { SignedOperation } from "../src/protocol/operation.js";
-import { Sequencer } from "../src/service/sequencer.js";
-import { ServiceStore } from "../src/service/service-store.js";
-import { parseOperation } from "../src/workload/operation-codec.js";
+import { Sequencer } from "../src/core/sequencer.js";
+import { ClusterStore } from "../src/store/cluster-store.js";
+import { parseOperation } from "../src/protocol/operation-codec.js";
 import { signedOperations, tempDir } from "./helpers/service-fixture.js";
 
 const inst = loadInstance("test"); // N = 2, D = 4, B = 2
@@ -15,7 +15,7 @@ describe("service sequencer: recovery by replay of the store", () => {
   it("rebuilds the same roots, closed batches and open tick; refuses a store whose operation was edited", async () => {
     const { genesis, operations } = await signedOperations(inst, 5, "sequencer-test");
     const path = join(tempDir("sequencer"), "service.sqlite");
-    const store = new ServiceStore(path);
+    const store = new ClusterStore(path);
     const closed: number[] = [];
     const first = await Sequencer.recover(inst, genesis, store, policy, (i) => closed.push(i));
     for (const raw of operations) first.admit(parseOperation(raw) as SignedOperation);
@@ -24,7 +24,7 @@ describe("service sequencer: recovery by replay of the store", () => {
     const roots = first.roots();
     store.close();
 
-    const reopened = new ServiceStore(path);
+    const reopened = new ClusterStore(path);
     const again = await Sequencer.recover(inst, genesis, reopened, policy, () => { throw new Error("no batch closes during recovery"); });
     expect(again.roots()).toEqual(roots);
     expect(again.openBatchIndex).toBe(2);
@@ -37,7 +37,7 @@ describe("service sequencer: recovery by replay of the store", () => {
     const body = JSON.parse((db.prepare("SELECT body FROM operations WHERE seq = 0").get() as { body: string }).body);
     db.prepare("UPDATE operations SET body = ? WHERE seq = 0").run(JSON.stringify({ ...body, amount: "1" }));
     db.close();
-    const tampered = new ServiceStore(path);
+    const tampered = new ClusterStore(path);
     await expect(Sequencer.recover(inst, genesis, tampered, policy, () => {})).rejects.toThrow(/^store: replaying batch 0 gives roots commitment/);
     tampered.close();
   });

@@ -3,14 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Contract } from "ethers";
 import * as snarkjs from "snarkjs";
 import { devnetProvider } from "../src/l1/anvil.js";
-import { ProverService } from "../src/service/prover-service.js";
+import { ClusterNode } from "../src/core/cluster-node.js";
 import type { PreparedInstance } from "../src/setup/prepare-instance.js";
 import { preparedTestInstance, terminateCurve } from "./helpers/test-instance.js";
 import { expectedRoots, getJson, postOperations, quietLogger, signedOperations, tempDir, waitFor } from "./helpers/service-fixture.js";
 
 const QUEUE_LIMIT = 6;
 let prepared: PreparedInstance;
-let service: ProverService;
+let service: ClusterNode;
 let url: string;
 let dataDir: string;
 let ops: Record<string, unknown>[];
@@ -22,9 +22,9 @@ beforeAll(async () => {
   prepared = await preparedTestInstance();
   ({ genesis, operations: ops } = await signedOperations(prepared.inst, 24));
   dataDir = tempDir("service-api");
-  service = await ProverService.start({
-    dataDir, host: "127.0.0.1", port: 0, genesis, workers: 2, singleThread: true,
-    tickDeadlineMs: 300, settleBatches: 4, queueLimit: QUEUE_LIMIT, maxOperationsPerRequest: 8, bodyLimitBytes: 64 * 1024,
+  service = await ClusterNode.start({
+    dataDir, genesis, workers: 2, singleThread: true,
+    tickDeadlineMs: 300, settleBatches: 4, queueLimit: QUEUE_LIMIT, api: { host: "127.0.0.1", port: 0, maxOperationsPerRequest: 8, bodyLimitBytes: 64 * 1024 },
     rpcRetryMinMs: 100, rpcRetryMaxMs: 1000,
   }, prepared, quietLogger());
   await service.whenReconciled();
@@ -169,7 +169,7 @@ describe("prover service HTTP API (real HTTP on loopback, own anvil)", () => {
     const before = (await getJson<{ batches: { settled: number }; settlement: string; roots: string[] }>(`${url}/v1/status`)).body;
     const config = service.config;
     await service.stop();
-    service = await ProverService.start(config, prepared, quietLogger());
+    service = await ClusterNode.start(config, prepared, quietLogger());
     url = service.url;
     await waitFor("every stored batch settled again", async () =>
       (await getJson<{ batches: { settled: number } }>(`${url}/v1/status`)).body.batches.settled === before.batches.settled, 60_000, 300);

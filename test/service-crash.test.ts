@@ -3,7 +3,7 @@ import { Contract, Wallet } from "ethers";
 import { join } from "node:path";
 import { ANVIL_DEFAULT_KEY, devnetProvider, freeLoopbackPort, startAnvil, type Devnet } from "../src/l1/anvil.js";
 import type { PreparedInstance } from "../src/setup/prepare-instance.js";
-import { writeJson } from "../src/workload/genesis.js";
+import { writeJson } from "../src/protocol/genesis.js";
 import { preparedTestInstance, terminateCurve } from "./helpers/test-instance.js";
 import { expectedRoots, getJson, postOperations, signedOperations, tempDir, waitFor } from "./helpers/service-fixture.js";
 import { ServiceProcess, type LogLine } from "./helpers/service-process.js";

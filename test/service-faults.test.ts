@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ANVIL_DEFAULT_KEY, devnetProvider, startAnvil, type Devnet } from "../src/l1/anvil.js";
-import { RECONCILING } from "../src/service/prover-service.js";
-import { ServiceStore, StoreInUse } from "../src/service/service-store.js";
+import { RECONCILING } from "../src/core/cluster-node.js";
+import { ClusterStore, StoreInUse } from "../src/store/cluster-store.js";
 import type { PreparedInstance } from "../src/setup/prepare-instance.js";
-import { writeJson } from "../src/workload/genesis.js";
+import { writeJson } from "../src/protocol/genesis.js";
 import { preparedTestInstance, terminateCurve } from "./helpers/test-instance.js";
 import { getJson, postOperations, signedOperations, tempDir, waitFor } from "./helpers/service-fixture.js";
 import { ServiceProcess, type LogLine } from "./helpers/service-process.js";
@@ -104,10 +104,10 @@ describe("prover service faults (real processes)", () => {
 
     // In this process too, a second open of a held store fails at once with the typed error.
     await owner.kill9();
-    const held = new ServiceStore(store);
+    const held = new ClusterStore(store);
     let refused: unknown;
     try {
-      new ServiceStore(store);
+      new ClusterStore(store);
     } catch (e) {
       refused = e;
     }

@@ -2,14 +2,16 @@ import { describe, expect, it } from "vitest";
 import { EddsaSigner } from "../src/crypto/eddsa.js";
 import { getPoseidon } from "../src/crypto/poseidon.js";
 import { loadInstance } from "../src/circuits/manifest.js";
-import { executeWorkload } from "../src/pipeline/execute-workload.js";
+import { openCluster, type ClosedBatchInput } from "../src/core/open-cluster.js";
+import { admitLines } from "../src/pipeline/settlement-run.js";
+import type { RejectedLine } from "../src/pipeline/run-report.js";
 import { generateDevKeys } from "../src/workload/dev-keys.js";
-import { genesisOf, loadGenesis, writeJson } from "../src/workload/genesis.js";
+import { genesisOf, loadGenesis, writeJson } from "../src/protocol/genesis.js";
 import { SCALAR_FIELD } from "../src/crypto/field.js";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { decodeOperation, isMalformed } from "../src/workload/operation-codec.js";
+import { decodeOperation, isMalformed } from "../src/protocol/operation-codec.js";
 import { FAULT_KINDS, generateWorkload } from "../src/workload/workload-generator.js";
 
 const base = { crossChainShare: 0.4, zipfExponent: 1.1, maxAmount: 1000n, seed: "test" };
@@ -41,20 +43,28 @@ describe("workload generator", () => {
     const { signer, keys, poseidon } = await devCluster(2, 8);
     const w = generateWorkload(keys, signer, poseidon, { ...base, operations: 30, faults: true });
     expect(w.faults.map((f) => f.kind)).toEqual(Object.keys(FAULT_KINDS));
-    const executed = await executeWorkload(loadInstance("test"), genesisOf(keys), [...w.lines, "", "  "]);
-    expect(executed.accepted).toBe(30);
-    expect(executed.messages).toBe(w.sends);
-    expect(executed.rejected.map((r) => ({ line: r.line, field: r.field }))).toEqual(w.faults.map((f) => ({ line: f.line, field: f.field })));
-    expect(executed.batchOfOperation).toHaveLength(30);
+    const cluster = await openCluster(loadInstance("test"), genesisOf(keys));
+    const batches: ClosedBatchInput[] = [];
+    const rejected: RejectedLine[] = [];
+    let accepted = 0;
+    admitLines(w.lines.map((text, i) => ({ text, line: i + 1 })), (op) => {
+      cluster.admit(op);
+      accepted++;
+      if (cluster.full) batches.push(cluster.close());
+    }, (_line, r) => { if (r) rejected.push(r); });
+    if (cluster.openSize > 0) batches.push(cluster.close());
+    expect(accepted).toBe(30);
+    expect(batches.flatMap((b) => b.messages).length).toBe(30); // one message per operation (a TRANSFER's to its own chain)
+    expect(rejected.map((r) => ({ line: r.line, field: r.field }))).toEqual(w.faults.map((f) => ({ line: f.line, field: f.field })));
     // batches chain: each starts at the previous one's new roots and ticks
-    executed.batches.forEach((b, i) => {
+    batches.forEach((b, i) => {
       expect(b.header.batchIndex).toBe(BigInt(i));
       if (i > 0) {
-        expect(b.header.oldRoots).toEqual(executed.batches[i - 1].header.newRoots);
-        expect(b.header.firstTick).toBe(executed.batches[i - 1].header.lastTick + 1);
+        expect(b.header.oldRoots).toEqual(batches[i - 1].header.newRoots);
+        expect(b.header.firstTick).toBe(batches[i - 1].header.lastTick + 1);
       }
     });
-    expect(executed.batches.at(-1)!.header.newRoots).toEqual(executed.finalRoots);
+    expect(batches.at(-1)!.header.newRoots).toEqual(cluster.roots());
   });
 
   it("refuses a genesis file with a public key coordinate >= r, naming the file and the field", async () => {
@@ -70,6 +80,6 @@ describe("workload generator", () => {
 
   it("rejects a genesis whose member count differs from the instance's, naming the field", async () => {
     const { keys } = await devCluster(3, 4);
-    await expect(executeWorkload(loadInstance("test"), genesisOf(keys), [])).rejects.toThrow(/^genesis\.members: 3/);
+    await expect(openCluster(loadInstance("test"), genesisOf(keys))).rejects.toThrow(/^genesis\.members: 3/);
   });
 });

@@ -7,7 +7,7 @@ import * as snarkjs from "snarkjs";
 import { buildBn128, ChaCha, type Bn128, type WasmValue } from "ffjavascript";
 import { loadInstance, type CircuitInstance } from "../src/circuits/manifest.js";
 import type { CompiledCircuit } from "../src/circuits/compile.js";
-import { runPhases } from "../src/pipeline/phases.js";
+import { runPhases } from "../src/phases/phase.js";
 import { beaconZkey } from "../src/setup/ceremony.js";
 import { groth16Paths } from "../src/setup/export-keys.js";
 import { setupGroth16 } from "../src/setup/groth16-setup.js";

@@ -14,15 +14,14 @@ import { Command, Option } from "commander";
 import { REPO_ROOT, loadInstance } from "../circuits/manifest.js";
 import { compileInstance } from "../circuits/compile.js";
 import { r1csInfo } from "../circuits/r1cs-info.js";
-import { runWithProgress } from "../cli/progress.js";
-import { openL1, type L1Session } from "../pipeline/l1-session.js";
-import type { Phase, PhaseProgress } from "../pipeline/phases.js";
+import { runWithProgress } from "../phases/progress.js";
+import type { Phase, PhaseProgress } from "../phases/phase.js";
 import { releaseSnarkjsCurve } from "../prover/release-curve.js";
 import { prepareInstance, type PreparedInstance } from "../setup/prepare-instance.js";
 import { benchPlan, type PoolSetting } from "./bench-plan.js";
 import { sweepChartSvg } from "./bench-chart.js";
 import { benchTables } from "./bench-tables.js";
-import { benchWorkload, measurePipeline, measureSettlementGas, rawSnarkjsProve, type PipelineMeasurement } from "./measurements.js";
+import { benchWorkload, measurePipeline, measureSettlementGas, openBenchL1, rawSnarkjsProve, type BenchL1, type PipelineMeasurement } from "./measurements.js";
 import type { BenchResults, InstanceResult } from "./bench-results.js";
 
 const runFile = promisify(execFile);
@@ -41,7 +40,7 @@ const plan = benchPlan(opts.full ? "full" : "quick");
 const instances = [...new Set([plan.detail, ...plan.sweep])];
 const prepared = new Map<string, PreparedInstance>();
 const results = new Map<string, InstanceResult>();
-let l1: L1Session | undefined;
+let l1: BenchL1 | undefined;
 let extrapolation: BenchResults["extrapolation"];
 const seconds = (ms: number) => (ms / 1000).toFixed(1);
 
@@ -55,7 +54,7 @@ async function measureInstance(name: string, settings: PoolSetting[], withGasAtO
   const p = prepared.get(name)!;
   status("executing the workload");
   const executed = await benchWorkload(p, plan.batches, `bench:${name}`);
-  l1 ??= await openL1(p, executed.anchor, {});
+  l1 ??= await openBenchL1();
   status(`baseline: raw snarkjs, ${plan.batches} batches one after another`);
   const raw = await rawSnarkjsProve(p, executed);
   const rawTotalMs = raw.reduce((a, r) => a + r.witnessMs + r.proveMs, 0);
@@ -69,7 +68,7 @@ async function measureInstance(name: string, settings: PoolSetting[], withGasAtO
     pipelines.push(await measurePipeline(p, executed, l1, plan.defaultSetting, plan.settleBatches, { kind: "rapidsnark", path: opts.proverPath! },
       (x) => status({ label: `pipeline: rapidsnark (${opts.proverPath}): batches proven (${x.settled} settled)`, done: x.proven, total: x.total })));
   }
-  const proofs = pipelines[0].proofs;
+  const proofs = pipelines[0].proofs.map((x) => x.proof);
   status("gas on anvil");
   const gasAtK = await measureSettlementGas(p, executed, proofs, l1, plan.settleBatches);
   const gasAtOne = withGasAtOne ? await measureSettlementGas(p, executed, proofs, l1, 1) : undefined;

@@ -3,30 +3,75 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { NonceManager, Wallet } from "ethers";
+import { pino } from "pino";
+import type { Groth16Proof } from "snarkjs";
 import { REPO_ROOT } from "../circuits/manifest.js";
+import type { BatchHeader } from "../circuits/batch-input.js";
+import { ClusterNode } from "../core/cluster-node.js";
+import { openCluster } from "../core/open-cluster.js";
+import { ANVIL_DEFAULT_KEY, devnetProvider, startAnvil, type Devnet } from "../l1/anvil.js";
 import { sendSettle, settlementBatch } from "../l1/settlement-calldata.js";
-import { deploySettlement, settlementConfig } from "../l1/deploy.js";
-import { executeWorkload, type ExecutedWorkload } from "../pipeline/execute-workload.js";
-import type { L1Session } from "../pipeline/l1-session.js";
-import { proveAndSettle } from "../pipeline/prove-and-settle.js";
-import { quantile } from "../pipeline/run-report.js";
-import { ProverPool, type ProverBackend, type ProveResult } from "../prover/prover-pool.js";
+import { deploySettlement, settlementConfig, type SettlementGenesis } from "../l1/deploy.js";
+import { quantile } from "../stats/quantile.js";
+import type { ProverBackend } from "../prover/prover-pool.js";
 import type { PreparedInstance } from "../setup/prepare-instance.js";
 import { devWorkload } from "../workload/dev-workload.js";
-import { genesisOf } from "../workload/genesis.js";
+import { genesisOf, type Genesis } from "../protocol/genesis.js";
+import { decodeOperation, isMalformed } from "../protocol/operation-codec.js";
+import type { SignedOperation } from "../protocol/operation.js";
+import type { StoredProof } from "../store/cluster-store.js";
 import type { PoolSetting } from "./bench-plan.js";
 
 const runFile = promisify(execFile);
 
-/** Executes a bench workload: `batches` full batches (B operations each, 40% cross-chain, Zipf accounts). */
-export async function benchWorkload(prepared: PreparedInstance, batches: number, seed: string): Promise<ExecutedWorkload> {
+/** A bench workload: its genesis and signed operations, and the batches they make (executed once, for the baseline and the gas). */
+export interface BenchWorkload {
+  genesis: Genesis;
+  operations: SignedOperation[];
+  batches: { header: BatchHeader }[];
+  /** Circuit input of each batch. */
+  inputs: Record<string, unknown>[];
+  accepted: number;
+  messages: number;
+  anchor: SettlementGenesis;
+}
+
+/** Makes a bench workload: `batches` full batches (B operations each, 40% cross-chain, Zipf accounts), executed by openCluster. */
+export async function benchWorkload(prepared: PreparedInstance, batches: number, seed: string): Promise<BenchWorkload> {
   const { inst } = prepared;
   const { keys, workload } = await devWorkload(inst, { operations: batches * inst.slots, crossChainShare: 0.4, faults: false, seed });
-  const executed = await executeWorkload(inst, genesisOf(keys), workload.lines);
-  if (executed.batches.length !== batches || executed.rejected.length > 0) {
-    throw new Error(`bench workload: expected ${batches} full batches, got ${executed.batches.length} and ${executed.rejected.length} rejected`);
+  const genesis = genesisOf(keys);
+  const cluster = await openCluster(inst, genesis);
+  const operations = workload.lines.map((l, i) => {
+    const op = decodeOperation(l, i + 1);
+    if (isMalformed(op)) throw new Error(`bench workload: line ${i + 1}: ${op.field}: ${op.reason}`);
+    return op;
+  });
+  const closed: { header: BatchHeader; input: Record<string, unknown> }[] = [];
+  for (const op of operations) {
+    cluster.admit(op);
+    if (cluster.full) closed.push(cluster.close());
   }
-  return executed;
+  if (cluster.openSize > 0) closed.push(cluster.close());
+  if (closed.length !== batches) throw new Error(`bench workload: expected ${batches} full batches, got ${closed.length}`);
+  return {
+    genesis, operations, batches: closed.map((b) => ({ header: b.header })), inputs: closed.map((b) => b.input),
+    accepted: operations.length, messages: operations.filter((o) => o.type === "SEND").length,
+    anchor: { roots: cluster.genesisRoots, commitment: cluster.genesisCommitment(), clusterId: genesis.clusterId, l1ChainId: genesis.l1ChainId },
+  };
+}
+
+/** The bench's L1: one anvil devnet for every measurement (each deploys its own ClusterSettlement). */
+export interface BenchL1 {
+  rpcUrl: string;
+  close(): Promise<void>;
+}
+
+/** Starts the bench's anvil devnet. */
+export async function openBenchL1(): Promise<BenchL1> {
+  const devnet: Devnet = await startAnvil();
+  return { rpcUrl: devnet.rpcUrl, close: () => devnet.stop() };
 }
 
 /** Witness and proof times of one batch, milliseconds. */
@@ -40,7 +85,7 @@ export interface RawProveTime {
  * stays out of the bench), single-threaded: `wtns.calculate` then `groth16.prove` from the zkey file,
  * no pool, no verification. See raw-prove-child.ts.
  */
-export async function rawSnarkjsProve(prepared: PreparedInstance, executed: ExecutedWorkload): Promise<RawProveTime[]> {
+export async function rawSnarkjsProve(prepared: PreparedInstance, executed: BenchWorkload): Promise<RawProveTime[]> {
   const dir = mkdtempSync(join(tmpdir(), "bench-raw-"));
   try {
     const taskFile = join(dir, "task.json");
@@ -52,75 +97,88 @@ export async function rawSnarkjsProve(prepared: PreparedInstance, executed: Exec
   }
 }
 
-/** A pipeline measurement: the pool proves every batch, the submitter settles them in order. */
+/** A pipeline measurement: the cluster node (the core `run` and `serve` use) executes, proves and settles the workload. */
 export interface PipelineMeasurement extends PoolSetting {
   backend: string;
-  /** From queueing the first batch to the last proof verified. */
+  /** From admitting the first operation to the last proof stored. */
   provingWallMs: number;
   proofsPerMinute: number;
   operationsPerSecond: number;
   crossChainMessagesPerSecond: number;
-  /** From arrival (all operations arrive at the start) to the receipt of the batch's settlement. */
+  /** From an operation's admission to the receipt of its batch's settlement. */
   latencyMs: { median: number; p95: number };
   /** Largest V8 heap + external memory of one worker after a job (external counts reserved WASM memory, not only resident). */
   peakWorkerMemoryMiB: number;
   /** Peak resident memory of the whole process during this run (main thread and every worker), sampled every 50 ms. */
   processPeakRssMiB: number;
-  proofs: ProveResult[];
+  /** The Groth16 proof of each batch, by index, with its witness and proof times (ms). */
+  proofs: Pick<StoredProof, "proof" | "witnessMs" | "proveMs">[];
 }
 
 /**
- * Runs the pipeline (ProverPool + proveAndSettle) on `executed` against a fresh ClusterSettlement.
- * The pool is started (and its workers loaded) before the clock starts.
+ * Runs the workload through a ClusterNode (store in a temporary folder, its own ClusterSettlement
+ * on the bench's devnet, the embedded prover pool with `setting`): every operation admitted at
+ * once, the last batch closed, then it waits until every batch is settled. The node is started (its
+ * pool's workers loaded) before the clock starts.
  */
-export async function measurePipeline(prepared: PreparedInstance, executed: ExecutedWorkload, l1: L1Session, setting: PoolSetting,
+export async function measurePipeline(prepared: PreparedInstance, executed: BenchWorkload, l1: BenchL1, setting: PoolSetting,
                                       settleBatches: number, backend: ProverBackend = { kind: "snarkjs" },
                                       onProgress?: (p: { proven: number; settled: number; total: number }) => void): Promise<PipelineMeasurement> {
-  const pool = new ProverPool(prepared.keys.vkey, { ...setting, backend });
-  const settlement = await deploySettlement(l1.settlement.runner as never, prepared.contracts, settlementConfig(prepared, executed.anchor));
-  const session: L1Session = { ...l1, settlement, settlementAddress: await settlement.getAddress() };
-  let provingWallMs = 0;
+  const dataDir = mkdtempSync(join(tmpdir(), "bench-node-"));
+  const node = await ClusterNode.start({
+    dataDir, genesis: executed.genesis, rpcUrl: l1.rpcUrl, privateKey: ANVIL_DEFAULT_KEY, workers: setting.workers, singleThread: setting.singleThread,
+    backend, settleBatches, rpcRetryMinMs: 250, rpcRetryMaxMs: 10_000, confirmations: 0,
+  }, prepared, pino({ level: "silent" }));
   let peakRss = process.memoryUsage.rss();
   const sampler = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage.rss()); }, 50);
-  const started = performance.now();
   try {
-    const { proofs, settlements } = await proveAndSettle(prepared, executed, session, pool, {
-      settleBatches,
-      onProgress: (p) => {
-        if (p.proven === p.total && provingWallMs === 0) provingWallMs = performance.now() - started;
-        onProgress?.(p);
-      },
-    });
-    const settledAt = new Map<number, number>();
-    for (const s of settlements) for (const b of s.batches) settledAt.set(b, s.settledAtMs);
-    const latencies = executed.batchOfOperation.map((b) => settledAt.get(b)!);
+    await node.whenReconciled();
+    const started = performance.now();
+    for (const op of executed.operations) node.admit(op);
+    node.closeOpenBatch();
+    const total = executed.batches.length;
+    await node.whenAllSettled((c) => onProgress?.({ proven: c.proved + c.included + c.settled, settled: c.settled, total }));
+    const store = node.store;
+    const proofs = executed.batches.map((_, i) => store.proof(i)!);
+    const startedAt = Date.now() - (performance.now() - started);
+    const provingWallMs = Math.max(...proofs.map((p) => p.provedAt)) - startedAt;
+    const minedAt = new Map<number, number>();
+    for (const s of store.submissions()) for (let b = s.firstBatch; b <= s.lastBatch; b++) if (s.status === "mined" && s.minedAt !== null) minedAt.set(b, s.minedAt);
+    const latencies = store.allOperations().map((op) => minedAt.get(op.batchIndex!)! - op.acceptedAt);
     const seconds = provingWallMs / 1000;
     return {
       ...setting, backend: backend.kind, provingWallMs,
-      proofsPerMinute: (60 * executed.batches.length) / seconds,
+      proofsPerMinute: (60 * total) / seconds,
       operationsPerSecond: executed.accepted / seconds,
       crossChainMessagesPerSecond: executed.messages / seconds,
       latencyMs: { median: quantile(latencies, 0.5), p95: quantile(latencies, 0.95) },
-      peakWorkerMemoryMiB: Math.max(...proofs.map((p) => p.workerMemoryBytes)) / 2 ** 20,
+      peakWorkerMemoryMiB: node.peakProverMemoryBytes / 2 ** 20,
       processPeakRssMiB: peakRss / 2 ** 20,
       proofs,
     };
   } finally {
     clearInterval(sampler);
-    await pool.close();
+    await node.stop();
+    rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
 /** Gas of settling the proven batches on a fresh ClusterSettlement, `perTransaction` batches per `settle`. */
-export async function measureSettlementGas(prepared: PreparedInstance, executed: ExecutedWorkload, proofs: ProveResult[],
-                                           l1: L1Session, perTransaction: number): Promise<{ perTransaction: number; gasPerTransaction: number[]; gasPerBatch: number }> {
-  const settlement = await deploySettlement(l1.settlement.runner as never, prepared.contracts, settlementConfig(prepared, executed.anchor));
-  const gas: number[] = [];
-  for (let first = 0; first < executed.batches.length; first += perTransaction) {
-    const group = executed.batches.slice(first, first + perTransaction).map((b, k) => settlementBatch(b.header, proofs[first + k].proof));
-    const receipt = await (await sendSettle(settlement, group)).wait();
-    if (!receipt) throw new Error("settle: no receipt");
-    gas.push(Number(receipt.gasUsed));
+export async function measureSettlementGas(prepared: PreparedInstance, executed: BenchWorkload, proofs: Groth16Proof[],
+                                           l1: BenchL1, perTransaction: number): Promise<{ perTransaction: number; gasPerTransaction: number[]; gasPerBatch: number }> {
+  const provider = devnetProvider(l1.rpcUrl);
+  try {
+    const signer = new NonceManager(new Wallet(ANVIL_DEFAULT_KEY, provider)); // fresh: the nodes used this account since
+    const settlement = await deploySettlement(signer, prepared.contracts, settlementConfig(prepared, executed.anchor));
+    const gas: number[] = [];
+    for (let first = 0; first < executed.batches.length; first += perTransaction) {
+      const group = executed.batches.slice(first, first + perTransaction).map((b, k) => settlementBatch(b.header, proofs[first + k]));
+      const receipt = await (await sendSettle(settlement, group)).wait();
+      if (!receipt) throw new Error("settle: no receipt");
+      gas.push(Number(receipt.gasUsed));
+    }
+    return { perTransaction, gasPerTransaction: gas, gasPerBatch: gas.reduce((a, b) => a + b, 0) / executed.batches.length };
+  } finally {
+    provider.destroy();
   }
-  return { perTransaction, gasPerTransaction: gas, gasPerBatch: gas.reduce((a, b) => a + b, 0) / executed.batches.length };
 }

@@ -24,7 +24,7 @@ import { createInterface } from "node:readline";
 import { Command } from "commander";
 import { REPO_ROOT, loadInstance } from "../circuits/manifest.js";
 import { devWorkload } from "../workload/dev-workload.js";
-import { genesisOf, writeJson } from "../workload/genesis.js";
+import { genesisOf, writeJson } from "../protocol/genesis.js";
 
 const program = new Command("bench:service")
   .description("Load on the prover service's HTTP API; writes bench/results/service-load.json")

@@ -2,7 +2,7 @@ import { writeFileSync } from "node:fs";
 import type { CircuitInstance } from "../circuits/manifest.js";
 import type { RunStore } from "../store/run-store.js";
 import { devWorkload } from "../workload/dev-workload.js";
-import { genesisOf, type Genesis } from "../workload/genesis.js";
+import { genesisOf, type Genesis } from "../protocol/genesis.js";
 import type { Workload } from "../workload/workload-generator.js";
 
 /**

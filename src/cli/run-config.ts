@@ -10,6 +10,7 @@ export const runConfigSchema = z.object({
   genesis: z.string().min(1).optional(),
   operations: z.string().min(1).optional(),
   out: z.string().min(1).optional(),
+  resume: z.boolean().default(false),
   workers: z.coerce.number().int().min(1).max(64).default(2),
   snarkjsThreads: z.boolean().default(false),
   settleBatches: z.coerce.number().int().min(1).max(64).default(4),

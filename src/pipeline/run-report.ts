@@ -1,9 +1,18 @@
-import type { ProveResult } from "../../workers/prove-batch.js";
+import type { ClusterNode } from "../core/cluster-node.js";
 import type { Groth16Keys } from "../setup/groth16-setup.js";
 import type { PreparedInstance } from "../setup/prepare-instance.js";
 import type { Phase2Check } from "../setup/zkey-guard.js";
-import type { ExecutedWorkload, RejectedLine } from "./execute-workload.js";
-import type { SettlementTx } from "./prove-and-settle.js";
+import type { Genesis } from "../protocol/genesis.js";
+import { decodeOperation, isMalformed, operationId } from "../protocol/operation-codec.js";
+import { quantile } from "../stats/quantile.js";
+import type { RunStore } from "../store/run-store.js";
+
+/** A workload line that did not execute: its 1-based line number, the field at fault and why. */
+export interface RejectedLine {
+  line: number;
+  field: string;
+  reason: string;
+}
 
 /** Summary of one run (written as report.json, printed as a table). Times in milliseconds. */
 export interface RunReport {
@@ -12,59 +21,99 @@ export interface RunReport {
   phase2: Pick<Phase2Check, "secure" | "contributions"> & { source: Groth16Keys["source"] };
   workload: { lines: number; accepted: number; rejected: number; transfers: number; messages: number };
   batches: number;
+  /** wallMs: from the first batch closed to the last proof stored. */
   proving: { workers: number; singleThread: boolean; witnessMsMedian: number; proveMsMedian: number; perBatchMsMedian: number; perBatchMsMax: number; wallMs: number };
   settlement: { transactions: number; batchesPerTransaction: number; gasTotal: string; gasPerBatch: number; gasPerTransaction: string[]; contract: string; rpcUrl: string; ownDevnet: boolean };
-  /** From the start of proving (every operation had arrived) to the receipt of its batch's settlement. */
+  /** From an operation's acceptance to the receipt of its batch's settlement. */
   latencyMs: { median: number; p95: number };
   roots: { match: boolean; executor: string[]; onChain: string[] };
   rejected: RejectedLine[];
   store: string;
 }
 
-/** The q-quantile (0..1) of `values` by nearest rank; 0 for an empty list. */
-export function quantile(values: number[], q: number): number {
-  if (values.length === 0) return 0;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
-}
+const hex = (r: bigint) => `0x${r.toString(16).padStart(64, "0")}`;
 
 /**
- * Builds the report of a run from its parts.
+ * Builds the report of a run from the node's store (batches, proofs, settle transactions) and the
+ * roots read from the contract.
  * @param onChainRoots `currentRoots()` read from the contract after the last settlement.
  */
-export function buildRunReport(prepared: PreparedInstance, executed: ExecutedWorkload, lines: number,
-                               proving: { proofs: ProveResult[]; settlements: SettlementTx[]; workers: number; singleThread: boolean; wallMs: number },
-                               l1: { settlementAddress: string; rpcUrl: string; ownDevnet: boolean }, onChainRoots: bigint[], settleBatches: number, store: string): RunReport {
+export function buildRunReport(prepared: PreparedInstance, node: ClusterNode, rejected: RejectedLine[], lines: number, onChainRoots: bigint[],
+                               o: { workers: number; singleThread: boolean; settleBatches: number }, out: string): RunReport {
   const { inst } = prepared;
-  const { proofs, settlements } = proving;
-  const gasTotal = settlements.reduce((a, s) => a + s.gasUsed, 0n);
-  const settledAt = new Map<number, number>();
-  for (const s of settlements) for (const b of s.batches) settledAt.set(b, s.settledAtMs);
-  const latencies = executed.batchOfOperation.map((b) => settledAt.get(b) ?? Number.NaN).filter((x) => !Number.isNaN(x));
+  const store = node.store;
+  const batchCount = store.batchCount();
+  const proofs = Array.from({ length: batchCount }, (_, i) => store.proof(i)).filter((p) => p !== undefined);
+  const mined = store.submissions().filter((s) => s.status === "mined");
+  const gasTotal = mined.reduce((a, s) => a + BigInt(s.gasUsed ?? 0), 0n);
+  const minedAt = new Map<number, number>();
+  for (const s of mined) for (let b = s.firstBatch; b <= s.lastBatch; b++) if (s.minedAt !== null) minedAt.set(b, s.minedAt);
+  const operations = store.allOperations();
+  const latencies = operations.map((op) => (op.batchIndex === null ? undefined : minedAt.get(op.batchIndex)) ?? Number.NaN)
+    .map((t, i) => t - operations[i].acceptedAt).filter((x) => !Number.isNaN(x));
+  const messages = operations.filter((op) => (JSON.parse(op.body) as { type: string }).type === "SEND").length;
   const perBatch = proofs.map((p) => p.witnessMs + p.proveMs);
-  const hex = (r: bigint) => `0x${r.toString(16).padStart(64, "0")}`;
+  const firstClosed = store.batch(0)?.closedAt;
+  const executor = node.status().roots as string[];
+  const st = node.status();
   return {
     instance: { name: inst.name, members: inst.members, depth: inst.depth, slots: inst.slots, deltaTicks: inst.deltaTicks, constraints: prepared.r1cs.constraints },
     phase2: { secure: prepared.keys.phase2.secure, source: prepared.keys.source, contributions: prepared.keys.phase2.contributions },
-    workload: { lines, accepted: executed.accepted, rejected: executed.rejected.length, transfers: executed.transfers, messages: executed.messages },
-    batches: executed.batches.length,
+    workload: { lines, accepted: operations.length, rejected: rejected.length, transfers: operations.length - messages, messages },
+    batches: batchCount,
     proving: {
-      workers: proving.workers, singleThread: proving.singleThread,
+      workers: o.workers, singleThread: o.singleThread,
       witnessMsMedian: quantile(proofs.map((p) => p.witnessMs), 0.5), proveMsMedian: quantile(proofs.map((p) => p.proveMs), 0.5),
-      perBatchMsMedian: quantile(perBatch, 0.5), perBatchMsMax: quantile(perBatch, 1), wallMs: proving.wallMs,
+      perBatchMsMedian: quantile(perBatch, 0.5), perBatchMsMax: quantile(perBatch, 1),
+      wallMs: firstClosed === undefined || proofs.length === 0 ? 0 : Math.max(...proofs.map((p) => p.provedAt)) - firstClosed,
     },
     settlement: {
-      transactions: settlements.length, batchesPerTransaction: settleBatches, gasTotal: gasTotal.toString(),
-      gasPerBatch: executed.batches.length ? Number(gasTotal) / executed.batches.length : 0,
-      gasPerTransaction: settlements.map((s) => s.gasUsed.toString()),
-      contract: l1.settlementAddress, rpcUrl: l1.rpcUrl, ownDevnet: l1.ownDevnet,
+      transactions: mined.length, batchesPerTransaction: o.settleBatches, gasTotal: gasTotal.toString(),
+      gasPerBatch: batchCount ? Number(gasTotal) / batchCount : 0,
+      gasPerTransaction: mined.map((s) => s.gasUsed ?? "0"),
+      contract: String(st.settlement), rpcUrl: String(st.rpcUrl), ownDevnet: node.ownDevnet,
     },
     latencyMs: { median: quantile(latencies, 0.5), p95: quantile(latencies, 0.95) },
     roots: {
-      match: onChainRoots.length === executed.finalRoots.length && onChainRoots.every((r, i) => r === executed.finalRoots[i]),
-      executor: executed.finalRoots.map(hex), onChain: onChainRoots.map(hex),
+      match: onChainRoots.length === executor.length && onChainRoots.every((r, i) => r === BigInt(executor[i])),
+      executor: executor.map((r) => hex(BigInt(r))), onChain: onChainRoots.map(hex),
     },
-    rejected: executed.rejected,
-    store,
+    rejected,
+    store: out,
   };
+}
+
+/**
+ * Writes the run folder's readable export from the node's store (RunStore lists the files): each
+ * file whole and atomically, so running it again (after `--resume`) gives the same files.
+ * @param lines the workload's non-blank lines with their 1-based line numbers (an accepted operation's line is found by its id).
+ */
+export function exportRunFolder(out: RunStore, node: ClusterNode, genesis: Genesis, lines: { text: string; line: number }[], report: RunReport): void {
+  const store = node.store;
+  const lineOf = new Map<string, number>();
+  for (const { text, line } of lines) {
+    const op = decodeOperation(text, line);
+    if (!isMalformed(op) && !lineOf.has(operationId(op))) lineOf.set(operationId(op), line);
+  }
+  out.writeJson("genesis.json", genesis);
+  out.writeJsonl("accepted.jsonl", store.allOperations().map((op) => ({ line: lineOf.get(op.id) ?? null, seq: op.seq, batchIndex: op.batchIndex, operation: JSON.parse(op.body) })));
+  out.writeJsonl("rejected.jsonl", report.rejected);
+  for (let i = 0; i < store.batchCount(); i++) {
+    const b = store.batch(i)!;
+    const input = JSON.parse(b.input) as Record<string, string[]>;
+    const messages = input.creditOn.flatMap((on, k) => (on === "1" ? [{
+      srcChain: Number(input.inSrcChain[k]), dstChain: Number(input.inDstChain[k]), seq: input.inSeq[k], sendTick: Number(input.inSendTick[k]),
+      recipient: input.inRecipient[k], tokenId: input.inTokenId[k], amount: input.inAmount[k], dataHash: input.inDataHash[k],
+    }] : []));
+    out.writeJson(`batches/${String(i).padStart(6, "0")}.json`, {
+      header: store.header(i), messages, lines: store.operationsOfBatch(i).map((op) => lineOf.get(op.id) ?? null), input,
+    });
+    const p = store.proof(i);
+    if (p) out.writeJson(`proofs/${String(i).padStart(6, "0")}.json`, { instance: report.instance.name, batchIndex: i, proof: p.proof, publicSignals: p.publicSignals });
+  }
+  out.writeJsonl("settlements.jsonl", store.submissions().map((s) => ({
+    txHash: s.txHash, status: s.status, nonce: s.nonce, blockNumber: s.blockNumber, batches: Array.from({ length: s.lastBatch - s.firstBatch + 1 }, (_, k) => s.firstBatch + k),
+    gasUsed: s.gasUsed, error: s.error,
+  })));
+  out.writeJson("report.json", report);
 }

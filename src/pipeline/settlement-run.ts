@@ -1,12 +1,19 @@
-import { ProverPool, type ProverBackend } from "../prover/prover-pool.js";
+import { createHash } from "node:crypto";
+import { join } from "node:path";
+import { pino, destination } from "pino";
+import type { ProverBackend } from "../prover/prover-pool.js";
 import { setupPhases, type SetupContext } from "../setup/setup-phases.js";
-import type { RunStore } from "../store/run-store.js";
-import type { Genesis } from "../workload/genesis.js";
-import { executeWorkload, type ExecutedWorkload } from "./execute-workload.js";
-import { openL1, type L1Session } from "./l1-session.js";
-import type { Phase } from "./phases.js";
-import { proveAndSettle } from "./prove-and-settle.js";
-import { buildRunReport, type RunReport } from "./run-report.js";
+import { ClusterNode } from "../core/cluster-node.js";
+import type { Phase } from "../phases/phase.js";
+import { OperationRejected } from "../state/cluster-state.js";
+import type { Genesis } from "../protocol/genesis.js";
+import type { SignedOperation } from "../protocol/operation.js";
+import { decodeOperation, isMalformed } from "../protocol/operation-codec.js";
+import { RunStore } from "../store/run-store.js";
+import { buildRunReport, exportRunFolder, type RejectedLine, type RunReport } from "./run-report.js";
+
+/** File name of a run's SQLite store in its run folder (the node's store; the other files are its readable export). */
+export const RUN_STORE_FILE = "cluster.sqlite";
 
 /** What a run needs: validated by the CLI's config schema (src/cli/run-config.ts). */
 export interface SettlementRunOptions {
@@ -19,79 +26,131 @@ export interface SettlementRunOptions {
   lines: string[];
   workers: number;
   singleThread: boolean;
-  /** Batches per `settle` transaction. */
+  /** Batches per `settle` transaction, at most. */
   settleBatches: number;
   rpcUrl?: string;
   privateKey?: string;
-  store: RunStore;
+  /** The run folder: its store (RUN_STORE_FILE), node.log and the readable export. */
+  out: string;
   /** Groth16 prover (default snarkjs). */
   backend?: ProverBackend;
 }
 
+/** Progress of a run through its workload, kept in the store's meta table ("run"), so `--resume` goes on where it stopped. */
+interface RunProgress {
+  /** SHA-256 of the workload lines: a resumed run must be given the same workload. */
+  workloadSha256: string;
+  /** Lines handled (accepted or rejected), from the start of the file. */
+  linesDone: number;
+  rejected: RejectedLine[];
+}
+
 /** State of a run as its phases fill it in. */
 export interface SettlementRunContext extends SetupContext {
-  executed?: ExecutedWorkload;
-  l1?: L1Session;
+  node?: ClusterNode;
   report?: RunReport;
 }
 
 /**
- * The main job as phases: set-up on first use (setupPhases), execute the workload, start the devnet
- * (or connect) and deploy, prove every batch in the pool and settle in order, then read every
- * member's root from the contract and compare it with the executor's. Writes report.json in the store.
- * The caller must call `closeRun(ctx)` afterwards (it stops the devnet), also after an error.
+ * The main job as phases, on the one pipeline core (ClusterNode, the same that `serve` runs): set-up
+ * on first use (setupPhases); open the node on the run folder's store (its own anvil devnet, or
+ * `rpcUrl`; deploys ClusterSettlement on first start); admit the workload's lines in file order (a
+ * malformed or refused line is recorded with its field and changes nothing; batches close when full
+ * and are proved and settled while later lines execute); close the last batch; wait until every
+ * batch is settled; read every member's root from the contract and compare it with the executor's;
+ * export the run folder (report.json and the files RunStore lists).
+ *
+ * Crash safety is the node's: every admitted line, batch, proof and settle transaction is in the
+ * store before it is acted on, and the lines handled are recorded, so a run killed at any point and
+ * run again on the same folder (`run --resume --out DIR`) goes on from there: nothing is executed,
+ * proved or settled twice (on its own devnet, which is new at every start, the stored proofs are
+ * settled again on the new contract, without proving).
+ * The caller must call `closeRun(ctx)` afterwards, also after an error.
+ * @throws Error naming `operations` when a resumed run is given another workload than it started with.
  */
 export function settlementRunPhases(o: SettlementRunOptions): Phase<SettlementRunContext>[] {
-  let provingWallMs = 0;
-  let proving: Awaited<ReturnType<typeof proveAndSettle>> | undefined;
+  const lines = o.lines.map((text, i) => ({ text, line: i + 1 })).filter((l) => l.text.trim() !== "");
   return [
     ...(setupPhases(o.instance, { ptau: o.ptau, allowInsecureDevZkey: o.allowInsecureDevZkey }) as Phase<SettlementRunContext>[]),
     {
-      title: `Execute ${o.lines.filter((l) => l.trim() !== "").length} workload lines on ${o.genesis.members} member chains`,
+      title: o.rpcUrl ? `Open the cluster node: store ${join(o.out, RUN_STORE_FILE)}, L1 ${o.rpcUrl}` : `Open the cluster node: store ${join(o.out, RUN_STORE_FILE)}, its own anvil devnet`,
       run: async (ctx, status) => {
-        ctx.executed = await executeWorkload(ctx.prepared!.inst, o.genesis, o.lines, o.store);
-        const e = ctx.executed;
-        status(`${e.accepted} executed (${e.messages} cross-chain messages), ${e.rejected.length} rejected, ${e.batches.length} batches`);
+        const log = pino({ level: "info", base: { job: "run" } }, destination({ dest: join(o.out, "node.log"), sync: true, mkdir: true }));
+        ctx.node = await ClusterNode.start({
+          dataDir: o.out, storeFile: RUN_STORE_FILE, genesis: o.genesis, rpcUrl: o.rpcUrl, privateKey: o.privateKey,
+          workers: o.workers, singleThread: o.singleThread, backend: o.backend, settleBatches: o.settleBatches,
+          rpcRetryMinMs: 250, rpcRetryMaxMs: 10_000,
+        }, ctx.prepared!, log);
+        const st = ctx.node.status();
+        status(`ClusterSettlement ${st.settlement} on ${st.rpcUrl}; log ${join(o.out, "node.log")}`);
       },
     },
     {
-      title: o.rpcUrl ? `Connect to ${o.rpcUrl} and deploy ClusterSettlement` : "Start anvil devnet and deploy ClusterSettlement",
+      title: `Execute ${lines.length} workload lines on ${o.genesis.members} member chains`,
       run: async (ctx, status) => {
-        ctx.l1 = await openL1(ctx.prepared!, ctx.executed!.anchor, o);
-        status(`${ctx.l1.settlementAddress} on ${ctx.l1.rpcUrl}`);
+        const node = ctx.node!;
+        const sha = createHash("sha256").update(o.lines.join("\n")).digest("hex");
+        const progress = node.store.getMeta<RunProgress>("run") ?? { workloadSha256: sha, linesDone: 0, rejected: [] };
+        if (progress.workloadSha256 !== sha) throw new Error(`operations: not the workload this run started with (SHA-256 ${progress.workloadSha256}); resume with the same file`);
+        const before = lines.filter((l) => l.line <= progress.linesDone).length;
+        admitLines(lines.slice(before), (op) => { node.admit(op); }, (line, rejected, done) => {
+          if (rejected) progress.rejected.push(rejected);
+          progress.linesDone = line;
+          node.store.setMeta("run", progress); // a crash before this line replays the line: a duplicate, or the same refusal
+          status({ label: "lines executed", done: before + done, total: lines.length });
+        });
+        node.closeOpenBatch();
+        status(`${node.store.operationCount()} executed, ${progress.rejected.length} rejected, ${node.store.batchCount()} batches`);
       },
     },
     {
-      title: `Prove batches (${o.workers} workers, ${o.backend?.kind === "rapidsnark" ? `rapidsnark ${o.backend.path}` : `snarkjs${o.singleThread ? " single-threaded" : ""}`}) and settle ${o.settleBatches} per transaction`,
+      title: `Prove batches (${o.workers} workers, ${o.backend?.kind === "rapidsnark" ? `rapidsnark ${o.backend.path}` : `snarkjs${o.singleThread ? " single-threaded" : ""}`}) and settle up to ${o.settleBatches} per transaction`,
       run: async (ctx, status) => {
-        const pool = new ProverPool(ctx.prepared!.keys.vkey, { workers: o.workers, singleThread: o.singleThread, backend: o.backend });
-        const started = performance.now();
-        try {
-          proving = await proveAndSettle(ctx.prepared!, ctx.executed!, ctx.l1!, pool, {
-            settleBatches: o.settleBatches, store: o.store,
-            onProgress: (p) => status({ label: `batches proven (${p.settled} settled)`, done: p.proven, total: p.total }),
-          });
-        } finally {
-          provingWallMs = performance.now() - started;
-          await pool.close();
-        }
+        const total = ctx.node!.store.batchCount();
+        await ctx.node!.whenAllSettled((c) => status({ label: `batches settled (${c.proved + c.included + c.settled} proven)`, done: c.settled, total }));
       },
     },
     {
       title: "Compare every member's on-chain root with the executor's",
       run: async (ctx, status) => {
-        const onChain = (await ctx.l1!.settlement.currentRoots()) as bigint[];
-        ctx.report = buildRunReport(ctx.prepared!, ctx.executed!, o.lines.filter((l) => l.trim() !== "").length,
-          { ...proving!, workers: o.workers, singleThread: o.singleThread, wallMs: provingWallMs },
-          ctx.l1!, [...onChain], o.settleBatches, o.store.dir);
-        o.store.writeJson("report.json", ctx.report);
+        const node = ctx.node!;
+        const progress = node.store.getMeta<RunProgress>("run")!;
+        const onChain = [...((await node.settlementContract().currentRoots()) as bigint[])];
+        ctx.report = buildRunReport(ctx.prepared!, node, progress.rejected, lines.length, onChain, { workers: o.workers, singleThread: o.singleThread, settleBatches: o.settleBatches }, o.out);
+        exportRunFolder(new RunStore(o.out), node, o.genesis, lines, ctx.report);
         status(ctx.report.roots.match ? "all roots equal" : "ROOTS DIFFER");
       },
     },
   ];
 }
 
-/** Releases what a run holds (the devnet it started). Safe to call after any phase failed. */
+/**
+ * Admits workload lines in order: a line that is not an operation, or that the executor refuses, is
+ * rejected naming the field (it changes nothing); every other one executes.
+ * @param lines non-blank lines with their 1-based line numbers.
+ * @param admit executes one operation (throws OperationRejected to refuse it).
+ * @param after called after each line with its number, its rejection if any, and how many lines are done.
+ */
+export function admitLines(lines: { text: string; line: number }[], admit: (op: SignedOperation) => void,
+                           after: (line: number, rejected: RejectedLine | undefined, done: number) => void): void {
+  lines.forEach(({ text, line }, i) => {
+    const op = decodeOperation(text, line);
+    let rejected: RejectedLine | undefined;
+    if (isMalformed(op)) {
+      rejected = op;
+    } else {
+      try {
+        admit(op);
+      } catch (e) {
+        if (!(e instanceof OperationRejected)) throw e;
+        rejected = { line, field: e.field, reason: e.reason };
+      }
+    }
+    after(line, rejected, i + 1);
+  });
+}
+
+/** Stops what a run holds (the node: its provers, its devnet, its store). Safe to call after any phase failed. */
 export async function closeRun(ctx: SettlementRunContext): Promise<void> {
-  await ctx.l1?.close();
+  await ctx.node?.stop();
 }

@@ -1,4 +1,4 @@
-import type { ServiceStore } from "./service-store.js";
+import type { ClusterStore } from "../store/cluster-store.js";
 
 /**
  * What the API shows of stored records (the read side of the service): plain JSON objects shaped
@@ -6,7 +6,7 @@ import type { ServiceStore } from "./service-store.js";
  */
 
 /** An accepted operation with the status of its batch ("open" while in the open tick), or undefined. */
-export function operationView(store: ServiceStore, id: string): Record<string, unknown> | undefined {
+export function operationView(store: ClusterStore, id: string): Record<string, unknown> | undefined {
   const op = store.operationById(id);
   if (!op) return undefined;
   const batch = op.batchIndex === null ? undefined : store.batch(op.batchIndex);
@@ -17,7 +17,7 @@ export function operationView(store: ServiceStore, id: string): Record<string, u
 }
 
 /** A closed batch: status, tick, operation ids, roots commitments, new roots, proof time, settlement; or undefined. */
-export function batchView(store: ServiceStore, index: number): Record<string, unknown> | undefined {
+export function batchView(store: ClusterStore, index: number): Record<string, unknown> | undefined {
   const b = store.batch(index);
   if (!b) return undefined;
   const header = JSON.parse(b.header) as Record<string, unknown>;
@@ -30,13 +30,13 @@ export function batchView(store: ServiceStore, index: number): Record<string, un
 }
 
 /** A batch's Groth16 proof and public signals, with the instance it is for; or undefined. */
-export function proofView(store: ServiceStore, instance: string, index: number): Record<string, unknown> | undefined {
+export function proofView(store: ClusterStore, instance: string, index: number): Record<string, unknown> | undefined {
   const p = store.proof(index);
   return p && { ...p, instance, provedAt: new Date(p.provedAt).toISOString() };
 }
 
 /** A settle transaction by store id or transaction hash, with the batches it carries; or undefined. */
-export function settlementView(store: ServiceStore, idOrHash: number | string): Record<string, unknown> | undefined {
+export function settlementView(store: ClusterStore, idOrHash: number | string): Record<string, unknown> | undefined {
   const s = store.submission(idOrHash);
   if (!s) return undefined;
   return {

@@ -4,7 +4,7 @@ import {
   batchIndexParams, batchResponse, errorResponse, operationIdParams, operationResponse, proofResponse, readinessResponse,
   settlementIdParams, settlementResponse, statusResponse, submitOperationsBody, submitOperationsResponse,
 } from "./api-schemas.js";
-import type { ServiceMetrics } from "./metrics.js";
+import type { NodeMetrics } from "../core/metrics.js";
 
 /** Outcome of POST /v1/operations. */
 export interface SubmitOutcome {
@@ -13,9 +13,9 @@ export interface SubmitOutcome {
   rejected: { index: number; field: string; reason: string }[];
 }
 
-/** What the HTTP API asks of the service (implemented by ProverService). */
+/** What the HTTP API asks of the service (implemented by ClusterNode). */
 export interface ApiBackend {
-  readonly metrics: ServiceMetrics;
+  readonly metrics: NodeMetrics;
   /** Room in the bounded queue: accepted operations not yet settled, and the bound. */
   queueRoom(): { unsettled: number; limit: number };
   /** Executes and stores operations in order; never throws for a bad operation (it is listed in `rejected`). */

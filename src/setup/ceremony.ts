@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import * as snarkjs from "snarkjs";
-import type { PhaseProgress } from "../pipeline/phases.js";
+import type { PhaseProgress } from "../phases/phase.js";
 import { writeViaTemp } from "../store/atomic-file.js";
 import { snarkjsProgressLogger } from "./snarkjs-logger.js";
 

@@ -3,7 +3,7 @@ import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { CircuitInstance } from "../circuits/manifest.js";
 import type { CompiledCircuit } from "../circuits/compile.js";
-import type { PhaseProgress } from "../pipeline/phases.js";
+import type { PhaseProgress } from "../phases/phase.js";
 import { removeStaleTemps, writeViaTemp } from "../store/atomic-file.js";
 import { beaconZkey, contributeZkey } from "./ceremony.js";
 import { exportGroth16Keys, groth16Paths, type Groth16Paths } from "./export-keys.js";

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import * as snarkjs from "snarkjs";
 import type { CompiledCircuit } from "../circuits/compile.js";
 import { REPO_ROOT, type CircuitInstance } from "../circuits/manifest.js";
-import type { PhaseProgress } from "../pipeline/phases.js";
+import type { PhaseProgress } from "../phases/phase.js";
 import { removeStaleTemps, writeViaTemp } from "../store/atomic-file.js";
 import { LOCK_DIR, withFileLock } from "./setup-lock.js";
 import { fileSha256, resolvePtau } from "./setup-stamp.js";

@@ -2,7 +2,7 @@ import type { CircuitInstance } from "../circuits/manifest.js";
 import type { CompiledCircuit } from "../circuits/compile.js";
 import type { R1csInfo } from "../circuits/r1cs-info.js";
 import type { ContractArtifact } from "../l1/compile-contracts.js";
-import { runPhases } from "../pipeline/phases.js";
+import { runPhases } from "../phases/phase.js";
 import type { Groth16Keys } from "./groth16-setup.js";
 import { setupPhases, type SetupOptions } from "./setup-phases.js";
 

@@ -2,7 +2,7 @@ import { loadInstance, type CircuitInstance } from "../circuits/manifest.js";
 import { compileInstance, type CompiledCircuit } from "../circuits/compile.js";
 import { r1csInfo } from "../circuits/r1cs-info.js";
 import { compileContracts } from "../l1/compile-contracts.js";
-import type { Phase } from "../pipeline/phases.js";
+import type { Phase } from "../phases/phase.js";
 import { setupGroth16, type Groth16Keys } from "./groth16-setup.js";
 import type { PreparedInstance } from "./prepare-instance.js";
 import { withInstanceLock } from "./setup-lock.js";

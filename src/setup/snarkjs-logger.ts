@@ -1,4 +1,4 @@
-import type { PhaseProgress } from "../pipeline/phases.js";
+import type { PhaseProgress } from "../phases/phase.js";
 
 /** The logger interface snarkjs calls (a subset of console's). */
 export interface SnarkjsLogger {

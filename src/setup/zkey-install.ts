@@ -2,7 +2,7 @@ import { copyFileSync, existsSync, rmSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import type { CircuitInstance } from "../circuits/manifest.js";
 import type { CompiledCircuit } from "../circuits/compile.js";
-import type { PhaseProgress } from "../pipeline/phases.js";
+import type { PhaseProgress } from "../phases/phase.js";
 import { moveIntoPlace, removeStaleTemps, tempPathFor } from "../store/atomic-file.js";
 import { exportGroth16Keys, groth16Paths } from "./export-keys.js";
 import { stampOf, type Groth16Artifacts } from "./groth16-setup.js";

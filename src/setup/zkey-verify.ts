@@ -1,5 +1,5 @@
 import * as snarkjs from "snarkjs";
-import type { PhaseProgress } from "../pipeline/phases.js";
+import type { PhaseProgress } from "../phases/phase.js";
 import { phase2InitZkey, type Phase2Inputs } from "./phase2-init.js";
 import { snarkjsProgressLogger } from "./snarkjs-logger.js";
 

@@ -45,6 +45,13 @@ export class RunStore {
     return path;
   }
 
+  /** Writes a whole JSONL file atomically (one record per line). `name` is relative to the run folder. */
+  writeJsonl(name: "accepted.jsonl" | "rejected.jsonl" | "settlements.jsonl", records: unknown[]): string {
+    const path = join(this.dir, name);
+    writeFileAtomic(path, records.map((r) => `${toJson(r)}\n`).join(""));
+    return path;
+  }
+
   /** Appends records as JSON lines to `name` and fsyncs. */
   appendJsonl(name: "accepted.jsonl" | "rejected.jsonl" | "settlements.jsonl", records: unknown[]): void {
     const path = join(this.dir, name);

@@ -1,6 +1,6 @@
 import { bytesToHex, hexToBytes } from "@noble/hashes/utils.js";
 import type { EddsaSigner } from "../crypto/eddsa.js";
-import type { DevKeys } from "./genesis.js";
+import type { DevKeys } from "../protocol/genesis.js";
 import { SeededRandom } from "./seeded-random.js";
 
 /** Parameters of a development key set. */

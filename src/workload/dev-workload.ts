@@ -2,7 +2,7 @@ import { getPoseidon } from "../crypto/poseidon.js";
 import { EddsaSigner } from "../crypto/eddsa.js";
 import type { CircuitInstance } from "../circuits/manifest.js";
 import { generateDevKeys } from "./dev-keys.js";
-import type { DevKeys } from "./genesis.js";
+import type { DevKeys } from "../protocol/genesis.js";
 import { generateWorkload, type Workload } from "./workload-generator.js";
 
 /** Defaults of generated workloads (also the `keys` and `workload` commands' defaults). */

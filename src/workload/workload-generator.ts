@@ -1,8 +1,8 @@
 import type { EddsaSigner } from "../crypto/eddsa.js";
 import { operationDigest, type SignedOperation } from "../protocol/operation.js";
-import { genesisDomain, type DevKeys } from "./genesis.js";
+import { genesisDomain, type DevKeys } from "../protocol/genesis.js";
 import { privateKeyBytes } from "./dev-keys.js";
-import { encodeOperation } from "./operation-codec.js";
+import { encodeOperation } from "../protocol/operation-codec.js";
 import { SeededRandom, zipfSampler } from "./seeded-random.js";
 
 /** Faults a workload can carry, one line each; each names the field the executor must reject. */

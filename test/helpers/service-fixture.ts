@@ -7,8 +7,8 @@ import { EddsaSigner } from "../../src/crypto/eddsa.js";
 import type { CircuitInstance } from "../../src/circuits/manifest.js";
 import { ClusterState } from "../../src/state/cluster-state.js";
 import { devWorkload } from "../../src/workload/dev-workload.js";
-import { applyGenesis, genesisDomain, genesisOf, type Genesis } from "../../src/workload/genesis.js";
-import { decodeOperation, isMalformed } from "../../src/workload/operation-codec.js";
+import { applyGenesis, genesisDomain, genesisOf, type Genesis } from "../../src/protocol/genesis.js";
+import { decodeOperation, isMalformed } from "../../src/protocol/operation-codec.js";
 
 /** A fresh temporary folder. */
 export function tempDir(prefix: string): string {

@@ -2,7 +2,7 @@ import { copyFileSync, existsSync } from "node:fs";
 import { Command } from "commander";
 import { z } from "zod";
 import type { CircuitInstance } from "../../circuits/manifest.js";
-import type { Phase, PhaseProgress } from "../../pipeline/phases.js";
+import type { Phase, PhaseProgress } from "../../phases/phase.js";
 import { writeViaTemp } from "../../store/atomic-file.js";
 import { BeaconBlockTimeout, waitForBeaconBlock, type BeaconBlock } from "../../setup/beacon-block.js";
 import { beaconZkey, contributeZkey } from "../../setup/ceremony.js";
@@ -13,7 +13,7 @@ import { phase2Weakness } from "../../setup/zkey-guard.js";
 import { verifyZkey, type ZkeyVerification } from "../../setup/zkey-verify.js";
 import { CliError, EXIT } from "../cli-error.js";
 import { instanceOption, parseOptions } from "../options.js";
-import { runWithProgress } from "../progress.js";
+import { runWithProgress } from "../../phases/progress.js";
 
 const zkeyFile = z.string().min(1);
 const name = z.string().min(1).max(64, "at most 64 characters (snarkjs keeps no more)").optional();

@@ -4,7 +4,7 @@ import { Command } from "commander";
 import { z } from "zod";
 import { EddsaSigner } from "../../crypto/eddsa.js";
 import { ANVIL_CHAIN_ID, generateDevKeys } from "../../workload/dev-keys.js";
-import { genesisOf, writeJson } from "../../workload/genesis.js";
+import { genesisOf, writeJson } from "../../protocol/genesis.js";
 import { WORKLOAD_DEFAULTS } from "../../workload/dev-workload.js";
 import { CliError, EXIT } from "../cli-error.js";
 import { instanceOption, parseOptions } from "../options.js";

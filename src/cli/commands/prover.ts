@@ -2,11 +2,11 @@ import { Command, Option } from "commander";
 import { destination, pino } from "pino";
 import { z } from "zod";
 import { ProverPool } from "../../prover/prover-pool.js";
-import { BullProver, proofQueueName } from "../../service/bullmq-proof-queue.js";
+import { BullProver, proofQueueName } from "../../prover/bullmq-proof-queue.js";
 import { setupPhases, type SetupContext } from "../../setup/setup-phases.js";
 import { INSECURE_ZKEY_WARNING } from "../../setup/zkey-guard.js";
 import { instanceOption, parseOptions } from "../options.js";
-import { runWithProgress } from "../progress.js";
+import { runWithProgress } from "../../phases/progress.js";
 import { proverBackend } from "../run-config.js";
 
 const proverOptions = z.object({

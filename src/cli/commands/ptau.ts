@@ -3,9 +3,9 @@ import { rmSync } from "node:fs";
 import { Command } from "commander";
 import { z } from "zod";
 import * as snarkjs from "snarkjs";
-import type { Phase } from "../../pipeline/phases.js";
+import type { Phase } from "../../phases/phase.js";
 import { parseOptions } from "../options.js";
-import { runWithProgress } from "../progress.js";
+import { runWithProgress } from "../../phases/progress.js";
 
 const ptauOptions = z.object({
   power: z.coerce.number().int().min(8).max(22),

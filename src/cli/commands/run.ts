@@ -1,13 +1,14 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Command, Option } from "commander";
-import { closeRun, settlementRunPhases, type SettlementRunContext } from "../../pipeline/settlement-run.js";
+import { existsSync } from "node:fs";
+import { closeRun, RUN_STORE_FILE, settlementRunPhases, type SettlementRunContext } from "../../pipeline/settlement-run.js";
 import { RunStore } from "../../store/run-store.js";
-import { loadGenesis, type Genesis } from "../../workload/genesis.js";
+import { loadGenesis, type Genesis } from "../../protocol/genesis.js";
 import { CliError, EXIT } from "../cli-error.js";
 import { generateRunWorkload } from "../default-workload.js";
 import { instanceOption } from "../options.js";
-import { runWithProgress } from "../progress.js";
+import { runWithProgress } from "../../phases/progress.js";
 import { loadRunConfig, proverBackend } from "../run-config.js";
 import { formatRunSummary } from "../summary-table.js";
 
@@ -24,6 +25,7 @@ export function runCommand(): Command {
     .option("--genesis <file>", "genesis or keys file of the workload (from `keys`)")
     .option("--operations <file>", "workload JSONL of signed operations (from `workload`); needs --genesis")
     .option("--out <dir>", "run folder for the store and report.json (default: runs/<timestamp>)")
+    .option("--resume", "go on with the interrupted run in --out (same workload): nothing executed, proved or settled twice")
     .option("--workers <n>", "prover pool workers (default: 2)")
     .option("--snarkjs-threads", "let snarkjs use its own worker threads inside each prover (default: off, single-threaded)")
     .option("--settle-batches <k>", "batches per settle transaction (default: 4)")
@@ -41,6 +43,9 @@ export function runCommand(): Command {
       const cfg = loadRunConfig(flags, flags.config as string | undefined);
       const inst = instanceOption(cfg.instance);
       const out = cfg.out ?? join("runs", new Date().toISOString().replace(/[:.]/g, "-"));
+      const held = existsSync(join(out, RUN_STORE_FILE));
+      if (cfg.resume && !held) throw new CliError(`--resume: ${out} holds no run (${RUN_STORE_FILE}); give the --out of the run to resume`, EXIT.USAGE);
+      if (!cfg.resume && held) throw new CliError(`--out: ${out} holds a run already (${RUN_STORE_FILE}); add --resume to go on with it, or choose another --out`, EXIT.USAGE);
       const store = new RunStore(out);
       let genesis: Genesis;
       let lines: string[];
@@ -60,7 +65,7 @@ export function runCommand(): Command {
       try {
         await runWithProgress(settlementRunPhases({
           instance: cfg.instance, ptau: cfg.ptau, allowInsecureDevZkey: cfg.insecureDevZkey, genesis, lines, workers: cfg.workers, singleThread: !cfg.snarkjsThreads,
-          settleBatches: cfg.settleBatches, rpcUrl: cfg.rpcUrl, privateKey: cfg.privateKey, store, backend: proverBackend(cfg),
+          settleBatches: cfg.settleBatches, rpcUrl: cfg.rpcUrl, privateKey: cfg.privateKey, out, backend: proverBackend(cfg),
         }), ctx);
       } finally {
         await closeRun(ctx);

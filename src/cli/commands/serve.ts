@@ -5,15 +5,15 @@ import { pino, destination } from "pino";
 import { z } from "zod";
 import { setupPhases, type SetupContext } from "../../setup/setup-phases.js";
 import { INSECURE_ZKEY_WARNING } from "../../setup/zkey-guard.js";
-import { ProverService } from "../../service/prover-service.js";
-import { StoreInUse } from "../../service/service-store.js";
-import { BullProofQueue } from "../../service/bullmq-proof-queue.js";
+import { ClusterNode } from "../../core/cluster-node.js";
+import { StoreInUse } from "../../store/cluster-store.js";
+import { BullProofQueue } from "../../prover/bullmq-proof-queue.js";
 import { ProverPool } from "../../prover/prover-pool.js";
 import { devWorkload } from "../../workload/dev-workload.js";
-import { genesisOf, loadGenesis, writeJson, type Genesis } from "../../workload/genesis.js";
+import { genesisOf, loadGenesis, writeJson, type Genesis } from "../../protocol/genesis.js";
 import { CliError, EXIT } from "../cli-error.js";
 import { instanceOption, parseOptions } from "../options.js";
-import { runWithProgress } from "../progress.js";
+import { runWithProgress } from "../../phases/progress.js";
 import { proverBackend } from "../run-config.js";
 
 /** Options of `serve`, from a JSON config file (`--config`) and flags; flags win. */
@@ -97,12 +97,13 @@ export function serveCommand(): Command {
       const prepared = ctx.prepared!;
       if (!prepared.keys.phase2.secure) log.warn({ zkey: prepared.keys.zkey, phase2: prepared.keys.phase2.contributions }, INSECURE_ZKEY_WARNING);
       const backend = proverBackend(c);
-      let service: ProverService;
+      let service: ClusterNode;
       try {
-        service = await ProverService.start({
-          dataDir: c.dataDir, host: c.host, port: c.port, genesis, rpcUrl: c.rpcUrl, privateKey: c.privateKey,
+        service = await ClusterNode.start({
+          dataDir: c.dataDir, genesis, rpcUrl: c.rpcUrl, privateKey: c.privateKey,
           workers: c.workers, singleThread: !c.snarkjsThreads, backend, tickDeadlineMs: c.tickMs, settleBatches: c.settleBatches,
-          queueLimit: c.queueLimit, maxOperationsPerRequest: c.maxRequestOperations, bodyLimitBytes: c.bodyLimit,
+          queueLimit: c.queueLimit,
+          api: { host: c.host, port: c.port, maxOperationsPerRequest: c.maxRequestOperations, bodyLimitBytes: c.bodyLimit },
           rpcRetryMinMs: c.rpcRetryMinMs, rpcRetryMaxMs: c.rpcRetryMaxMs, provingAgeLimitMs: c.provingAgeLimitMs,
           confirmations: c.confirmations,
           proofQueue: c.redisUrl ? async (p, l) => BullProofQueue.connect(c.redisUrl!, p, l, c.workers > 0

@@ -2,7 +2,7 @@ import { Command } from "commander";
 import { z } from "zod";
 import { setupPhases, type SetupContext } from "../../setup/setup-phases.js";
 import { instanceOption, parseOptions } from "../options.js";
-import { runWithProgress } from "../progress.js";
+import { runWithProgress } from "../../phases/progress.js";
 
 const setupOptions = z.object({
   instance: z.string().min(1).default("default"),

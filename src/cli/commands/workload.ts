@@ -3,7 +3,7 @@ import { Command, Option } from "commander";
 import { z } from "zod";
 import { EddsaSigner } from "../../crypto/eddsa.js";
 import { getPoseidon } from "../../crypto/poseidon.js";
-import { loadDevKeys } from "../../workload/genesis.js";
+import { loadDevKeys } from "../../protocol/genesis.js";
 import { generateWorkload } from "../../workload/workload-generator.js";
 import { CliError, EXIT } from "../cli-error.js";
 import { WORKLOAD_DEFAULTS } from "../../workload/dev-workload.js";

@@ -20,7 +20,7 @@ export interface QueueDepths {
  * Prometheus metrics of the prover service (prom-client), all prefixed `cluster_`; plus the
  * default Node.js process metrics. Exposed in the text format at GET /metrics.
  */
-export class ServiceMetrics {
+export class NodeMetrics {
   readonly registry = new Registry();
   readonly operationsAccepted = new Counter({ name: "cluster_operations_accepted_total", help: "Signed operations accepted (stored) by the API", registers: [this.registry] });
   readonly operationsRejected = new Counter({ name: "cluster_operations_rejected_total", help: "Signed operations rejected by the executor, by field at fault", labelNames: ["field"] as const, registers: [this.registry] });

@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { z } from "zod";
 import type { ClusterState } from "../state/cluster-state.js";
 import { formatZodIssue } from "../config/zod-error.js";
-import { clusterDomain } from "../protocol/domain.js";
+import { clusterDomain } from "./domain.js";
 import { SCALAR_FIELD } from "../crypto/field.js";
 
 const decimal = z.string().regex(/^[0-9]+$/, "must be a decimal integer string").transform((v) => BigInt(v));

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { hostname } from "node:os";
 import { Job, Queue, QueueEvents, Worker, type ConnectionOptions } from "bullmq";
 import type { Logger } from "pino";
-import type { ProveResult, ProverPool } from "../prover/prover-pool.js";
+import type { ProveResult, ProverPool } from "./prover-pool.js";
 import type { PreparedInstance } from "../setup/prepare-instance.js";
 import type { ProofJob, ProofQueue, ProofQueueHandlers } from "./proof-queue.js";
 
@@ -46,7 +46,7 @@ export function redisConnection(url: string): ConnectionOptions {
  * a restart adds nothing), prover processes on any machine take jobs with
  * `cluster-settle prover --redis-url` (BullProver), and the service receives each result from the
  * job's completion (QueueEvents) or, after its own restart, from the completed job it finds.
- * The service still verifies every proof it stores (ProverService.onProved).
+ * The service still verifies every proof it stores (ClusterNode.onProved).
  */
 export class BullProofQueue implements ProofQueue {
   readonly kind = "bullmq";

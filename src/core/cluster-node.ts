@@ -1,23 +1,25 @@
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import type { Contract } from "ethers";
 import type { FastifyInstance } from "fastify";
+import type { SignedOperation } from "../protocol/operation.js";
 import type { Logger } from "pino";
 import { publicSignals } from "../circuits/batch-input.js";
 import { proofEncodingProblem } from "../prover/proof-encoding.js";
 import { ProverPool, verifyGroth16, type ProverBackend, type ProveResult } from "../prover/prover-pool.js";
 import type { PreparedInstance } from "../setup/prepare-instance.js";
 import { OperationRejected } from "../state/cluster-state.js";
-import { parseGenesis, type Genesis } from "../workload/genesis.js";
-import { parseOperation } from "../workload/operation-codec.js";
-import { buildApi, type ApiBackend, type SubmitOutcome } from "./http-api.js";
+import { parseGenesis, type Genesis } from "../protocol/genesis.js";
+import { parseOperation } from "../protocol/operation-codec.js";
+import { buildApi, type ApiBackend, type SubmitOutcome } from "../service/http-api.js";
 import { defaultConfirmationDepth } from "../l1/finality.js";
-import { L1Submitter } from "./l1-submitter.js";
-import { ServiceMetrics } from "./metrics.js";
-import { LocalProofQueue, type ProofQueue, type ResultOrigin } from "./proof-queue.js";
-import { Sequencer, StoreFailure } from "./sequencer.js";
-import { openServiceL1, type ServiceL1 } from "./service-l1.js";
-import { ServiceStore } from "./service-store.js";
-import { batchView, operationView, proofView, settlementView } from "./api-views.js";
+import { L1Submitter } from "../l1/l1-submitter.js";
+import { NodeMetrics } from "./metrics.js";
+import { LocalProofQueue, type ProofQueue, type ResultOrigin } from "../prover/proof-queue.js";
+import { Sequencer, StoreFailure, type Admission } from "./sequencer.js";
+import { connectL1, type L1Connection } from "../l1/connect.js";
+import { ClusterStore } from "../store/cluster-store.js";
+import { batchView, operationView, proofView, settlementView } from "../service/api-views.js";
 
 /**
  * Attempts of one batch (each refused result or passed proving deadline queues a new job) queued
@@ -28,13 +30,12 @@ const ATTEMPTS_BEFORE_BACKOFF = 8;
 /** Longest wait before a batch whose results keep being refused is queued again (ms). */
 const MAX_REQUEUE_DELAY_MS = 60_000;
 
-/** Everything `serve` configures (validated by src/cli/commands/serve.ts). */
-export interface ServiceConfig {
-  /** Folder of the store (service.sqlite). */
+/** What a cluster node runs with: `serve` and `run` fill it from their validated options. */
+export interface NodeConfig {
+  /** Folder of the store. */
   dataDir: string;
-  host: string;
-  /** TCP port of the HTTP API; 0 picks a free one. */
-  port: number;
+  /** File name of the SQLite store in `dataDir` (default service.sqlite). */
+  storeFile?: string;
   genesis: Genesis;
   rpcUrl?: string;
   privateKey?: string;
@@ -42,13 +43,11 @@ export interface ServiceConfig {
   workers: number;
   singleThread: boolean;
   backend?: ProverBackend;
-  /** A tick closes this long after its first operation when its slots are not full (ms). */
-  tickDeadlineMs: number;
+  /** A tick closes this long after its first operation when its slots are not full (ms); undefined: only `closeOpenBatch` closes it (run). */
+  tickDeadlineMs?: number;
   settleBatches: number;
-  /** Most accepted-but-unsettled operations; more gets HTTP 429. */
-  queueLimit: number;
-  maxOperationsPerRequest: number;
-  bodyLimitBytes: number;
+  /** Most accepted-but-unsettled operations; more gets HTTP 429 (default: no bound). */
+  queueLimit?: number;
   /** RPC backoff bounds (ms). */
   rpcRetryMinMs: number;
   rpcRetryMaxMs: number;
@@ -58,15 +57,19 @@ export interface ServiceConfig {
   provingAgeLimitMs?: number;
   /** Proof queue factory: default the embedded LocalProofQueue on `workers` piscina workers. */
   proofQueue?: (prepared: PreparedInstance, log: Logger) => Promise<ProofQueue>;
+  /** The HTTP API (`serve`); undefined: none (`run`, the bench). */
+  api?: { host: string; port: number; maxOperationsPerRequest: number; bodyLimitBytes: number };
 }
 
 /**
- * The long-running prover service: HTTP API → sequencer (executes, closes ticks) → proof queue →
- * L1 submitter, every step recorded in the SQLite store first, so that a restart after a crash at
- * any point resumes (see Sequencer, L1Submitter and README "Recovery guarantee").
+ * The one pipeline core behind every front door: executor (Sequencer over OpenCluster) → proof
+ * queue → L1 submitter, every step recorded in the SQLite store first, so that a restart after a
+ * crash at any point resumes (see Sequencer, L1Submitter and README "Recovery guarantee"). `serve`
+ * runs it with the HTTP API and the tick timer; `run` feeds it a workload file and exports its run
+ * folder; the bench and the end-to-end test call it as `run` does.
  */
-export class ProverService implements ApiBackend {
-  readonly metrics: ServiceMetrics;
+export class ClusterNode implements ApiBackend {
+  readonly metrics: NodeMetrics;
   private app: FastifyInstance | undefined;
   private tickTimer: NodeJS.Timeout | undefined;
   private proofFailure: string | undefined;
@@ -80,6 +83,8 @@ export class ProverService implements ApiBackend {
   private reconciling: Promise<void> = Promise.resolve();
   private stopping = false;
   private readonly stopSignal = new AbortController();
+  /** Largest memory (V8 heap + external) a prover worker reported after a proof (bytes; the local pool only). */
+  peakProverMemoryBytes = 0;
   /** Confirmation depth of the submitter (L1 blocks), after start. */
   private confirmations = 0;
   /** Address the API listens on, after start. */
@@ -87,12 +92,12 @@ export class ProverService implements ApiBackend {
 
   private sequencer: Sequencer | undefined;
   private queue: ProofQueue | undefined;
-  private l1: ServiceL1 | undefined;
+  private l1: L1Connection | undefined;
   private submitter: L1Submitter | undefined;
 
-  private constructor(readonly config: ServiceConfig, readonly prepared: PreparedInstance, private readonly store: ServiceStore,
+  private constructor(readonly config: NodeConfig, readonly prepared: PreparedInstance, readonly store: ClusterStore,
                       private readonly log: Logger) {
-    this.metrics = new ServiceMetrics(() => {
+    this.metrics = new NodeMetrics(() => {
       const counts = this.store.batchCounts();
       return {
         openOperations: this.sequencer?.openSize ?? 0, provingBatches: counts.proving, provedBatches: counts.proved, includedBatches: counts.included,
@@ -111,10 +116,10 @@ export class ProverService implements ApiBackend {
    * (`whenReconciled` resolves when it is done).
    * @throws StoreInUse (field `dataDir`) when another process holds the store; Error naming the
    *   field when the store belongs to another instance or genesis, or the L1 and the store disagree
-   *   (see openServiceL1); what was started is stopped and the store closed again.
+   *   (see connectL1); what was started is stopped and the store closed again.
    */
-  static async start(config: ServiceConfig, prepared: PreparedInstance, log: Logger): Promise<ProverService> {
-    const store = new ServiceStore(join(config.dataDir, "service.sqlite"));
+  static async start(config: NodeConfig, prepared: PreparedInstance, log: Logger): Promise<ClusterNode> {
+    const store = new ClusterStore(join(config.dataDir, config.storeFile ?? "service.sqlite"));
     let genesis: Genesis;
     try {
       genesis = adoptGenesis(store, prepared.inst.name, config.genesis);
@@ -122,7 +127,7 @@ export class ProverService implements ApiBackend {
       store.close();
       throw e;
     }
-    const service = new ProverService(config, prepared, store, log);
+    const service = new ClusterNode(config, prepared, store, log);
     try {
       await service.boot(genesis);
       return service;
@@ -135,13 +140,13 @@ export class ProverService implements ApiBackend {
   private async boot(genesis: Genesis): Promise<void> {
     const c = this.config;
     const started = performance.now();
-    this.sequencer = await Sequencer.recover(this.prepared.inst, genesis, this.store, { tickDeadlineMs: c.tickDeadlineMs },
+    this.sequencer = await Sequencer.recover(this.prepared.inst, genesis, this.store, { tickDeadlineMs: c.tickDeadlineMs ?? Number.POSITIVE_INFINITY },
       (index, input) => this.onBatchClosed(index, input));
     const counts = this.store.batchCounts();
     this.log.info({ operations: this.store.operationCount(), openOperations: this.sequencer.openSize, batches: counts,
       ms: Math.round(performance.now() - started) }, "executor state recovered from the store");
 
-    this.l1 = await openServiceL1(this.store, this.prepared, { roots: this.sequencer.genesisRoots, commitment: this.sequencer.genesisCommitment(), clusterId: genesis.clusterId, l1ChainId: genesis.l1ChainId }, c, this.log);
+    this.l1 = await connectL1(this.store, this.prepared, { roots: this.sequencer.genesisRoots, commitment: this.sequencer.genesisCommitment(), clusterId: genesis.clusterId, l1ChainId: genesis.l1ChainId }, c, this.log);
     this.queue = c.proofQueue ? await c.proofQueue(this.prepared, this.log)
       : new LocalProofQueue(new ProverPool(this.prepared.keys.vkey, { workers: c.workers, singleThread: c.singleThread, backend: c.backend }), this.prepared);
     await this.queue.start({
@@ -165,10 +170,12 @@ export class ProverService implements ApiBackend {
     // to mine it: it runs in the background, and /readyz says so until it is done.
     this.reconciling = this.reconcileInBackground();
 
-    this.tickTimer = setInterval(() => this.closeDueTick(), Math.max(20, Math.min(250, c.tickDeadlineMs / 4)));
-    this.app = buildApi(this, { bodyLimitBytes: c.bodyLimitBytes, maxOperationsPerRequest: c.maxOperationsPerRequest }, this.log);
-    this.url = await this.app.listen({ host: c.host, port: c.port });
-    this.log.info({ url: this.url, instance: this.prepared.inst.name, settlement: this.l1.deployment.settlement, rpcUrl: this.l1.rpcUrl,
+    if (c.tickDeadlineMs !== undefined) this.tickTimer = setInterval(() => this.closeDueTick(), Math.max(20, Math.min(250, c.tickDeadlineMs / 4)));
+    if (c.api) {
+      this.app = buildApi(this, { bodyLimitBytes: c.api.bodyLimitBytes, maxOperationsPerRequest: c.api.maxOperationsPerRequest }, this.log);
+      this.url = await this.app.listen({ host: c.api.host, port: c.api.port });
+    }
+    this.log.info({ url: this.url || undefined, instance: this.prepared.inst.name, settlement: this.l1.deployment.settlement, rpcUrl: this.l1.rpcUrl,
       proofQueue: this.queue.kind, queueLimit: c.queueLimit, confirmations: this.confirmations, reconciled: this.reconcile.done }, "prover service listening");
     if (this.reconcile.done) this.logReady();
   }
@@ -188,7 +195,7 @@ export class ProverService implements ApiBackend {
         this.reconcile = { done: true };
         this.submitter!.start();
         this.log.info({ ms: Math.round(performance.now() - started) }, "settlements reconciled with L1; submitter started");
-        if (this.url) this.logReady();
+        if (this.url || !this.config.api) this.logReady();
         return;
       } catch (e) {
         if (this.stopping) return;
@@ -314,6 +321,7 @@ export class ProverService implements ApiBackend {
       return;
     }
     this.provingTrouble.delete(batchIndex);
+    this.peakProverMemoryBytes = Math.max(this.peakProverMemoryBytes, r.workerMemoryBytes ?? 0);
     this.metrics.proofs.inc({ status: "proved" });
     this.metrics.proofDuration.observe({ phase: "witness" }, r.witnessMs / 1000);
     this.metrics.proofDuration.observe({ phase: "groth16" }, r.proveMs / 1000);
@@ -333,7 +341,7 @@ export class ProverService implements ApiBackend {
   }
 
   queueRoom(): { unsettled: number; limit: number } {
-    return { unsettled: this.store.unsettledOperationCount(), limit: this.config.queueLimit };
+    return { unsettled: this.store.unsettledOperationCount(), limit: this.config.queueLimit ?? Number.POSITIVE_INFINITY };
   }
 
   submitOperations(operations: unknown[]): SubmitOutcome {
@@ -346,19 +354,66 @@ export class ProverService implements ApiBackend {
         return;
       }
       try {
-        const before = this.sequencer!.openBatchIndex;
-        const a = this.sequencer!.admit(op);
-        outcome.accepted.push({ index, ...a });
-        if (!a.duplicate) this.metrics.operationsAccepted.inc();
-        if (this.sequencer!.openBatchIndex > before) this.metrics.batchesClosed.inc({ cause: "full" });
+        outcome.accepted.push({ index, ...this.admit(op) });
       } catch (e) {
-        if (e instanceof StoreFailure) this.onFatal(e);
         if (!(e instanceof OperationRejected)) throw e;
         outcome.rejected.push({ index, field: `operations[${index}].${e.field}`, reason: e.reason });
         this.metrics.operationsRejected.inc({ field: e.field });
       }
     });
     return outcome;
+  }
+
+  /**
+   * Admits one signed operation into the open batch (stored before it returns; see Sequencer.admit).
+   * @throws OperationRejected naming the field when the executor refuses it (nothing changed).
+   */
+  admit(op: SignedOperation): Admission {
+    const before = this.sequencer!.openBatchIndex;
+    let a: Admission;
+    try {
+      a = this.sequencer!.admit(op);
+    } catch (e) {
+      if (e instanceof StoreFailure) this.onFatal(e);
+      throw e;
+    }
+    if (!a.duplicate) this.metrics.operationsAccepted.inc();
+    if (this.sequencer!.openBatchIndex > before) this.metrics.batchesClosed.inc({ cause: "full" });
+    return a;
+  }
+
+  /** The node's ClusterSettlement, connected to its L1 wallet (after start). */
+  settlementContract(): Contract {
+    return this.l1!.settlement;
+  }
+
+  /** True when the node runs its own anvil devnet (no rpcUrl; new at every start). */
+  get ownDevnet(): boolean {
+    return this.l1?.devnet !== undefined;
+  }
+
+  /** Closes the open batch now, if it holds an operation (`run` at the end of its file). @returns its index, or undefined. */
+  closeOpenBatch(): number | undefined {
+    const index = this.sequencer!.closeNow();
+    if (index !== undefined) this.metrics.batchesClosed.inc({ cause: "end" });
+    return index;
+  }
+
+  /**
+   * Resolves when every closed batch is settled (final at the confirmation depth); calls `onProgress`
+   * with the batch counts while it waits (every `pollMs`).
+   * @throws Error with the reason when the node cannot get there: a batch that cannot be proved, a
+   *   halted submitter (a revert it cannot get past, a conflicting history), a failed reconcile.
+   */
+  async whenAllSettled(onProgress?: (counts: ReturnType<ClusterStore["batchCounts"]>) => void, pollMs = 100): Promise<void> {
+    for (;;) {
+      const counts = this.store.batchCounts();
+      onProgress?.(counts);
+      if (counts.settled === this.store.batchCount()) return;
+      const refusals = this.refusals();
+      if (refusals.length > 0) throw new Error(refusals.join("; "));
+      await sleep(pollMs);
+    }
   }
 
   operation(id: string): Record<string, unknown> | undefined {
@@ -415,7 +470,7 @@ export class ProverService implements ApiBackend {
   /** The reasons that keep the service from taking operations (all of readiness's but the reconcile in progress). */
   private refusals(): string[] {
     const reasons: string[] = [];
-    if (!this.url) reasons.push("starting");
+    if (this.config.api && !this.url) reasons.push("starting");
     if (this.reconcile.failure) reasons.push(`settlements cannot be reconciled with L1: ${this.reconcile.failure}`);
     if (this.proofFailure) reasons.push(this.proofFailure);
     if (this.submitter?.halted) reasons.push(this.submitter.halted);
@@ -430,7 +485,7 @@ export const RECONCILING = "reconciling settlements with L1";
  * The genesis of a store: recorded at its first start, the same at every later one.
  * @throws Error naming `instance` or `genesis` when the store was made for another instance or genesis.
  */
-function adoptGenesis(store: ServiceStore, instance: string, genesis: Genesis): Genesis {
+function adoptGenesis(store: ClusterStore, instance: string, genesis: Genesis): Genesis {
   const recordedInstance = store.getMeta<string>("instance");
   if (recordedInstance !== undefined && recordedInstance !== instance) {
     throw new Error(`instance: the store at ${store.path} was made for instance "${recordedInstance}", not "${instance}"`);

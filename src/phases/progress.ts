@@ -1,6 +1,6 @@
 import cliProgress from "cli-progress";
 import { Listr, ListrLogger, PRESET_TIMER, ProcessOutput } from "listr2";
-import type { Phase, PhaseProgress } from "../pipeline/phases.js";
+import type { Phase, PhaseProgress } from "./phase.js";
 
 const BAR_WIDTH = 24;
 

@@ -1,9 +1,9 @@
 import { Contract, NonceManager, Wallet, type JsonRpcProvider } from "ethers";
 import type { Logger } from "pino";
-import { ANVIL_DEFAULT_KEY, devnetProvider, startAnvil, type Devnet } from "../l1/anvil.js";
-import { checkGenesisChain, deploySettlement, settlementConfig, type SettlementGenesis } from "../l1/deploy.js";
+import { ANVIL_DEFAULT_KEY, devnetProvider, startAnvil, type Devnet } from "./anvil.js";
+import { checkGenesisChain, deploySettlement, settlementConfig, type SettlementGenesis } from "./deploy.js";
 import type { PreparedInstance } from "../setup/prepare-instance.js";
-import type { ServiceStore } from "./service-store.js";
+import type { ClusterStore } from "../store/cluster-store.js";
 
 /** The deployment a store settles on, kept in its meta table. */
 export interface DeploymentRecord {
@@ -16,7 +16,7 @@ export interface DeploymentRecord {
 }
 
 /** The service's connection to its L1 and its ClusterSettlement. */
-export interface ServiceL1 {
+export interface L1Connection {
   rpcUrl: string;
   provider: JsonRpcProvider;
   wallet: Wallet;
@@ -38,8 +38,8 @@ export interface ServiceL1 {
  * is an error: the store and the L1 do not belong together.
  * @throws Error naming `privateKey`, `rpcUrl` (wrong chain, no contract) or ethers errors.
  */
-export async function openServiceL1(store: ServiceStore, prepared: PreparedInstance, genesis: SettlementGenesis,
-                                    o: { rpcUrl?: string; privateKey?: string }, log: Logger): Promise<ServiceL1> {
+export async function connectL1(store: ClusterStore, prepared: PreparedInstance, genesis: SettlementGenesis,
+                                    o: { rpcUrl?: string; privateKey?: string }, log: Logger): Promise<L1Connection> {
   if (o.rpcUrl && !o.privateKey) throw new Error("privateKey: required with rpcUrl (a funded key of that L1; flag --private-key or env SETTLEMENT_PRIVATE_KEY)");
   const devnet = o.rpcUrl ? undefined : await startAnvil();
   const rpcUrl = o.rpcUrl ?? devnet!.rpcUrl;

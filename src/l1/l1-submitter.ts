@@ -1,10 +1,10 @@
 import { isError, keccak256, Transaction, type Contract, type EventLog, type Provider, type TransactionReceipt, type Wallet } from "ethers";
 import type { Logger } from "pino";
-import { settleGasLimit, settlementBatch, type SettlementBatch } from "../l1/settlement-calldata.js";
+import { settleGasLimit, settlementBatch, type SettlementBatch } from "./settlement-calldata.js";
 import { packedHeader } from "../circuits/batch-input.js";
-import { withRpcRetry, type RpcRetryOptions } from "../l1/rpc-retry.js";
-import type { ServiceMetrics } from "./metrics.js";
-import type { ServiceStore, StoredSubmission } from "./service-store.js";
+import { withRpcRetry, type RpcRetryOptions } from "./rpc-retry.js";
+import type { NodeMetrics } from "../core/metrics.js";
+import type { ClusterStore, StoredSubmission } from "../store/cluster-store.js";
 
 /** Reverts that mean "the L1 is ahead of this store": reconcile with the contract and go on. */
 const BEHIND_ERRORS = new Set(["BatchAlreadySettled", "UnexpectedBatchIndex", "OldRootsMismatch", "TickGap"]);
@@ -85,8 +85,8 @@ export class L1Submitter {
   private loop: Promise<void> | undefined;
   private readonly abort = new AbortController();
 
-  constructor(private readonly store: ServiceStore, private readonly settlement: Contract, private readonly wallet: Wallet,
-              private readonly log: Logger, private readonly metrics: ServiceMetrics | undefined, private readonly o: SubmitterOptions) {
+  constructor(private readonly store: ClusterStore, private readonly settlement: Contract, private readonly wallet: Wallet,
+              private readonly log: Logger, private readonly metrics: NodeMetrics | undefined, private readonly o: SubmitterOptions) {
     this.retry = {
       ...o.retry, signal: this.abort.signal,
       onRetry: (what, error, attempt) => {
@@ -361,7 +361,7 @@ export class L1Submitter {
 
   private async onReceipt(s: StoredSubmission, receipt: TransactionReceipt): Promise<void> {
     if (receipt.status === 1) {
-      this.store.updateSubmission(s.id, { status: "mined", gasUsed: receipt.gasUsed, blockNumber: receipt.blockNumber });
+      this.store.updateSubmission(s.id, { status: "mined", gasUsed: receipt.gasUsed, blockNumber: receipt.blockNumber, minedAt: Date.now() });
       const included = this.store.markIncludedUpTo(s.lastBatch + 1, s.txHash);
       this.metrics?.settlementTransactions.inc({ outcome: "mined" });
       this.metrics?.batchesIncluded.inc(included);

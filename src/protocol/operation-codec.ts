@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js";
-import type { SignedOperation } from "../protocol/operation.js";
+import type { SignedOperation } from "./operation.js";
 import { SCALAR_FIELD } from "../crypto/field.js";
 
 /** A field element as a decimal string or a safe integer, < the BN254 scalar field order r (src/crypto/field.ts). */

@@ -1,4 +1,4 @@
-import type { ProveResult, ProverPool } from "../prover/prover-pool.js";
+import type { ProveResult, ProverPool } from "./prover-pool.js";
 import type { PreparedInstance } from "../setup/prepare-instance.js";
 
 /** A proving job: one closed batch's circuit input. */

@@ -75,6 +75,8 @@ export interface StoredSubmission {
   /** Decoded custom error or RPC error of a reverted or dropped transaction. */
   error: string | null;
   createdAt: number;
+  /** When this node saw its receipt (ms since the epoch), or null. */
+  minedAt: number | null;
 }
 
 const SCHEMA = `
@@ -93,11 +95,11 @@ CREATE TABLE IF NOT EXISTS proofs (
 CREATE TABLE IF NOT EXISTS submissions (
   id INTEGER PRIMARY KEY AUTOINCREMENT, first_batch INTEGER NOT NULL, last_batch INTEGER NOT NULL,
   from_address TEXT NOT NULL, nonce INTEGER NOT NULL, tx_hash TEXT NOT NULL UNIQUE, raw_tx TEXT NOT NULL,
-  status TEXT NOT NULL, gas_used TEXT, block_number INTEGER, error TEXT, created_at INTEGER NOT NULL);
+  status TEXT NOT NULL, gas_used TEXT, block_number INTEGER, error TEXT, created_at INTEGER NOT NULL, mined_at INTEGER);
 `;
 
 const SUBMISSION_COLUMNS = `id, first_batch AS firstBatch, last_batch AS lastBatch, from_address AS "from", nonce, tx_hash AS txHash,
-  raw_tx AS rawTx, status, gas_used AS gasUsed, block_number AS blockNumber, error, created_at AS createdAt`;
+  raw_tx AS rawTx, status, gas_used AS gasUsed, block_number AS blockNumber, error, created_at AS createdAt, mined_at AS minedAt`;
 const BATCH_COLUMNS = `batch_index AS batchIndex, status, header, input, first_seq AS firstSeq, last_seq AS lastSeq,
   closed_at AS closedAt, settled_tx AS settledTx`;
 const OPERATION_COLUMNS = "seq, id, body, batch_index AS batchIndex, accepted_at AS acceptedAt";
@@ -148,7 +150,7 @@ function ownerPid(path: string): number | undefined {
  * One process owns a store (a second service on the same file would execute the same operations
  * again): see the constructor.
  */
-export class ServiceStore {
+export class ClusterStore {
   private readonly db: Database.Database;
 
   /**
@@ -178,6 +180,9 @@ export class ServiceStore {
     if (path !== ":memory:") writeFileSync(`${path}-owner`, `${JSON.stringify({ pid: process.pid, since: new Date().toISOString() })}\n`);
     this.db.pragma("synchronous = FULL");
     this.db.exec(SCHEMA);
+    // Stores made before the receipt time was recorded gain its column (NULL for their transactions).
+    const columns = (this.db.prepare("PRAGMA table_info(submissions)").all() as { name: string }[]).map((c) => c.name);
+    if (!columns.includes("mined_at")) this.db.exec("ALTER TABLE submissions ADD COLUMN mined_at INTEGER");
   }
 
   /** A value of the meta table (JSON), or undefined. */
@@ -372,9 +377,9 @@ export class ServiceStore {
   }
 
   /** Updates a submission's status (and receipt data or error). */
-  updateSubmission(id: number, u: { status: SubmissionStatus; gasUsed?: bigint; blockNumber?: number; error?: string }): void {
-    this.db.prepare("UPDATE submissions SET status = ?, gas_used = COALESCE(?, gas_used), block_number = COALESCE(?, block_number), error = COALESCE(?, error) WHERE id = ?")
-      .run(u.status, u.gasUsed?.toString() ?? null, u.blockNumber ?? null, u.error ?? null, id);
+  updateSubmission(id: number, u: { status: SubmissionStatus; gasUsed?: bigint; blockNumber?: number; error?: string; minedAt?: number }): void {
+    this.db.prepare("UPDATE submissions SET status = ?, gas_used = COALESCE(?, gas_used), block_number = COALESCE(?, block_number), error = COALESCE(?, error), mined_at = COALESCE(?, mined_at) WHERE id = ?")
+      .run(u.status, u.gasUsed?.toString() ?? null, u.blockNumber ?? null, u.error ?? null, u.minedAt ?? null, id);
   }
 
   /** Submissions signed or sent whose receipt has not been seen, oldest first. */

@@ -1,13 +1,9 @@
-import { EddsaSigner } from "../crypto/eddsa.js";
-import { getPoseidon } from "../crypto/poseidon.js";
-import { batchCircuitInput } from "../circuits/batch-input.js";
 import type { CircuitInstance } from "../circuits/manifest.js";
-import { BatchBuilder, type ClosedBatch } from "../executor/batch-builder.js";
 import type { SignedOperation } from "../protocol/operation.js";
-import { ClusterState } from "../state/cluster-state.js";
-import { applyGenesis, genesisDomain, type Genesis } from "../workload/genesis.js";
-import { canonicalOperation, decodeOperation, isMalformed, operationId } from "../workload/operation-codec.js";
-import type { ServiceStore } from "./service-store.js";
+import type { Genesis } from "../protocol/genesis.js";
+import { canonicalOperation, decodeOperation, isMalformed, operationId } from "../protocol/operation-codec.js";
+import type { ClusterStore } from "../store/cluster-store.js";
+import { openCluster, type OpenCluster } from "./open-cluster.js";
 
 /** When the sequencer closes the open batch (one tick). */
 export interface BatchPolicy {
@@ -24,10 +20,9 @@ export interface Admission {
 }
 
 /**
- * The service's node-cluster executor: executes each accepted operation at once into the open
- * batch (one tick, B slots; see BatchBuilder), so an operation is validated against every
- * operation accepted before it, and closes the batch when its B slots are full or its tick
- * deadline passes. Every accepted operation is committed to the store before `admit` returns, and
+ * The executor with a durable record: runs each accepted operation at once into the open batch of
+ * the cluster (OpenCluster), so an operation is validated against every operation accepted before
+ * it, and closes the batch when its B slots are full, its tick deadline passes, or `closeNow`. Every accepted operation is committed to the store before `admit` returns, and
  * every closed batch (header, circuit input, its operations) in one transaction.
  *
  * Recovery: the state is never stored; it is rebuilt from the genesis by replaying the stored
@@ -36,19 +31,11 @@ export interface Admission {
  * sequence numbers per pair), so no accepted operation is lost or executed twice.
  */
 export class Sequencer {
-  private open: BatchBuilder;
   private openSeqs: number[] = [];
   private openedAt: number | undefined;
-  private readonly nextSeq = new Map<string, bigint>();
-  private nextBatchIndex: number;
 
-  private constructor(private readonly inst: CircuitInstance, private readonly state: ClusterState, private readonly store: ServiceStore,
-                      private readonly policy: BatchPolicy, private readonly onClosed: (index: number, input: Record<string, unknown>) => void,
-                      /** Member roots at genesis (index = chainId). */
-                      readonly genesisRoots: bigint[]) {
-    this.nextBatchIndex = 0;
-    this.open = this.newBatch();
-  }
+  private constructor(private readonly cluster: OpenCluster, private readonly store: ClusterStore, private readonly policy: BatchPolicy,
+                      private readonly onClosed: (index: number, input: Record<string, unknown>) => void) {}
 
   /**
    * Rebuilds the executor from the genesis and the store (see the class comment) and closes a
@@ -57,51 +44,53 @@ export class Sequencer {
    * @throws Error naming `store` when a replayed batch does not give its stored header (the store
    *   was changed or belongs to another genesis), or `genesis.<field>` when the genesis is invalid.
    */
-  static async recover(inst: CircuitInstance, genesis: Genesis, store: ServiceStore, policy: BatchPolicy,
+  static async recover(inst: CircuitInstance, genesis: Genesis, store: ClusterStore, policy: BatchPolicy,
                        onClosed: (index: number, input: Record<string, unknown>) => void): Promise<Sequencer> {
-    const state = new ClusterState(inst.members, inst.depth, await getPoseidon(), await EddsaSigner.create(), genesisDomain(genesis));
-    applyGenesis(state, genesis);
-    const seq = new Sequencer(inst, state, store, policy, onClosed, state.roots());
+    const cluster = await openCluster(inst, genesis);
+    const seq = new Sequencer(cluster, store, policy, onClosed);
     // One batch at a time (a store may hold many batches, each with its full circuit input).
     for (let index = 0, count = store.batchCount(); index < count; index++) {
       // Stored operations had their signatures checked when accepted; the stored header check below
       // catches a store that was changed since.
-      for (const op of store.operationsOfBatch(index)) seq.open.add(decodeStored(op.body, op.seq), true);
-      const replayed = seq.open.close();
+      for (const op of store.operationsOfBatch(index)) cluster.admit(decodeStored(op.body, op.seq), true);
+      const replayed = cluster.close();
       const storedHeader = store.header(index)!;
       if (replayed.header.newRootsCommitment !== storedHeader.newRootsCommitment) {
         throw new Error(`store: replaying batch ${index} gives roots commitment ${replayed.header.newRootsCommitment}, stored ${storedHeader.newRootsCommitment}`);
       }
-      seq.nextBatchIndex = index + 1;
-      seq.open = seq.newBatch();
     }
     for (const op of store.openOperations()) {
-      seq.open.add(decodeStored(op.body, op.seq), true);
+      cluster.admit(decodeStored(op.body, op.seq), true);
       seq.openSeqs.push(op.seq);
       seq.openedAt ??= Date.now();
-      if (seq.open.full) seq.closeOpenBatch();
+      if (cluster.full) seq.closeOpenBatch();
     }
     return seq;
   }
 
+  /** Member roots at genesis (index = chainId). */
+  get genesisRoots(): bigint[] {
+    return this.cluster.genesisRoots;
+  }
+
   /** Member roots after every accepted operation (index = chainId). */
   roots(): bigint[] {
-    return this.state.roots();
+    return this.cluster.roots();
   }
 
   /** Poseidon commitment of the genesis roots (the settlement contract's initial one). */
   genesisCommitment(): bigint {
-    return this.state.rootsCommitment(this.genesisRoots);
+    return this.cluster.genesisCommitment();
   }
 
   /** Operations in the open batch. */
   get openSize(): number {
-    return this.open.size;
+    return this.cluster.openSize;
   }
 
   /** Index of the open batch (= number of closed batches). */
   get openBatchIndex(): number {
-    return this.nextBatchIndex;
+    return this.cluster.openBatchIndex;
   }
 
   /**
@@ -114,7 +103,7 @@ export class Sequencer {
     const id = operationId(op);
     const before = this.store.operationById(id);
     if (before) return { id, seq: before.seq, duplicate: true };
-    this.open.add(op);
+    this.cluster.admit(op);
     const seq = this.store.operationCount();
     try {
       this.store.insertOperation({ seq, id, body: canonicalOperation(op), acceptedAt: Date.now() });
@@ -124,7 +113,7 @@ export class Sequencer {
     }
     this.openSeqs.push(seq);
     this.openedAt ??= Date.now();
-    if (this.open.full) this.closeOpenBatch();
+    if (this.cluster.full) this.closeOpenBatch();
     return { id, seq, duplicate: false };
   }
 
@@ -137,25 +126,22 @@ export class Sequencer {
     return this.closeOpenBatch();
   }
 
-  private closeOpenBatch(): number {
-    const closed: ClosedBatch = this.open.close();
-    const index = this.nextBatchIndex;
-    const input = batchCircuitInput(closed.header, closed.slots, this.inst.slots, this.inst.depth);
-    try {
-      this.store.closeBatch(closed.header, input, this.openSeqs, Date.now());
-    } catch (e) {
-      throw new StoreFailure(`store: cannot close batch ${index}: ${(e as Error).message}`);
-    }
-    this.nextBatchIndex++;
-    this.open = this.newBatch();
-    this.openSeqs = [];
-    this.openedAt = undefined;
-    this.onClosed(index, input);
-    return index;
+  /** Closes the open batch now when it holds an operation (`run` at the end of its workload). @returns its index, or undefined. */
+  closeNow(): number | undefined {
+    return this.cluster.openSize > 0 ? this.closeOpenBatch() : undefined;
   }
 
-  private newBatch(): BatchBuilder {
-    return new BatchBuilder(this.state, this.inst.slots, BigInt(this.nextBatchIndex), this.nextBatchIndex + 1, this.nextSeq);
+  private closeOpenBatch(): number {
+    const closed = this.cluster.close();
+    try {
+      this.store.closeBatch(closed.header, closed.input, this.openSeqs, Date.now());
+    } catch (e) {
+      throw new StoreFailure(`store: cannot close batch ${closed.index}: ${(e as Error).message}`);
+    }
+    this.openSeqs = [];
+    this.openedAt = undefined;
+    this.onClosed(closed.index, closed.input);
+    return closed.index;
   }
 }
 
