@@ -1,5 +1,6 @@
 import { noopSlot, type SlotWitness } from "../state/cluster-state.js";
 import { rootsCommitment } from "../protocol/roots-commitment.js";
+import { toJson } from "../protocol/json.js";
 
 /** Header of a batch: what the proof's public inputs are made of. */
 export interface BatchHeader {
@@ -50,5 +51,5 @@ export function batchCircuitInput(header: BatchHeader, slots: SlotWitness[], slo
     oldRoots: header.oldRoots, domain: header.domain,
   };
   for (const key of Object.keys(padded[0] ?? noopSlot(0, depth)) as (keyof SlotWitness)[]) input[key] = column(key);
-  return JSON.parse(JSON.stringify(input, (_k, v) => (typeof v === "bigint" ? v.toString() : v)));
+  return JSON.parse(toJson(input));
 }

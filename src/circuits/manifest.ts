@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { z } from "zod";
+import { FieldError } from "../config/field-error.js";
 
 /** Repository root: the nearest folder above this module (src/ or dist/src/) that holds circuits/instances.json. */
 export const REPO_ROOT = findRepoRoot(import.meta.dirname);
@@ -32,7 +33,7 @@ export function loadInstance(name: string, manifestPath = join(REPO_ROOT, "circu
   const raw = JSON.parse(readFileSync(manifestPath, "utf8")) as { instances?: Record<string, unknown> };
   const entry = raw.instances?.[name];
   if (entry === undefined) {
-    throw new Error(`instance: unknown circuit instance "${name}" (known: ${Object.keys(raw.instances ?? {}).join(", ")})`);
+    throw new FieldError(`instance`, `unknown circuit instance "${name}" (known: ${Object.keys(raw.instances ?? {}).join(", ")})`);
   }
   const parsed = instanceSchema.safeParse(entry);
   if (!parsed.success) {

@@ -18,6 +18,7 @@ import { serveCommand } from "./commands/serve.js";
 import { setupCommand } from "./commands/setup.js";
 import { verifyCommand } from "./commands/verify.js";
 import { workloadCommand } from "./commands/workload.js";
+import { describeRevert } from "../l1/revert.js";
 
 const program = new Command("cluster-settle")
   .description("Joint settlement of a chain-cluster: execute member chains in lockstep, prove every batch with Groth16 " +
@@ -44,8 +45,8 @@ function exitCodeOf(e: unknown): number {
 
 /** One line for an error; a reverted settlement shows its decoded custom error. */
 function describe(e: unknown): string {
-  const revert = (e as { revert?: { name: string; args: unknown[] } }).revert;
-  if (revert) return `L1 reverted: ${revert.name}(${revert.args.map(String).join(", ")})`;
+  const revert = describeRevert(e);
+  if (revert) return `L1 reverted: ${revert}`;
   return (e as { shortMessage?: string }).shortMessage ?? (e as Error).message ?? String(e);
 }
 

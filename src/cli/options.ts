@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import type { z } from "zod";
 import { CliError, EXIT } from "./cli-error.js";
 import { loadInstance, type CircuitInstance } from "../circuits/manifest.js";
+import { FieldError } from "../config/field-error.js";
 
 const kebab = (key: string) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
@@ -52,6 +53,22 @@ export function instanceOption(name: string): CircuitInstance {
   try {
     return loadInstance(name);
   } catch (e) {
-    throw new CliError(`--instance: ${(e as Error).message.replace(/^instance: /, "")}`, EXIT.USAGE);
+    if (e instanceof FieldError) throw new CliError(`--instance: ${e.reason}`, EXIT.USAGE);
+    throw e;
   }
+}
+
+/**
+ * The CLI's error for a failure of a command, mapped by type (never by parsing the message): a
+ * FieldError whose field is one of the command's options names its flag (`rpcUrl` → `--rpc-url`)
+ * and exits with EXIT.L1 for the L1's URL, EXIT.USAGE for the data folder, EXIT.INPUT otherwise; a
+ * FieldError of a file or record (`genesis.members`, `store`) keeps its message (EXIT.INPUT).
+ * @param options the command's option shape (camelCase keys).
+ * @returns the CliError, or `e` itself when it is no FieldError (main reports ethers errors and bugs).
+ */
+export function cliErrorOf(e: unknown, options: object): unknown {
+  if (!(e instanceof FieldError)) return e;
+  if (!(e.field in options)) return new CliError(e.message, EXIT.INPUT);
+  const exit = e.field === "rpcUrl" ? EXIT.L1 : e.field === "dataDir" ? EXIT.USAGE : EXIT.INPUT;
+  return new CliError(`--${kebab(e.field)}: ${e.reason}`, exit);
 }

@@ -3,7 +3,8 @@ import { parseOptions } from "./options.js";
 import type { ProverBackend } from "../prover/prover-pool.js";
 
 /** Options of `run`, from a JSON config file (`--config`) and flags; flags win. */
-export const runConfigSchema = z.object({
+/** The options of `run`, one key per flag (camelCase). */
+export const runOptionsShape = z.object({
   instance: z.string().min(1).default("default"),
   ptau: z.string().min(1).optional(),
   insecureDevZkey: z.boolean().default(false),
@@ -23,7 +24,9 @@ export const runConfigSchema = z.object({
   prover: z.enum(["snarkjs", "rapidsnark"]).default("snarkjs"),
   proverPath: z.string().min(1).optional(),
   json: z.boolean().default(false),
-}).strict().refine((c) => c.prover !== "rapidsnark" || c.proverPath !== undefined,
+});
+
+export const runConfigSchema = runOptionsShape.strict().refine((c) => c.prover !== "rapidsnark" || c.proverPath !== undefined,
   { path: ["proverPath"], message: "required with --prover rapidsnark (path of a rapidsnark-compatible prover binary)" });
 
 export type RunConfig = z.infer<typeof runConfigSchema>;

@@ -20,6 +20,8 @@ import { Sequencer, StoreFailure, type Admission } from "./sequencer.js";
 import { connectL1, type L1Connection } from "../l1/connect.js";
 import { ClusterStore } from "../store/cluster-store.js";
 import { batchView, operationView, proofView, settlementView } from "../service/api-views.js";
+import { toJson } from "../protocol/json.js";
+import { FieldError } from "../config/field-error.js";
 
 /**
  * Attempts of one batch (each refused result or passed proving deadline queues a new job) queued
@@ -488,13 +490,13 @@ export const RECONCILING = "reconciling settlements with L1";
 function adoptGenesis(store: ClusterStore, instance: string, genesis: Genesis): Genesis {
   const recordedInstance = store.getMeta<string>("instance");
   if (recordedInstance !== undefined && recordedInstance !== instance) {
-    throw new Error(`instance: the store at ${store.path} was made for instance "${recordedInstance}", not "${instance}"`);
+    throw new FieldError(`instance`, `the store at ${store.path} was made for instance "${recordedInstance}", not "${instance}"`);
   }
   const recorded = store.getMeta<unknown>("genesis");
-  const encode = (g: Genesis) => JSON.stringify(g, (_k, v) => (typeof v === "bigint" ? v.toString() : v));
+  const encode = (g: Genesis) => toJson(g);
   if (recorded) {
     const asRecorded = parseGenesis(recorded, `genesis recorded in the store at ${store.path}`);
-    if (encode(asRecorded) !== encode(genesis)) throw new Error(`genesis: differs from the genesis recorded in the store at ${store.path}`);
+    if (encode(asRecorded) !== encode(genesis)) throw new FieldError(`genesis`, `differs from the genesis recorded in the store at ${store.path}`);
     return asRecorded;
   }
   store.setMeta("instance", instance);

@@ -4,6 +4,7 @@ import type { Genesis } from "../protocol/genesis.js";
 import { canonicalOperation, decodeOperation, isMalformed, operationId } from "../protocol/operation-codec.js";
 import type { ClusterStore } from "../store/cluster-store.js";
 import { openCluster, type OpenCluster } from "./open-cluster.js";
+import { FieldError } from "../config/field-error.js";
 
 /** When the sequencer closes the open batch (one tick). */
 export interface BatchPolicy {
@@ -56,7 +57,7 @@ export class Sequencer {
       const replayed = cluster.close();
       const storedHeader = store.header(index)!;
       if (replayed.header.newRootsCommitment !== storedHeader.newRootsCommitment) {
-        throw new Error(`store: replaying batch ${index} gives roots commitment ${replayed.header.newRootsCommitment}, stored ${storedHeader.newRootsCommitment}`);
+        throw new FieldError(`store`, `replaying batch ${index} gives roots commitment ${replayed.header.newRootsCommitment}, stored ${storedHeader.newRootsCommitment}`);
       }
     }
     for (const op of store.openOperations()) {
@@ -155,6 +156,6 @@ export class StoreFailure extends Error {
 
 function decodeStored(body: string, seq: number): SignedOperation {
   const op = decodeOperation(body, seq);
-  if (isMalformed(op)) throw new Error(`store: operation ${seq} is not a valid operation: ${op.field}: ${op.reason}`);
+  if (isMalformed(op)) throw new FieldError(`store`, `operation ${seq} is not a valid operation: ${op.field}: ${op.reason}`);
   return op;
 }

@@ -4,6 +4,7 @@ import { ANVIL_DEFAULT_KEY, devnetProvider, startAnvil, type Devnet } from "./an
 import { checkGenesisChain, deploySettlement, settlementConfig, type SettlementGenesis } from "./deploy.js";
 import type { PreparedInstance } from "../setup/prepare-instance.js";
 import type { ClusterStore } from "../store/cluster-store.js";
+import { FieldError } from "../config/field-error.js";
 
 /** The deployment a store settles on, kept in its meta table. */
 export interface DeploymentRecord {
@@ -49,7 +50,7 @@ export async function connectL1(store: ClusterStore, prepared: PreparedInstance,
     chainId = (await probe.getNetwork()).chainId;
   } catch (e) {
     await devnet?.stop();
-    throw new Error(`rpcUrl: no L1 answers at ${rpcUrl}: ${(e as Error).message}`);
+    throw new FieldError(`rpcUrl`, `no L1 answers at ${rpcUrl}: ${(e as Error).message}`);
   } finally {
     probe.destroy();
   }
@@ -65,10 +66,10 @@ export async function connectL1(store: ClusterStore, prepared: PreparedInstance,
   try {
     let deployment = store.getMeta<DeploymentRecord>("deployment");
     if (deployment && deployment.chainId !== chainId.toString() && !devnet) {
-      throw new Error(`rpcUrl: chain ${chainId}, but this store settles on chain ${deployment.chainId}`);
+      throw new FieldError(`rpcUrl`, `chain ${chainId}, but this store settles on chain ${deployment.chainId}`);
     }
     if (deployment && (await provider.getCode(deployment.settlement)) === "0x") {
-      if (!devnet) throw new Error(`rpcUrl: no ClusterSettlement at ${deployment.settlement} on ${rpcUrl} (recorded in the store): use the L1 this store settled on, or a new --data-dir`);
+      if (!devnet) throw new FieldError(`rpcUrl`, `no ClusterSettlement at ${deployment.settlement} on ${rpcUrl} (recorded in the store): use the L1 this store settled on, or a new --data-dir`);
       log.warn({ previous: deployment.settlement }, "own devnet is new: deploying ClusterSettlement again; every stored proof will be settled again");
       store.resetSettlement();
       deployment = undefined;
@@ -84,7 +85,7 @@ export async function connectL1(store: ClusterStore, prepared: PreparedInstance,
     const onChainGenesis = (await settlement.rootsCommitment()) as bigint;
     const settled = Number(await settlement.nextBatchIndex());
     if (settled === 0 && onChainGenesis !== genesis.commitment) {
-      throw new Error(`rpcUrl: ClusterSettlement ${deployment.settlement} starts from roots commitment ${onChainGenesis}, the store's genesis is ${genesis.commitment}`);
+      throw new FieldError(`rpcUrl`, `ClusterSettlement ${deployment.settlement} starts from roots commitment ${onChainGenesis}, the store's genesis is ${genesis.commitment}`);
     }
     return { rpcUrl, provider, wallet, settlement, deployment, devnet, close };
   } catch (e) {

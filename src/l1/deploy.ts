@@ -1,6 +1,7 @@
 import { Contract, ContractFactory, type Signer } from "ethers";
 import { poseidonContract } from "circomlibjs";
 import type { ContractArtifact } from "./compile-contracts.js";
+import { FieldError } from "../config/field-error.js";
 
 /** What a ClusterSettlement deployment is bound to (ClusterSettlement.Config, less the contract addresses). */
 export interface SettlementConfig {
@@ -36,7 +37,7 @@ export interface SettlementGenesis {
  */
 export function checkGenesisChain(genesis: Pick<SettlementGenesis, "l1ChainId">, chainId: bigint, rpcUrl: string): void {
   if (BigInt(genesis.l1ChainId) !== chainId) {
-    throw new Error(`genesis.l1ChainId: the genesis is for L1 chain ${genesis.l1ChainId}, but ${rpcUrl} is chain ${chainId} (make keys/genesis with --l1-chain-id ${chainId})`);
+    throw new FieldError(`genesis.l1ChainId`, `the genesis is for L1 chain ${genesis.l1ChainId}, but ${rpcUrl} is chain ${chainId} (make keys/genesis with --l1-chain-id ${chainId})`);
   }
 }
 

@@ -3,8 +3,10 @@ import type { Logger } from "pino";
 import { settleGasLimit, settlementBatch, type SettlementBatch } from "./settlement-calldata.js";
 import { packedHeader } from "../circuits/batch-input.js";
 import { withRpcRetry, type RpcRetryOptions } from "./rpc-retry.js";
+import { describeRevert } from "./revert.js";
 import type { NodeMetrics } from "../core/metrics.js";
 import type { ClusterStore, StoredSubmission } from "../store/cluster-store.js";
+import { FieldError } from "../config/field-error.js";
 
 /** Reverts that mean "the L1 is ahead of this store": reconcile with the contract and go on. */
 const BEHIND_ERRORS = new Set(["BatchAlreadySettled", "UnexpectedBatchIndex", "OldRootsMismatch", "TickGap"]);
@@ -35,19 +37,6 @@ interface L1Point {
   next: number;
   /** `rootsCommitment` after batch next - 1 (the genesis commitment when next = 0). */
   commitment: bigint;
-}
-
-/** A revert with its custom error decoded from the contract's ABI, e.g. `BatchAlreadySettled(3)`. */
-export function describeRevert(e: unknown, settlement: Contract): string | undefined {
-  const revert = (e as { revert?: { name: string; args: unknown[] } }).revert;
-  if (revert) return `${revert.name}(${[...revert.args].map(String).join(", ")})`;
-  const data = (e as { data?: string }).data;
-  if (typeof data === "string" && data.length >= 10) {
-    const parsed = settlement.interface.parseError(data);
-    if (parsed) return `${parsed.name}(${[...parsed.args].map(String).join(", ")})`;
-    return `unknown error data ${data}`;
-  }
-  return undefined;
 }
 
 /**
@@ -136,7 +125,7 @@ export class L1Submitter {
     if (!force && head.hash === this.lastHead) return;
     const tip = await this.stateAt(head.number);
     const closed = this.store.batchCount();
-    if (tip.next > closed) throw new Error(`store: the contract has settled ${tip.next} batches, this store closed only ${closed}: it belongs to another deployment`);
+    if (tip.next > closed) throw new FieldError(`store`, `the contract has settled ${tip.next} batches, this store closed only ${closed}: it belongs to another deployment`);
 
     const onL1 = this.store.firstBatchNotOnL1();
     if (tip.next < onL1) {

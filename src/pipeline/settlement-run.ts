@@ -11,6 +11,7 @@ import type { SignedOperation } from "../protocol/operation.js";
 import { decodeOperation, isMalformed } from "../protocol/operation-codec.js";
 import { RunStore } from "../store/run-store.js";
 import { buildRunReport, exportRunFolder, type RejectedLine, type RunReport } from "./run-report.js";
+import { FieldError } from "../config/field-error.js";
 
 /** File name of a run's SQLite store in its run folder (the node's store; the other files are its readable export). */
 export const RUN_STORE_FILE = "cluster.sqlite";
@@ -91,7 +92,7 @@ export function settlementRunPhases(o: SettlementRunOptions): Phase<SettlementRu
         const node = ctx.node!;
         const sha = createHash("sha256").update(o.lines.join("\n")).digest("hex");
         const progress = node.store.getMeta<RunProgress>("run") ?? { workloadSha256: sha, linesDone: 0, rejected: [] };
-        if (progress.workloadSha256 !== sha) throw new Error(`operations: not the workload this run started with (SHA-256 ${progress.workloadSha256}); resume with the same file`);
+        if (progress.workloadSha256 !== sha) throw new FieldError(`operations`, `not the workload this run started with (SHA-256 ${progress.workloadSha256}); resume with the same file`);
         const before = lines.filter((l) => l.line <= progress.linesDone).length;
         admitLines(lines.slice(before), (op) => { node.admit(op); }, (line, rejected, done) => {
           if (rejected) progress.rejected.push(rejected);

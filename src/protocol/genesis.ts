@@ -4,6 +4,8 @@ import type { ClusterState } from "../state/cluster-state.js";
 import { formatZodIssue } from "../config/zod-error.js";
 import { clusterDomain } from "./domain.js";
 import { SCALAR_FIELD } from "../crypto/field.js";
+import { toJson } from "./json.js";
+import { FieldError } from "../config/field-error.js";
 
 const decimal = z.string().regex(/^[0-9]+$/, "must be a decimal integer string").transform((v) => BigInt(v));
 /** A field element (< r, src/crypto/field.ts): a value at or above r would be reduced in the circuit. */
@@ -50,7 +52,7 @@ function readJson<T>(path: string, schema: z.ZodType<T>, what: string): T {
   try {
     raw = JSON.parse(readFileSync(path, "utf8"));
   } catch (e) {
-    throw new Error(`${what}: cannot read ${path}: ${(e as Error).message}`);
+    throw new FieldError(`${what}`, `cannot read ${path}: ${(e as Error).message}`);
   }
   const parsed = schema.safeParse(raw);
   if (!parsed.success) throw new Error(`${what} ${path}: ${formatZodIssue(parsed.error.issues[0])}`);
@@ -72,7 +74,7 @@ export function loadGenesis(path: string): Genesis {
  */
 export function parseGenesis(raw: unknown, what = "genesis"): Genesis {
   const parsed = genesisSchema.safeParse(raw);
-  if (!parsed.success) throw new Error(`${what}: ${formatZodIssue(parsed.error.issues[0])}`);
+  if (!parsed.success) throw new FieldError(`${what}`, `${formatZodIssue(parsed.error.issues[0])}`);
   return parsed.data;
 }
 
@@ -83,7 +85,7 @@ export function loadDevKeys(path: string): DevKeys {
 
 /** Writes JSON with bigints as decimal strings. */
 export function writeJson(path: string, value: unknown): void {
-  writeFileSync(path, `${JSON.stringify(value, (_k, v) => (typeof v === "bigint" ? v.toString() : v), 2)}\n`);
+  writeFileSync(path, `${toJson(value, 2)}\n`);
 }
 
 /** The public genesis of a dev keys file (private keys dropped). */
@@ -103,15 +105,15 @@ export function genesisDomain(genesis: Pick<Genesis, "l1ChainId" | "clusterId">)
  */
 export function applyGenesis(state: ClusterState, genesis: Genesis): void {
   if (genesis.members !== state.members) {
-    throw new Error(`genesis.members: ${genesis.members}, but the circuit instance has N = ${state.members} members`);
+    throw new FieldError(`genesis.members`, `${genesis.members}, but the circuit instance has N = ${state.members} members`);
   }
-  if (genesisDomain(genesis) !== state.domain) throw new Error("genesis.clusterId: the state was opened for another cluster domain");
+  if (genesisDomain(genesis) !== state.domain) throw new FieldError("genesis.clusterId", "the state was opened for another cluster domain");
   genesis.accounts.forEach((a, i) => {
     try {
       state.createAccount(a.chainId, a.index, { ax: a.ax, ay: a.ay, tokenId: a.tokenId, balance: a.balance, nonce: 0n });
     } catch (e) {
       const field = (e as { field?: string }).field ?? "(account)";
-      throw new Error(`genesis.accounts[${i}].${field}: ${(e as { reason?: string }).reason ?? (e as Error).message}`);
+      throw new FieldError(`genesis.accounts[${i}].${field}`, (e as { reason?: string }).reason ?? (e as Error).message);
     }
   });
 }

@@ -3,6 +3,7 @@ import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js";
 import type { SignedOperation } from "./operation.js";
 import { SCALAR_FIELD } from "../crypto/field.js";
+import { toJson } from "./json.js";
 
 /** A field element as a decimal string or a safe integer, < the BN254 scalar field order r (src/crypto/field.ts). */
 const fieldElement = z.union([z.string().regex(/^[0-9]+$/, "must be a decimal integer"), z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER)])
@@ -63,7 +64,7 @@ export function parseOperation(raw: unknown): SignedOperation | { field: string;
 
 /** One JSONL line for an operation (inverse of decodeOperation). */
 export function encodeOperation(op: SignedOperation): string {
-  return JSON.stringify(op, (_k, v) => (typeof v === "bigint" ? v.toString() : v));
+  return toJson(op);
 }
 
 /** True when decodeOperation failed. */

@@ -5,6 +5,7 @@ import type { Logger } from "pino";
 import type { ProveResult, ProverPool } from "./prover-pool.js";
 import type { PreparedInstance } from "../setup/prepare-instance.js";
 import type { ProofJob, ProofQueue, ProofQueueHandlers } from "./proof-queue.js";
+import { FieldError } from "../config/field-error.js";
 
 /** BullMQ queue name of an instance's proving jobs (one service per Redis queue). */
 export const proofQueueName = (instance: string) => `cluster-settle-proofs-${instance}`;
@@ -33,7 +34,7 @@ const ATTEMPTS = 3;
  */
 export function redisConnection(url: string): ConnectionOptions {
   const u = new URL(url);
-  if (u.protocol !== "redis:" && u.protocol !== "rediss:") throw new Error(`redisUrl: must start with redis:// or rediss://, got ${url}`);
+  if (u.protocol !== "redis:" && u.protocol !== "rediss:") throw new FieldError(`redisUrl`, `must start with redis:// or rediss://, got ${url}`);
   return {
     host: u.hostname, port: Number(u.port || 6379), username: u.username || undefined, password: u.password || undefined,
     db: u.pathname.length > 1 ? Number(u.pathname.slice(1)) : 0, tls: u.protocol === "rediss:" ? {} : undefined,
@@ -79,7 +80,7 @@ export class BullProofQueue implements ProofQueue {
       ]);
     } catch (e) {
       await Promise.allSettled([queue.close(), events.close()]);
-      throw new Error(`redisUrl: cannot use Redis at ${redisUrl}: ${(e as Error).message}`);
+      throw new FieldError(`redisUrl`, `cannot use Redis at ${redisUrl}: ${(e as Error).message}`);
     }
     const local = localPool ? new BullProver(redisUrl, prepared, localPool, log) : undefined;
     return new BullProofQueue(queue, events, log, prepared, local, o.provingDeadlineMs ?? 600_000);
@@ -106,7 +107,7 @@ export class BullProofQueue implements ProofQueue {
    */
   async submit(job: ProofJob): Promise<void> {
     if (!this.handlers) throw new Error("proof queue: start() first");
-    if (job.instance !== this.prepared.inst.name) throw new Error(`instance: job for "${job.instance}", this queue is for "${this.prepared.inst.name}"`);
+    if (job.instance !== this.prepared.inst.name) throw new FieldError(`instance`, `job for "${job.instance}", this queue is for "${this.prepared.inst.name}"`);
     const jobId = jobIdOf(job);
     this.waiting.set(jobId, { batchIndex: job.batchIndex, attempt: job.attempt ?? 0 });
     await this.queue.add("prove", job, { jobId, attempts: ATTEMPTS, backoff: { type: "exponential", delay: 1000 }, removeOnComplete: { age: 24 * 3600 } });
@@ -186,7 +187,7 @@ export class BullProver {
   /** @param pool the prover pool; closed with this prover. */
   constructor(redisUrl: string, prepared: PreparedInstance, private readonly pool: ProverPool, log: Logger) {
     this.worker = new Worker(proofQueueName(prepared.inst.name), async (job: Job<ProofJob>) => {
-      if (job.data.instance !== prepared.inst.name) throw new Error(`instance: job for "${job.data.instance}", this prover has "${prepared.inst.name}"`);
+      if (job.data.instance !== prepared.inst.name) throw new FieldError(`instance`, `job for "${job.data.instance}", this prover has "${prepared.inst.name}"`);
       log.info({ batchIndex: job.data.batchIndex, attempt: job.attemptsMade + 1 }, "proving batch (BullMQ job)");
       const r = await pool.prove(job.data.input, prepared.circuit.wasm, prepared.keys.zkey);
       log.info({ batchIndex: job.data.batchIndex, witnessMs: Math.round(r.witnessMs), proveMs: Math.round(r.proveMs) }, "batch proved (BullMQ job)");

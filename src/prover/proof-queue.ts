@@ -1,5 +1,6 @@
 import type { ProveResult, ProverPool } from "./prover-pool.js";
 import type { PreparedInstance } from "../setup/prepare-instance.js";
+import { FieldError } from "../config/field-error.js";
 
 /** A proving job: one closed batch's circuit input. */
 export interface ProofJob {
@@ -77,7 +78,7 @@ export class LocalProofQueue implements ProofQueue {
   /** @throws Error naming `instance` when the job is for another circuit instance. */
   async submit(job: ProofJob): Promise<void> {
     if (!this.handlers) throw new Error("proof queue: start() first");
-    if (job.instance !== this.prepared.inst.name) throw new Error(`instance: job for "${job.instance}", this pool proves "${this.prepared.inst.name}"`);
+    if (job.instance !== this.prepared.inst.name) throw new FieldError(`instance`, `job for "${job.instance}", this pool proves "${this.prepared.inst.name}"`);
     if (this.inFlight.has(job.batchIndex) || this.closed) return;
     this.inFlight.add(job.batchIndex);
     void this.run(job);

@@ -3,14 +3,15 @@ import { accountFields, accountLeaf, type Account } from "./account.js";
 import { messageHash, operationDigest, type Message, type SignedOperation } from "../protocol/operation.js";
 import type { EddsaSigner } from "../crypto/eddsa.js";
 import { rootsCommitment } from "../protocol/roots-commitment.js";
+import { FieldError } from "../config/field-error.js";
 
 /** Largest balance or amount (exclusive): the circuit range-checks them to 128 bits. */
 export const BALANCE_LIMIT = 1n << 128n;
 
 /** Rejection of an operation: the field at fault and why. Nothing in the state changed. */
-export class OperationRejected extends Error {
-  constructor(readonly field: string, readonly reason: string) {
-    super(`${field}: ${reason}`);
+export class OperationRejected extends FieldError {
+  constructor(field: string, reason: string) {
+    super(field, reason);
     this.name = "OperationRejected";
   }
 }

@@ -3,9 +3,9 @@ import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import type { Groth16Proof } from "snarkjs";
 import type { BatchHeader } from "../circuits/batch-input.js";
+import { toJson } from "../protocol/json.js";
+import { FieldError } from "../config/field-error.js";
 
-/** JSON with bigints as decimal strings (the store's encoding of every structured column). */
-export const toJson = (value: unknown) => JSON.stringify(value, (_k, v) => (typeof v === "bigint" ? v.toString() : v));
 
 /**
  * Life of a batch in the service: closed by the sequencer ("proving"), proved by the queue
@@ -104,23 +104,16 @@ const BATCH_COLUMNS = `batch_index AS batchIndex, status, header, input, first_s
   closed_at AS closedAt, settled_tx AS settledTx`;
 const OPERATION_COLUMNS = "seq, id, body, batch_index AS batchIndex, accepted_at AS acceptedAt";
 
-/** The store is held by another connection (another service on the same data folder). */
-export class StoreInUse extends Error {
-  /** The option at fault: the data folder (`--data-dir`). */
-  readonly field = "dataDir";
+/** The store is held by another connection (another service on the same data folder); its field is the data folder (`dataDir`). */
+export class StoreInUse extends FieldError {
   /**
    * @param path the database file.
    * @param ownerPid the owner's pid from `<path>-owner`, when that process is alive.
    */
   constructor(readonly path: string, readonly ownerPid: number | undefined) {
-    const reason = `the store ${path} is in use by another process${ownerPid === undefined ? "" : ` (pid ${ownerPid})`}`;
-    super(`dataDir: ${reason}`);
+    super("dataDir", `the store ${path} is in use by another process${ownerPid === undefined ? "" : ` (pid ${ownerPid})`}`);
     this.name = "StoreInUse";
-    this.reason = reason;
   }
-
-  /** The message without its field, e.g. `the store d/service.sqlite is in use by another process (pid 7)`. */
-  readonly reason: string;
 }
 
 /** The pid recorded in `<path>-owner` when that process is alive (else undefined: the holder is another program). */

@@ -1,9 +1,8 @@
 import { appendFileSync, closeSync, fsyncSync, mkdirSync, openSync } from "node:fs";
 import { writeFileAtomic } from "./atomic-file.js";
 import { join } from "node:path";
+import { toJson } from "../protocol/json.js";
 
-const toJson = (value: unknown, indent?: number) =>
-  JSON.stringify(value, (_k, v) => (typeof v === "bigint" ? v.toString() : v), indent);
 
 /**
  * On-disk record of one run, in a folder of plain files (readable with jq, diffable):

@@ -7,9 +7,9 @@ import { RunStore } from "../../store/run-store.js";
 import { loadGenesis, type Genesis } from "../../protocol/genesis.js";
 import { CliError, EXIT } from "../cli-error.js";
 import { generateRunWorkload } from "../default-workload.js";
-import { instanceOption } from "../options.js";
+import { cliErrorOf, instanceOption } from "../options.js";
 import { runWithProgress } from "../../phases/progress.js";
-import { loadRunConfig, proverBackend } from "../run-config.js";
+import { loadRunConfig, proverBackend, runOptionsShape } from "../run-config.js";
 import { formatRunSummary } from "../summary-table.js";
 
 /** `run`: the main job (set-up on first use, execute, prove, settle, report). */
@@ -67,6 +67,8 @@ export function runCommand(): Command {
           instance: cfg.instance, ptau: cfg.ptau, allowInsecureDevZkey: cfg.insecureDevZkey, genesis, lines, workers: cfg.workers, singleThread: !cfg.snarkjsThreads,
           settleBatches: cfg.settleBatches, rpcUrl: cfg.rpcUrl, privateKey: cfg.privateKey, out, backend: proverBackend(cfg),
         }), ctx);
+      } catch (e) {
+        throw cliErrorOf(e, runOptionsShape.shape);
       } finally {
         await closeRun(ctx);
       }

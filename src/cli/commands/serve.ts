@@ -6,13 +6,12 @@ import { z } from "zod";
 import { setupPhases, type SetupContext } from "../../setup/setup-phases.js";
 import { INSECURE_ZKEY_WARNING } from "../../setup/zkey-guard.js";
 import { ClusterNode } from "../../core/cluster-node.js";
-import { StoreInUse } from "../../store/cluster-store.js";
 import { BullProofQueue } from "../../prover/bullmq-proof-queue.js";
 import { ProverPool } from "../../prover/prover-pool.js";
 import { devWorkload } from "../../workload/dev-workload.js";
 import { genesisOf, loadGenesis, writeJson, type Genesis } from "../../protocol/genesis.js";
 import { CliError, EXIT } from "../cli-error.js";
-import { instanceOption, parseOptions } from "../options.js";
+import { cliErrorOf, instanceOption, parseOptions } from "../options.js";
 import { runWithProgress } from "../../phases/progress.js";
 import { proverBackend } from "../run-config.js";
 
@@ -111,13 +110,7 @@ export function serveCommand(): Command {
             { provingDeadlineMs: c.provingDeadlineMs }) : undefined,
         }, prepared, log);
       } catch (e) {
-        if (e instanceof StoreInUse) throw new CliError(`--data-dir: ${e.reason}`, EXIT.USAGE); // another service owns this --data-dir
-        if ((e as { shortMessage?: string }).shortMessage) throw e; // an ethers error: main reports it as an L1 failure
-        const message = (e as Error).message;
-        const named = /^(\w+): /.exec(message)?.[1];
-        const field = named && named in serveOptionsShape.shape ? named : undefined; // a flag; "store: ..." stays as it is
-        throw new CliError(`${field ? message.replace(/^(\w+): /, `--${field.replace(/[A-Z]/g, (x) => `-${x.toLowerCase()}`)}: `) : message}`,
-          field === "rpcUrl" ? EXIT.L1 : named ? EXIT.INPUT : EXIT.FAILURE);
+        throw cliErrorOf(e, serveOptionsShape.shape);
       }
       const status = service.status();
       const ready = { url: service.url, instance: c.instance, dataDir: c.dataDir, settlement: status.settlement, rpcUrl: status.rpcUrl, proofQueue: status.proofQueue };
