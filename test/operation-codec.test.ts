@@ -41,3 +41,17 @@ describe("workload operation codec (JSONL)", () => {
     expect(r).toMatchObject({ dstChain: 1, dataHash: 0n, from: 2n, to: 3n });
   });
 });
+
+describe("the HTTP API's JSON Schema of a signed operation", () => {
+  it("is derived from the one zod schema: the same fields, required ones, bounds and no extra keys", async () => {
+    const { signedOperationJsonSchema } = await import("../src/protocol/operation-codec.js");
+    const schema = signedOperationJsonSchema() as { required: string[]; additionalProperties: boolean; properties: Record<string, { maximum?: number; additionalProperties?: boolean; anyOf?: { maxLength?: number }[] }> };
+    expect(schema.required).toEqual(["type", "chainId", "from", "to", "tokenId", "amount", "nonce", "signature"]);
+    expect(Object.keys(schema.properties)).toEqual(["type", "chainId", "dstChain", "from", "to", "tokenId", "amount", "nonce", "dataHash", "signature"]);
+    expect(schema.additionalProperties).toBe(false);
+    expect(schema.properties.signature.additionalProperties).toBe(false);
+    expect(schema.properties.chainId.maximum).toBe(65535);
+    expect(schema.properties.amount.anyOf?.[0].maxLength).toBe(78);
+    expect("$schema" in schema).toBe(false); // embedded in the request body's schema
+  });
+});

@@ -6,21 +6,28 @@ import { SCALAR_FIELD } from "../crypto/field.js";
 import { toJson } from "./json.js";
 
 /** A field element as a decimal string or a safe integer, < the BN254 scalar field order r (src/crypto/field.ts). */
-const fieldElement = z.union([z.string().regex(/^[0-9]+$/, "must be a decimal integer"), z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER)])
+const fieldElement = z.union([z.string().regex(/^[0-9]+$/, "must be a decimal integer").max(78, "must have at most 78 digits"), z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER)])
   .transform((v) => BigInt(v))
   .refine((v) => v < SCALAR_FIELD, "must be below the BN254 scalar field order r");
 
+/** A member chain id (the circuit's N is at most 8; 16 bits leave room). */
+const chainId = z.number().int().nonnegative().max(65535);
+
+/**
+ * The signed operation, defined once: workload lines and API requests are read with it, and the HTTP
+ * API's JSON Schema is derived from it (signedOperationJsonSchema).
+ */
 const operationSchema = z.object({
   type: z.enum(["TRANSFER", "SEND"]),
-  chainId: z.number().int().nonnegative(),
-  dstChain: z.number().int().nonnegative().optional(),
+  chainId,
+  dstChain: chainId.optional(),
   from: fieldElement,
   to: fieldElement,
   tokenId: fieldElement,
   amount: fieldElement,
   nonce: fieldElement,
   dataHash: fieldElement.optional(),
-  signature: z.object({ R8x: fieldElement, R8y: fieldElement, S: fieldElement }),
+  signature: z.object({ R8x: fieldElement, R8y: fieldElement, S: fieldElement }).strict(),
 }).strict();
 
 /** A line of a workload file that could not be read as an operation. */
@@ -88,4 +95,14 @@ export function canonicalOperation(op: SignedOperation): string {
 /** Id of an operation: SHA-256 (@noble/hashes) of its canonical JSON, 64 hex digits. */
 export function operationId(op: SignedOperation): string {
   return bytesToHex(sha256(utf8ToBytes(canonicalOperation(op))));
+}
+
+/**
+ * The JSON Schema (draft-07, what fastify's Ajv reads) of a signed operation as a request carries it,
+ * derived from the one zod schema (zod's toJSONSchema of its input side): the HTTP API validates
+ * with it, and parseOperation then checks what JSON Schema cannot say (each field element below r).
+ */
+export function signedOperationJsonSchema(): Record<string, unknown> {
+  const { $schema: _draft, ...schema } = z.toJSONSchema(operationSchema, { io: "input", target: "draft-7" }) as Record<string, unknown>;
+  return schema;
 }

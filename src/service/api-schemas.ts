@@ -1,28 +1,13 @@
+import { signedOperationJsonSchema } from "../protocol/operation-codec.js";
+
 /**
  * JSON schemas of the prover service's HTTP API (fastify validates every request and serializes
  * every response with them). Numbers that can exceed 2^53 (field elements, amounts) travel as
  * decimal strings; a safe integer is accepted too.
  */
 
-const decimal = { anyOf: [{ type: "string", pattern: "^[0-9]{1,78}$" }, { type: "integer", minimum: 0, maximum: Number.MAX_SAFE_INTEGER }] } as const;
-const chain = { type: "integer", minimum: 0, maximum: 65535 } as const;
-
-/** A signed TRANSFER or SEND, as `cluster-settle workload` writes it (one JSONL line). */
-export const signedOperationSchema = {
-  type: "object",
-  additionalProperties: false,
-  required: ["type", "chainId", "from", "to", "tokenId", "amount", "nonce", "signature"],
-  properties: {
-    type: { type: "string", enum: ["TRANSFER", "SEND"] },
-    chainId: chain,
-    dstChain: chain,
-    from: decimal, to: decimal, tokenId: decimal, amount: decimal, nonce: decimal, dataHash: decimal,
-    signature: {
-      type: "object", additionalProperties: false, required: ["R8x", "R8y", "S"],
-      properties: { R8x: decimal, R8y: decimal, S: decimal },
-    },
-  },
-} as const;
+/** A signed TRANSFER or SEND, as `cluster-settle workload` writes it (one JSONL line): derived from the one zod schema. */
+export const signedOperationSchema = signedOperationJsonSchema();
 
 /** POST /v1/operations body: one or more signed operations, executed in array order. */
 export function submitOperationsBody(maxOperations: number) {
