@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { parseOptions } from "./options.js";
 import type { ProverBackend } from "../prover/prover-pool.js";
+import { proverOptionFields, proverPathRule } from "./prover-options.js";
 
 /** Options of `run`, from a JSON config file (`--config`) and flags; flags win. */
 /** The options of `run`, one key per flag (camelCase). */
@@ -12,8 +13,7 @@ export const runOptionsShape = z.object({
   operations: z.string().min(1).optional(),
   out: z.string().min(1).optional(),
   resume: z.boolean().default(false),
-  workers: z.coerce.number().int().min(1).max(64).default(2),
-  snarkjsThreads: z.boolean().default(false),
+  ...proverOptionFields(1),
   settleBatches: z.coerce.number().int().min(1).max(64).default(4),
   rpcUrl: z.url({ protocol: /^https?$/ }).optional(),
   privateKey: z.string().regex(/^0x[0-9a-fA-F]{64}$/, "must be 0x and 64 hex digits").optional(),
@@ -21,20 +21,13 @@ export const runOptionsShape = z.object({
   crossChainShare: z.coerce.number().min(0).max(1).default(0.4),
   faults: z.boolean().default(true),
   seed: z.string().min(1).default("default"),
-  prover: z.enum(["snarkjs", "rapidsnark"]).default("snarkjs"),
-  proverPath: z.string().min(1).optional(),
   json: z.boolean().default(false),
 });
 
-export const runConfigSchema = runOptionsShape.strict().refine((c) => c.prover !== "rapidsnark" || c.proverPath !== undefined,
-  { path: ["proverPath"], message: "required with --prover rapidsnark (path of a rapidsnark-compatible prover binary)" });
+export const runConfigSchema = runOptionsShape.strict().refine(...proverPathRule);
 
 export type RunConfig = z.infer<typeof runConfigSchema>;
 
-/** The prover backend a config selects. */
-export function proverBackend(c: { prover: "snarkjs" | "rapidsnark"; proverPath?: string }): ProverBackend {
-  return c.prover === "rapidsnark" ? { kind: "rapidsnark", path: c.proverPath! } : { kind: "snarkjs" };
-}
 
 /**
  * The `run` options from flags and an optional config file; SETTLEMENT_PRIVATE_KEY in the

@@ -1,4 +1,4 @@
-import { Command, Option } from "commander";
+import { Command } from "commander";
 import { destination, pino } from "pino";
 import { z } from "zod";
 import { ProverPool } from "../../prover/prover-pool.js";
@@ -7,35 +7,27 @@ import { setupPhases, type SetupContext } from "../../setup/setup-phases.js";
 import { INSECURE_ZKEY_WARNING } from "../../setup/zkey-guard.js";
 import { instanceOption, parseOptions } from "../options.js";
 import { runWithProgress } from "../../phases/progress.js";
-import { proverBackend } from "../run-config.js";
+import { addProverFlags, proverBackend, proverOptionFields, proverPathRule } from "../prover-options.js";
 
 const proverOptions = z.object({
   redisUrl: z.url({ protocol: /^rediss?$/ }),
   instance: z.string().min(1).default("default"),
   ptau: z.string().min(1).optional(),
   insecureDevZkey: z.boolean().default(false),
-  workers: z.coerce.number().int().min(1).max(64).default(2),
-  snarkjsThreads: z.boolean().default(false),
-  prover: z.enum(["snarkjs", "rapidsnark"]).default("snarkjs"),
-  proverPath: z.string().min(1).optional(),
+  ...proverOptionFields(1),
   logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace"]).default("info"),
   json: z.boolean().default(false),
-}).strict().refine((c) => c.prover !== "rapidsnark" || c.proverPath !== undefined,
-  { path: ["proverPath"], message: "required with --prover rapidsnark (path of a rapidsnark-compatible prover binary)" });
+}).strict().refine(...proverPathRule);
 
 /** `prover`: a remote prover for a service started with --redis-url (BullMQ). */
 export function proverCommand(): Command {
-  return new Command("prover")
+  return addProverFlags(new Command("prover"), "prover pool workers (default: 2)")
     .description("Prove batches for a prover service that shares its jobs through BullMQ (serve --redis-url): takes jobs of the " +
       "instance from Redis, proves them in a local pool, returns the proofs. Run one per machine; Ctrl-C to stop.")
     .requiredOption("--redis-url <url>", "the Redis the service uses (redis:// or rediss://)")
     .option("--instance <name>", "circuit instance of the service (default: default); set up here on first use")
     .option("--ptau <file>", "powers-of-tau file of the service's set-up (default: the bundled development file)")
     .option("--insecure-dev-zkey", "accept a zkey whose phase 2 has no secret contribution (only beacons, or none): development only, anyone can forge proofs")
-    .option("--workers <n>", "prover pool workers (default: 2)")
-    .option("--snarkjs-threads", "let snarkjs use its own worker threads inside each prover (default: off)")
-    .addOption(new Option("--prover <backend>", "Groth16 prover: snarkjs (default) or rapidsnark").choices(["snarkjs", "rapidsnark"]))
-    .option("--prover-path <file>", "rapidsnark-compatible prover binary")
     .option("--log-level <level>", "pino log level (default: info)")
     .option("--json", "print the ready line as JSON on stdout")
     .action(async (flags: Record<string, unknown>) => {

@@ -9,12 +9,13 @@ import { CliError, EXIT } from "../cli-error.js";
 import { generateRunWorkload } from "../default-workload.js";
 import { cliErrorOf, instanceOption } from "../options.js";
 import { runWithProgress } from "../../phases/progress.js";
-import { loadRunConfig, proverBackend, runOptionsShape } from "../run-config.js";
+import { loadRunConfig, runOptionsShape } from "../run-config.js";
+import { addProverFlags, proverBackend } from "../prover-options.js";
 import { formatRunSummary } from "../summary-table.js";
 
 /** `run`: the main job (set-up on first use, execute, prove, settle, report). */
 export function runCommand(): Command {
-  return new Command("run")
+  return addProverFlags(new Command("run"), "prover pool workers (default: 2)")
     .description("Execute a workload on the member chains, prove every batch with Groth16 and settle all roots on L1 " +
       "(sets up the circuit on first use; starts its own anvil unless --rpc-url is given). Without --operations it " +
       "generates the default workload: 32 signed operations, 40% cross-chain, plus one line of each fault kind.")
@@ -26,8 +27,6 @@ export function runCommand(): Command {
     .option("--operations <file>", "workload JSONL of signed operations (from `workload`); needs --genesis")
     .option("--out <dir>", "run folder for the store and report.json (default: runs/<timestamp>)")
     .option("--resume", "go on with the interrupted run in --out (same workload): nothing executed, proved or settled twice")
-    .option("--workers <n>", "prover pool workers (default: 2)")
-    .option("--snarkjs-threads", "let snarkjs use its own worker threads inside each prover (default: off, single-threaded)")
     .option("--settle-batches <k>", "batches per settle transaction (default: 4)")
     .option("--rpc-url <url>", "use this L1 node instead of starting anvil")
     .option("--private-key <hex>", "funded key on --rpc-url's chain (or env SETTLEMENT_PRIVATE_KEY)")
@@ -35,8 +34,6 @@ export function runCommand(): Command {
     .option("--cross-chain-share <x>", "share of SEND in the generated workload, 0..1 (default: 0.4)")
     .addOption(new Option("--no-faults", "generate the workload without its fault lines"))
     .option("--seed <text>", "seed of the generated keys and workload (default: default)")
-    .addOption(new Option("--prover <backend>", "Groth16 prover: snarkjs (default) or rapidsnark (a native binary)").choices(["snarkjs", "rapidsnark"]))
-    .option("--prover-path <file>", "rapidsnark-compatible prover binary: `prover <zkey> <wtns> <proof.json> <public.json>`")
     .option("--json", "print the report as JSON on stdout instead of the table")
     .action(async (flags: Record<string, unknown>) => {
       if (flags.faults === true) delete flags.faults; // commander's default for --no-faults: leave it to the config

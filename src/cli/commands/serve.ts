@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { Command, Option } from "commander";
+import { Command } from "commander";
 import { pino, destination } from "pino";
 import { z } from "zod";
 import { setupPhases, type SetupContext } from "../../setup/setup-phases.js";
@@ -13,7 +13,7 @@ import { genesisOf, loadGenesis, writeJson, type Genesis } from "../../protocol/
 import { CliError, EXIT } from "../cli-error.js";
 import { cliErrorOf, instanceOption, parseOptions } from "../options.js";
 import { runWithProgress } from "../../phases/progress.js";
-import { proverBackend } from "../run-config.js";
+import { addProverFlags, proverBackend, proverOptionFields, proverPathRule } from "../prover-options.js";
 
 /** Options of `serve`, from a JSON config file (`--config`) and flags; flags win. */
 const serveOptionsShape = z.object({
@@ -27,10 +27,7 @@ const serveOptionsShape = z.object({
   seed: z.string().min(1).default("default"),
   rpcUrl: z.url({ protocol: /^https?$/ }).optional(),
   privateKey: z.string().regex(/^0x[0-9a-fA-F]{64}$/, "must be 0x and 64 hex digits").optional(),
-  workers: z.coerce.number().int().min(0).max(64).default(2),
-  snarkjsThreads: z.boolean().default(false),
-  prover: z.enum(["snarkjs", "rapidsnark"]).default("snarkjs"),
-  proverPath: z.string().min(1).optional(),
+  ...proverOptionFields(0),
   tickMs: z.coerce.number().int().min(10).max(3_600_000).default(2000),
   settleBatches: z.coerce.number().int().min(1).max(64).default(4),
   queueLimit: z.coerce.number().int().min(1).max(1_000_000).default(256),
@@ -46,8 +43,7 @@ const serveOptionsShape = z.object({
   json: z.boolean().default(false),
 });
 
-export const serveConfigSchema = serveOptionsShape.strict().refine((c) => c.prover !== "rapidsnark" || c.proverPath !== undefined,
-  { path: ["proverPath"], message: "required with --prover rapidsnark (path of a rapidsnark-compatible prover binary)" })
+export const serveConfigSchema = serveOptionsShape.strict().refine(...proverPathRule)
   .refine((c) => c.workers > 0 || c.redisUrl !== undefined,
     { path: ["workers"], message: "0 needs --redis-url (remote provers); without it the service would prove nothing" });
 
@@ -55,7 +51,7 @@ export type ServeConfig = z.infer<typeof serveConfigSchema>;
 
 /** `serve`: the long-running prover service. */
 export function serveCommand(): Command {
-  return new Command("serve")
+  return addProverFlags(new Command("serve"), "prover pool workers in this process; 0 with --redis-url leaves proving to `prover` processes (default: 2)")
     .description("Run the prover service: an HTTP API takes signed operations, the executor closes a batch when its B slots are " +
       "full or its tick deadline passes, the prover pool proves it, the submitter settles it on L1. Every step is stored " +
       "(SQLite, WAL) first: after a crash, a restart with the same --data-dir resumes. Structured logs (pino) on stderr.")
@@ -70,10 +66,6 @@ export function serveCommand(): Command {
     .option("--seed <text>", "seed of the dev keys when no --genesis is given (default: default)")
     .option("--rpc-url <url>", "L1 node (default: an anvil devnet of its own, new at every start)")
     .option("--private-key <hex>", "funded key on --rpc-url's chain (or env SETTLEMENT_PRIVATE_KEY)")
-    .option("--workers <n>", "prover pool workers in this process; 0 with --redis-url leaves proving to `prover` processes (default: 2)")
-    .option("--snarkjs-threads", "let snarkjs use its own worker threads inside each prover (default: off)")
-    .addOption(new Option("--prover <backend>", "Groth16 prover: snarkjs (default) or rapidsnark (a native binary)").choices(["snarkjs", "rapidsnark"]))
-    .option("--prover-path <file>", "rapidsnark-compatible prover binary")
     .option("--tick-ms <ms>", "close a batch this long after its first operation when its slots are not full (default: 2000)")
     .option("--settle-batches <k>", "at most this many batches per settle transaction (default: 4)")
     .option("--queue-limit <n>", "most accepted operations not yet settled; beyond it HTTP 429 (default: 256)")
