@@ -10,7 +10,7 @@ import type { ProofJob } from "../src/prover/proof-queue.js";
 import type { Genesis } from "../src/protocol/genesis.js";
 import { BASE_FIELD } from "../src/crypto/field.js";
 import { ProverPool } from "../src/prover/prover-pool.js";
-import { Job, Worker } from "bullmq";
+import { type Job, Worker } from "bullmq";
 import { ClusterNode } from "../src/core/cluster-node.js";
 import { Sequencer } from "../src/core/sequencer.js";
 import { ClusterStore } from "../src/store/cluster-store.js";

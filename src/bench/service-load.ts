@@ -77,7 +77,11 @@ const quantile = (xs: number[], q: number) => {
   return s.length ? s[Math.min(s.length - 1, Math.floor(q * s.length))] : 0;
 };
 const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
-const counts = (served: Served[]) => served.reduce<Record<string, number>>((acc, s) => ({ ...acc, [s.status]: (acc[s.status] ?? 0) + 1 }), {});
+const counts = (served: Served[]) => {
+  const acc: Record<string, number> = {};
+  for (const s of served) acc[s.status] = (acc[s.status] ?? 0) + 1;
+  return acc;
+};
 
 process.stderr.write(`signing ${o.operations} operations for instance ${o.instance}...\n`);
 const { keys, workload } = await devWorkload(inst, { operations: Number(o.operations), crossChainShare: 0.4, faults: false, seed: "service-load" });

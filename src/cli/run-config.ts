@@ -1,6 +1,5 @@
 import { z } from "zod";
 import { parseOptions } from "./options.js";
-import type { ProverBackend } from "../prover/prover-pool.js";
 import { proverOptionFields, proverPathRule } from "./prover-options.js";
 
 /** Options of `run`, from a JSON config file (`--config`) and flags; flags win. */

@@ -280,7 +280,7 @@ export class ClusterNode implements ApiBackend {
 
   private requeue(batchIndex: number, reason: string, origin: ResultOrigin, message: string): void {
     const batch = this.store.batch(batchIndex);
-    if (!batch || batch.status !== "proving") return; // proved meanwhile (another attempt), or not ours
+    if (batch?.status !== "proving") return; // proved meanwhile (another attempt), or not ours
     const attempt = origin.attempt + 1;
     const delayMs = attempt < ATTEMPTS_BEFORE_BACKOFF ? 0 : Math.min(MAX_REQUEUE_DELAY_MS, 1000 * 2 ** (attempt - ATTEMPTS_BEFORE_BACKOFF + 1));
     this.log.warn({ batchIndex, attempt: origin.attempt, prover: origin.prover, reason, requeueInMs: delayMs }, message);
@@ -292,7 +292,10 @@ export class ClusterNode implements ApiBackend {
       this.queue!.submit({ instance: this.prepared.inst.name, batchIndex, input: JSON.parse(batch.input), attempt })
         .catch((e) => this.onProofFailed(batchIndex, e as Error));
     };
-    if (delayMs === 0) return submit();
+    if (delayMs === 0) {
+      submit();
+      return;
+    }
     const timer = setTimeout(() => { this.requeueTimers.delete(timer); submit(); }, delayMs);
     this.requeueTimers.add(timer);
   }

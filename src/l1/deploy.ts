@@ -1,4 +1,4 @@
-import { Contract, ContractFactory, type Signer } from "ethers";
+import { type Contract, ContractFactory, type Signer } from "ethers";
 import { poseidonContract } from "circomlibjs";
 import type { ContractArtifact } from "./compile-contracts.js";
 import { FieldError } from "../config/field-error.js";

@@ -78,7 +78,7 @@ const littleEndian = (b: Buffer): bigint => BigInt(`0x${Buffer.from(b).reverse()
  *   or a section is truncated or malformed.
  */
 export async function readZkeyPhase2(path: string): Promise<ZkeyPhase2> {
-  let fh;
+  let fh: Awaited<ReturnType<typeof open>>;
   try {
     fh = await open(path, "r");
   } catch (e) {

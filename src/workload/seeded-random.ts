@@ -53,7 +53,10 @@ export function zipfSampler(n: number, s: number, random: SeededRandom): () => n
   const total = weights.reduce((a, b) => a + b, 0);
   const cdf: number[] = [];
   let acc = 0;
-  for (const w of weights) cdf.push((acc += w / total));
+  for (const w of weights) {
+    acc += w / total;
+    cdf.push(acc);
+  }
   return () => {
     const u = random.float();
     const k = cdf.findIndex((c) => u < c);

@@ -80,6 +80,7 @@ export function generateWorkload(keys: DevKeys, signer: EddsaSigner, poseidon: (
       const dstChain = cross ? (chainId + random.int(1, keys.members - 1)) % keys.members : chainId;
       const to = byChain[dstChain][pickAccount[dstChain]()];
       if (!cross && to.index === from.index) continue;
+      // biome-ignore lint/complexity/useMathMinMax: bigints (Math.min takes numbers)
       const cap = account.balance < o.maxAmount ? account.balance : o.maxAmount;
       const amount = 1n + BigInt(Math.floor(random.float() * Number(cap)));
       const op = { type: cross ? "SEND" : "TRANSFER", chainId, dstChain, from: from.index, to: to.index,

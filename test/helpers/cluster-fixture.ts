@@ -28,7 +28,9 @@ export async function makeCluster(members: number, depth: number, balances: bigi
   const state = new ClusterState(members, depth, poseidon, signer, domain);
   const keys = balances.map((_, i) => signer.keyPair(new Uint8Array(32).fill(i + 1)));
   for (let c = 0; c < members; c++) {
-    balances.forEach((balance, i) => state.createAccount(c, BigInt(i), { ax: keys[i].ax, ay: keys[i].ay, tokenId: 1n, balance, nonce: 0n }));
+    balances.forEach((balance, i) => {
+      state.createAccount(c, BigInt(i), { ax: keys[i].ax, ay: keys[i].ay, tokenId: 1n, balance, nonce: 0n });
+    });
   }
   const sign = (op: Omit<SignedOperation, "signature">, key = keys[Number(op.from)]): SignedOperation =>
     ({ ...op, signature: signer.sign(key.privateKey, operationDigest(poseidon, domain, op)) });

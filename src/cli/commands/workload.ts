@@ -37,7 +37,7 @@ export function workloadCommand(): Command {
     .option("--json", "print what was written as JSON")
     .action(async (flags: Record<string, unknown>) => {
       const o = parseOptions(workloadOptions, flags);
-      let keys;
+      let keys: ReturnType<typeof loadDevKeys>;
       try {
         keys = loadDevKeys(o.keys);
       } catch (e) {
