@@ -42,25 +42,46 @@ async function startRedis(): Promise<void> {
 
 /** `cluster-settle prover` in its own process: a remote prover as on another machine. */
 function startProver(): void {
-  prover = spawn(process.execPath, [join(REPO_ROOT, "dist/src/cli/main.js"), "prover", "--redis-url", redisUrl, "--instance", "test", "--workers", "1"],
-    { stdio: ["ignore", "pipe", "pipe"] });
+  prover = spawn(process.execPath, [join(REPO_ROOT, "dist/src/cli/main.js"), "prover", "--redis-url", redisUrl, "--instance", "test", "--workers", "1"], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   createInterface({ input: prover.stderr! }).on("line", (l) => proverLines.push(l));
 }
 
 /** A service on its own devnet whose batches are proved only through BullMQ (no local workers: --workers 0). */
-async function remoteProvedService(genesis: Genesis, dataDirPrefix: string, o: { provingDeadlineMs?: number; provingAgeLimitMs?: number } = {}): Promise<ClusterNode> {
-  return ClusterNode.start({
-    dataDir: tempDir(dataDirPrefix), genesis, workers: 0, singleThread: true,
-    tickDeadlineMs: 300, settleBatches: 2, queueLimit: 64, api: { host: "127.0.0.1", port: 0, maxOperationsPerRequest: 8, bodyLimitBytes: 64 * 1024 },
-    rpcRetryMinMs: 100, rpcRetryMaxMs: 1000, provingAgeLimitMs: o.provingAgeLimitMs,
-    proofQueue: (p, log) => BullProofQueue.connect(redisUrl, p, log, undefined, { provingDeadlineMs: o.provingDeadlineMs }),
-  }, prepared, quietLogger());
+async function remoteProvedService(
+  genesis: Genesis,
+  dataDirPrefix: string,
+  o: { provingDeadlineMs?: number; provingAgeLimitMs?: number } = {},
+): Promise<ClusterNode> {
+  return ClusterNode.start(
+    {
+      dataDir: tempDir(dataDirPrefix),
+      genesis,
+      workers: 0,
+      singleThread: true,
+      tickDeadlineMs: 300,
+      settleBatches: 2,
+      queueLimit: 64,
+      api: { host: "127.0.0.1", port: 0, maxOperationsPerRequest: 8, bodyLimitBytes: 64 * 1024 },
+      rpcRetryMinMs: 100,
+      rpcRetryMaxMs: 1000,
+      provingAgeLimitMs: o.provingAgeLimitMs,
+      proofQueue: (p, log) => BullProofQueue.connect(redisUrl, p, log, undefined, { provingDeadlineMs: o.provingDeadlineMs }),
+    },
+    prepared,
+    quietLogger(),
+  );
 }
 
 /** Waits until the service reports `n` batches settled. */
 async function settled(service: ClusterNode, n: number): Promise<void> {
-  await waitFor(`${n} batches settled`, async () =>
-    (await getJson<{ batches: { settled: number } }>(`${service.url}/v1/status`)).body.batches.settled === n, 240_000, 300);
+  await waitFor(
+    `${n} batches settled`,
+    async () => (await getJson<{ batches: { settled: number } }>(`${service.url}/v1/status`)).body.batches.settled === n,
+    240_000,
+    300,
+  );
 }
 
 /** Stops the `prover` process (idempotent); resolves once it has exited. */
@@ -71,7 +92,7 @@ async function stopProver(): Promise<void> {
   await exited;
 }
 
-const provingLines = () => proverLines.filter((l) => l.includes("\"proving batch (BullMQ job)\""));
+const provingLines = () => proverLines.filter((l) => l.includes('"proving batch (BullMQ job)"'));
 
 describe.skipIf(!redisAvailable)("BullMQ proof queue on a real redis-server, with a prover in another process", () => {
   beforeAll(async () => {
@@ -98,8 +119,13 @@ describe.skipIf(!redisAvailable)("BullMQ proof queue on a real redis-server, wit
     const queue = await BullProofQueue.connect(redisUrl, prepared, quietLogger());
     try {
       await queue.start({
-        proved: (_i, r) => results.push(r), failed: (i, e) => { throw new Error(`batch ${i} failed: ${e.message}`); },
-        unreadable: (i, reason) => { throw new Error(`batch ${i}: ${reason}`); },
+        proved: (_i, r) => results.push(r),
+        failed: (i, e) => {
+          throw new Error(`batch ${i} failed: ${e.message}`);
+        },
+        unreadable: (i, reason) => {
+          throw new Error(`batch ${i}: ${reason}`);
+        },
       });
       await queue.submit(job);
       expect(queue.depth()).toBe(1);
@@ -135,19 +161,24 @@ describe.skipIf(!redisAvailable)("BullMQ proof queue on a real redis-server, wit
     await stopProver();
     const pool = new ProverPool(prepared.keys.vkey, { workers: 1 });
     const seen: string[] = [];
-    const malicious = new Worker(proofQueueName("test"), async (job: Job<ProofJob>) => {
-      seen.push(job.id!);
-      const attempt = job.data.attempt ?? 0;
-      if (attempt === 0) return "not json {";
-      const honest = await pool.prove(job.data.input, prepared.circuit.wasm, prepared.keys.zkey);
-      if (attempt === 1) return { ...honest, publicSignals: [String(BigInt(honest.publicSignals[0]) + (1n << 64n)), ...honest.publicSignals.slice(1)], prover: "evil:1" };
-      if (attempt === 2) {
-        // the same point in Jacobian coordinates (X·Z², Y·Z³, Z) with Z = 2: snarkjs' verifier accepts it, the EVM does not
-        const [x, y] = honest.proof.pi_a.map(BigInt);
-        return { ...honest, proof: { ...honest.proof, pi_a: [String((x * 4n) % BASE_FIELD), String((y * 8n) % BASE_FIELD), "2"] }, prover: "evil:1" };
-      }
-      return { ...honest, prover: "honest:1" };
-    }, { connection: redisConnection(redisUrl), concurrency: 1 });
+    const malicious = new Worker(
+      proofQueueName("test"),
+      async (job: Job<ProofJob>) => {
+        seen.push(job.id!);
+        const attempt = job.data.attempt ?? 0;
+        if (attempt === 0) return "not json {";
+        const honest = await pool.prove(job.data.input, prepared.circuit.wasm, prepared.keys.zkey);
+        if (attempt === 1)
+          return { ...honest, publicSignals: [String(BigInt(honest.publicSignals[0]) + (1n << 64n)), ...honest.publicSignals.slice(1)], prover: "evil:1" };
+        if (attempt === 2) {
+          // the same point in Jacobian coordinates (X·Z², Y·Z³, Z) with Z = 2: snarkjs' verifier accepts it, the EVM does not
+          const [x, y] = honest.proof.pi_a.map(BigInt);
+          return { ...honest, proof: { ...honest.proof, pi_a: [String((x * 4n) % BASE_FIELD), String((y * 8n) % BASE_FIELD), "2"] }, prover: "evil:1" };
+        }
+        return { ...honest, prover: "honest:1" };
+      },
+      { connection: redisConnection(redisUrl), concurrency: 1 },
+    );
 
     const { genesis, operations } = await signedOperations(prepared.inst, 2, "bullmq-refused");
     const service = await remoteProvedService(genesis, "service-bullmq-refused");
@@ -155,7 +186,11 @@ describe.skipIf(!redisAvailable)("BullMQ proof queue on a real redis-server, wit
       const t0 = performance.now();
       expect((await postOperations(service.url, operations)).status).toBe(202);
       await settled(service, 1);
-      recordConvergence("bad, garbage and non-canonical remote results", "each refused and counted by prover, batch queued again as a new job, settled from the honest proof", performance.now() - t0);
+      recordConvergence(
+        "bad, garbage and non-canonical remote results",
+        "each refused and counted by prover, batch queued again as a new job, settled from the honest proof",
+        performance.now() - t0,
+      );
       expect(seen.map((id) => id.replace(/^batch-0-[0-9a-f]{16}/, ""))).toEqual(["", "-a1", "-a2", "-a3"]);
       const metrics = await (await fetch(`${service.url}/metrics`)).text();
       expect(metrics).toMatch(/cluster_proofs_refused_total\{queue="bullmq",prover="unknown"\} 1/);
@@ -170,30 +205,45 @@ describe.skipIf(!redisAvailable)("BullMQ proof queue on a real redis-server, wit
     }
   });
 
-  it("never gives up a batch whose results keep being refused: it is queued again with backoff, /readyz names it, and it settles once an honest prover is back", { timeout: 300_000 }, async () => {
+  it("never gives up a batch whose results keep being refused: it is queued again with backoff, /readyz names it, and it settles once an honest prover is back", {
+    timeout: 300_000,
+  }, async () => {
     await stopProver();
     const pool = new ProverPool(prepared.keys.vkey, { workers: 1 });
     const attempts: number[] = [];
     const HONEST_FROM = 9; // 8 refusals at once, then one after a 2 s backoff; the 10th job (after 4 s more) is proved
-    const flaky = new Worker(proofQueueName("test"), async (job: Job<ProofJob>) => {
-      const attempt = job.data.attempt ?? 0;
-      attempts.push(attempt);
-      if (attempt < HONEST_FROM) return "not json {";
-      return { ...(await pool.prove(job.data.input, prepared.circuit.wasm, prepared.keys.zkey)), prover: "honest:1" };
-    }, { connection: redisConnection(redisUrl), concurrency: 1 });
+    const flaky = new Worker(
+      proofQueueName("test"),
+      async (job: Job<ProofJob>) => {
+        const attempt = job.data.attempt ?? 0;
+        attempts.push(attempt);
+        if (attempt < HONEST_FROM) return "not json {";
+        return { ...(await pool.prove(job.data.input, prepared.circuit.wasm, prepared.keys.zkey)), prover: "honest:1" };
+      },
+      { connection: redisConnection(redisUrl), concurrency: 1 },
+    );
 
     const { genesis, operations } = await signedOperations(prepared.inst, 2, "bullmq-backoff");
     const service = await remoteProvedService(genesis, "service-bullmq-backoff");
     try {
       expect((await postOperations(service.url, operations)).status).toBe(202);
-      const named = await waitFor("/readyz naming the batch whose results keep being refused", async () => {
-        const r = await getJson<{ ready: boolean; reasons: string[] }>(`${service.url}/readyz`);
-        return r.body.reasons.find((x) => /^batch 0: \d+ attempts gave no usable proof, the last: .*; queued again every \d+ s at most$/.test(x));
-      }, 60_000, 100);
+      const named = await waitFor(
+        "/readyz naming the batch whose results keep being refused",
+        async () => {
+          const r = await getJson<{ ready: boolean; reasons: string[] }>(`${service.url}/readyz`);
+          return r.body.reasons.find((x) => /^batch 0: \d+ attempts gave no usable proof, the last: .*; queued again every \d+ s at most$/.test(x));
+        },
+        60_000,
+        100,
+      );
       expect(named).toBeDefined();
       const t0 = performance.now();
       await settled(service, 1);
-      recordConvergence("a remote prover that only sends garbage (honest from the 10th job)", "queued again with backoff (2 s, 4 s), /readyz named it; settled from the honest proof", performance.now() - t0);
+      recordConvergence(
+        "a remote prover that only sends garbage (honest from the 10th job)",
+        "queued again with backoff (2 s, 4 s), /readyz named it; settled from the honest proof",
+        performance.now() - t0,
+      );
       expect(attempts).toEqual(Array.from({ length: HONEST_FROM + 1 }, (_, i) => i));
       expect((await getJson<{ ready: boolean }>(`${service.url}/readyz`)).body.ready).toBe(true);
     } finally {
@@ -209,29 +259,44 @@ describe.skipIf(!redisAvailable)("BullMQ proof queue on a real redis-server, wit
     // alone would wait forever), but proves later jobs.
     const pool = new ProverPool(prepared.keys.vkey, { workers: 1 });
     let release = () => {};
-    const held = new Promise<void>((resolve) => { release = resolve; });
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
     const taken: string[] = [];
-    const slow = new Worker(proofQueueName("test"), async (job: Job<ProofJob>) => {
-      taken.push(job.id!);
-      if ((job.data.attempt ?? 0) === 0) {
-        await held;
-        throw new Error("released at the end of the test");
-      }
-      return { ...(await pool.prove(job.data.input, prepared.circuit.wasm, prepared.keys.zkey)), prover: "slow:1" };
-    }, { connection: redisConnection(redisUrl), concurrency: 2 });
+    const slow = new Worker(
+      proofQueueName("test"),
+      async (job: Job<ProofJob>) => {
+        taken.push(job.id!);
+        if ((job.data.attempt ?? 0) === 0) {
+          await held;
+          throw new Error("released at the end of the test");
+        }
+        return { ...(await pool.prove(job.data.input, prepared.circuit.wasm, prepared.keys.zkey)), prover: "slow:1" };
+      },
+      { connection: redisConnection(redisUrl), concurrency: 2 },
+    );
 
     const { genesis, operations } = await signedOperations(prepared.inst, 2, "bullmq-deadline");
     const service = await remoteProvedService(genesis, "service-bullmq-deadline", { provingDeadlineMs: 10_000, provingAgeLimitMs: 1_000 });
     try {
       expect((await postOperations(service.url, operations)).status).toBe(202);
-      const waiting = await waitFor("/readyz saying the batch waits for its proof", async () => {
-        const r = await getJson<{ ready: boolean; reasons: string[] }>(`${service.url}/readyz`);
-        return r.body.reasons.find((x) => /^batch 0 has waited \d+ s for its proof \(limit 1 s\)$/.test(x));
-      }, 30_000, 200);
+      const waiting = await waitFor(
+        "/readyz saying the batch waits for its proof",
+        async () => {
+          const r = await getJson<{ ready: boolean; reasons: string[] }>(`${service.url}/readyz`);
+          return r.body.reasons.find((x) => /^batch 0 has waited \d+ s for its proof \(limit 1 s\)$/.test(x));
+        },
+        30_000,
+        200,
+      );
       expect(waiting).toBeDefined();
       const t0 = performance.now();
       await settled(service, 1);
-      recordConvergence("a remote prover that never answers (deadline 10 s)", "job reassigned after the proving deadline, settled; counted from /readyz reporting the wait", performance.now() - t0);
+      recordConvergence(
+        "a remote prover that never answers (deadline 10 s)",
+        "job reassigned after the proving deadline, settled; counted from /readyz reporting the wait",
+        performance.now() - t0,
+      );
       expect(taken.map((id) => id.replace(/^batch-0-[0-9a-f]{16}/, ""))).toEqual(["", "-a1"]);
       const metrics = await (await fetch(`${service.url}/metrics`)).text();
       expect(metrics).toMatch(/cluster_proving_deadline_expired_total\{queue="bullmq"\} 1/);

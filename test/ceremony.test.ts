@@ -24,7 +24,6 @@ import { terminateCurve } from "./helpers/test-instance.js";
 // CLI (`npm test` builds first), finalized with the hash of a block of a real anvil. Every zkey lives in a
 // temporary folder: the instance's own build folder, which other test files use, is never written.
 
-
 /** Runs the CLI with --json and expects exit 0; returns the parsed stdout. */
 async function cliJson<T>(...args: string[]): Promise<T> {
   const r = await cli(...args, "--json");
@@ -32,7 +31,12 @@ async function cliJson<T>(...args: string[]): Promise<T> {
   return JSON.parse(r.stdout) as T;
 }
 
-interface Step { zkey: string; index: number; name: string; hash: string }
+interface Step {
+  zkey: string;
+  index: number;
+  name: string;
+  hash: string;
+}
 interface Verified {
   valid: boolean;
   contributions: { index: number; type: string; name: string; hash: string; beaconHash?: string }[];
@@ -63,8 +67,20 @@ beforeAll(async () => {
   ];
   // the beacon block is announced while still in the future: finalize waits for it (and 2 confirmations)
   const announced = (await rpc.getBlockNumber()) + 3;
-  const finalize = cliJson<typeof beacon>("ceremony", "finalize", "--in", z(2), "--out", z(3), "--rpc-url", devnet.rpcUrl,
-    "--block", String(announced), "--poll-ms", "100");
+  const finalize = cliJson<typeof beacon>(
+    "ceremony",
+    "finalize",
+    "--in",
+    z(2),
+    "--out",
+    z(3),
+    "--rpc-url",
+    devnet.rpcUrl,
+    "--block",
+    String(announced),
+    "--poll-ms",
+    "100",
+  );
   await new Promise((r) => setTimeout(r, 1500));
   expect(existsSync(z(3)), "finalize waits for the block").toBe(false);
   for (let i = 0; i < 5; i++) await rpc.send("evm_mine", []);
@@ -85,7 +101,11 @@ describe("phase-2 ceremony through the CLI: init, two contributions, a beacon fr
     const v = await cliJson<Verified>("ceremony", "verify", "--instance", "test", "--zkey", final);
     expect(v.valid).toBe(true);
     expect(v.secure).toBe(true);
-    expect(v.contributions.map((c) => [c.index, c.type, c.name])).toEqual([[1, "contribution", "alice"], [2, "contribution", "bob"], [3, "beacon", beacon.name]]);
+    expect(v.contributions.map((c) => [c.index, c.type, c.name])).toEqual([
+      [1, "contribution", "alice"],
+      [2, "contribution", "bob"],
+      [3, "beacon", beacon.name],
+    ]);
     expect(v.contributions.map((c) => c.hash)).toEqual([...steps.map((s) => s.hash), beacon.hash]);
     const block = await rpc.getBlock(beacon.block);
     expect(beacon.blockHash).toBe(block!.hash);
@@ -113,8 +133,22 @@ describe("phase-2 ceremony through the CLI: init, two contributions, a beacon fr
     const again = await cli("ceremony", "contribute", "--in", final, "--out", final);
     expect(again.code).toBe(EXIT.USAGE);
     expect(again.stderr).toMatch(/^error: --out: .* exists; a ceremony keeps every step/m);
-    const late = await cli("ceremony", "finalize", "--in", final, "--out", join(dir, "late.zkey"), "--rpc-url", devnet.rpcUrl,
-      "--block", "1000000", "--timeout", "1", "--poll-ms", "100");
+    const late = await cli(
+      "ceremony",
+      "finalize",
+      "--in",
+      final,
+      "--out",
+      join(dir, "late.zkey"),
+      "--rpc-url",
+      devnet.rpcUrl,
+      "--block",
+      "1000000",
+      "--timeout",
+      "1",
+      "--poll-ms",
+      "100",
+    );
     expect(late.code).toBe(EXIT.L1);
     expect(late.stderr).toMatch(/^error: --block: block 1000000 with 2 confirmations not reached within 1 s/m);
   });

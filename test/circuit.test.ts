@@ -41,8 +41,10 @@ async function validBatch(receiveTick = 2, balances?: bigint[]): Promise<Batch &
 }
 
 /** Batch 0 over ticks firstTick..lastTick from `oldRoots` to the fixture's current roots. */
-const batchOf = (fx: ClusterFixture, oldRoots: bigint[], slots: SlotWitness[], lastTick = 2, firstTick = 1): Batch =>
-  ({ header: makeHeader(fx.poseidon, { domain: fx.domain, batchIndex: 0n, firstTick, lastTick, oldRoots, newRoots: fx.state.roots() }), slots });
+const batchOf = (fx: ClusterFixture, oldRoots: bigint[], slots: SlotWitness[], lastTick = 2, firstTick = 1): Batch => ({
+  header: makeHeader(fx.poseidon, { domain: fx.domain, batchIndex: 0n, firstTick, lastTick, oldRoots, newRoots: fx.state.roots() }),
+  slots,
+});
 
 const input = (b: Batch) => batchCircuitInput(b.header, b.slots, inst.slots, inst.depth);
 
@@ -82,13 +84,15 @@ describe("ClusterBatch circuit (N=2, D=4, B=4, Δ=2): valid witnesses pass the R
 });
 
 describe("ClusterBatch circuit: every public input is bound (edited witness, R1CS check)", () => {
-  it.each([
-    ["header"], ["oldRootsCommitment"], ["newRootsCommitment"], ["newRoots[0]"], ["newRoots[1]"],
-  ])("main.%s edited after calculation fails a constraint", async (signal) => {
-    const witness = await tester.expectPass(input(await validBatch()));
-    const edited = tester.editWitness(witness, { [`main.${signal}`]: witness[tester.signalIndex(`main.${signal}`)] + 1n });
-    tester.expectConstraintFail(edited, new RegExp(`^main\\.${signal.replace(/[[\]]/g, "\\$&")}$`));
-  }, 60_000);
+  it.each([["header"], ["oldRootsCommitment"], ["newRootsCommitment"], ["newRoots[0]"], ["newRoots[1]"]])(
+    "main.%s edited after calculation fails a constraint",
+    async (signal) => {
+      const witness = await tester.expectPass(input(await validBatch()));
+      const edited = tester.editWitness(witness, { [`main.${signal}`]: witness[tester.signalIndex(`main.${signal}`)] + 1n });
+      tester.expectConstraintFail(edited, new RegExp(`^main\\.${signal.replace(/[[\]]/g, "\\$&")}$`));
+    },
+    60_000,
+  );
 
   it("the domain (private) edited after calculation fails the roots commitment", async () => {
     const witness = await tester.expectPass(input(await validBatch()));

@@ -9,9 +9,7 @@ import { EXIT } from "../src/cli/cli-error.js";
 import { ANVIL_DEFAULT_KEY, startAnvil } from "../src/l1/anvil.js";
 import * as snarkjs from "snarkjs";
 
-
 afterAll(terminateCurve);
-
 
 describe("CLI: keys -> workload -> run -> verify on the test instance", () => {
   const dir = mkdtempSync(join(tmpdir(), "cluster-cli-"));
@@ -23,8 +21,20 @@ describe("CLI: keys -> workload -> run -> verify on the test instance", () => {
     const w = await cli("workload", "--keys", join(dir, "keys.json"), "--out", join(dir, "ops.jsonl"), "--operations", "6", "--faults", "--json");
     expect(w.code).toBe(0);
     workload = JSON.parse(w.stdout);
-    const r = await cli("run", "--instance", "test", "--genesis", join(dir, "genesis.json"), "--operations", join(dir, "ops.jsonl"),
-      "--out", join(dir, "run"), "--settle-batches", "2", "--json");
+    const r = await cli(
+      "run",
+      "--instance",
+      "test",
+      "--genesis",
+      join(dir, "genesis.json"),
+      "--operations",
+      join(dir, "ops.jsonl"),
+      "--out",
+      join(dir, "run"),
+      "--settle-batches",
+      "2",
+      "--json",
+    );
     expect(r.stderr).not.toMatch(/^error/m);
     expect(r.code).toBe(0);
     report = JSON.parse(r.stdout);
@@ -41,15 +51,32 @@ describe("CLI: keys -> workload -> run -> verify on the test instance", () => {
 
   it("run reports every rejected line with the field at fault", () => {
     expect(report.rejected.map((r) => ({ line: r.line, field: r.field }))).toEqual(workload.faults.map((f) => ({ line: f.line, field: f.field })));
-    const stored = readFileSync(join(dir, "run/rejected.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    const stored = readFileSync(join(dir, "run/rejected.jsonl"), "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(stored).toEqual(report.rejected);
   });
 
   it("run settles on a given L1 with --rpc-url and --private-key (no devnet of its own)", async () => {
     const devnet = await startAnvil();
     try {
-      const r = await cli("run", "--instance", "test", "--genesis", join(dir, "genesis.json"), "--operations", join(dir, "ops.jsonl"),
-        "--out", join(dir, "run-rpc"), "--rpc-url", devnet.rpcUrl, "--private-key", ANVIL_DEFAULT_KEY, "--json");
+      const r = await cli(
+        "run",
+        "--instance",
+        "test",
+        "--genesis",
+        join(dir, "genesis.json"),
+        "--operations",
+        join(dir, "ops.jsonl"),
+        "--out",
+        join(dir, "run-rpc"),
+        "--rpc-url",
+        devnet.rpcUrl,
+        "--private-key",
+        ANVIL_DEFAULT_KEY,
+        "--json",
+      );
       expect(r.code).toBe(0);
       const viaRpc: RunReport = JSON.parse(r.stdout);
       expect(viaRpc.settlement).toMatchObject({ ownDevnet: false, rpcUrl: devnet.rpcUrl });
@@ -100,8 +127,21 @@ describe("CLI: bad flags and config name the field", () => {
     [["serve", "--redis-url", "http://x"], EXIT.USAGE, /^error: --redis-url: /m],
     [["serve", "--instance", "nope"], EXIT.USAGE, /^error: --instance: unknown circuit instance "nope"/m],
     [["serve", "--instance", "test", "--genesis", "/nonexistent/genesis.json"], EXIT.INPUT, /^error: --genesis: genesis: cannot read/m],
-    [["serve", "--instance", "test", "--data-dir", join(tmpdir(), "cluster-serve-no-l1"), "--rpc-url", "http://127.0.0.1:1", "--private-key", `0x${"1".repeat(64)}`],
-      EXIT.L1, /^error: --rpc-url: no L1 answers at http:\/\/127.0.0.1:1/m],
+    [
+      [
+        "serve",
+        "--instance",
+        "test",
+        "--data-dir",
+        join(tmpdir(), "cluster-serve-no-l1"),
+        "--rpc-url",
+        "http://127.0.0.1:1",
+        "--private-key",
+        `0x${"1".repeat(64)}`,
+      ],
+      EXIT.L1,
+      /^error: --rpc-url: no L1 answers at http:\/\/127.0.0.1:1/m,
+    ],
     [["prover", "--workers", "1"], EXIT.USAGE, /required option '--redis-url <url>' not specified/],
   ])("%j exits %i", async (args, code, message) => {
     const r = await cli(...(args as string[]));

@@ -44,8 +44,9 @@ describe("ClusterState", () => {
     const recv = fx.state.applyCredit(message);
     expect(fx.state.account(1, 1n)?.balance).toBe(80n);
     expect(recv.recipient[3]).toBe(50n);
-    expect(SparseMerkleTree.rootFromPath(accountLeaf(fx.poseidon, fx.state.account(1, 1n)!), 1n, recv.recipientSiblings,
-      (l, r) => fx.poseidon([l, r]))).toBe(fx.state.roots()[1]);
+    expect(SparseMerkleTree.rootFromPath(accountLeaf(fx.poseidon, fx.state.account(1, 1n)!), 1n, recv.recipientSiblings, (l, r) => fx.poseidon([l, r]))).toBe(
+      fx.state.roots()[1],
+    );
   });
 
   it.each([
@@ -56,16 +57,23 @@ describe("ClusterState", () => {
     ["to", (fx: Awaited<ReturnType<typeof makeCluster>>) => fx.sign(transferOp(0, 0n, 9n, 5n, 0n))],
     ["from", (fx: Awaited<ReturnType<typeof makeCluster>>) => ({ ...fx.sign(transferOp(0, 0n, 1n, 5n, 0n)), from: 7n })],
     ["dstChain", (fx: Awaited<ReturnType<typeof makeCluster>>) => fx.sign(sendOp(0, 0, 0n, 1n, 5n, 0n))],
-    ["signature", (fx: Awaited<ReturnType<typeof makeCluster>>) => {
-      // validly signed, but for another deployment (domain): replay across clusters or L1s is refused
-      const op = transferOp(0, 0n, 1n, 5n, 0n);
-      return { ...op, signature: fx.signer.sign(fx.keys[0].privateKey, operationDigest(fx.poseidon, fx.domain + 1n, op)) };
-    }],
+    [
+      "signature",
+      (fx: Awaited<ReturnType<typeof makeCluster>>) => {
+        // validly signed, but for another deployment (domain): replay across clusters or L1s is refused
+        const op = transferOp(0, 0n, 1n, 5n, 0n);
+        return { ...op, signature: fx.signer.sign(fx.keys[0].privateKey, operationDigest(fx.poseidon, fx.domain + 1n, op)) };
+      },
+    ],
   ])("rejects a bad %s, naming the field, and changes nothing", async (field, make) => {
     const fx = await makeCluster(2, 4);
     const roots = fx.state.roots();
     let error: unknown;
-    try { fx.state.applySigned(make(fx), 1, 0n); } catch (e) { error = e; }
+    try {
+      fx.state.applySigned(make(fx), 1, 0n);
+    } catch (e) {
+      error = e;
+    }
     expect(error).toBeInstanceOf(OperationRejected);
     expect((error as OperationRejected).field).toBe(field);
     expect(fx.state.roots()).toEqual(roots);

@@ -38,11 +38,21 @@ beforeAll(async () => {
   clusterId = fx.clusterId;
   // batch 0: ticks 1..2, a SEND chain 1 -> chain 0 delivered at once, and a NOOP at tick 2
   const send = execute(fx, sendOp(1, 0, 1n, 0n, 20n, 0n), 1);
-  const b0 = await prove(makeHeader(fx.poseidon, { domain: fx.domain, batchIndex: 0n, firstTick: 1, lastTick: 2, oldRoots: genesis, newRoots: fx.state.roots() }), [send.slot], circuit.wasm, keys.zkey);
+  const b0 = await prove(
+    makeHeader(fx.poseidon, { domain: fx.domain, batchIndex: 0n, firstTick: 1, lastTick: 2, oldRoots: genesis, newRoots: fx.state.roots() }),
+    [send.slot],
+    circuit.wasm,
+    keys.zkey,
+  );
   // batch 1: tick 3, a TRANSFER on chain 0 and a NOOP
   const roots1 = fx.state.roots();
   const transfer = execute(fx, transferOp(0, 0n, 1n, 5n, 0n), 3);
-  const b1 = await prove(makeHeader(fx.poseidon, { domain: fx.domain, batchIndex: 1n, firstTick: 3, lastTick: 3, oldRoots: roots1, newRoots: fx.state.roots() }), [transfer.slot], circuit.wasm, keys.zkey);
+  const b1 = await prove(
+    makeHeader(fx.poseidon, { domain: fx.domain, batchIndex: 1n, firstTick: 3, lastTick: 3, oldRoots: roots1, newRoots: fx.state.roots() }),
+    [transfer.slot],
+    circuit.wasm,
+    keys.zkey,
+  );
   batches = [b0, b1];
   devnet = await startAnvil();
   signer = new NonceManager(new Wallet(ANVIL_DEFAULT_KEY, devnetProvider(devnet.rpcUrl)));
@@ -55,7 +65,13 @@ afterAll(async () => {
 
 async function deploy(over: Partial<SettlementConfig> = {}): Promise<Contract> {
   signer = new NonceManager(signer.signer); // a fresh nonce count: a refused deployment leaves the old one ahead
-  return deploySettlement(signer, artifacts, { deltaTicks: inst.deltaTicks, clusterId, genesisRoots: genesis, genesisRootsCommitment: genesisCommitment, ...over });
+  return deploySettlement(signer, artifacts, {
+    deltaTicks: inst.deltaTicks,
+    clusterId,
+    genesisRoots: genesis,
+    genesisRootsCommitment: genesisCommitment,
+    ...over,
+  });
 }
 
 /** The custom error a failing deployment reverts with, decoded from ClusterSettlement's ABI. */
@@ -85,21 +101,36 @@ describe("ClusterSettlement deployment: bound to its verifier, genesis and domai
   }, 60_000);
 
   it.each([
-    ["a genesis commitment that is not Poseidon(domain, Poseidon(roots))", () => ({ genesisRootsCommitment: genesisCommitment + 1n }), /^GenesisCommitmentMismatch\(\d+, \d+\)$/],
+    [
+      "a genesis commitment that is not Poseidon(domain, Poseidon(roots))",
+      () => ({ genesisRootsCommitment: genesisCommitment + 1n }),
+      /^GenesisCommitmentMismatch\(\d+, \d+\)$/,
+    ],
     ["a genesis commitment made for another cluster id", () => ({ clusterId: clusterId + 1n }), /^GenesisCommitmentMismatch/],
     ["Δ = 0", () => ({ deltaTicks: 0 }), /^BadDeltaTicks\(0\)$/],
     ["N = 3 against a verifier of N + 3 = 5 public inputs", () => ({ genesisRoots: [...genesis, 0n] }), /^VerifierArityMismatch\(0x[0-9a-fA-F]{40}, 6\)$/],
     ["N = 1", () => ({ genesisRoots: [genesis[0]] }), /^BadMemberCount\(1\)$/],
     ["a tick rate of 0", () => ({ maxTicksPerSecond: 0 }), /^BadTickRate\(\)$/],
-    ["a genesis root that is not a field element (>= r)", () => ({ genesisRoots: [SCALAR_FIELD, genesis[1]] }), new RegExp(`^GenesisRootNotInField\\(0, ${SCALAR_FIELD}\\)$`)],
+    [
+      "a genesis root that is not a field element (>= r)",
+      () => ({ genesisRoots: [SCALAR_FIELD, genesis[1]] }),
+      new RegExp(`^GenesisRootNotInField\\(0, ${SCALAR_FIELD}\\)$`),
+    ],
     ["a zero-address sequencer", () => ({ sequencers: ["0x0000000000000000000000000000000000000000"] }), /^ZeroAddress\(\)$/],
-  ])("refuses %s", async (_name, over, error) => {
-    expect(await deploymentError(over())).toMatch(error);
-  }, 60_000);
+  ])(
+    "refuses %s",
+    async (_name, over, error) => {
+      expect(await deploymentError(over())).toMatch(error);
+    },
+    60_000,
+  );
 
   it("packs the header as the TypeScript client does (public pure packHeader)", async () => {
     const c = await deploy();
-    for (const h of [{ batchIndex: 0n, firstTick: 1, lastTick: 2 }, { batchIndex: 2n ** 64n - 1n, firstTick: 2 ** 32 - 1, lastTick: 2 ** 32 - 1 }]) {
+    for (const h of [
+      { batchIndex: 0n, firstTick: 1, lastTick: 2 },
+      { batchIndex: 2n ** 64n - 1n, firstTick: 2 ** 32 - 1, lastTick: 2 ** 32 - 1 },
+    ]) {
       expect(await c.packHeader(h.batchIndex, h.firstTick, h.lastTick)).toBe(packedHeader(h));
     }
   }, 60_000);
@@ -147,7 +178,11 @@ describe("ClusterSettlement: who may settle, and when", () => {
 
 /** A raw JSON-RPC call to the test's anvil. */
 async function devnetRpc(method: string, params: unknown[]): Promise<unknown> {
-  const res = await fetch(devnet.rpcUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) });
+  const res = await fetch(devnet.rpcUrl, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
+  });
   return ((await res.json()) as { result: unknown }).result;
 }
 
@@ -174,21 +209,73 @@ describe("ClusterSettlement on anvil", () => {
   }, 60_000);
 
   it.each([
-    ["a tampered proof", (b: SettlementBatch) => { b.proof[6] += 1n; }, "InvalidProof"],
-    ["a tampered public input (new root)", (b: SettlementBatch) => { b.newRoots[0] += 1n; }, "InvalidProof"],
-    ["a tampered public input (last tick, in the packed header)", (b: SettlementBatch) => { b.header += 1n; }, "InvalidProof"],
-    ["a tampered public input (new roots commitment)", (b: SettlementBatch) => { b.newRootsCommitment += 1n; }, "InvalidProof"],
-    ["a batch index ahead of the next one", (b: SettlementBatch) => { b.header += 1n << 64n; }, "UnexpectedBatchIndex"],
-    ["a header wider than 128 bits", (b: SettlementBatch) => { b.header += 1n << 128n; }, "BadHeader"],
-    ["a wrong old root (its commitment differs from the stored one)", (b: SettlementBatch) => { b.oldRootsCommitment += 1n; }, "OldRootsMismatch"],
-    ["a tick gap", (b: SettlementBatch) => { b.header += 1n << 32n; }, "TickGap"],
-  ])("rejects %s with its custom error and changes nothing", async (_name, tamper, error) => {
-    const c = await deploy();
-    const bad = clone(batches[0]);
-    tamper(bad);
-    await expectRevert(c, [bad], error);
-    expect(await c.currentRoots()).toEqual(genesis);
-  }, 60_000);
+    [
+      "a tampered proof",
+      (b: SettlementBatch) => {
+        b.proof[6] += 1n;
+      },
+      "InvalidProof",
+    ],
+    [
+      "a tampered public input (new root)",
+      (b: SettlementBatch) => {
+        b.newRoots[0] += 1n;
+      },
+      "InvalidProof",
+    ],
+    [
+      "a tampered public input (last tick, in the packed header)",
+      (b: SettlementBatch) => {
+        b.header += 1n;
+      },
+      "InvalidProof",
+    ],
+    [
+      "a tampered public input (new roots commitment)",
+      (b: SettlementBatch) => {
+        b.newRootsCommitment += 1n;
+      },
+      "InvalidProof",
+    ],
+    [
+      "a batch index ahead of the next one",
+      (b: SettlementBatch) => {
+        b.header += 1n << 64n;
+      },
+      "UnexpectedBatchIndex",
+    ],
+    [
+      "a header wider than 128 bits",
+      (b: SettlementBatch) => {
+        b.header += 1n << 128n;
+      },
+      "BadHeader",
+    ],
+    [
+      "a wrong old root (its commitment differs from the stored one)",
+      (b: SettlementBatch) => {
+        b.oldRootsCommitment += 1n;
+      },
+      "OldRootsMismatch",
+    ],
+    [
+      "a tick gap",
+      (b: SettlementBatch) => {
+        b.header += 1n << 32n;
+      },
+      "TickGap",
+    ],
+  ])(
+    "rejects %s with its custom error and changes nothing",
+    async (_name, tamper, error) => {
+      const c = await deploy();
+      const bad = clone(batches[0]);
+      tamper(bad);
+      await expectRevert(c, [bad], error);
+      expect(await c.currentRoots()).toEqual(genesis);
+    },
+    60_000,
+  );
 
   it("rejects a replayed batch and an out-of-order batch", async () => {
     const c = await deploy();
@@ -214,7 +301,11 @@ describe("ClusterSettlement on anvil", () => {
  */
 async function expectRevert(c: Contract, arg: SettlementBatch[], error: string, args?: unknown[]) {
   let caught: { revert?: { name: string; args: unknown[] }; data?: string } | undefined;
-  try { await c.settle.staticCall(arg); } catch (e) { caught = e as typeof caught; }
+  try {
+    await c.settle.staticCall(arg);
+  } catch (e) {
+    caught = e as typeof caught;
+  }
   expect(caught?.revert?.name, `revert data ${caught?.data}`).toBe(error);
   if (args) expect([...caught!.revert!.args]).toEqual(args);
   const tx = await c.settle(arg, { gasLimit: 3_000_000n });

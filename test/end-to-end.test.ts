@@ -22,10 +22,24 @@ describe("end to end: operations -> the cluster node (executor, prover pool, sub
 
   it("settles every batch; an overdraft is refused and the rest settles; on-chain roots equal the executor's", async () => {
     const { genesis, operations } = await signedOperations(prepared.inst, 5, "end-to-end");
-    node = await ClusterNode.start({
-      dataDir: tempDir("end-to-end"), genesis, workers: 2, singleThread: true, settleBatches: 4, rpcRetryMinMs: 100, rpcRetryMaxMs: 1000,
-    }, prepared, quietLogger());
-    const ops = operations.map((o, i) => { const op = decodeOperation(JSON.stringify(o), i + 1); if (isMalformed(op)) throw new Error(op.reason); return op; });
+    node = await ClusterNode.start(
+      {
+        dataDir: tempDir("end-to-end"),
+        genesis,
+        workers: 2,
+        singleThread: true,
+        settleBatches: 4,
+        rpcRetryMinMs: 100,
+        rpcRetryMaxMs: 1000,
+      },
+      prepared,
+      quietLogger(),
+    );
+    const ops = operations.map((o, i) => {
+      const op = decodeOperation(JSON.stringify(o), i + 1);
+      if (isMalformed(op)) throw new Error(op.reason);
+      return op;
+    });
     const overdraft = { ...ops[1], amount: 10n ** 30n }; // signature no longer matches either: refused before it executes
     for (const op of [ops[0], overdraft, ...ops.slice(1)]) {
       try {
@@ -38,8 +52,14 @@ describe("end to end: operations -> the cluster node (executor, prover pool, sub
     expect(node.store.operationCount()).toBe(5);
     await node.whenAllSettled();
     const settlement = new Contract(String(node.status().settlement), prepared.contracts.settlement.abi as never, devnetProvider(String(node.status().rpcUrl)));
-    const roots = [...(await settlement.currentRoots() as bigint[])];
-    expect(roots).toEqual(await expectedRoots(prepared.inst, genesis, operations.map((o) => JSON.stringify(o))));
+    const roots = [...((await settlement.currentRoots()) as bigint[])];
+    expect(roots).toEqual(
+      await expectedRoots(
+        prepared.inst,
+        genesis,
+        operations.map((o) => JSON.stringify(o)),
+      ),
+    );
     expect(roots.map(String)).toEqual(node.status().roots);
     expect(Number(await settlement.nextBatchIndex())).toBe(node.store.batchCount());
     expect(node.store.batchCounts()).toMatchObject({ proving: 0, proved: 0, included: 0, settled: 3 }); // B = 2: 5 operations

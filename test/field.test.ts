@@ -15,7 +15,10 @@ describe("the scalar field, from one place", () => {
     } finally {
       await curve.terminate();
     }
-    const r1cs = await readR1cs((await compileInstance(loadInstance("test"))).r1cs, { loadConstraints: false, getFieldFromPrime: async (p: bigint) => ({ p }) } as never);
+    const r1cs = await readR1cs((await compileInstance(loadInstance("test"))).r1cs, {
+      loadConstraints: false,
+      getFieldFromPrime: async (p: bigint) => ({ p }),
+    } as never);
     expect((r1cs as unknown as { prime: bigint }).prime).toBe(SCALAR_FIELD);
   }, 120_000);
 
@@ -28,8 +31,9 @@ describe("the scalar field, from one place", () => {
   });
 
   it("a genesis made for another L1 is refused before deployment, naming genesis.l1ChainId", () => {
-    expect(() => checkGenesisChain({ l1ChainId: 1 }, 31337n, "http://127.0.0.1:8545"))
-      .toThrow(/^genesis\.l1ChainId: the genesis is for L1 chain 1, but http:\/\/127\.0\.0\.1:8545 is chain 31337/);
+    expect(() => checkGenesisChain({ l1ChainId: 1 }, 31337n, "http://127.0.0.1:8545")).toThrow(
+      /^genesis\.l1ChainId: the genesis is for L1 chain 1, but http:\/\/127\.0\.0\.1:8545 is chain 31337/,
+    );
     expect(() => checkGenesisChain({ l1ChainId: 31337 }, 31337n, "http://127.0.0.1:8545")).not.toThrow();
   });
 });

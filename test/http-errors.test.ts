@@ -10,9 +10,17 @@ function stubBackend(over: Partial<ApiBackend> = {}): ApiBackend {
   return {
     metrics: new NodeMetrics(() => ({ openOperations: 0, provingBatches: 0, provedBatches: 0, includedBatches: 0, unsettledOperations: 0, proofQueueJobs: 0 })),
     queueRoom: () => ({ unsettled: 0, limit: 10 }),
-    submitOperations: (ops): SubmitOutcome => ({ accepted: ops.map((_, index) => ({ index, id: "ab".repeat(32), seq: index, duplicate: false })), rejected: [] }),
-    operation: () => undefined, batch: () => undefined, proof: () => undefined, settlement: () => undefined,
-    status: () => ({}), readiness: () => ({ ready: true, reasons: [] }), admissionRefusal: () => undefined,
+    submitOperations: (ops): SubmitOutcome => ({
+      accepted: ops.map((_, index) => ({ index, id: "ab".repeat(32), seq: index, duplicate: false })),
+      rejected: [],
+    }),
+    operation: () => undefined,
+    batch: () => undefined,
+    proof: () => undefined,
+    settlement: () => undefined,
+    status: () => ({}),
+    readiness: () => ({ ready: true, reasons: [] }),
+    admissionRefusal: () => undefined,
     ...over,
   };
 }
@@ -43,7 +51,12 @@ function errorBody(text: string): { error: string; field: string; reason: string
 describe("HTTP API: every error body is { error, field, reason }", () => {
   it("answers an unknown route or method with 404 naming the url, as for an unknown id", async () => {
     const app = api();
-    for (const [method, url] of [["GET", "/nope"], ["DELETE", "/v1/status"], ["POST", "/healthz?x=1"], ["GET", "/v1/batches/3/proofs"]] as const) {
+    for (const [method, url] of [
+      ["GET", "/nope"],
+      ["DELETE", "/v1/status"],
+      ["POST", "/healthz?x=1"],
+      ["GET", "/v1/batches/3/proofs"],
+    ] as const) {
       const r = await app.inject({ method, url });
       expect(r.statusCode, `${method} ${url}`).toBe(404);
       expect(errorBody(r.body)).toEqual({ error: "not_found", field: "url", reason: `no route ${method} ${url.replace(/\?.*$/, "")}` });
@@ -55,7 +68,11 @@ describe("HTTP API: every error body is { error, field, reason }", () => {
 
   it("answers a body that is not application/json with 415 naming the content type (text/plain included)", async () => {
     const app = api();
-    for (const [type, shown] of [["application/xml", "\"application/xml\""], ["text/plain", "\"text/plain\""], ["application/x-www-form-urlencoded", "\"application/x-www-form-urlencoded\""]]) {
+    for (const [type, shown] of [
+      ["application/xml", '"application/xml"'],
+      ["text/plain", '"text/plain"'],
+      ["application/x-www-form-urlencoded", '"application/x-www-form-urlencoded"'],
+    ]) {
       const r = await app.inject({ method: "POST", url: "/v1/operations", headers: { "content-type": type }, payload: "operations=1" });
       expect(r.statusCode, type).toBe(415);
       expect(errorBody(r.body)).toEqual({ error: "unsupported_media_type", field: "content-type", reason: `${shown} is not accepted: send application/json` });
@@ -63,14 +80,19 @@ describe("HTTP API: every error body is { error, field, reason }", () => {
     const untyped = await app.inject({ method: "POST", url: "/v1/operations", payload: Buffer.from("{}") });
     expect(untyped.statusCode).toBe(415);
     expect(errorBody(untyped.body).reason).toBe("a body without a content type is not accepted: send application/json");
-    const json = await app.inject({ method: "POST", url: "/v1/operations", headers: { "content-type": "application/json; charset=utf-8" }, payload: JSON.stringify({ operations: [op] }) });
+    const json = await app.inject({
+      method: "POST",
+      url: "/v1/operations",
+      headers: { "content-type": "application/json; charset=utf-8" },
+      payload: JSON.stringify({ operations: [op] }),
+    });
     expect(json.statusCode).toBe(202); // the one accepted type still works
   });
 
   it("answers bad JSON, schema errors, a bad URL and an over-long parameter with 400/414 naming the field", async () => {
     const app = api();
     const post = (payload: string) => app.inject({ method: "POST", url: "/v1/operations", headers: { "content-type": "application/json" }, payload });
-    const badJson = await post("{\"operations\": [");
+    const badJson = await post('{"operations": [');
     expect(badJson.statusCode).toBe(400);
     expect(errorBody(badJson.body)).toMatchObject({ error: "bad_request", field: "body" });
     const empty = await post("");
@@ -91,23 +113,39 @@ describe("HTTP API: every error body is { error, field, reason }", () => {
   });
 
   it("answers 413, 429, 503 and 500 in the same shape", async () => {
-    const big = await api().inject({ method: "POST", url: "/v1/operations", headers: { "content-type": "application/json" }, payload: JSON.stringify({ operations: [op], pad: "x".repeat(4096) }) });
+    const big = await api().inject({
+      method: "POST",
+      url: "/v1/operations",
+      headers: { "content-type": "application/json" },
+      payload: JSON.stringify({ operations: [op], pad: "x".repeat(4096) }),
+    });
     expect(big.statusCode).toBe(413);
     expect(errorBody(big.body)).toEqual({ error: "payload_too_large", field: "body", reason: "larger than 2048 bytes" });
 
-    const full = await api({ queueRoom: () => ({ unsettled: 10, limit: 10 }) })
-      .inject({ method: "POST", url: "/v1/operations", headers: { "content-type": "application/json" }, payload: JSON.stringify({ operations: [op] }) });
+    const full = await api({ queueRoom: () => ({ unsettled: 10, limit: 10 }) }).inject({
+      method: "POST",
+      url: "/v1/operations",
+      headers: { "content-type": "application/json" },
+      payload: JSON.stringify({ operations: [op] }),
+    });
     expect(full.statusCode).toBe(429);
     expect(full.headers["retry-after"]).toBe("5");
     expect(errorBody(full.body)).toMatchObject({ error: "queue_full", field: "operations" });
 
-    const refused = await api({ admissionRefusal: () => "batch 3 cannot be proved: boom" })
-      .inject({ method: "POST", url: "/v1/operations", headers: { "content-type": "application/json" }, payload: JSON.stringify({ operations: [op] }) });
+    const refused = await api({ admissionRefusal: () => "batch 3 cannot be proved: boom" }).inject({
+      method: "POST",
+      url: "/v1/operations",
+      headers: { "content-type": "application/json" },
+      payload: JSON.stringify({ operations: [op] }),
+    });
     expect(refused.statusCode).toBe(503);
     expect(errorBody(refused.body)).toEqual({ error: "not_ready", field: "", reason: "batch 3 cannot be proved: boom" });
 
-    const broken = await api({ submitOperations: () => { throw new Error("disk on fire"); } })
-      .inject({ method: "POST", url: "/v1/operations", headers: { "content-type": "application/json" }, payload: JSON.stringify({ operations: [op] }) });
+    const broken = await api({
+      submitOperations: () => {
+        throw new Error("disk on fire");
+      },
+    }).inject({ method: "POST", url: "/v1/operations", headers: { "content-type": "application/json" }, payload: JSON.stringify({ operations: [op] }) });
     expect(broken.statusCode).toBe(500);
     expect(errorBody(broken.body)).toEqual({ error: "internal", field: "", reason: "disk on fire" });
   });
@@ -117,7 +155,12 @@ describe("HTTP API: every error body is { error, field, reason }", () => {
     const ready = await app.inject({ method: "GET", url: "/readyz" });
     expect(ready.statusCode).toBe(503);
     expect(JSON.parse(ready.body)).toEqual({ ready: false, reasons: ["reconciling settlements with L1"] });
-    const posted = await app.inject({ method: "POST", url: "/v1/operations", headers: { "content-type": "application/json" }, payload: JSON.stringify({ operations: [op] }) });
+    const posted = await app.inject({
+      method: "POST",
+      url: "/v1/operations",
+      headers: { "content-type": "application/json" },
+      payload: JSON.stringify({ operations: [op] }),
+    });
     expect(posted.statusCode).toBe(202);
   });
 
@@ -127,14 +170,20 @@ describe("HTTP API: every error body is { error, field, reason }", () => {
     const gate = new Promise<void>((r) => (release = r));
     let entered!: () => void;
     const inHandler = new Promise<void>((r) => (entered = r));
-    app.get("/test/slow", async () => { entered(); await gate; return { ok: true }; });
+    app.get("/test/slow", async () => {
+      entered();
+      await gate;
+      return { ok: true };
+    });
     const port = Number(new URL(await app.listen({ host: "127.0.0.1", port: 0 })).port);
 
     const exchange = async (send: (write: (text: string) => void) => Promise<void>): Promise<string> => {
       const socket = connect(port, "127.0.0.1");
       let received = "";
       socket.on("data", (d) => (received += d));
-      socket.on("error", () => { /* the server destroys the socket after answering */ });
+      socket.on("error", () => {
+        /* the server destroys the socket after answering */
+      });
       const closed = new Promise((r) => socket.on("close", r));
       await new Promise((r) => socket.once("connect", r));
       await send((text) => socket.write(text));

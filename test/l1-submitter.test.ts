@@ -21,7 +21,13 @@ import { TcpProxy } from "./helpers/tcp-proxy.js";
 
 /** anvil's second pre-funded dev account (public key material, devnets only): "someone else" settling. */
 const OTHER_KEY = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
-const OPTIONS: SubmitterOptions = { settleBatches: 1, rebroadcastMs: 30_000, pollMs: 50, confirmations: 0, retry: { minTimeoutMs: 50, maxTimeoutMs: 400, retries: Number.POSITIVE_INFINITY } };
+const OPTIONS: SubmitterOptions = {
+  settleBatches: 1,
+  rebroadcastMs: 30_000,
+  pollMs: 50,
+  confirmations: 0,
+  retry: { minTimeoutMs: 50, maxTimeoutMs: 400, retries: Number.POSITIVE_INFINITY },
+};
 
 let prepared: PreparedInstance;
 let devnet: Devnet;
@@ -48,20 +54,37 @@ async function provedStore(order: (ops: Record<string, unknown>[]) => Record<str
   }
   const pool = new ProverPool(prepared.keys.vkey, { workers: 2 });
   try {
-    await Promise.all(s.unprovedBatches().map(async (b) => {
-      const r = await pool.prove(JSON.parse(b.input), prepared.circuit.wasm, prepared.keys.zkey);
-      s.saveProof({ batchIndex: b.batchIndex, proof: r.proof, publicSignals: r.publicSignals, witnessMs: r.witnessMs, proveMs: r.proveMs, provedAt: Date.now() });
-    }));
+    await Promise.all(
+      s.unprovedBatches().map(async (b) => {
+        const r = await pool.prove(JSON.parse(b.input), prepared.circuit.wasm, prepared.keys.zkey);
+        s.saveProof({
+          batchIndex: b.batchIndex,
+          proof: r.proof,
+          publicSignals: r.publicSignals,
+          witnessMs: r.witnessMs,
+          proveMs: r.proveMs,
+          provedAt: Date.now(),
+        });
+      }),
+    );
   } finally {
     await pool.close();
   }
   return s;
 }
 
-
-function submitterOn(rpcUrl: string, s: ClusterStore, metrics?: NodeMetrics, address = settlementAddress, options: Partial<SubmitterOptions> = {}): L1Submitter {
+function submitterOn(
+  rpcUrl: string,
+  s: ClusterStore,
+  metrics?: NodeMetrics,
+  address = settlementAddress,
+  options: Partial<SubmitterOptions> = {},
+): L1Submitter {
   const wallet = new Wallet(ANVIL_DEFAULT_KEY, devnetProvider(rpcUrl, 5_000, chainId));
-  return new L1Submitter(s, new Contract(address, prepared.contracts.settlement.abi as never, wallet), wallet, quietLogger(), metrics, { ...OPTIONS, ...options });
+  return new L1Submitter(s, new Contract(address, prepared.contracts.settlement.abi as never, wallet), wallet, quietLogger(), metrics, {
+    ...OPTIONS,
+    ...options,
+  });
 }
 
 /** Deploys a ClusterSettlement at the store's genesis; the deployer and OTHER_KEY's account are its sequencers. */
@@ -69,8 +92,11 @@ async function deployFor(s: ClusterStore, provider: ReturnType<typeof devnetProv
   const deployer = new Wallet(ANVIL_DEFAULT_KEY, provider);
   const genesisHeader = s.header(0)!;
   const contract = await deploySettlement(new NonceManager(deployer), prepared.contracts, {
-    deltaTicks: prepared.inst.deltaTicks, clusterId: genesis.clusterId, genesisRoots: genesisHeader.oldRoots,
-    genesisRootsCommitment: genesisHeader.oldRootsCommitment, sequencers: [deployer.address, new Wallet(OTHER_KEY).address],
+    deltaTicks: prepared.inst.deltaTicks,
+    clusterId: genesis.clusterId,
+    genesisRoots: genesisHeader.oldRoots,
+    genesisRootsCommitment: genesisHeader.oldRootsCommitment,
+    sequencers: [deployer.address, new Wallet(OTHER_KEY).address],
   });
   return contract.getAddress();
 }
@@ -97,11 +123,20 @@ afterAll(async () => {
 });
 
 const metricValue = async (m: NodeMetrics, name: string, labels: Record<string, string>) =>
-  (await m.registry.getSingleMetric(name)!.get()).values.filter((v) => Object.entries(labels).every(([k, x]) => v.labels[k] === x)).reduce((a, v) => a + v.value, 0);
+  (await m.registry.getSingleMetric(name)!.get()).values
+    .filter((v) => Object.entries(labels).every(([k, x]) => v.labels[k] === x))
+    .reduce((a, v) => a + v.value, 0);
 
 describe("L1 submitter against anvil", () => {
   it("retries through a dropped RPC connection (refused, then reset) and settles once it is back", async () => {
-    const metrics = new NodeMetrics(() => ({ openOperations: 0, provingBatches: 0, provedBatches: 0, includedBatches: 0, unsettledOperations: 0, proofQueueJobs: 0 }));
+    const metrics = new NodeMetrics(() => ({
+      openOperations: 0,
+      provingBatches: 0,
+      provedBatches: 0,
+      includedBatches: 0,
+      unsettledOperations: 0,
+      proofQueueJobs: 0,
+    }));
     const submitter = submitterOn(proxy.url, store, metrics);
     await submitter.reconcile();
     await proxy.refuse();
@@ -123,7 +158,14 @@ describe("L1 submitter against anvil", () => {
     const other = new Contract(settlementAddress, prepared.contracts.settlement.abi as never, new Wallet(OTHER_KEY, devnetProvider(devnet.rpcUrl)));
     const foreign = await (await sendSettle(other as never, [settlementBatch(store.header(1)!, store.proof(1)!.proof)])).wait();
 
-    const metrics = new NodeMetrics(() => ({ openOperations: 0, provingBatches: 0, provedBatches: 0, includedBatches: 0, unsettledOperations: 0, proofQueueJobs: 0 }));
+    const metrics = new NodeMetrics(() => ({
+      openOperations: 0,
+      provingBatches: 0,
+      provedBatches: 0,
+      includedBatches: 0,
+      unsettledOperations: 0,
+      proofQueueJobs: 0,
+    }));
     const submitter = submitterOn(devnet.rpcUrl, store, metrics);
     expect(await submitter.settleNext()).toBe(0); // estimateGas reverts BatchAlreadySettled(1) -> reconcile
     expect(await metricValue(metrics, "cluster_l1_errors_total", { kind: "revert", error: "BatchAlreadySettled" })).toBe(1);
@@ -229,7 +271,12 @@ describe("L1 submitter against anvil", () => {
     expect(s.batch(1)!.status).toBe("settled");
     expect(Number(await contract.nextBatchIndex())).toBe(2);
     expect(await contract.rootsCommitment()).toBe(s.header(1)!.newRootsCommitment);
-    expect(s.submissions().filter((x) => x.status === "mined").map((x) => x.lastBatch)).toEqual([0, 1]);
+    expect(
+      s
+        .submissions()
+        .filter((x) => x.status === "mined")
+        .map((x) => x.lastBatch),
+    ).toEqual([0, 1]);
     await submitter.stop();
     provider.destroy();
   });

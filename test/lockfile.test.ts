@@ -39,8 +39,12 @@ describe("package-lock.json (what .ci/run installs with npm ci)", () => {
     for (const file of ["package.json", "package-lock.json"]) copyFileSync(join(REPO_ROOT, file), join(dir, file));
     let output = "";
     try {
-      output = execFileSync("npm", ["ci", "--dry-run", "--ignore-scripts", "--offline", "--no-audit", "--no-fund"],
-        { cwd: dir, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], timeout: 60_000 });
+      output = execFileSync("npm", ["ci", "--dry-run", "--ignore-scripts", "--offline", "--no-audit", "--no-fund"], {
+        cwd: dir,
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "pipe"],
+        timeout: 60_000,
+      });
     } catch (e) {
       const err = e as { stdout?: string; stderr?: string };
       throw new Error(`npm ci refuses package-lock.json:\n${err.stderr ?? ""}${err.stdout ?? ""}`.slice(0, 4000));

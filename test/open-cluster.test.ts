@@ -11,19 +11,22 @@ describe("OpenCluster, the one executor (N = 2, D = 4, Δ = 2)", () => {
   it("runs each operation in one slot (debit, then delivery in the same tick); at most B per batch; ticks and roots continue", async () => {
     const fx = await makeCluster(2, 4);
     const ex = openOver(fx.state, 3);
-    ex.admit(fx.sign(sendOp(0, 1, 0n, 1n, 100n, 0n)));   // chain 0 leaf 0 -> chain 1 leaf 1
-    ex.admit(fx.sign(transferOp(1, 0n, 1n, 10n, 0n)));   // chain 1: leaf 0 -> leaf 1
-    ex.admit(fx.sign(sendOp(1, 0, 1n, 0n, 5n, 0n)));     // chain 1 leaf 1 -> chain 0 leaf 0, spends what it received
+    ex.admit(fx.sign(sendOp(0, 1, 0n, 1n, 100n, 0n))); // chain 0 leaf 0 -> chain 1 leaf 1
+    ex.admit(fx.sign(transferOp(1, 0n, 1n, 10n, 0n))); // chain 1: leaf 0 -> leaf 1
+    ex.admit(fx.sign(sendOp(1, 0, 1n, 0n, 5n, 0n))); // chain 1 leaf 1 -> chain 0 leaf 0, spends what it received
     expect(ex.full).toBe(true);
     expect(() => ex.admit(fx.sign(transferOp(0, 1n, 0n, 1n, 0n)))).toThrow(RangeError);
     const b0 = ex.close();
     expect(b0.header).toMatchObject({ batchIndex: 0n, firstTick: 1, lastTick: 1 });
     expect(b0.index).toBe(0);
-    expect(b0.slots.map((s) => [s.debitOn, s.creditOn, s.tick, s.srcChain, s.dstChain, s.inSrcChain, s.inDstChain]))
-      .toEqual([[1n, 1n, 1n, 0n, 1n, 0n, 1n], [1n, 1n, 1n, 1n, 1n, 1n, 1n], [1n, 1n, 1n, 1n, 0n, 1n, 0n]]);
+    expect(b0.slots.map((s) => [s.debitOn, s.creditOn, s.tick, s.srcChain, s.dstChain, s.inSrcChain, s.inDstChain])).toEqual([
+      [1n, 1n, 1n, 0n, 1n, 0n, 1n],
+      [1n, 1n, 1n, 1n, 1n, 1n, 1n],
+      [1n, 1n, 1n, 1n, 0n, 1n, 0n],
+    ]);
     expect(b0.messages[2]).toEqual({ srcChain: 1, dstChain: 0, seq: 0n, sendTick: 1, recipient: 0n, tokenId: 1n, amount: 5n, dataHash: 7n });
     expect((b0.input.debitOn as string[]).length).toBe(3); // the circuit input, padded to B
-    ex.admit(fx.sign(transferOp(0, 1n, 0n, 1n, 0n)));    // the next batch, the next tick
+    ex.admit(fx.sign(transferOp(0, 1n, 0n, 1n, 0n))); // the next batch, the next tick
     const b1 = ex.close();
     expect(b1.header).toMatchObject({ batchIndex: 1n, firstTick: 2, lastTick: 2, oldRoots: b0.header.newRoots });
     expect(() => ex.close()).toThrow(/holds no operation/);

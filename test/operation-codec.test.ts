@@ -13,9 +13,17 @@ describe("workload operation codec (JSONL)", () => {
   it.each([
     ["{not json", "(line)", /not JSON/],
     ['{"type":"BURN"}', "type", /./],
-    ['{"type":"TRANSFER","chainId":0,"from":"0","to":"1","tokenId":"1","amount":"-5","nonce":"0","signature":{"R8x":"1","R8y":"1","S":"1"}}', "amount", /decimal integer/],
+    [
+      '{"type":"TRANSFER","chainId":0,"from":"0","to":"1","tokenId":"1","amount":"-5","nonce":"0","signature":{"R8x":"1","R8y":"1","S":"1"}}',
+      "amount",
+      /decimal integer/,
+    ],
     ['{"type":"TRANSFER","chainId":0,"from":"0","to":"1","tokenId":"1","amount":"5","nonce":"0","signature":{"R8x":"1","R8y":"1"}}', "signature.S", /./],
-    ['{"type":"TRANSFER","chainId":0,"from":"0","to":"1","tokenId":"1","amount":"5","nonce":"0","extra":1,"signature":{"R8x":"1","R8y":"1","S":"1"}}', "(line)", /extra/],
+    [
+      '{"type":"TRANSFER","chainId":0,"from":"0","to":"1","tokenId":"1","amount":"5","nonce":"0","extra":1,"signature":{"R8x":"1","R8y":"1","S":"1"}}',
+      "(line)",
+      /extra/,
+    ],
   ])("rejects %s naming the field", (text, field, reason) => {
     const r = decodeOperation(text, 7);
     expect(isMalformed(r)).toBe(true);
@@ -24,20 +32,41 @@ describe("workload operation codec (JSONL)", () => {
   });
 
   it.each(["amount", "nonce", "dataHash", "to"])("refuses %s = r (the BN254 scalar field order) and accepts r - 1: no value is reduced later", (field) => {
-    const line = (v: bigint) => JSON.stringify({ type: "TRANSFER", chainId: 0, from: "0", to: "1", tokenId: "1", amount: "5", nonce: "0",
-      signature: { R8x: "1", R8y: "1", S: "1" }, [field]: v.toString() });
+    const line = (v: bigint) =>
+      JSON.stringify({
+        type: "TRANSFER",
+        chainId: 0,
+        from: "0",
+        to: "1",
+        tokenId: "1",
+        amount: "5",
+        nonce: "0",
+        signature: { R8x: "1", R8y: "1", S: "1" },
+        [field]: v.toString(),
+      });
     expect(decodeOperation(line(SCALAR_FIELD), 3)).toEqual({ line: 3, field, reason: "must be below the BN254 scalar field order r" });
     expect(isMalformed(decodeOperation(line(SCALAR_FIELD - 1n), 3))).toBe(false);
   });
 
   it("refuses a signature scalar >= r (signature.S)", () => {
-    const text = JSON.stringify({ type: "TRANSFER", chainId: 0, from: "0", to: "1", tokenId: "1", amount: "5", nonce: "0",
-      signature: { R8x: "1", R8y: "1", S: (SCALAR_FIELD + 5n).toString() } });
+    const text = JSON.stringify({
+      type: "TRANSFER",
+      chainId: 0,
+      from: "0",
+      to: "1",
+      tokenId: "1",
+      amount: "5",
+      nonce: "0",
+      signature: { R8x: "1", R8y: "1", S: (SCALAR_FIELD + 5n).toString() },
+    });
     expect(decodeOperation(text, 1)).toMatchObject({ field: "signature.S" });
   });
 
   it("defaults dstChain to chainId and dataHash to 0 for a TRANSFER", () => {
-    const r = decodeOperation('{"type":"TRANSFER","chainId":1,"from":2,"to":3,"tokenId":1,"amount":"5","nonce":0,"signature":{"R8x":"1","R8y":"2","S":"3"}}', 1);
+    const r = decodeOperation(
+      '{"type":"TRANSFER","chainId":1,"from":2,"to":3,"tokenId":1,"amount":"5","nonce":0,"signature":{"R8x":"1","R8y":"2","S":"3"}}',
+      1,
+    );
     expect(r).toMatchObject({ dstChain: 1, dataHash: 0n, from: 2n, to: 3n });
   });
 });
@@ -45,7 +74,11 @@ describe("workload operation codec (JSONL)", () => {
 describe("the HTTP API's JSON Schema of a signed operation", () => {
   it("is derived from the one zod schema: the same fields, required ones, bounds and no extra keys", async () => {
     const { signedOperationJsonSchema } = await import("../src/protocol/operation-codec.js");
-    const schema = signedOperationJsonSchema() as { required: string[]; additionalProperties: boolean; properties: Record<string, { maximum?: number; additionalProperties?: boolean; anyOf?: { maxLength?: number }[] }> };
+    const schema = signedOperationJsonSchema() as {
+      required: string[];
+      additionalProperties: boolean;
+      properties: Record<string, { maximum?: number; additionalProperties?: boolean; anyOf?: { maxLength?: number }[] }>;
+    };
     expect(schema.required).toEqual(["type", "chainId", "from", "to", "tokenId", "amount", "nonce", "signature"]);
     expect(Object.keys(schema.properties)).toEqual(["type", "chainId", "dstChain", "from", "to", "tokenId", "amount", "nonce", "dataHash", "signature"]);
     expect(schema.additionalProperties).toBe(false);

@@ -44,7 +44,11 @@ class ClusterUnderTest {
   settlement!: Contract;
   private posted = 0;
 
-  private constructor(readonly genesis: Genesis, readonly operations: Record<string, unknown>[], private readonly port: number) {}
+  private constructor(
+    readonly genesis: Genesis,
+    readonly operations: Record<string, unknown>[],
+    private readonly port: number,
+  ) {}
 
   /** Starts the first service (it deploys ClusterSettlement) and makes OTHER_KEY's account a sequencer too. */
   static async create(seed: string, n: number): Promise<ClusterUnderTest> {
@@ -62,9 +66,33 @@ class ClusterUnderTest {
 
   /** Starts `serve` on this store (not waiting for it). */
   start(): ServiceProcess {
-    this.service = new ServiceProcess(["--instance", "test", "--data-dir", this.dataDir, "--genesis", join(this.dataDir, "genesis.json"),
-      "--rpc-url", proxy.url, "--private-key", ANVIL_DEFAULT_KEY, "--port", String(this.port), "--tick-ms", "300", "--settle-batches", "1",
-      "--workers", "1", "--rpc-retry-min-ms", "100", "--rpc-retry-max-ms", "1000"], this.logs);
+    this.service = new ServiceProcess(
+      [
+        "--instance",
+        "test",
+        "--data-dir",
+        this.dataDir,
+        "--genesis",
+        join(this.dataDir, "genesis.json"),
+        "--rpc-url",
+        proxy.url,
+        "--private-key",
+        ANVIL_DEFAULT_KEY,
+        "--port",
+        String(this.port),
+        "--tick-ms",
+        "300",
+        "--settle-batches",
+        "1",
+        "--workers",
+        "1",
+        "--rpc-retry-min-ms",
+        "100",
+        "--rpc-retry-max-ms",
+        "1000",
+      ],
+      this.logs,
+    );
     running.push(this.service);
     return this.service;
   }
@@ -109,7 +137,11 @@ class ClusterUnderTest {
       const b = (await getJson<{ status: string; newRootsCommitment: string }>(`${this.url}/v1/batches/${i}`)).body;
       if (b.status !== "settled" || b.newRootsCommitment !== String(events[i].args[2])) return false;
     }
-    if (String(await this.settlement.rootsCommitment()) !== (await getJson<{ newRootsCommitment: string }>(`${this.url}/v1/batches/${closed - 1}`)).body.newRootsCommitment) return false;
+    if (
+      String(await this.settlement.rootsCommitment()) !==
+      (await getJson<{ newRootsCommitment: string }>(`${this.url}/v1/batches/${closed - 1}`)).body.newRootsCommitment
+    )
+      return false;
     for (const id of this.accepted) {
       if ((await getJson<{ status: string }>(`${this.url}/v1/operations/${id}`)).body.status !== "settled") return false;
     }
@@ -181,7 +213,10 @@ describe("recovery matrix: the service converges to what L1 holds, by content, w
     const t0 = performance.now();
     c.start();
     const ms = await c.converged(t0);
-    expect((await getJson<{ status: string; nonce: number }>(`${c.url}/v1/settlements/${signed.txHash}`)).body).toMatchObject({ status: "mined", nonce: signed.nonce });
+    expect((await getJson<{ status: string; nonce: number }>(`${c.url}/v1/settlements/${signed.txHash}`)).body).toMatchObject({
+      status: "mined",
+      nonce: signed.nonce,
+    });
     recordConvergence("kill -9 before send", "same signed transaction broadcast at restart, mined once", ms);
   }, 300_000);
 
@@ -271,7 +306,10 @@ describe("recovery matrix: the service converges to what L1 holds, by content, w
   }, 300_000);
 
   it("no batch was proved twice and the settlement account used every nonce once", async () => {
-    const stored = c.logs.filter((l) => l.msg === "batch proof stored").map((l) => l.batchIndex as number).sort((a, b) => a - b);
+    const stored = c.logs
+      .filter((l) => l.msg === "batch proof stored")
+      .map((l) => l.batchIndex as number)
+      .sort((a, b) => a - b);
     const closed = Number(await c.settlement.nextBatchIndex());
     expect(stored).toEqual(Array.from({ length: closed }, (_, i) => i));
   });
@@ -282,7 +320,11 @@ describe("recovery matrix: the service converges to what L1 holds, by content, w
     const theirs = new ClusterStore(join(tempDir("recovery-foreign-theirs"), "service.sqlite"));
     const sequencer = await Sequencer.recover(prepared.inst, f.genesis, theirs, { tickDeadlineMs: 3_600_000 }, () => {});
     for (const raw of [...f.operations].reverse()) {
-      try { sequencer.admit(parseOperation(raw) as SignedOperation); } catch (e) { if (!(e instanceof OperationRejected)) throw e; }
+      try {
+        sequencer.admit(parseOperation(raw) as SignedOperation);
+      } catch (e) {
+        if (!(e instanceof OperationRejected)) throw e;
+      }
     }
     const pool = new ProverPool(prepared.keys.vkey, { workers: 1 });
     const proof = await pool.prove(JSON.parse(theirs.batch(0)!.input), prepared.circuit.wasm, prepared.keys.zkey).finally(() => pool.close());
@@ -295,10 +337,17 @@ describe("recovery matrix: the service converges to what L1 holds, by content, w
     proxy.clearHolds();
     const t0 = performance.now();
     proxy.releaseHeld(true);
-    const reason = await waitFor("/readyz naming the conflicting history", async () => {
-      const r = await getJson<{ ready: boolean; reasons: string[] }>(`${f.url}/readyz`);
-      return r.body.reasons.find((x) => /^conflicting history: L1 settled batch 0 with header \d+, roots commitment \d+ \(tx 0x[0-9a-f]{64}\); this store has /.test(x));
-    }, 120_000, 100);
+    const reason = await waitFor(
+      "/readyz naming the conflicting history",
+      async () => {
+        const r = await getJson<{ ready: boolean; reasons: string[] }>(`${f.url}/readyz`);
+        return r.body.reasons.find((x) =>
+          /^conflicting history: L1 settled batch 0 with header \d+, roots commitment \d+ \(tx 0x[0-9a-f]{64}\); this store has /.test(x),
+        );
+      },
+      120_000,
+      100,
+    );
     const ms = performance.now() - t0;
     expect(reason).toBeDefined();
     for (const id of ours) expect((await getJson<{ status: string }>(`${f.url}/v1/operations/${id}`)).body.status).toBe("proved");

@@ -24,8 +24,27 @@ afterAll(async () => {
 
 /** `cluster-settle run` on the test instance against the shared anvil; resolves with its exit code and stdout. */
 function run(out: string, extra: string[] = []): { child: ChildProcess; done: Promise<{ code: number | null; stdout: string; stderr: string }> } {
-  const child = spawn(process.execPath, [join(REPO_ROOT, "dist/src/cli/main.js"), "run", "--instance", "test", "--rpc-url", devnet.rpcUrl,
-    "--private-key", ANVIL_DEFAULT_KEY, "--out", out, "--workload-operations", "12", "--no-faults", "--json", ...extra], { stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(
+    process.execPath,
+    [
+      join(REPO_ROOT, "dist/src/cli/main.js"),
+      "run",
+      "--instance",
+      "test",
+      "--rpc-url",
+      devnet.rpcUrl,
+      "--private-key",
+      ANVIL_DEFAULT_KEY,
+      "--out",
+      out,
+      "--workload-operations",
+      "12",
+      "--no-faults",
+      "--json",
+      ...extra,
+    ],
+    { stdio: ["ignore", "pipe", "pipe"] },
+  );
   children.push(child);
   let stdout = "";
   let stderr = "";
@@ -34,7 +53,13 @@ function run(out: string, extra: string[] = []): { child: ChildProcess; done: Pr
   return { child, done: new Promise((resolve) => child.once("exit", (code) => resolve({ code, stdout, stderr }))) };
 }
 
-const logLines = (out: string) => (existsSync(join(out, "node.log")) ? readFileSync(join(out, "node.log"), "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>) : []);
+const logLines = (out: string) =>
+  existsSync(join(out, "node.log"))
+    ? readFileSync(join(out, "node.log"), "utf8")
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Record<string, unknown>)
+    : [];
 
 describe("run is crash-safe: kill -9 during a run, then run --resume", () => {
   it("goes on where it stopped: nothing executed, proved or settled twice, and the roots match", async () => {
@@ -51,17 +76,29 @@ describe("run is crash-safe: kill -9 during a run, then run --resume", () => {
 
     const second = await run(out, ["--resume"]).done;
     expect(second.code, second.stderr).toBe(0);
-    const report = JSON.parse(second.stdout) as { batches: number; roots: { match: boolean }; workload: { accepted: number }; settlement: { contract: string } };
+    const report = JSON.parse(second.stdout) as {
+      batches: number;
+      roots: { match: boolean };
+      workload: { accepted: number };
+      settlement: { contract: string };
+    };
     expect(report.roots.match).toBe(true);
     expect(report.workload.accepted).toBe(12);
 
     // One proof per batch over both runs, some of them made before the kill.
-    const proved = logLines(out).filter((l) => l.msg === "batch proof stored").map((l) => l.batchIndex as number).sort((a, b) => a - b);
+    const proved = logLines(out)
+      .filter((l) => l.msg === "batch proof stored")
+      .map((l) => l.batchIndex as number)
+      .sort((a, b) => a - b);
     expect(proved).toEqual(Array.from({ length: report.batches }, (_, i) => i));
     expect(before).toBeGreaterThan(0);
     // One BatchSettled per batch on the L1 both runs used, in order.
     const provider = devnetProvider(devnet.rpcUrl);
-    const contract = new Contract(report.settlement.contract, JSON.parse(readFileSync(join(REPO_ROOT, "build/circuits/test/contracts.json"), "utf8")).artifacts.settlement.abi, provider);
+    const contract = new Contract(
+      report.settlement.contract,
+      JSON.parse(readFileSync(join(REPO_ROOT, "build/circuits/test/contracts.json"), "utf8")).artifacts.settlement.abi,
+      provider,
+    );
     const events = (await contract.queryFilter(contract.filters.BatchSettled())) as EventLog[];
     expect(events.map((e) => Number(e.args[0]))).toEqual(Array.from({ length: report.batches }, (_, i) => i));
     // The readable export is whole: one proof file per batch.

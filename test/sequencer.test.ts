@@ -25,7 +25,9 @@ describe("service sequencer: recovery by replay of the store", () => {
     store.close();
 
     const reopened = new ClusterStore(path);
-    const again = await Sequencer.recover(inst, genesis, reopened, policy, () => { throw new Error("no batch closes during recovery"); });
+    const again = await Sequencer.recover(inst, genesis, reopened, policy, () => {
+      throw new Error("no batch closes during recovery");
+    });
     expect(again.roots()).toEqual(roots);
     expect(again.openBatchIndex).toBe(2);
     expect(again.openSize).toBe(1);

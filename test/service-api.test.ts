@@ -22,11 +22,22 @@ beforeAll(async () => {
   prepared = await preparedTestInstance();
   ({ genesis, operations: ops } = await signedOperations(prepared.inst, 24));
   dataDir = tempDir("service-api");
-  service = await ClusterNode.start({
-    dataDir, genesis, workers: 2, singleThread: true,
-    tickDeadlineMs: 300, settleBatches: 4, queueLimit: QUEUE_LIMIT, api: { host: "127.0.0.1", port: 0, maxOperationsPerRequest: 8, bodyLimitBytes: 64 * 1024 },
-    rpcRetryMinMs: 100, rpcRetryMaxMs: 1000,
-  }, prepared, quietLogger());
+  service = await ClusterNode.start(
+    {
+      dataDir,
+      genesis,
+      workers: 2,
+      singleThread: true,
+      tickDeadlineMs: 300,
+      settleBatches: 4,
+      queueLimit: QUEUE_LIMIT,
+      api: { host: "127.0.0.1", port: 0, maxOperationsPerRequest: 8, bodyLimitBytes: 64 * 1024 },
+      rpcRetryMinMs: 100,
+      rpcRetryMaxMs: 1000,
+    },
+    prepared,
+    quietLogger(),
+  );
   await service.whenReconciled();
   url = service.url;
 }, 600_000);
@@ -40,7 +51,7 @@ async function onChainRoots(): Promise<bigint[]> {
   const status = (await getJson<{ settlement: string; rpcUrl: string }>(`${url}/v1/status`)).body;
   const provider = devnetProvider(status.rpcUrl);
   try {
-    return [...(await new Contract(status.settlement, prepared.contracts.settlement.abi as never, provider).currentRoots() as bigint[])];
+    return [...((await new Contract(status.settlement, prepared.contracts.settlement.abi as never, provider).currentRoots()) as bigint[])];
   } finally {
     provider.destroy();
   }
@@ -60,10 +71,14 @@ describe("prover service HTTP API (real HTTP on loopback, own anvil)", () => {
     expect(again.status).toBe(202);
     expect(again.body.accepted).toEqual([{ index: 0, id: ids[0], seq: 0, duplicate: true }]);
 
-    const settled = await waitFor("operation settled", async () => {
-      const r = await getJson<{ status: string; batchIndex: number; settlementTx: string }>(`${url}/v1/operations/${ids[1]}`);
-      return r.body.status === "settled" ? r.body : undefined;
-    }, 60_000);
+    const settled = await waitFor(
+      "operation settled",
+      async () => {
+        const r = await getJson<{ status: string; batchIndex: number; settlementTx: string }>(`${url}/v1/operations/${ids[1]}`);
+        return r.body.status === "settled" ? r.body : undefined;
+      },
+      60_000,
+    );
     const batch = await getJson<{ status: string; operations: string[]; newRoots: string[] }>(`${url}/v1/batches/${settled.batchIndex}`);
     expect(batch.body.status).toBe("settled");
     expect(batch.body.operations).toEqual(ids);
@@ -96,13 +111,17 @@ describe("prover service HTTP API (real HTTP on loopback, own anvil)", () => {
     ];
     for (const [body, status, field] of cases) {
       const res = await fetch(`${url}/v1/operations`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-      const json = await res.json() as { field: string; reason: string };
+      const json = (await res.json()) as { field: string; reason: string };
       expect({ status: res.status, field: json.field }, JSON.stringify(json)).toEqual({ status, field });
       expect(json.reason.length).toBeGreaterThan(0);
     }
-    const notJson = await fetch(`${url}/v1/operations`, { method: "POST", headers: { "content-type": "application/json" }, body: "{\"operations\": [" });
+    const notJson = await fetch(`${url}/v1/operations`, { method: "POST", headers: { "content-type": "application/json" }, body: '{"operations": [' });
     expect(notJson.status).toBe(400);
-    const tooLarge = await fetch(`${url}/v1/operations`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ operations: [op], pad: "x".repeat(70_000) }) });
+    const tooLarge = await fetch(`${url}/v1/operations`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ operations: [op], pad: "x".repeat(70_000) }),
+    });
     expect(tooLarge.status).toBe(413);
     expect(((await tooLarge.json()) as { field: string }).field).toBe("body");
 
@@ -152,15 +171,19 @@ describe("prover service HTTP API (real HTTP on loopback, own anvil)", () => {
     expect(refused).toBeGreaterThan(0);
     expect(maxUnsettled).toBeLessThanOrEqual(QUEUE_LIMIT);
 
-    await waitFor("every accepted operation settled", async () =>
-      (await getJson<{ unsettledOperations: number }>(`${url}/v1/status`)).body.unsettledOperations === 0, 120_000, 500);
+    await waitFor(
+      "every accepted operation settled",
+      async () => (await getJson<{ unsettledOperations: number }>(`${url}/v1/status`)).body.unsettledOperations === 0,
+      120_000,
+      500,
+    );
     const bodies: string[] = [];
     for (const id of acceptedIds) {
       const r = await getJson<{ status: string; operation: unknown }>(`${url}/v1/operations/${id}`);
       expect(r.body.status).toBe("settled");
       bodies.push(JSON.stringify(r.body.operation));
     }
-    expect((await onChainRoots())).toEqual(await expectedRoots(prepared.inst, genesis, bodies));
+    expect(await onChainRoots()).toEqual(await expectedRoots(prepared.inst, genesis, bodies));
     const metrics = await (await fetch(`${url}/metrics`)).text();
     expect(metrics).toMatch(/^cluster_requests_refused_total\{reason="queue_full"\} [1-9]/m);
   });
@@ -171,8 +194,12 @@ describe("prover service HTTP API (real HTTP on loopback, own anvil)", () => {
     await service.stop();
     service = await ClusterNode.start(config, prepared, quietLogger());
     url = service.url;
-    await waitFor("every stored batch settled again", async () =>
-      (await getJson<{ batches: { settled: number } }>(`${url}/v1/status`)).body.batches.settled === before.batches.settled, 60_000, 300);
+    await waitFor(
+      "every stored batch settled again",
+      async () => (await getJson<{ batches: { settled: number } }>(`${url}/v1/status`)).body.batches.settled === before.batches.settled,
+      60_000,
+      300,
+    );
     expect((await onChainRoots()).map(String)).toEqual(before.roots);
     const metrics = await (await fetch(`${url}/metrics`)).text();
     expect(metrics).not.toMatch(/^cluster_proofs_total\{status="proved"\} [1-9]/m);

@@ -32,9 +32,33 @@ describe("prover service crash recovery (kill -9 of the real process, restart on
     const port = await freeLoopbackPort();
     const allLogs: LogLine[] = [];
     const start = () => {
-      const s = new ServiceProcess(["--instance", "test", "--data-dir", dataDir, "--genesis", genesisFile, "--rpc-url", devnet.rpcUrl,
-        "--private-key", ANVIL_DEFAULT_KEY, "--port", String(port), "--tick-ms", "300", "--settle-batches", "2", "--workers", "2",
-        "--rpc-retry-min-ms", "100", "--rpc-retry-max-ms", "1000"], allLogs);
+      const s = new ServiceProcess(
+        [
+          "--instance",
+          "test",
+          "--data-dir",
+          dataDir,
+          "--genesis",
+          genesisFile,
+          "--rpc-url",
+          devnet.rpcUrl,
+          "--private-key",
+          ANVIL_DEFAULT_KEY,
+          "--port",
+          String(port),
+          "--tick-ms",
+          "300",
+          "--settle-batches",
+          "2",
+          "--workers",
+          "2",
+          "--rpc-retry-min-ms",
+          "100",
+          "--rpc-retry-max-ms",
+          "1000",
+        ],
+        allLogs,
+      );
       running.push(s);
       return s;
     };
@@ -59,7 +83,10 @@ describe("prover service crash recovery (kill -9 of the real process, restart on
     url = await s2.ready();
     expect((await getJson<{ operations: number }>(`${url}/v1/status`)).body.operations).toBe(5);
     expect(s2.logs.some((l) => l.msg === "re-queueing unproved batch")).toBe(true);
-    const midRequest = postOperations(url, operations.slice(5, 25)).then(() => "answered", () => "no answer");
+    const midRequest = postOperations(url, operations.slice(5, 25)).then(
+      () => "answered",
+      () => "no answer",
+    );
     await new Promise((r) => setTimeout(r, 250));
     await s2.kill9();
     expect(await midRequest).toBe("no answer");
@@ -91,10 +118,15 @@ describe("prover service crash recovery (kill -9 of the real process, restart on
     const dup = await postOperations(url, [operations[0]]);
     expect(dup.body.accepted![0]).toMatchObject({ duplicate: true, seq: 0 });
 
-    await waitFor("every accepted operation settled", async () => {
-      const st = (await getJson<{ unsettledOperations: number; operations: number }>(`${url}/v1/status`)).body;
-      return st.unsettledOperations === 0 && st.operations === operations.length;
-    }, 240_000, 500);
+    await waitFor(
+      "every accepted operation settled",
+      async () => {
+        const st = (await getJson<{ unsettledOperations: number; operations: number }>(`${url}/v1/status`)).body;
+        return st.unsettledOperations === 0 && st.operations === operations.length;
+      },
+      240_000,
+      500,
+    );
 
     // No accepted operation lost or executed twice: the store holds each once, each settled, and the on-chain
     // roots equal one execution of every operation in acceptance order.
@@ -102,8 +134,14 @@ describe("prover service crash recovery (kill -9 of the real process, restart on
     for (const id of accepted) expect((await getJson<{ status: string }>(`${url}/v1/operations/${id}`)).body.status).toBe("settled");
     const status = (await getJson<{ settlement: string; batches: { settled: number; proved: number; proving: number } }>(`${url}/v1/status`)).body;
     const settlement = new Contract(status.settlement, prepared.contracts.settlement.abi as never, rpc);
-    const onChain = [...(await settlement.currentRoots() as bigint[])];
-    expect(onChain).toEqual(await expectedRoots(prepared.inst, genesis, operations.map((o) => JSON.stringify(o))));
+    const onChain = [...((await settlement.currentRoots()) as bigint[])];
+    expect(onChain).toEqual(
+      await expectedRoots(
+        prepared.inst,
+        genesis,
+        operations.map((o) => JSON.stringify(o)),
+      ),
+    );
     expect(onChain.map(String)).toEqual((await getJson<{ roots: string[] }>(`${url}/v1/status`)).body.roots); // the executor's
 
     // No batch settled twice: one BatchSettled event per batch, in order.
@@ -113,7 +151,10 @@ describe("prover service crash recovery (kill -9 of the real process, restart on
     expect(Number(await settlement.nextBatchIndex())).toBe(status.batches.settled);
 
     // No proof made twice: one "batch proof stored" per batch over all four runs.
-    const stored = allLogs.filter((l) => l.msg === "batch proof stored").map((l) => l.batchIndex as number).sort((a, b) => a - b);
+    const stored = allLogs
+      .filter((l) => l.msg === "batch proof stored")
+      .map((l) => l.batchIndex as number)
+      .sort((a, b) => a - b);
     expect(stored).toEqual(Array.from({ length: status.batches.settled }, (_, i) => i));
 
     // No nonce lost: the settlement account's transactions are the 4 deployments (verifier, two Poseidon contracts, ClusterSettlement) and one per stored submission, without gaps.

@@ -36,8 +36,28 @@ async function fixture(n: number, seed: string) {
 /** `serve` of the test instance on `dataDir` (its own devnet when rpcUrl is undefined). */
 function serve(dataDir: string, genesisFile: string, rpcUrl: string | undefined, logs: LogLine[] = []): ServiceProcess {
   const l1 = rpcUrl ? ["--rpc-url", rpcUrl, "--private-key", ANVIL_DEFAULT_KEY] : [];
-  const s = new ServiceProcess(["--instance", "test", "--data-dir", dataDir, "--genesis", genesisFile, ...l1, "--port", "0",
-    "--tick-ms", "300", "--workers", "1", "--rpc-retry-min-ms", "100", "--rpc-retry-max-ms", "1000"], logs);
+  const s = new ServiceProcess(
+    [
+      "--instance",
+      "test",
+      "--data-dir",
+      dataDir,
+      "--genesis",
+      genesisFile,
+      ...l1,
+      "--port",
+      "0",
+      "--tick-ms",
+      "300",
+      "--workers",
+      "1",
+      "--rpc-retry-min-ms",
+      "100",
+      "--rpc-retry-max-ms",
+      "1000",
+    ],
+    logs,
+  );
   running.push(s);
   return s;
 }
@@ -63,8 +83,12 @@ function anvilProcesses(port: number): number[] {
 /** True when something answers eth_chainId at rpcUrl. */
 async function answers(rpcUrl: string): Promise<boolean> {
   try {
-    const res = await fetch(rpcUrl, { method: "POST", headers: { "content-type": "application/json" },
-      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }), signal: AbortSignal.timeout(2000) });
+    const res = await fetch(rpcUrl, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
+      signal: AbortSignal.timeout(2000),
+    });
     return res.ok;
   } catch {
     return false;
@@ -112,7 +136,11 @@ describe("prover service faults (real processes)", () => {
       refused = e;
     }
     expect(refused).toBeInstanceOf(StoreInUse);
-    expect(refused).toMatchObject({ field: "dataDir", ownerPid: process.pid, message: `dataDir: the store ${store} is in use by another process (pid ${process.pid})` });
+    expect(refused).toMatchObject({
+      field: "dataDir",
+      ownerPid: process.pid,
+      message: `dataDir: the store ${store} is in use by another process (pid ${process.pid})`,
+    });
     held.close();
 
     // Restarted at once after the kill -9: no stale lock, the store replays.
@@ -144,15 +172,22 @@ describe("prover service faults (real processes)", () => {
     expect(notReady.body).toEqual({ ready: false, reasons: [RECONCILING] });
     const more = await postOperations(url, f.operations.slice(2, 4));
     expect(more.status, JSON.stringify(more.body)).toBe(202);
-    expect(more.body.accepted).toMatchObject([{ index: 0, seq: 2, duplicate: false }, { index: 1, seq: 3, duplicate: false }]);
+    expect(more.body.accepted).toMatchObject([
+      { index: 0, seq: 2, duplicate: false },
+      { index: 1, seq: 3, duplicate: false },
+    ]);
     expect(second.logs.some((l) => l.msg === "prover service ready")).toBe(false);
 
     await rpc.send("evm_setAutomine", [true]);
     await rpc.send("evm_mine", []);
     await waitFor("ready once the pending settlement is mined", async () => (await getJson(`${url}/readyz`)).status === 200, 60_000);
     await second.waitForLog("prover service ready");
-    await waitFor("every operation settled", async () =>
-      (await getJson<{ unsettledOperations: number }>(`${url}/v1/status`)).body.unsettledOperations === 0, 180_000, 300);
+    await waitFor(
+      "every operation settled",
+      async () => (await getJson<{ unsettledOperations: number }>(`${url}/v1/status`)).body.unsettledOperations === 0,
+      180_000,
+      300,
+    );
     expect(await second.stop()).toBe(0);
     rpc.destroy();
   }, 300_000);

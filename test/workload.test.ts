@@ -47,11 +47,17 @@ describe("workload generator", () => {
     const batches: ClosedBatchInput[] = [];
     const rejected: RejectedLine[] = [];
     let accepted = 0;
-    admitLines(w.lines.map((text, i) => ({ text, line: i + 1 })), (op) => {
-      cluster.admit(op);
-      accepted++;
-      if (cluster.full) batches.push(cluster.close());
-    }, (_line, r) => { if (r) rejected.push(r); });
+    admitLines(
+      w.lines.map((text, i) => ({ text, line: i + 1 })),
+      (op) => {
+        cluster.admit(op);
+        accepted++;
+        if (cluster.full) batches.push(cluster.close());
+      },
+      (_line, r) => {
+        if (r) rejected.push(r);
+      },
+    );
     if (cluster.openSize > 0) batches.push(cluster.close());
     expect(accepted).toBe(30);
     expect(batches.flatMap((b) => b.messages).length).toBe(30); // one message per operation (a TRANSFER's to its own chain)

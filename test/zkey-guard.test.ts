@@ -71,13 +71,16 @@ function forge(vkey: Record<string, unknown>, signals: bigint[], d: WasmValue): 
   const { G1, G2, Fr } = curve;
   const ic = (vkey.IC as string[][]).map((p) => G1.fromObject(big(p)));
   let vkx = ic[0];
-  signals.forEach((x, i) => { vkx = G1.add(vkx, G1.timesFr(ic[i + 1], Fr.e(x))); });
+  signals.forEach((x, i) => {
+    vkx = G1.add(vkx, G1.timesFr(ic[i + 1], Fr.e(x)));
+  });
   const c = G1.timesFr(vkx, Fr.neg(Fr.inv(d)));
   return {
     pi_a: str(G1.toObject(G1.toAffine(G1.fromObject(big(vkey.vk_alpha_1))))) as string[],
     pi_b: str(G2.toObject(G2.toAffine(G2.fromObject(big(vkey.vk_beta_2))))) as string[][],
     pi_c: str(G1.toObject(G1.toAffine(c))) as string[],
-    protocol: "groth16", curve: "bn128",
+    protocol: "groth16",
+    curve: "bn128",
   };
 }
 
@@ -145,7 +148,10 @@ describe("development set-up: a secret contribution, then a beacon; cached; one 
     const beacon = (await readZkeyPhase2(paths.zkey)).contributions[1];
     const signals = Array.from({ length: Number(a.vkey.nPublic) }, (_, i) => 7n + BigInt(i));
     expect(await snarkjs.groth16.verify(a.vkey, signals.map(String), forge(a.vkey, signals, beaconKey(beacon.beaconHash!, beacon.iterationsExp!)))).toBe(false);
-    expect(readdirSync(target.dir).filter((f) => f.includes(".tmp")), "no temporary file left").toEqual([]);
+    expect(
+      readdirSync(target.dir).filter((f) => f.includes(".tmp")),
+      "no temporary file left",
+    ).toEqual([]);
     expect((await setupGroth16(inst, target)).cached).toBe(true);
   }, 300_000);
 });

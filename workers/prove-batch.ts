@@ -64,9 +64,10 @@ export default async function proveBatch(task: ProveTask): Promise<ProveResult> 
   await snarkjs.wtns.calculate(task.input, task.wasm, wtns);
   const witnessDone = performance.now();
   if (task.backend.kind === "snarkjs" && task.singleThread) await useSingleThreadCurve();
-  const { proof, publicSignals } = task.backend.kind === "rapidsnark"
-    ? await proveNative(task.backend.path, task.zkey, wtns.data!)
-    : await snarkjs.groth16.prove(zkeyInMemory(task.zkey), wtns, undefined, { singleThread: false });
+  const { proof, publicSignals } =
+    task.backend.kind === "rapidsnark"
+      ? await proveNative(task.backend.path, task.zkey, wtns.data!)
+      : await snarkjs.groth16.prove(zkeyInMemory(task.zkey), wtns, undefined, { singleThread: false });
   const done = performance.now();
   const mem = process.memoryUsage();
   return { proof, publicSignals, witnessMs: witnessDone - started, proveMs: done - witnessDone, workerMemoryBytes: mem.heapTotal + mem.external };

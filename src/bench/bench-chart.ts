@@ -29,7 +29,8 @@ export async function sweepChartSvg(points: SweepPoint[], title: string): Promis
         title: "throughput (operations / s)",
         mark: { type: "line", point: true },
         encoding: { x, y: { field: "operationsPerSecond", type: "quantitative", title: "operations per second" }, color },
-        width: 260, height: 200,
+        width: 260,
+        height: 200,
       },
       {
         title: "latency to L1 (median, p95)",
@@ -37,7 +38,8 @@ export async function sweepChartSvg(points: SweepPoint[], title: string): Promis
           { mark: { type: "line", point: true }, encoding: { x, y: { field: "latencyMedianS", type: "quantitative", title: "seconds" }, color } },
           { mark: { type: "tick", thickness: 2 }, encoding: { x, y: { field: "latencyP95S", type: "quantitative" }, color } },
         ],
-        width: 260, height: 200,
+        width: 260,
+        height: 200,
       },
     ],
   };

@@ -39,7 +39,12 @@ export function benchPlan(mode: "quick" | "full"): BenchPlan {
     return { mode, detail: "default", sweep: ["test", "default"], batches: 4, settleBatches: 4, poolSettings: POOL_SETTINGS, defaultSetting };
   }
   return {
-    mode, detail: "default", batches: 8, settleBatches: 4, poolSettings: POOL_SETTINGS, defaultSetting,
+    mode,
+    detail: "default",
+    batches: 8,
+    settleBatches: 4,
+    poolSettings: POOL_SETTINGS,
+    defaultSetting,
     sweep: ["bench-n2-b2", "bench-n2-b4", "bench-n4-b2", "default", "bench-n8-b2", "bench-n8-b4"],
   };
 }

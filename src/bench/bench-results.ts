@@ -10,9 +10,16 @@ export interface InstanceResult {
   /** Raw snarkjs, one batch after another in one process, single-threaded. */
   baseline: { perBatchMs: number[]; totalMs: number; witnessMsMean: number; proveMsMean: number; proofsPerMinute: number };
   pipelines: (PoolSetting & {
-    backend: string; provingWallMs: number; proofsPerMinute: number; operationsPerSecond: number; crossChainMessagesPerSecond: number;
-    latencyMs: { median: number; p95: number }; peakWorkerMemoryMiB: number; processPeakRssMiB: number;
-    witnessMsMean: number; proveMsMean: number;
+    backend: string;
+    provingWallMs: number;
+    proofsPerMinute: number;
+    operationsPerSecond: number;
+    crossChainMessagesPerSecond: number;
+    latencyMs: { median: number; p95: number };
+    peakWorkerMemoryMiB: number;
+    processPeakRssMiB: number;
+    witnessMsMean: number;
+    proveMsMean: number;
     /** Throughput over the baseline's. */
     speedupVsBaseline: number;
     /** 1 worker, single-threaded: proving wall time over the baseline's total, minus 1. */
@@ -34,7 +41,14 @@ export interface BenchResults {
   sweep: InstanceResult[];
   /** Gas per message for the largest instance a 2^20 ceremony file holds at N = 4, D = 16: extrapolated, not measured. */
   extrapolation: {
-    members: number; depth: number; constraintsPerMessage: number; fixedConstraints: number; ceremonyPower: number;
-    maxSlots: number; gasPerBatch: number; gasPerMessage: number; extrapolated: true;
+    members: number;
+    depth: number;
+    constraintsPerMessage: number;
+    fixedConstraints: number;
+    ceremonyPower: number;
+    maxSlots: number;
+    gasPerBatch: number;
+    gasPerMessage: number;
+    extrapolated: true;
   };
 }

@@ -9,20 +9,82 @@ const style = { head: [], border: [] };
 export function benchTables(r: BenchResults): string {
   const d = r.detail;
   const i = d.instance;
-  const detail = new Table({ head: ["pool setting", "proving wall", "proofs/min", "ops/s", "x baseline", "overhead", "witness / prove", "latency p50 / p95", "worker heap+ext", "process peak RSS"], style });
-  detail.push(["raw snarkjs, 1 process, single-threaded (baseline)", s(d.baseline.totalMs), n(d.baseline.proofsPerMinute, 2), "", "1.00", "",
-    `${s(d.baseline.witnessMsMean)} / ${s(d.baseline.proveMsMean)}`, "", "", ""]);
+  const detail = new Table({
+    head: [
+      "pool setting",
+      "proving wall",
+      "proofs/min",
+      "ops/s",
+      "x baseline",
+      "overhead",
+      "witness / prove",
+      "latency p50 / p95",
+      "worker heap+ext",
+      "process peak RSS",
+    ],
+    style,
+  });
+  detail.push([
+    "raw snarkjs, 1 process, single-threaded (baseline)",
+    s(d.baseline.totalMs),
+    n(d.baseline.proofsPerMinute, 2),
+    "",
+    "1.00",
+    "",
+    `${s(d.baseline.witnessMsMean)} / ${s(d.baseline.proveMsMean)}`,
+    "",
+    "",
+    "",
+  ]);
   for (const p of d.pipelines) {
-    detail.push([`${p.backend}: ${p.workers} worker(s), threads ${p.singleThread ? "off" : "on"}`, s(p.provingWallMs), n(p.proofsPerMinute, 2),
-      n(p.operationsPerSecond, 2), n(p.speedupVsBaseline, 2), p.overheadVsRaw === undefined ? "" : `${n(100 * p.overheadVsRaw, 1)}%`,
-      `${s(p.witnessMsMean)} / ${s(p.proveMsMean)}`, `${s(p.latencyMs.median)} / ${s(p.latencyMs.p95)}`, `${n(p.peakWorkerMemoryMiB)} MiB`, `${n(p.processPeakRssMiB)} MiB`]);
+    detail.push([
+      `${p.backend}: ${p.workers} worker(s), threads ${p.singleThread ? "off" : "on"}`,
+      s(p.provingWallMs),
+      n(p.proofsPerMinute, 2),
+      n(p.operationsPerSecond, 2),
+      n(p.speedupVsBaseline, 2),
+      p.overheadVsRaw === undefined ? "" : `${n(100 * p.overheadVsRaw, 1)}%`,
+      `${s(p.witnessMsMean)} / ${s(p.proveMsMean)}`,
+      `${s(p.latencyMs.median)} / ${s(p.latencyMs.p95)}`,
+      `${n(p.peakWorkerMemoryMiB)} MiB`,
+      `${n(p.processPeakRssMiB)} MiB`,
+    ]);
   }
-  const sweep = new Table({ head: ["instance", "N", "D", "B", "constraints", "per op", "raw s/batch", "ops/s (pool)", "x baseline", "latency p50 / p95", `gas/batch (k=${d.gas.atKPerTransaction.k})`, "gas/op"], style });
+  const sweep = new Table({
+    head: [
+      "instance",
+      "N",
+      "D",
+      "B",
+      "constraints",
+      "per op",
+      "raw s/batch",
+      "ops/s (pool)",
+      "x baseline",
+      "latency p50 / p95",
+      `gas/batch (k=${d.gas.atKPerTransaction.k})`,
+      "gas/op",
+    ],
+    style,
+  });
   for (const x of r.sweep) {
-    const best = x.pipelines.find((p) => p.backend === "snarkjs" && p.workers === r.plan.defaultSetting.workers && p.singleThread === r.plan.defaultSetting.singleThread)!;
-    sweep.push([x.instance.name, x.instance.members, x.instance.depth, x.instance.slots, n(x.instance.constraints), n(x.instance.constraints / x.instance.slots),
-      n(x.baseline.totalMs / x.batches / 1000, 2), n(best.operationsPerSecond, 2), n(best.speedupVsBaseline, 2),
-      `${s(best.latencyMs.median)} / ${s(best.latencyMs.p95)}`, n(x.gas.atKPerTransaction.gasPerBatch), n(x.gas.atKPerTransaction.gasPerOperation)]);
+    const best = x.pipelines.find(
+      (p) => p.backend === "snarkjs" && p.workers === r.plan.defaultSetting.workers && p.singleThread === r.plan.defaultSetting.singleThread,
+    )!;
+    sweep.push([
+      x.instance.name,
+      x.instance.members,
+      x.instance.depth,
+      x.instance.slots,
+      n(x.instance.constraints),
+      n(x.instance.constraints / x.instance.slots),
+      n(x.baseline.totalMs / x.batches / 1000, 2),
+      n(best.operationsPerSecond, 2),
+      n(best.speedupVsBaseline, 2),
+      `${s(best.latencyMs.median)} / ${s(best.latencyMs.p95)}`,
+      n(x.gas.atKPerTransaction.gasPerBatch),
+      n(x.gas.atKPerTransaction.gasPerOperation),
+    ]);
   }
   const g = d.gas;
   const e = r.extrapolation;

@@ -61,34 +61,62 @@ async function measureInstance(name: string, settings: PoolSetting[], withGasAtO
   const pipelines: PipelineMeasurement[] = [];
   for (const s of settings) {
     const label = `pipeline: ${s.workers} worker(s), snarkjs threads ${s.singleThread ? "off" : "on"}`;
-    pipelines.push(await measurePipeline(p, executed, l1, s, plan.settleBatches, undefined,
-      (x) => status({ label: `${label}: batches proven (${x.settled} settled)`, done: x.proven, total: x.total })));
+    pipelines.push(
+      await measurePipeline(p, executed, l1, s, plan.settleBatches, undefined, (x) =>
+        status({ label: `${label}: batches proven (${x.settled} settled)`, done: x.proven, total: x.total }),
+      ),
+    );
   }
   if (opts.prover && name === plan.detail) {
-    pipelines.push(await measurePipeline(p, executed, l1, plan.defaultSetting, plan.settleBatches, { kind: "rapidsnark", path: opts.proverPath! },
-      (x) => status({ label: `pipeline: rapidsnark (${opts.proverPath}): batches proven (${x.settled} settled)`, done: x.proven, total: x.total })));
+    pipelines.push(
+      await measurePipeline(p, executed, l1, plan.defaultSetting, plan.settleBatches, { kind: "rapidsnark", path: opts.proverPath! }, (x) =>
+        status({ label: `pipeline: rapidsnark (${opts.proverPath}): batches proven (${x.settled} settled)`, done: x.proven, total: x.total }),
+      ),
+    );
   }
   const proofs = pipelines[0].proofs.map((x) => x.proof);
   status("gas on anvil");
   const gasAtK = await measureSettlementGas(p, executed, proofs, l1, plan.settleBatches);
   const gasAtOne = withGasAtOne ? await measureSettlementGas(p, executed, proofs, l1, 1) : undefined;
   results.set(name, {
-    instance: { name, members: p.inst.members, depth: p.inst.depth, slots: p.inst.slots, deltaTicks: p.inst.deltaTicks, constraints: p.r1cs.constraints, publicInputs: p.r1cs.publicInputs },
-    batches: executed.batches.length, operations: executed.accepted, crossChainMessages: executed.messages,
+    instance: {
+      name,
+      members: p.inst.members,
+      depth: p.inst.depth,
+      slots: p.inst.slots,
+      deltaTicks: p.inst.deltaTicks,
+      constraints: p.r1cs.constraints,
+      publicInputs: p.r1cs.publicInputs,
+    },
+    batches: executed.batches.length,
+    operations: executed.accepted,
+    crossChainMessages: executed.messages,
     baseline: {
-      perBatchMs: raw.map((r) => r.witnessMs + r.proveMs), totalMs: rawTotalMs,
-      witnessMsMean: raw.reduce((a, r) => a + r.witnessMs, 0) / raw.length, proveMsMean: raw.reduce((a, r) => a + r.proveMs, 0) / raw.length,
+      perBatchMs: raw.map((r) => r.witnessMs + r.proveMs),
+      totalMs: rawTotalMs,
+      witnessMsMean: raw.reduce((a, r) => a + r.witnessMs, 0) / raw.length,
+      proveMsMean: raw.reduce((a, r) => a + r.proveMs, 0) / raw.length,
       proofsPerMinute: (60_000 * raw.length) / rawTotalMs,
     },
     pipelines: pipelines.map(({ proofs: pr, ...m }) => ({
       ...m,
-      witnessMsMean: pr.reduce((a, x) => a + x.witnessMs, 0) / pr.length, proveMsMean: pr.reduce((a, x) => a + x.proveMs, 0) / pr.length,
+      witnessMsMean: pr.reduce((a, x) => a + x.witnessMs, 0) / pr.length,
+      proveMsMean: pr.reduce((a, x) => a + x.proveMs, 0) / pr.length,
       speedupVsBaseline: m.proofsPerMinute / ((60_000 * raw.length) / rawTotalMs),
       overheadVsRaw: m.workers === 1 && m.singleThread && m.backend === "snarkjs" ? m.provingWallMs / rawTotalMs - 1 : undefined,
     })),
     gas: {
-      atOnePerTransaction: gasAtOne && { gasPerTransaction: gasAtOne.gasPerTransaction, gasPerBatch: gasAtOne.gasPerBatch, gasPerOperation: gasAtOne.gasPerBatch / p.inst.slots },
-      atKPerTransaction: { k: plan.settleBatches, gasPerTransaction: gasAtK.gasPerTransaction, gasPerBatch: gasAtK.gasPerBatch, gasPerOperation: gasAtK.gasPerBatch / p.inst.slots },
+      atOnePerTransaction: gasAtOne && {
+        gasPerTransaction: gasAtOne.gasPerTransaction,
+        gasPerBatch: gasAtOne.gasPerBatch,
+        gasPerOperation: gasAtOne.gasPerBatch / p.inst.slots,
+      },
+      atKPerTransaction: {
+        k: plan.settleBatches,
+        gasPerTransaction: gasAtK.gasPerTransaction,
+        gasPerBatch: gasAtK.gasPerBatch,
+        gasPerOperation: gasAtK.gasPerBatch / p.inst.slots,
+      },
     },
   });
   writePartial();
@@ -96,25 +124,39 @@ async function measureInstance(name: string, settings: PoolSetting[], withGasAtO
 }
 
 const phases: Phase<object>[] = [
-  ...instances.map((name): Phase<object> => ({
-    title: `Set up ${name} (cached after the first run)`,
-    run: async (_c, status) => {
-      // In a child process (`cluster-settle setup`): the set-up's memory and curve threads stay out of
-      // the process that measures; here the set-up is then read from its cache.
-      status("cluster-settle setup");
-      await runFile(process.execPath, [join(REPO_ROOT, "dist/src/cli/main.js"), "setup", "--instance", name, "--json"], { maxBuffer: 16 << 20 });
-      prepared.set(name, await prepareInstance(name));
-      status(`${prepared.get(name)!.r1cs.constraints.toLocaleString("en-US")} constraints`);
-    },
-  })),
+  ...instances.map(
+    (name): Phase<object> => ({
+      title: `Set up ${name} (cached after the first run)`,
+      run: async (_c, status) => {
+        // In a child process (`cluster-settle setup`): the set-up's memory and curve threads stay out of
+        // the process that measures; here the set-up is then read from its cache.
+        status("cluster-settle setup");
+        await runFile(process.execPath, [join(REPO_ROOT, "dist/src/cli/main.js"), "setup", "--instance", name, "--json"], { maxBuffer: 16 << 20 });
+        prepared.set(name, await prepareInstance(name));
+        status(`${prepared.get(name)!.r1cs.constraints.toLocaleString("en-US")} constraints`);
+      },
+    }),
+  ),
   {
     title: "Constraints per message at D = 16 (compile only) for the 2^20 extrapolation",
     run: async (_c, status) => {
-      const [one, two] = await Promise.all(["msg-d16-b1", "msg-d16-b2"].map(async (n) => (await r1csInfo((await compileInstance(loadInstance(n))).r1cs)).constraints));
+      const [one, two] = await Promise.all(
+        ["msg-d16-b1", "msg-d16-b2"].map(async (n) => (await r1csInfo((await compileInstance(loadInstance(n))).r1cs)).constraints),
+      );
       const perMessage = two - one;
       const fixed = one - perMessage;
       const maxSlots = Math.floor((2 ** 20 - fixed) / perMessage);
-      extrapolation = { members: 4, depth: 16, constraintsPerMessage: perMessage, fixedConstraints: fixed, ceremonyPower: 20, maxSlots, gasPerBatch: 0, gasPerMessage: 0, extrapolated: true };
+      extrapolation = {
+        members: 4,
+        depth: 16,
+        constraintsPerMessage: perMessage,
+        fixedConstraints: fixed,
+        ceremonyPower: 20,
+        maxSlots,
+        gasPerBatch: 0,
+        gasPerMessage: 0,
+        extrapolated: true,
+      };
       status(`${perMessage.toLocaleString("en-US")} per message; a 2^20 ceremony holds B = ${maxSlots}`);
     },
   },
@@ -122,10 +164,14 @@ const phases: Phase<object>[] = [
     title: `Detail: ${plan.detail}: baseline, ${plan.poolSettings.length} pool settings, gas at 1 and ${plan.settleBatches} batches per transaction`,
     run: async (_c, status) => measureInstance(plan.detail, plan.poolSettings, true, status),
   },
-  ...plan.sweep.filter((n) => n !== plan.detail).map((name): Phase<object> => ({
-    title: `Sweep: ${name}: baseline and the default pool setting`,
-    run: async (_c, status) => measureInstance(name, [plan.defaultSetting], false, status),
-  })),
+  ...plan.sweep
+    .filter((n) => n !== plan.detail)
+    .map(
+      (name): Phase<object> => ({
+        title: `Sweep: ${name}: baseline and the default pool setting`,
+        run: async (_c, status) => measureInstance(name, [plan.defaultSetting], false, status),
+      }),
+    ),
 ];
 
 try {
@@ -134,18 +180,32 @@ try {
   const gasN4 = [...results.values()].find((r) => r.instance.members === 4)?.gas.atKPerTransaction.gasPerBatch ?? detail.gas.atKPerTransaction.gasPerBatch;
   extrapolation = { ...extrapolation!, gasPerBatch: gasN4, gasPerMessage: gasN4 / extrapolation!.maxSlots };
   const out: BenchResults = {
-    mode: plan.mode, date: new Date().toISOString(),
+    mode: plan.mode,
+    date: new Date().toISOString(),
     machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? "unknown", node: process.version },
-    plan, detail, sweep: plan.sweep.map((n) => results.get(n)!), extrapolation: extrapolation!,
+    plan,
+    detail,
+    sweep: plan.sweep.map((n) => results.get(n)!),
+    extrapolation: extrapolation!,
   };
   mkdirSync(opts.out, { recursive: true });
   writeFileSync(join(opts.out, `${plan.mode}.json`), `${JSON.stringify(out, null, 2)}\n`);
   rmSync(join(opts.out, `${plan.mode}.partial.json`), { force: true });
-  const svg = await sweepChartSvg(out.sweep.map((r) => {
-    const best = r.pipelines.find((m) => m.workers === plan.defaultSetting.workers && m.singleThread === plan.defaultSetting.singleThread)!;
-    return { instance: r.instance.name, members: r.instance.members, slots: r.instance.slots, depth: r.instance.depth,
-      operationsPerSecond: best.operationsPerSecond, latencyMedianS: best.latencyMs.median / 1000, latencyP95S: best.latencyMs.p95 / 1000 };
-  }), `cluster-settle bench (${plan.mode}), ${out.machine.cpus} cores, ${out.date.slice(0, 10)}`);
+  const svg = await sweepChartSvg(
+    out.sweep.map((r) => {
+      const best = r.pipelines.find((m) => m.workers === plan.defaultSetting.workers && m.singleThread === plan.defaultSetting.singleThread)!;
+      return {
+        instance: r.instance.name,
+        members: r.instance.members,
+        slots: r.instance.slots,
+        depth: r.instance.depth,
+        operationsPerSecond: best.operationsPerSecond,
+        latencyMedianS: best.latencyMs.median / 1000,
+        latencyP95S: best.latencyMs.p95 / 1000,
+      };
+    }),
+    `cluster-settle bench (${plan.mode}), ${out.machine.cpus} cores, ${out.date.slice(0, 10)}`,
+  );
   writeFileSync(join(opts.out, `${plan.mode}.svg`), svg);
   process.stdout.write(`${benchTables(out)}\nwrote ${join(opts.out, `${plan.mode}.json`)} and ${plan.mode}.svg\n`);
 } catch (e) {

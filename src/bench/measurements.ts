@@ -56,8 +56,12 @@ export async function benchWorkload(prepared: PreparedInstance, batches: number,
   if (cluster.openSize > 0) closed.push(cluster.close());
   if (closed.length !== batches) throw new Error(`bench workload: expected ${batches} full batches, got ${closed.length}`);
   return {
-    genesis, operations, batches: closed.map((b) => ({ header: b.header })), inputs: closed.map((b) => b.input),
-    accepted: operations.length, messages: operations.filter((o) => o.type === "SEND").length,
+    genesis,
+    operations,
+    batches: closed.map((b) => ({ header: b.header })),
+    inputs: closed.map((b) => b.input),
+    accepted: operations.length,
+    messages: operations.filter((o) => o.type === "SEND").length,
     anchor: { roots: cluster.genesisRoots, commitment: cluster.genesisCommitment(), clusterId: genesis.clusterId, l1ChainId: genesis.l1ChainId },
   };
 }
@@ -121,16 +125,37 @@ export interface PipelineMeasurement extends PoolSetting {
  * once, the last batch closed, then it waits until every batch is settled. The node is started (its
  * pool's workers loaded) before the clock starts.
  */
-export async function measurePipeline(prepared: PreparedInstance, executed: BenchWorkload, l1: BenchL1, setting: PoolSetting,
-                                      settleBatches: number, backend: ProverBackend = { kind: "snarkjs" },
-                                      onProgress?: (p: { proven: number; settled: number; total: number }) => void): Promise<PipelineMeasurement> {
+export async function measurePipeline(
+  prepared: PreparedInstance,
+  executed: BenchWorkload,
+  l1: BenchL1,
+  setting: PoolSetting,
+  settleBatches: number,
+  backend: ProverBackend = { kind: "snarkjs" },
+  onProgress?: (p: { proven: number; settled: number; total: number }) => void,
+): Promise<PipelineMeasurement> {
   const dataDir = mkdtempSync(join(tmpdir(), "bench-node-"));
-  const node = await ClusterNode.start({
-    dataDir, genesis: executed.genesis, rpcUrl: l1.rpcUrl, privateKey: ANVIL_DEFAULT_KEY, workers: setting.workers, singleThread: setting.singleThread,
-    backend, settleBatches, rpcRetryMinMs: 250, rpcRetryMaxMs: 10_000, confirmations: 0,
-  }, prepared, pino({ level: "silent" }));
+  const node = await ClusterNode.start(
+    {
+      dataDir,
+      genesis: executed.genesis,
+      rpcUrl: l1.rpcUrl,
+      privateKey: ANVIL_DEFAULT_KEY,
+      workers: setting.workers,
+      singleThread: setting.singleThread,
+      backend,
+      settleBatches,
+      rpcRetryMinMs: 250,
+      rpcRetryMaxMs: 10_000,
+      confirmations: 0,
+    },
+    prepared,
+    pino({ level: "silent" }),
+  );
   let peakRss = process.memoryUsage.rss();
-  const sampler = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage.rss()); }, 50);
+  const sampler = setInterval(() => {
+    peakRss = Math.max(peakRss, process.memoryUsage.rss());
+  }, 50);
   try {
     await node.whenReconciled();
     const started = performance.now();
@@ -143,11 +168,14 @@ export async function measurePipeline(prepared: PreparedInstance, executed: Benc
     const startedAt = Date.now() - (performance.now() - started);
     const provingWallMs = Math.max(...proofs.map((p) => p.provedAt)) - startedAt;
     const minedAt = new Map<number, number>();
-    for (const s of store.submissions()) for (let b = s.firstBatch; b <= s.lastBatch; b++) if (s.status === "mined" && s.minedAt !== null) minedAt.set(b, s.minedAt);
+    for (const s of store.submissions())
+      for (let b = s.firstBatch; b <= s.lastBatch; b++) if (s.status === "mined" && s.minedAt !== null) minedAt.set(b, s.minedAt);
     const latencies = store.allOperations().map((op) => minedAt.get(op.batchIndex!)! - op.acceptedAt);
     const seconds = provingWallMs / 1000;
     return {
-      ...setting, backend: backend.kind, provingWallMs,
+      ...setting,
+      backend: backend.kind,
+      provingWallMs,
       proofsPerMinute: (60 * total) / seconds,
       operationsPerSecond: executed.accepted / seconds,
       crossChainMessagesPerSecond: executed.messages / seconds,
@@ -164,8 +192,13 @@ export async function measurePipeline(prepared: PreparedInstance, executed: Benc
 }
 
 /** Gas of settling the proven batches on a fresh ClusterSettlement, `perTransaction` batches per `settle`. */
-export async function measureSettlementGas(prepared: PreparedInstance, executed: BenchWorkload, proofs: Groth16Proof[],
-                                           l1: BenchL1, perTransaction: number): Promise<{ perTransaction: number; gasPerTransaction: number[]; gasPerBatch: number }> {
+export async function measureSettlementGas(
+  prepared: PreparedInstance,
+  executed: BenchWorkload,
+  proofs: Groth16Proof[],
+  l1: BenchL1,
+  perTransaction: number,
+): Promise<{ perTransaction: number; gasPerTransaction: number[]; gasPerBatch: number }> {
   const provider = devnetProvider(l1.rpcUrl);
   try {
     const signer = new NonceManager(new Wallet(ANVIL_DEFAULT_KEY, provider)); // fresh: the nodes used this account since

@@ -40,12 +40,36 @@ const o = program.opts<{ instance: string; operations: string; lanes: string; qu
 const inst = loadInstance(o.instance);
 const lanes = Number(o.lanes);
 
-interface Served { status: number; ms: number }
+interface Served {
+  status: number;
+  ms: number;
+}
 
 /** `cluster-settle serve` as a child; resolves with its URL once ready. */
 async function startService(dataDir: string, genesisFile: string, queueLimit: number): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [join(REPO_ROOT, "dist/src/cli/main.js"), "serve", "--json", "--instance", o.instance, "--data-dir", dataDir,
-    "--genesis", genesisFile, "--port", "0", "--workers", "1", "--queue-limit", String(queueLimit), "--log-level", "warn"], { stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(
+    process.execPath,
+    [
+      join(REPO_ROOT, "dist/src/cli/main.js"),
+      "serve",
+      "--json",
+      "--instance",
+      o.instance,
+      "--data-dir",
+      dataDir,
+      "--genesis",
+      genesisFile,
+      "--port",
+      "0",
+      "--workers",
+      "1",
+      "--queue-limit",
+      String(queueLimit),
+      "--log-level",
+      "warn",
+    ],
+    { stdio: ["ignore", "pipe", "inherit"] },
+  );
   const url = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).once("line", (line) => resolve((JSON.parse(line) as { url: string }).url));
     child.once("exit", (code) => reject(new Error(`serve exited with ${code}`)));
@@ -55,7 +79,11 @@ async function startService(dataDir: string, genesisFile: string, queueLimit: nu
 
 async function post(url: string, op: unknown): Promise<Served> {
   const t = performance.now();
-  const res = await fetch(`${url}/v1/operations`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ operations: [op] }) });
+  const res = await fetch(`${url}/v1/operations`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ operations: [op] }),
+  });
   await res.arrayBuffer();
   return { status: res.status, ms: performance.now() - t };
 }
@@ -95,15 +123,32 @@ process.stderr.write(`phase 1: ${ops.length} operations, ${lanes} lanes, no back
 let service = await startService(join(work, "admission"), genesisFile, 1_000_000);
 const admitted: Served[] = [];
 let started = performance.now();
-await Promise.all(byLane(ops).map(async (lane) => {
-  for (const op of lane) admitted.push(await post(service.url, op));
-}));
+await Promise.all(
+  byLane(ops).map(async (lane) => {
+    for (const op of lane) admitted.push(await post(service.url, op));
+  }),
+);
 const admissionMs = performance.now() - started;
 service.child.kill("SIGTERM");
 const admission = {
-  requests: admitted.length, statuses: counts(admitted), wallSeconds: round(admissionMs / 1000, 2),
+  requests: admitted.length,
+  statuses: counts(admitted),
+  wallSeconds: round(admissionMs / 1000, 2),
   acceptedPerSecond: round((counts(admitted)["202"] ?? 0) / (admissionMs / 1000)),
-  latencyMs: { p50: round(quantile(admitted.map((s) => s.ms), 0.5)), p99: round(quantile(admitted.map((s) => s.ms), 0.99)) },
+  latencyMs: {
+    p50: round(
+      quantile(
+        admitted.map((s) => s.ms),
+        0.5,
+      ),
+    ),
+    p99: round(
+      quantile(
+        admitted.map((s) => s.ms),
+        0.99,
+      ),
+    ),
+  },
 };
 process.stderr.write(`  ${JSON.stringify(admission)}\n`);
 
@@ -115,28 +160,48 @@ const pressured: Served[] = [];
 let maxUnsettled = 0;
 const deadline = performance.now() + Number(o.seconds) * 1000;
 const poll = setInterval(async () => {
-  const st = await (await fetch(`${service.url}/v1/status`)).json() as { unsettledOperations: number };
+  const st = (await (await fetch(`${service.url}/v1/status`)).json()) as { unsettledOperations: number };
   maxUnsettled = Math.max(maxUnsettled, st.unsettledOperations);
 }, 100);
 started = performance.now();
-await Promise.all(byLane(ops).map(async (lane) => {
-  let i = 0;
-  while (performance.now() < deadline && i < lane.length) {
-    const s = await post(service.url, lane[i]);
-    pressured.push(s);
-    if (s.status !== 429) i++; // a refused operation is offered again, as a client honouring 429 would
-  }
-}));
+await Promise.all(
+  byLane(ops).map(async (lane) => {
+    let i = 0;
+    while (performance.now() < deadline && i < lane.length) {
+      const s = await post(service.url, lane[i]);
+      pressured.push(s);
+      if (s.status !== 429) i++; // a refused operation is offered again, as a client honouring 429 would
+    }
+  }),
+);
 const pressureMs = performance.now() - started;
 clearInterval(poll);
-const finalStatus = await (await fetch(`${service.url}/v1/status`)).json() as { unsettledOperations: number; batches: Record<string, number> };
+const finalStatus = (await (await fetch(`${service.url}/v1/status`)).json()) as { unsettledOperations: number; batches: Record<string, number> };
 maxUnsettled = Math.max(maxUnsettled, finalStatus.unsettledOperations);
 service.child.kill("SIGTERM");
 const backPressure = {
-  queueLimit, seconds: round(pressureMs / 1000, 2), requests: pressured.length, statuses: counts(pressured),
+  queueLimit,
+  seconds: round(pressureMs / 1000, 2),
+  requests: pressured.length,
+  statuses: counts(pressured),
   requestsPerSecond: round(pressured.length / (pressureMs / 1000)),
-  latencyMs: { p50: round(quantile(pressured.map((s) => s.ms), 0.5)), p99: round(quantile(pressured.map((s) => s.ms), 0.99)) },
-  maxUnsettledSeen: maxUnsettled, boundHeld: maxUnsettled <= queueLimit, batchesAtEnd: finalStatus.batches,
+  latencyMs: {
+    p50: round(
+      quantile(
+        pressured.map((s) => s.ms),
+        0.5,
+      ),
+    ),
+    p99: round(
+      quantile(
+        pressured.map((s) => s.ms),
+        0.99,
+      ),
+    ),
+  },
+  maxUnsettledSeen: maxUnsettled,
+  boundHeld: maxUnsettled <= queueLimit,
+  batchesAtEnd: finalStatus.batches,
 };
 process.stderr.write(`  ${JSON.stringify(backPressure)}\n`);
 
@@ -152,8 +217,11 @@ if (soakMinutes > 0) {
   const sample = async () => {
     const text = await (await fetch(`${service.url}/metrics`)).text();
     const value = (re: RegExp) => Number(re.exec(text)?.[1] ?? 0);
-    samples.push({ atSeconds: round((performance.now() - soakStart) / 1000), proofs: value(/^cluster_proofs_total\{status="proved"\} (\d+)/m),
-      rssMiB: round(value(/^process_resident_memory_bytes (\d+)/m) / 2 ** 20) });
+    samples.push({
+      atSeconds: round((performance.now() - soakStart) / 1000),
+      proofs: value(/^cluster_proofs_total\{status="proved"\} (\d+)/m),
+      rssMiB: round(value(/^process_resident_memory_bytes (\d+)/m) / 2 ** 20),
+    });
   };
   const sampler = setInterval(() => void sample(), 15_000);
   let i = 0;
@@ -170,14 +238,21 @@ if (soakMinutes > 0) {
 }
 
 const results = {
-  command: ["npm run bench:service", ...(process.argv.length > 2 ? ["--", ...process.argv.slice(2)] : [])].join(" "), date: new Date().toISOString(),
+  command: ["npm run bench:service", ...(process.argv.length > 2 ? ["--", ...process.argv.slice(2)] : [])].join(" "),
+  date: new Date().toISOString(),
   machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version },
-  instance: { name: inst.name, members: inst.members, depth: inst.depth, slots: inst.slots }, lanes, admission, backPressure, soak,
+  instance: { name: inst.name, members: inst.members, depth: inst.depth, slots: inst.slots },
+  lanes,
+  admission,
+  backPressure,
+  soak,
 };
 mkdirSync(o.out, { recursive: true });
 writeFileSync(join(o.out, "service-load.json"), `${JSON.stringify(results, null, 2)}\n`);
-process.stdout.write(`admission: ${admission.acceptedPerSecond} accepted operations/s (p50 ${admission.latencyMs.p50} ms, p99 ${admission.latencyMs.p99} ms, ${lanes} lanes)\n` +
-  `back-pressure: ${backPressure.requestsPerSecond} requests/s answered for ${backPressure.seconds} s, ${backPressure.statuses["429"] ?? 0} x 429, ` +
-  `largest unsettled count ${maxUnsettled} of bound ${queueLimit}${backPressure.boundHeld ? "" : " (BOUND EXCEEDED)"}\n` +
-  `wrote ${join(o.out, "service-load.json")}\n`);
+process.stdout.write(
+  `admission: ${admission.acceptedPerSecond} accepted operations/s (p50 ${admission.latencyMs.p50} ms, p99 ${admission.latencyMs.p99} ms, ${lanes} lanes)\n` +
+    `back-pressure: ${backPressure.requestsPerSecond} requests/s answered for ${backPressure.seconds} s, ${backPressure.statuses["429"] ?? 0} x 429, ` +
+    `largest unsettled count ${maxUnsettled} of bound ${queueLimit}${backPressure.boundHeld ? "" : " (BOUND EXCEEDED)"}\n` +
+    `wrote ${join(o.out, "service-load.json")}\n`,
+);
 if (!backPressure.boundHeld) process.exitCode = 5;

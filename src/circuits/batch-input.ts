@@ -18,8 +18,7 @@ export interface BatchHeader {
 }
 
 /** A header with its roots commitments computed. */
-export function makeHeader(poseidon: (x: bigint[]) => bigint,
-                           h: Omit<BatchHeader, "oldRootsCommitment" | "newRootsCommitment">): BatchHeader {
+export function makeHeader(poseidon: (x: bigint[]) => bigint, h: Omit<BatchHeader, "oldRootsCommitment" | "newRootsCommitment">): BatchHeader {
   return { ...h, oldRootsCommitment: rootsCommitment(poseidon, h.domain, h.oldRoots), newRootsCommitment: rootsCommitment(poseidon, h.domain, h.newRoots) };
 }
 
@@ -46,9 +45,15 @@ export function batchCircuitInput(header: BatchHeader, slots: SlotWitness[], slo
   while (padded.length < slotCount) padded.push(noopSlot(header.lastTick, depth));
   const column = <K extends keyof SlotWitness>(k: K) => padded.map((s) => s[k]);
   const input: Record<string, unknown> = {
-    header: packedHeader(header), oldRootsCommitment: header.oldRootsCommitment, newRootsCommitment: header.newRootsCommitment,
-    newRoots: header.newRoots, batchIndex: header.batchIndex, firstTick: BigInt(header.firstTick), lastTick: BigInt(header.lastTick),
-    oldRoots: header.oldRoots, domain: header.domain,
+    header: packedHeader(header),
+    oldRootsCommitment: header.oldRootsCommitment,
+    newRootsCommitment: header.newRootsCommitment,
+    newRoots: header.newRoots,
+    batchIndex: header.batchIndex,
+    firstTick: BigInt(header.firstTick),
+    lastTick: BigInt(header.lastTick),
+    oldRoots: header.oldRoots,
+    domain: header.domain,
   };
   for (const key of Object.keys(padded[0] ?? noopSlot(0, depth)) as (keyof SlotWitness)[]) input[key] = column(key);
   return JSON.parse(toJson(input));

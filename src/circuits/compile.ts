@@ -51,8 +51,11 @@ export async function compileInstance(inst: CircuitInstance): Promise<CompiledCi
   writeFileSync(main, mainSource(inst, relative(dir, join(REPO_ROOT, "circuits/cluster_batch.circom"))));
   const circom = join(REPO_ROOT, "node_modules/circom2/cli.js");
   try {
-    await run(process.execPath, [circom, relative(REPO_ROOT, main), "--r1cs", "--wasm", "--sym", "--O2",
-      "-l", "node_modules", "-o", relative(REPO_ROOT, dir)], { cwd: REPO_ROOT, maxBuffer: 64 << 20 });
+    await run(
+      process.execPath,
+      [circom, relative(REPO_ROOT, main), "--r1cs", "--wasm", "--sym", "--O2", "-l", "node_modules", "-o", relative(REPO_ROOT, dir)],
+      { cwd: REPO_ROOT, maxBuffer: 64 << 20 },
+    );
   } catch (err) {
     const e = err as { stdout?: string; stderr?: string; message: string };
     throw new Error(`circom2 failed for instance "${inst.name}": ${e.stderr || e.stdout || e.message}`);

@@ -43,8 +43,12 @@ export async function attackWitness(wasmPath: string, input: Record<string, unkn
     runtime: {
       printDebug: () => {},
       showSharedRWMemory: () => {},
-      printErrorMessage: () => { pending += `${message()}\n`; },
-      writeBufferMessage: () => { message(); },
+      printErrorMessage: () => {
+        pending += `${message()}\n`;
+      },
+      writeBufferMessage: () => {
+        message();
+      },
       exceptionHandler: (code: number) => {
         if (code !== 4) throw new Error(`witness calculator error ${code}: ${pending}`);
         failedAsserts.push(pending.trim());
@@ -64,8 +68,12 @@ export async function attackWitness(wasmPath: string, input: Record<string, unkn
  * say *which* template's constraint an edited witness breaks.
  */
 export class WitnessTester {
-  private constructor(readonly circuit: CompiledCircuit, private readonly constraints: [LinearCombination, LinearCombination, LinearCombination][],
-                      private readonly names: Map<number, string[]>, private readonly indexByName: Map<string, number>) {}
+  private constructor(
+    readonly circuit: CompiledCircuit,
+    private readonly constraints: [LinearCombination, LinearCombination, LinearCombination][],
+    private readonly names: Map<number, string[]>,
+    private readonly indexByName: Map<string, number>,
+  ) {}
 
   /** Reads the circuit's r1cs (all constraints) and .sym once. */
   static async load(circuit: CompiledCircuit): Promise<WitnessTester> {
@@ -146,7 +154,12 @@ export class WitnessTester {
     const violated = this.violated(witness);
     if (violated.length === 0) throw new Error("expected a violated constraint; every constraint holds");
     if (where && !violated.some((i) => this.signalsOf(i).some((n) => where.test(n)))) {
-      throw new Error(`expected a violated constraint on a signal matching ${where}; violated: ${violated.slice(0, 3).map((i) => this.describe(i)).join("; ")}`);
+      throw new Error(
+        `expected a violated constraint on a signal matching ${where}; violated: ${violated
+          .slice(0, 3)
+          .map((i) => this.describe(i))
+          .join("; ")}`,
+      );
     }
     return violated;
   }

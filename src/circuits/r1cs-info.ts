@@ -17,7 +17,9 @@ export interface R1csInfo {
  */
 export async function r1csInfo(r1csPath: string): Promise<R1csInfo> {
   const r1cs = await readR1cs(r1csPath, {
-    loadConstraints: false, loadMap: false, loadCustomGates: false,
+    loadConstraints: false,
+    loadMap: false,
+    loadCustomGates: false,
     getFieldFromPrime: (p: bigint) => new F1Field(p),
   });
   return { constraints: r1cs.nConstraints, wires: r1cs.nVars, publicInputs: r1cs.nPubInputs, privateInputs: r1cs.nPrvInputs };

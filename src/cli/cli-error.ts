@@ -15,7 +15,10 @@ export const EXIT = {
 
 /** An error the CLI reports as one line, exiting with `exitCode`. */
 export class CliError extends Error {
-  constructor(message: string, readonly exitCode: number) {
+  constructor(
+    message: string,
+    readonly exitCode: number,
+  ) {
     super(message);
     this.name = "CliError";
   }

@@ -10,9 +10,11 @@ import type { Workload } from "../workload/workload-generator.js";
  * keys.json and operations.jsonl into the run's store, so the run can be replayed with `--genesis`
  * and `--operations`.
  */
-export async function generateRunWorkload(inst: CircuitInstance, store: RunStore,
-                                          o: { operations: number; crossChainShare: number; faults: boolean; seed: string }):
-    Promise<{ genesis: Genesis; lines: string[]; workload: Workload }> {
+export async function generateRunWorkload(
+  inst: CircuitInstance,
+  store: RunStore,
+  o: { operations: number; crossChainShare: number; faults: boolean; seed: string },
+): Promise<{ genesis: Genesis; lines: string[]; workload: Workload }> {
   const { keys, workload } = await devWorkload(inst, o);
   store.writeJson("keys.json", keys);
   writeFileSync(`${store.dir}/operations.jsonl`, `${workload.lines.join("\n")}\n`);

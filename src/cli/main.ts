@@ -21,8 +21,10 @@ import { workloadCommand } from "./commands/workload.js";
 import { describeRevert } from "../l1/revert.js";
 
 const program = new Command("cluster-settle")
-  .description("Joint settlement of a chain-cluster: execute member chains in lockstep, prove every batch with Groth16 " +
-    "(circom, snarkjs), settle all member roots on L1 at once.")
+  .description(
+    "Joint settlement of a chain-cluster: execute member chains in lockstep, prove every batch with Groth16 " +
+      "(circom, snarkjs), settle all member roots on L1 at once.",
+  )
   .addCommand(runCommand())
   .addCommand(serveCommand())
   .addCommand(proverCommand())
@@ -38,8 +40,15 @@ const program = new Command("cluster-settle")
 function exitCodeOf(e: unknown): number {
   if (e instanceof CliError) return e.exitCode;
   if (e instanceof ZkeyError) return EXIT.CHECK_FAILED;
-  if (isError(e, "CALL_EXCEPTION") || isError(e, "NETWORK_ERROR") || isError(e, "SERVER_ERROR") || isError(e, "TIMEOUT")
-      || isError(e, "INSUFFICIENT_FUNDS") || isError(e, "NONCE_EXPIRED")) return EXIT.L1;
+  if (
+    isError(e, "CALL_EXCEPTION") ||
+    isError(e, "NETWORK_ERROR") ||
+    isError(e, "SERVER_ERROR") ||
+    isError(e, "TIMEOUT") ||
+    isError(e, "INSUFFICIENT_FUNDS") ||
+    isError(e, "NONCE_EXPIRED")
+  )
+    return EXIT.L1;
   return EXIT.FAILURE;
 }
 
@@ -52,7 +61,9 @@ function describe(e: unknown): string {
 
 const withSubcommands = (c: Command): Command[] => [c, ...c.commands.flatMap(withSubcommands)];
 for (const command of withSubcommands(program)) {
-  command.showHelpAfterError().exitOverride((err) => { throw new CliError(err.message, err.exitCode === 0 ? EXIT.OK : EXIT.USAGE); });
+  command.showHelpAfterError().exitOverride((err) => {
+    throw new CliError(err.message, err.exitCode === 0 ? EXIT.OK : EXIT.USAGE);
+  });
 }
 
 try {

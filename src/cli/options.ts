@@ -15,8 +15,12 @@ const kebab = (key: string) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}
  * @param extra values from elsewhere (environment), used when neither flag nor file gives them.
  * @throws CliError (EXIT.USAGE) naming the field and the reason.
  */
-export function parseOptions<S extends z.ZodType>(schema: S, flags: Record<string, unknown>, configPath?: string,
-                                                  extra: Record<string, unknown> = {}): z.infer<S> {
+export function parseOptions<S extends z.ZodType>(
+  schema: S,
+  flags: Record<string, unknown>,
+  configPath?: string,
+  extra: Record<string, unknown> = {},
+): z.infer<S> {
   let fromFile: Record<string, unknown> = {};
   if (configPath) {
     try {
@@ -24,7 +28,8 @@ export function parseOptions<S extends z.ZodType>(schema: S, flags: Record<strin
     } catch (e) {
       throw new CliError(`--config: cannot read ${configPath}: ${(e as Error).message}`, EXIT.USAGE);
     }
-    if (typeof fromFile !== "object" || fromFile === null || Array.isArray(fromFile)) throw new CliError(`--config: ${configPath} must hold a JSON object`, EXIT.USAGE);
+    if (typeof fromFile !== "object" || fromFile === null || Array.isArray(fromFile))
+      throw new CliError(`--config: ${configPath} must hold a JSON object`, EXIT.USAGE);
   }
   const given = Object.fromEntries(Object.entries(flags).filter(([k, v]) => v !== undefined && k !== "config"));
   const definedExtra = Object.fromEntries(Object.entries(extra).filter(([, v]) => v !== undefined && v !== ""));

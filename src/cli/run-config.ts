@@ -15,7 +15,10 @@ export const runOptionsShape = z.object({
   ...proverOptionFields(1),
   settleBatches: z.coerce.number().int().min(1).max(64).default(4),
   rpcUrl: z.url({ protocol: /^https?$/ }).optional(),
-  privateKey: z.string().regex(/^0x[0-9a-fA-F]{64}$/, "must be 0x and 64 hex digits").optional(),
+  privateKey: z
+    .string()
+    .regex(/^0x[0-9a-fA-F]{64}$/, "must be 0x and 64 hex digits")
+    .optional(),
   workloadOperations: z.coerce.number().int().min(1).max(100_000).default(32),
   crossChainShare: z.coerce.number().min(0).max(1).default(0.4),
   faults: z.boolean().default(true),
@@ -26,7 +29,6 @@ export const runOptionsShape = z.object({
 export const runConfigSchema = runOptionsShape.strict().refine(...proverPathRule);
 
 export type RunConfig = z.infer<typeof runConfigSchema>;
-
 
 /**
  * The `run` options from flags and an optional config file; SETTLEMENT_PRIVATE_KEY in the

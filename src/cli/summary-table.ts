@@ -18,10 +18,16 @@ export function formatRunSummary(r: RunReport): string {
   t.push(
     ["instance", `${i.name}: N=${i.members} members, D=${i.depth}, B=${i.slots} slots, Δ=${i.deltaTicks} ticks`],
     ["constraints", `${n(i.constraints)} per batch proof`],
-    ["operations", `${n(r.workload.accepted)} executed of ${n(r.workload.lines)} lines (${n(r.workload.transfers)} TRANSFER, ${n(r.workload.messages)} SEND), ${n(r.workload.rejected)} rejected`],
+    [
+      "operations",
+      `${n(r.workload.accepted)} executed of ${n(r.workload.lines)} lines (${n(r.workload.transfers)} TRANSFER, ${n(r.workload.messages)} SEND), ${n(r.workload.rejected)} rejected`,
+    ],
     ["cross-chain messages", `${n(r.workload.messages)} sent and delivered (each in the slot of its SEND)`],
     ["batches", n(r.batches)],
-    ["proof time per batch", `median ${s(r.proving.perBatchMsMedian)} (witness ${s(r.proving.witnessMsMedian)} + Groth16 ${s(r.proving.proveMsMedian)}), max ${s(r.proving.perBatchMsMax)}`],
+    [
+      "proof time per batch",
+      `median ${s(r.proving.perBatchMsMedian)} (witness ${s(r.proving.witnessMsMedian)} + Groth16 ${s(r.proving.proveMsMedian)}), max ${s(r.proving.perBatchMsMax)}`,
+    ],
     ["proving wall time", `${s(r.proving.wallMs)} with ${r.proving.workers} workers${r.proving.singleThread ? " (single-threaded snarkjs each)" : ""}`],
     ["settlements", `${r.settlement.transactions} transactions of up to ${r.settlement.batchesPerTransaction} batches`],
     ["gas per settlement", gasPerTx.length ? gasPerTx.join(", ") : "-"],
@@ -33,9 +39,12 @@ export function formatRunSummary(r: RunReport): string {
     lines.push("", "Rejected lines (nothing else was lost):");
     for (const x of r.rejected) lines.push(`  line ${x.line}: ${x.field}: ${x.reason}`);
   }
-  lines.push("", r.roots.match
-    ? `roots: every member's on-chain root equals the executor's (${r.roots.onChain.length} of ${r.roots.onChain.length} members)`
-    : `roots: MISMATCH: on-chain ${r.roots.onChain.join(", ")} vs executor ${r.roots.executor.join(", ")}`);
+  lines.push(
+    "",
+    r.roots.match
+      ? `roots: every member's on-chain root equals the executor's (${r.roots.onChain.length} of ${r.roots.onChain.length} members)`
+      : `roots: MISMATCH: on-chain ${r.roots.onChain.join(", ")} vs executor ${r.roots.executor.join(", ")}`,
+  );
   lines.push(`report: ${r.store}/report.json`);
   return lines.join("\n");
 }

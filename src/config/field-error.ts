@@ -9,7 +9,10 @@ export class FieldError extends Error {
    * @param field path of the field at fault.
    * @param reason why it is refused, a sentence fragment without the field.
    */
-  constructor(readonly field: string, readonly reason: string) {
+  constructor(
+    readonly field: string,
+    readonly reason: string,
+  ) {
     super(`${field}: ${reason}`);
     this.name = "FieldError";
   }

@@ -30,8 +30,13 @@ export class BatchBuilder {
    * @param nextSeq next message sequence number per "src->dst" pair; advanced by `add`, shared across batches.
    * @throws RangeError naming `capacity` or `tick` when out of range.
    */
-  constructor(private readonly state: ClusterState, readonly capacity: number, readonly batchIndex: bigint, readonly tick: number,
-              private readonly nextSeq: Map<string, bigint>) {
+  constructor(
+    private readonly state: ClusterState,
+    readonly capacity: number,
+    readonly batchIndex: bigint,
+    readonly tick: number,
+    private readonly nextSeq: Map<string, bigint>,
+  ) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`capacity: must be an integer >= 1, got ${capacity}`);
     if (!Number.isInteger(tick) || tick < 1) throw new RangeError(`tick: must be an integer >= 1, got ${tick}`);
     this.oldRoots = state.roots();
@@ -69,8 +74,14 @@ export class BatchBuilder {
   close(): ClosedBatch {
     const newRoots = this.state.roots();
     const header: BatchHeader = {
-      domain: this.state.domain, batchIndex: this.batchIndex, firstTick: this.tick, lastTick: this.tick, oldRoots: this.oldRoots, newRoots,
-      oldRootsCommitment: this.state.rootsCommitment(this.oldRoots), newRootsCommitment: this.state.rootsCommitment(newRoots),
+      domain: this.state.domain,
+      batchIndex: this.batchIndex,
+      firstTick: this.tick,
+      lastTick: this.tick,
+      oldRoots: this.oldRoots,
+      newRoots,
+      oldRootsCommitment: this.state.rootsCommitment(this.oldRoots),
+      newRootsCommitment: this.state.rootsCommitment(newRoots),
     };
     return { header, slots: [...this.slotList], messages: [...this.messageList] };
   }

@@ -97,15 +97,26 @@ export class ClusterNode implements ApiBackend {
   private l1: L1Connection | undefined;
   private submitter: L1Submitter | undefined;
 
-  private constructor(readonly config: NodeConfig, readonly prepared: PreparedInstance, readonly store: ClusterStore,
-                      private readonly log: Logger) {
-    this.metrics = new NodeMetrics(() => {
-      const counts = this.store.batchCounts();
-      return {
-        openOperations: this.sequencer?.openSize ?? 0, provingBatches: counts.proving, provedBatches: counts.proved, includedBatches: counts.included,
-        unsettledOperations: this.store.unsettledOperationCount(), proofQueueJobs: this.queue?.depth() ?? 0,
-      };
-    }, () => this.oldestUnprovedAgeMs() / 1000);
+  private constructor(
+    readonly config: NodeConfig,
+    readonly prepared: PreparedInstance,
+    readonly store: ClusterStore,
+    private readonly log: Logger,
+  ) {
+    this.metrics = new NodeMetrics(
+      () => {
+        const counts = this.store.batchCounts();
+        return {
+          openOperations: this.sequencer?.openSize ?? 0,
+          provingBatches: counts.proving,
+          provedBatches: counts.proved,
+          includedBatches: counts.included,
+          unsettledOperations: this.store.unsettledOperationCount(),
+          proofQueueJobs: this.queue?.depth() ?? 0,
+        };
+      },
+      () => this.oldestUnprovedAgeMs() / 1000,
+    );
   }
 
   /**
@@ -142,14 +153,28 @@ export class ClusterNode implements ApiBackend {
   private async boot(genesis: Genesis): Promise<void> {
     const c = this.config;
     const started = performance.now();
-    this.sequencer = await Sequencer.recover(this.prepared.inst, genesis, this.store, { tickDeadlineMs: c.tickDeadlineMs ?? Number.POSITIVE_INFINITY },
-      (index, input) => this.onBatchClosed(index, input));
+    this.sequencer = await Sequencer.recover(
+      this.prepared.inst,
+      genesis,
+      this.store,
+      { tickDeadlineMs: c.tickDeadlineMs ?? Number.POSITIVE_INFINITY },
+      (index, input) => this.onBatchClosed(index, input),
+    );
     const counts = this.store.batchCounts();
-    this.log.info({ operations: this.store.operationCount(), openOperations: this.sequencer.openSize, batches: counts,
-      ms: Math.round(performance.now() - started) }, "executor state recovered from the store");
+    this.log.info(
+      { operations: this.store.operationCount(), openOperations: this.sequencer.openSize, batches: counts, ms: Math.round(performance.now() - started) },
+      "executor state recovered from the store",
+    );
 
-    this.l1 = await connectL1(this.store, this.prepared, { roots: this.sequencer.genesisRoots, commitment: this.sequencer.genesisCommitment(), clusterId: genesis.clusterId, l1ChainId: genesis.l1ChainId }, c, this.log);
-    this.queue = c.proofQueue ? await c.proofQueue(this.prepared, this.log)
+    this.l1 = await connectL1(
+      this.store,
+      this.prepared,
+      { roots: this.sequencer.genesisRoots, commitment: this.sequencer.genesisCommitment(), clusterId: genesis.clusterId, l1ChainId: genesis.l1ChainId },
+      c,
+      this.log,
+    );
+    this.queue = c.proofQueue
+      ? await c.proofQueue(this.prepared, this.log)
       : new LocalProofQueue(new ProverPool(this.prepared.keys.vkey, { workers: c.workers, singleThread: c.singleThread, backend: c.backend }), this.prepared);
     await this.queue.start({
       proved: (i, r, origin) => this.onProved(i, r, origin),
@@ -165,7 +190,11 @@ export class ClusterNode implements ApiBackend {
 
     this.confirmations = c.confirmations ?? defaultConfirmationDepth(BigInt(this.l1.deployment.chainId), this.l1.devnet !== undefined);
     this.submitter = new L1Submitter(this.store, this.l1.settlement, this.l1.wallet, this.log, this.metrics, {
-      settleBatches: c.settleBatches, rebroadcastMs: 30_000, pollMs: 100, fromBlock: this.l1.deployment.blockNumber, confirmations: this.confirmations,
+      settleBatches: c.settleBatches,
+      rebroadcastMs: 30_000,
+      pollMs: 100,
+      fromBlock: this.l1.deployment.blockNumber,
+      confirmations: this.confirmations,
       retry: { minTimeoutMs: c.rpcRetryMinMs, maxTimeoutMs: c.rpcRetryMaxMs, retries: Number.POSITIVE_INFINITY },
     });
     // The reconcile may wait for the receipt of a pending settle transaction as long as the L1 takes
@@ -177,8 +206,19 @@ export class ClusterNode implements ApiBackend {
       this.app = buildApi(this, { bodyLimitBytes: c.api.bodyLimitBytes, maxOperationsPerRequest: c.api.maxOperationsPerRequest }, this.log);
       this.url = await this.app.listen({ host: c.api.host, port: c.api.port });
     }
-    this.log.info({ url: this.url || undefined, instance: this.prepared.inst.name, settlement: this.l1.deployment.settlement, rpcUrl: this.l1.rpcUrl,
-      proofQueue: this.queue.kind, queueLimit: c.queueLimit, confirmations: this.confirmations, reconciled: this.reconcile.done }, "prover service listening");
+    this.log.info(
+      {
+        url: this.url || undefined,
+        instance: this.prepared.inst.name,
+        settlement: this.l1.deployment.settlement,
+        rpcUrl: this.l1.rpcUrl,
+        proofQueue: this.queue.kind,
+        queueLimit: c.queueLimit,
+        confirmations: this.confirmations,
+        reconciled: this.reconcile.done,
+      },
+      "prover service listening",
+    );
     if (this.reconcile.done) this.logReady();
   }
 
@@ -202,7 +242,10 @@ export class ClusterNode implements ApiBackend {
       } catch (e) {
         if (this.stopping) return;
         this.reconcile = { done: false, failure: (e as Error).message };
-        this.log.error({ err: (e as Error).message, retryInMs: this.config.rpcRetryMaxMs }, "reconciling settlements with L1 failed; operations are refused until it succeeds");
+        this.log.error(
+          { err: (e as Error).message, retryInMs: this.config.rpcRetryMaxMs },
+          "reconciling settlements with L1 failed; operations are refused until it succeeds",
+        );
         await sleep(this.config.rpcRetryMaxMs, undefined, { signal: this.stopSignal.signal }).catch(() => {});
       }
     }
@@ -218,8 +261,17 @@ export class ClusterNode implements ApiBackend {
   }
 
   private logReady(): void {
-    this.log.info({ url: this.url, instance: this.prepared.inst.name, settlement: this.l1!.deployment.settlement, rpcUrl: this.l1!.rpcUrl,
-      proofQueue: this.queue!.kind, queueLimit: this.config.queueLimit }, "prover service ready");
+    this.log.info(
+      {
+        url: this.url,
+        instance: this.prepared.inst.name,
+        settlement: this.l1!.deployment.settlement,
+        rpcUrl: this.l1!.rpcUrl,
+        proofQueue: this.queue!.kind,
+        queueLimit: this.config.queueLimit,
+      },
+      "prover service ready",
+    );
   }
 
   /**
@@ -251,15 +303,16 @@ export class ClusterNode implements ApiBackend {
   private onBatchClosed(index: number, input: Record<string, unknown>): void {
     this.log.info({ batchIndex: index }, "batch closed; queued for proving");
     if (!this.queueStarted) return; // recovery: re-queued with the other unproved batches
-    this.queue!.submit({ instance: this.prepared.inst.name, batchIndex: index, input })
-      .catch((e) => this.onProofFailed(index, e as Error));
+    this.queue!.submit({ instance: this.prepared.inst.name, batchIndex: index, input }).catch((e) => this.onProofFailed(index, e as Error));
   }
 
   private onProved(batchIndex: number, r: ProveResult, origin: ResultOrigin): void {
-    this.checkProof(batchIndex, r).then((problem) => {
-      if (problem) this.onRefused(batchIndex, problem, origin);
-      else this.storeProof(batchIndex, r);
-    }).catch((e) => this.onRefused(batchIndex, (e as Error).message, origin));
+    this.checkProof(batchIndex, r)
+      .then((problem) => {
+        if (problem) this.onRefused(batchIndex, problem, origin);
+        else this.storeProof(batchIndex, r);
+      })
+      .catch((e) => this.onRefused(batchIndex, (e as Error).message, origin));
   }
 
   /**
@@ -285,18 +338,25 @@ export class ClusterNode implements ApiBackend {
     const delayMs = attempt < ATTEMPTS_BEFORE_BACKOFF ? 0 : Math.min(MAX_REQUEUE_DELAY_MS, 1000 * 2 ** (attempt - ATTEMPTS_BEFORE_BACKOFF + 1));
     this.log.warn({ batchIndex, attempt: origin.attempt, prover: origin.prover, reason, requeueInMs: delayMs }, message);
     if (delayMs > 0) {
-      this.provingTrouble.set(batchIndex, `batch ${batchIndex}: ${attempt} attempts gave no usable proof, the last: ${reason}; queued again every ${Math.round(delayMs / 1000)} s at most`);
+      this.provingTrouble.set(
+        batchIndex,
+        `batch ${batchIndex}: ${attempt} attempts gave no usable proof, the last: ${reason}; queued again every ${Math.round(delayMs / 1000)} s at most`,
+      );
     }
     const submit = () => {
       if (this.stopping) return;
-      this.queue!.submit({ instance: this.prepared.inst.name, batchIndex, input: JSON.parse(batch.input), attempt })
-        .catch((e) => this.onProofFailed(batchIndex, e as Error));
+      this.queue!.submit({ instance: this.prepared.inst.name, batchIndex, input: JSON.parse(batch.input), attempt }).catch((e) =>
+        this.onProofFailed(batchIndex, e as Error),
+      );
     };
     if (delayMs === 0) {
       submit();
       return;
     }
-    const timer = setTimeout(() => { this.requeueTimers.delete(timer); submit(); }, delayMs);
+    const timer = setTimeout(() => {
+      this.requeueTimers.delete(timer);
+      submit();
+    }, delayMs);
     this.requeueTimers.add(timer);
   }
 
@@ -320,7 +380,14 @@ export class ClusterNode implements ApiBackend {
   }
 
   private storeProof(batchIndex: number, r: ProveResult): void {
-    const stored = this.store.saveProof({ batchIndex, proof: r.proof, publicSignals: r.publicSignals, witnessMs: r.witnessMs, proveMs: r.proveMs, provedAt: Date.now() });
+    const stored = this.store.saveProof({
+      batchIndex,
+      proof: r.proof,
+      publicSignals: r.publicSignals,
+      witnessMs: r.witnessMs,
+      proveMs: r.proveMs,
+      provedAt: Date.now(),
+    });
     if (!stored) {
       this.metrics.proofs.inc({ status: "duplicate" });
       return;
@@ -439,13 +506,23 @@ export class ClusterNode implements ApiBackend {
 
   status(): Record<string, unknown> {
     const settled = this.store.firstUnsettledBatch();
-    const lastSettled = (settled > 0 ? this.store.header(settled - 1)!.newRoots : this.sequencer?.genesisRoots ?? []).map(String);
+    const lastSettled = (settled > 0 ? this.store.header(settled - 1)!.newRoots : (this.sequencer?.genesisRoots ?? [])).map(String);
     return {
-      instance: this.prepared.inst.name, members: this.prepared.inst.members, slots: this.prepared.inst.slots, deltaTicks: this.prepared.inst.deltaTicks,
-      settlement: this.l1?.deployment.settlement ?? "", rpcUrl: this.l1?.rpcUrl ?? "", proofQueue: this.queue?.kind ?? "",
-      confirmations: this.confirmations, operations: this.store.operationCount(), unsettledOperations: this.store.unsettledOperationCount(), queueLimit: this.config.queueLimit,
+      instance: this.prepared.inst.name,
+      members: this.prepared.inst.members,
+      slots: this.prepared.inst.slots,
+      deltaTicks: this.prepared.inst.deltaTicks,
+      settlement: this.l1?.deployment.settlement ?? "",
+      rpcUrl: this.l1?.rpcUrl ?? "",
+      proofQueue: this.queue?.kind ?? "",
+      confirmations: this.confirmations,
+      operations: this.store.operationCount(),
+      unsettledOperations: this.store.unsettledOperationCount(),
+      queueLimit: this.config.queueLimit,
       openBatch: { batchIndex: this.sequencer?.openBatchIndex ?? 0, operations: this.sequencer?.openSize ?? 0 },
-      batches: this.store.batchCounts(), roots: (this.sequencer?.roots() ?? []).map(String), settledRoots: lastSettled,
+      batches: this.store.batchCounts(),
+      roots: (this.sequencer?.roots() ?? []).map(String),
+      settledRoots: lastSettled,
     };
   }
 
@@ -460,7 +537,9 @@ export class ClusterNode implements ApiBackend {
     const limit = this.config.provingAgeLimitMs ?? 1_800_000;
     const age = this.oldestUnprovedAgeMs();
     if (age > limit) {
-      reasons.push(`batch ${this.store.oldestUnprovedBatch()?.batchIndex} has waited ${Math.round(age / 1000)} s for its proof (limit ${Math.round(limit / 1000)} s)`);
+      reasons.push(
+        `batch ${this.store.oldestUnprovedBatch()?.batchIndex} has waited ${Math.round(age / 1000)} s for its proof (limit ${Math.round(limit / 1000)} s)`,
+      );
     }
     reasons.push(...this.provingTrouble.values());
     if (!this.reconcile.done && !this.reconcile.failure) reasons.push(RECONCILING);

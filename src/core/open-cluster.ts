@@ -32,7 +32,10 @@ export class OpenCluster {
    * @param inst the circuit instance (N, D, B).
    * @param state the cluster state at genesis (mutated by `admit`).
    */
-  constructor(readonly inst: CircuitInstance, private readonly state: ClusterState) {
+  constructor(
+    readonly inst: CircuitInstance,
+    private readonly state: ClusterState,
+  ) {
     this.genesisRoots = state.roots();
     this.open = this.newBatch();
   }

@@ -35,8 +35,12 @@ export class Sequencer {
   private openSeqs: number[] = [];
   private openedAt: number | undefined;
 
-  private constructor(private readonly cluster: OpenCluster, private readonly store: ClusterStore, private readonly policy: BatchPolicy,
-                      private readonly onClosed: (index: number, input: Record<string, unknown>) => void) {}
+  private constructor(
+    private readonly cluster: OpenCluster,
+    private readonly store: ClusterStore,
+    private readonly policy: BatchPolicy,
+    private readonly onClosed: (index: number, input: Record<string, unknown>) => void,
+  ) {}
 
   /**
    * Rebuilds the executor from the genesis and the store (see the class comment) and closes a
@@ -45,8 +49,13 @@ export class Sequencer {
    * @throws Error naming `store` when a replayed batch does not give its stored header (the store
    *   was changed or belongs to another genesis), or `genesis.<field>` when the genesis is invalid.
    */
-  static async recover(inst: CircuitInstance, genesis: Genesis, store: ClusterStore, policy: BatchPolicy,
-                       onClosed: (index: number, input: Record<string, unknown>) => void): Promise<Sequencer> {
+  static async recover(
+    inst: CircuitInstance,
+    genesis: Genesis,
+    store: ClusterStore,
+    policy: BatchPolicy,
+    onClosed: (index: number, input: Record<string, unknown>) => void,
+  ): Promise<Sequencer> {
     const cluster = await openCluster(inst, genesis);
     const seq = new Sequencer(cluster, store, policy, onClosed);
     // One batch at a time (a store may hold many batches, each with its full circuit input).
@@ -57,7 +66,10 @@ export class Sequencer {
       const replayed = cluster.close();
       const storedHeader = store.header(index)!;
       if (replayed.header.newRootsCommitment !== storedHeader.newRootsCommitment) {
-        throw new FieldError(`store`, `replaying batch ${index} gives roots commitment ${replayed.header.newRootsCommitment}, stored ${storedHeader.newRootsCommitment}`);
+        throw new FieldError(
+          `store`,
+          `replaying batch ${index} gives roots commitment ${replayed.header.newRootsCommitment}, stored ${storedHeader.newRootsCommitment}`,
+        );
       }
     }
     for (const op of store.openOperations()) {

@@ -70,9 +70,12 @@ export function anvilGuardScript(): string {
  */
 export async function startAnvil(timeoutMs = 20_000, port?: number): Promise<Devnet> {
   port ??= await freeLoopbackPort();
-  const child: ChildProcess = spawn(process.execPath, [anvilGuardScript(), anvilBinary(), "--host", "127.0.0.1", "--port", String(port), "--silent"],
-    { stdio: ["pipe", "pipe", "pipe"] });
-  child.stdin?.on("error", () => { /* the guard is gone: its exit is reported below */ });
+  const child: ChildProcess = spawn(process.execPath, [anvilGuardScript(), anvilBinary(), "--host", "127.0.0.1", "--port", String(port), "--silent"], {
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  child.stdin?.on("error", () => {
+    /* the guard is gone: its exit is reported below */
+  });
   let output = "";
   child.stdout?.on("data", (d) => (output += d));
   child.stderr?.on("data", (d) => (output += d));
@@ -81,15 +84,25 @@ export async function startAnvil(timeoutMs = 20_000, port?: number): Promise<Dev
   const rpcUrl = `http://127.0.0.1:${port}`;
   const stop = async () => {
     if (exited) return;
-    await new Promise<void>((resolve) => { child.once("exit", () => resolve()); child.stdin?.end(); child.kill("SIGTERM"); });
+    await new Promise<void>((resolve) => {
+      child.once("exit", () => resolve());
+      child.stdin?.end();
+      child.kill("SIGTERM");
+    });
   };
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (exited) throw new Error(`anvil exited during start: ${output}`);
     try {
-      const res = await fetch(rpcUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }) });
+      const res = await fetch(rpcUrl, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
+      });
       if (res.ok) return { rpcUrl, stop };
-    } catch { /* not up yet */ }
+    } catch {
+      /* not up yet */
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
   await stop();
@@ -107,8 +120,10 @@ export async function startAnvil(timeoutMs = 20_000, port?: number): Promise<Dev
 export function devnetProvider(rpcUrl: string, timeoutMs = 60_000, chainId?: bigint): JsonRpcProvider {
   const request = new FetchRequest(rpcUrl);
   request.timeout = timeoutMs;
-  const provider = new JsonRpcProvider(request, chainId === undefined ? undefined : Network.from(chainId),
-    { staticNetwork: chainId === undefined ? true : Network.from(chainId), cacheTimeout: -1 });
+  const provider = new JsonRpcProvider(request, chainId === undefined ? undefined : Network.from(chainId), {
+    staticNetwork: chainId === undefined ? true : Network.from(chainId),
+    cacheTimeout: -1,
+  });
   provider.pollingInterval = 50;
   return provider;
 }

@@ -39,9 +39,15 @@ export interface L1Connection {
  * is an error: the store and the L1 do not belong together.
  * @throws Error naming `privateKey`, `rpcUrl` (wrong chain, no contract) or ethers errors.
  */
-export async function connectL1(store: ClusterStore, prepared: PreparedInstance, genesis: SettlementGenesis,
-                                    o: { rpcUrl?: string; privateKey?: string }, log: Logger): Promise<L1Connection> {
-  if (o.rpcUrl && !o.privateKey) throw new Error("privateKey: required with rpcUrl (a funded key of that L1; flag --private-key or env SETTLEMENT_PRIVATE_KEY)");
+export async function connectL1(
+  store: ClusterStore,
+  prepared: PreparedInstance,
+  genesis: SettlementGenesis,
+  o: { rpcUrl?: string; privateKey?: string },
+  log: Logger,
+): Promise<L1Connection> {
+  if (o.rpcUrl && !o.privateKey)
+    throw new Error("privateKey: required with rpcUrl (a funded key of that L1; flag --private-key or env SETTLEMENT_PRIVATE_KEY)");
   const devnet = o.rpcUrl ? undefined : await startAnvil();
   const rpcUrl = o.rpcUrl ?? devnet!.rpcUrl;
   const probe = devnetProvider(rpcUrl);
@@ -62,14 +68,21 @@ export async function connectL1(store: ClusterStore, prepared: PreparedInstance,
   }
   const provider = devnetProvider(rpcUrl, 60_000, chainId);
   const wallet = new Wallet(o.privateKey ?? ANVIL_DEFAULT_KEY, provider);
-  const close = async () => { provider.destroy(); await devnet?.stop(); };
+  const close = async () => {
+    provider.destroy();
+    await devnet?.stop();
+  };
   try {
     let deployment = store.getMeta<DeploymentRecord>("deployment");
     if (deployment && deployment.chainId !== chainId.toString() && !devnet) {
       throw new FieldError(`rpcUrl`, `chain ${chainId}, but this store settles on chain ${deployment.chainId}`);
     }
     if (deployment && (await provider.getCode(deployment.settlement)) === "0x") {
-      if (!devnet) throw new FieldError(`rpcUrl`, `no ClusterSettlement at ${deployment.settlement} on ${rpcUrl} (recorded in the store): use the L1 this store settled on, or a new --data-dir`);
+      if (!devnet)
+        throw new FieldError(
+          `rpcUrl`,
+          `no ClusterSettlement at ${deployment.settlement} on ${rpcUrl} (recorded in the store): use the L1 this store settled on, or a new --data-dir`,
+        );
       log.warn({ previous: deployment.settlement }, "own devnet is new: deploying ClusterSettlement again; every stored proof will be settled again");
       store.resetSettlement();
       deployment = undefined;
@@ -85,7 +98,10 @@ export async function connectL1(store: ClusterStore, prepared: PreparedInstance,
     const onChainGenesis = (await settlement.rootsCommitment()) as bigint;
     const settled = Number(await settlement.nextBatchIndex());
     if (settled === 0 && onChainGenesis !== genesis.commitment) {
-      throw new FieldError(`rpcUrl`, `ClusterSettlement ${deployment.settlement} starts from roots commitment ${onChainGenesis}, the store's genesis is ${genesis.commitment}`);
+      throw new FieldError(
+        `rpcUrl`,
+        `ClusterSettlement ${deployment.settlement} starts from roots commitment ${onChainGenesis}, the store's genesis is ${genesis.commitment}`,
+      );
     }
     return { rpcUrl, provider, wallet, settlement, deployment, devnet, close };
   } catch (e) {

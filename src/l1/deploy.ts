@@ -37,7 +37,10 @@ export interface SettlementGenesis {
  */
 export function checkGenesisChain(genesis: Pick<SettlementGenesis, "l1ChainId">, chainId: bigint, rpcUrl: string): void {
   if (BigInt(genesis.l1ChainId) !== chainId) {
-    throw new FieldError(`genesis.l1ChainId`, `the genesis is for L1 chain ${genesis.l1ChainId}, but ${rpcUrl} is chain ${chainId} (make keys/genesis with --l1-chain-id ${chainId})`);
+    throw new FieldError(
+      `genesis.l1ChainId`,
+      `the genesis is for L1 chain ${genesis.l1ChainId}, but ${rpcUrl} is chain ${chainId} (make keys/genesis with --l1-chain-id ${chainId})`,
+    );
   }
 }
 
@@ -59,8 +62,11 @@ export function settlementConfig(prepared: { inst: { deltaTicks: number } }, gen
  *   (GenesisCommitmentMismatch, VerifierArityMismatch, BadMemberCount, BadDeltaTicks) when the
  *   configuration does not fit the verifier or the genesis.
  */
-export async function deploySettlement(signer: Signer, artifacts: { settlement: ContractArtifact; verifier: ContractArtifact },
-                                       config: SettlementConfig): Promise<Contract> {
+export async function deploySettlement(
+  signer: Signer,
+  artifacts: { settlement: ContractArtifact; verifier: ContractArtifact },
+  config: SettlementConfig,
+): Promise<Contract> {
   const deployed = async (abi: unknown[], bytecode: string, ...args: unknown[]) => {
     const c = await new ContractFactory(abi as never, bytecode, signer).deploy(...args);
     await c.waitForDeployment();
@@ -71,10 +77,16 @@ export async function deploySettlement(signer: Signer, artifacts: { settlement: 
   const poseidonRoots = await deployed(poseidonContract.generateABI(n), poseidonContract.createCode(n));
   const poseidonPair = await deployed(poseidonContract.generateABI(2), poseidonContract.createCode(2));
   const settlement = await deployed(artifacts.settlement.abi, artifacts.settlement.bytecode, {
-    verifier: await verifier.getAddress(), poseidonRoots: await poseidonRoots.getAddress(), poseidonPair: await poseidonPair.getAddress(),
-    deltaTicks: config.deltaTicks, clusterId: config.clusterId, genesisRoots: config.genesisRoots,
-    genesisRootsCommitment: config.genesisRootsCommitment, sequencers: config.sequencers ?? [await signer.getAddress()],
-    maxTickLead: config.maxTickLead ?? DEFAULT_MAX_TICK_LEAD, maxTicksPerSecond: config.maxTicksPerSecond ?? DEFAULT_MAX_TICKS_PER_SECOND,
+    verifier: await verifier.getAddress(),
+    poseidonRoots: await poseidonRoots.getAddress(),
+    poseidonPair: await poseidonPair.getAddress(),
+    deltaTicks: config.deltaTicks,
+    clusterId: config.clusterId,
+    genesisRoots: config.genesisRoots,
+    genesisRootsCommitment: config.genesisRootsCommitment,
+    sequencers: config.sequencers ?? [await signer.getAddress()],
+    maxTickLead: config.maxTickLead ?? DEFAULT_MAX_TICK_LEAD,
+    maxTicksPerSecond: config.maxTicksPerSecond ?? DEFAULT_MAX_TICKS_PER_SECOND,
   });
   return settlement as Contract;
 }

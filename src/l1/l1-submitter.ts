@@ -74,10 +74,17 @@ export class L1Submitter {
   private loop: Promise<void> | undefined;
   private readonly abort = new AbortController();
 
-  constructor(private readonly store: ClusterStore, private readonly settlement: Contract, private readonly wallet: Wallet,
-              private readonly log: Logger, private readonly metrics: NodeMetrics | undefined, private readonly o: SubmitterOptions) {
+  constructor(
+    private readonly store: ClusterStore,
+    private readonly settlement: Contract,
+    private readonly wallet: Wallet,
+    private readonly log: Logger,
+    private readonly metrics: NodeMetrics | undefined,
+    private readonly o: SubmitterOptions,
+  ) {
     this.retry = {
-      ...o.retry, signal: this.abort.signal,
+      ...o.retry,
+      signal: this.abort.signal,
       onRetry: (what, error, attempt) => {
         this.metrics?.l1Errors.inc({ kind: "rpc", error: (error as { code?: string }).code ?? error.name });
         this.log.warn({ call: what, attempt, err: error.message }, "L1 RPC failed; retrying with backoff");
@@ -125,13 +132,17 @@ export class L1Submitter {
     if (!force && head.hash === this.lastHead) return;
     const tip = await this.stateAt(head.number);
     const closed = this.store.batchCount();
-    if (tip.next > closed) throw new FieldError(`store`, `the contract has settled ${tip.next} batches, this store closed only ${closed}: it belongs to another deployment`);
+    if (tip.next > closed)
+      throw new FieldError(`store`, `the contract has settled ${tip.next} batches, this store closed only ${closed}: it belongs to another deployment`);
 
     const onL1 = this.store.firstBatchNotOnL1();
     if (tip.next < onL1) {
       const gone = this.store.markReorgedFrom(tip.next);
       this.metrics?.l1Reorged.inc({ to: "proved" }, gone.length);
-      this.log.warn({ batches: gone, nextBatchIndex: tip.next, head: head.number }, "settlements left the L1 (reorg): their batches go back to proved and are sent again");
+      this.log.warn(
+        { batches: gone, nextBatchIndex: tip.next, head: head.number },
+        "settlements left the L1 (reorg): their batches go back to proved and are sent again",
+      );
     }
     let found = 0;
     for (let index = onL1; index < tip.next; index++) {
@@ -157,17 +168,24 @@ export class L1Submitter {
 
     const depthBlock = Math.max(head.number - this.o.confirmations, this.o.fromBlock ?? 0);
     const final = this.o.confirmations === 0 ? tip : await this.stateAt(depthBlock);
-    if (final.commitment === this.commitmentAfter(final.next)) { // else mid-reorg between the two reads: the next head decides
+    if (final.commitment === this.commitmentAfter(final.next)) {
+      // else mid-reorg between the two reads: the next head decides
       const finalNext = Math.min(final.next, tip.next);
       const unsettled = this.store.markUnsettledFrom(finalNext);
       if (unsettled > 0) {
         this.metrics?.l1Reorged.inc({ to: "included" }, unsettled);
-        this.log.warn({ batches: unsettled, finalBatchIndex: finalNext, depth: this.o.confirmations }, "settled batches are no longer final (a reorg deeper than the confirmation depth): included again");
+        this.log.warn(
+          { batches: unsettled, finalBatchIndex: finalNext, depth: this.o.confirmations },
+          "settled batches are no longer final (a reorg deeper than the confirmation depth): included again",
+        );
       }
       const settled = this.store.markSettledUpTo(finalNext);
       if (settled > 0) {
         this.metrics?.batchesSettled.inc(settled);
-        this.log.info({ batches: settled, settledUpTo: finalNext, head: head.number, depth: this.o.confirmations }, "batches settled on L1 (final at the confirmation depth)");
+        this.log.info(
+          { batches: settled, settledUpTo: finalNext, head: head.number, depth: this.o.confirmations },
+          "batches settled on L1 (final at the confirmation depth)",
+        );
       }
     }
     this.lastHead = head.hash;
@@ -216,7 +234,11 @@ export class L1Submitter {
 
   /** What L1 recorded for batch `index`: its BatchSettled event (header, new roots commitment, transaction), or undefined. */
   private async settledRecord(index: number): Promise<{ header: bigint; newRootsCommitment: bigint; txHash: string } | undefined> {
-    const events = await withRpcRetry("eth_getLogs", () => this.settlement.queryFilter(this.settlement.filters.BatchSettled(index), this.o.fromBlock ?? 0), this.retry);
+    const events = await withRpcRetry(
+      "eth_getLogs",
+      () => this.settlement.queryFilter(this.settlement.filters.BatchSettled(index), this.o.fromBlock ?? 0),
+      this.retry,
+    );
     const event = events.at(-1) as EventLog | undefined;
     if (!event?.args) return undefined;
     return { header: event.args.header as bigint, newRootsCommitment: event.args.newRootsCommitment as bigint, txHash: event.transactionHash };
@@ -259,15 +281,21 @@ export class L1Submitter {
       withRpcRetry("eth_chainId", () => this.provider.getNetwork(), this.retry),
     ]);
     const rawTx = await this.wallet.signTransaction({
-      type: 2, chainId: network.chainId, nonce, to: await this.settlement.getAddress(),
+      type: 2,
+      chainId: network.chainId,
+      nonce,
+      to: await this.settlement.getAddress(),
       data: this.settlement.interface.encodeFunctionData("settle", [args]),
-      gasLimit: settleGasLimit(gas), maxFeePerGas: fees.maxFeePerGas, maxPriorityFeePerGas: fees.maxPriorityFeePerGas,
+      gasLimit: settleGasLimit(gas),
+      maxFeePerGas: fees.maxFeePerGas,
+      maxPriorityFeePerGas: fees.maxPriorityFeePerGas,
     });
     const txHash = keccak256(rawTx);
     // After a reorg the very same transaction can be signed again (same nonce, data and fees): it is that submission, sent again.
     const again = this.store.submission(txHash);
     if (again) this.store.updateSubmission(again.id, { status: "signed" });
-    const id = again?.id ?? this.store.insertSubmission({ firstBatch: group[0], lastBatch: group[group.length - 1], from, nonce, txHash, rawTx, createdAt: Date.now() });
+    const id =
+      again?.id ?? this.store.insertSubmission({ firstBatch: group[0], lastBatch: group[group.length - 1], from, nonce, txHash, rawTx, createdAt: Date.now() });
     this.log.info({ txHash, nonce, batches: group }, "settlement signed and stored");
     await this.resolve(this.store.submission(id)!);
     return this.store.firstBatchNotOnL1() - first;
@@ -311,7 +339,10 @@ export class L1Submitter {
   private sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
       const timer = setTimeout(done, ms);
-      function done() { clearTimeout(timer); resolve(); }
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
       this.wake = done;
     });
   }
@@ -355,14 +386,22 @@ export class L1Submitter {
       this.metrics?.settlementTransactions.inc({ outcome: "mined" });
       this.metrics?.batchesIncluded.inc(included);
       this.metrics?.settlementGas.inc(Number(receipt.gasUsed));
-      this.log.info({ txHash: s.txHash, block: receipt.blockNumber, gasUsed: Number(receipt.gasUsed), firstBatch: s.firstBatch, lastBatch: s.lastBatch }, "batches included on L1");
+      this.log.info(
+        { txHash: s.txHash, block: receipt.blockNumber, gasUsed: Number(receipt.gasUsed), firstBatch: s.firstBatch, lastBatch: s.lastBatch },
+        "batches included on L1",
+      );
       await this.followL1(true); // settled now when the depth is 0, else at a later head
       return;
     }
     // Mined but reverted: replay the call to decode the custom error, then line up with the contract.
     let reason = "reverted";
     try {
-      await this.provider.call({ to: await this.settlement.getAddress(), data: Transaction.from(s.rawTx).data, from: s.from, blockTag: receipt.blockNumber - 1 });
+      await this.provider.call({
+        to: await this.settlement.getAddress(),
+        data: Transaction.from(s.rawTx).data,
+        from: s.from,
+        blockTag: receipt.blockNumber - 1,
+      });
     } catch (e) {
       reason = describeRevert(e, this.settlement) ?? (e as Error).message;
     }
@@ -372,7 +411,6 @@ export class L1Submitter {
     this.log.warn({ txHash: s.txHash, error: reason }, "settlement reverted on L1");
     await this.reconcile();
   }
-
 
   private async onRevert(e: unknown, group: number[]): Promise<void> {
     const reason = describeRevert(e, this.settlement) ?? (e as Error).message;

@@ -35,8 +35,15 @@ export interface RpcRetryOptions {
  */
 export async function withRpcRetry<T>(what: string, call: () => Promise<T>, o: RpcRetryOptions): Promise<T> {
   return pRetry(call, {
-    retries: o.retries, factor: 2, minTimeout: o.minTimeoutMs, maxTimeout: o.maxTimeoutMs, randomize: true, signal: o.signal,
+    retries: o.retries,
+    factor: 2,
+    minTimeout: o.minTimeoutMs,
+    maxTimeout: o.maxTimeoutMs,
+    randomize: true,
+    signal: o.signal,
     shouldRetry: ({ error }) => isTransientRpcError(error),
-    onFailedAttempt: ({ error, attemptNumber }) => { if (isTransientRpcError(error)) o.onRetry?.(what, error, attemptNumber); },
+    onFailedAttempt: ({ error, attemptNumber }) => {
+      if (isTransientRpcError(error)) o.onRetry?.(what, error, attemptNumber);
+    },
   });
 }

@@ -20,9 +20,14 @@ export interface SettlementBatch {
 export function proofWords(proof: Groth16Proof): bigint[] {
   const w = (s: string) => BigInt(s);
   return [
-    w(proof.pi_a[0]), w(proof.pi_a[1]),
-    w(proof.pi_b[0][1]), w(proof.pi_b[0][0]), w(proof.pi_b[1][1]), w(proof.pi_b[1][0]),
-    w(proof.pi_c[0]), w(proof.pi_c[1]),
+    w(proof.pi_a[0]),
+    w(proof.pi_a[1]),
+    w(proof.pi_b[0][1]),
+    w(proof.pi_b[0][0]),
+    w(proof.pi_b[1][1]),
+    w(proof.pi_b[1][0]),
+    w(proof.pi_c[0]),
+    w(proof.pi_c[1]),
   ];
 }
 

@@ -13,7 +13,12 @@ export function statusLine(status: string | PhaseProgress, tty = process.stderr.
   const { label, done, total } = status;
   if (!tty) return `${label} ${done}/${total}`;
   const fraction = total > 0 ? Math.min(1, done / total) : 0;
-  const bar = cliProgress.Format.BarFormat(fraction, { barsize: BAR_WIDTH, barCompleteString: "█".repeat(BAR_WIDTH), barIncompleteString: "░".repeat(BAR_WIDTH), barGlue: "" });
+  const bar = cliProgress.Format.BarFormat(fraction, {
+    barsize: BAR_WIDTH,
+    barCompleteString: "█".repeat(BAR_WIDTH),
+    barIncompleteString: "░".repeat(BAR_WIDTH),
+    barGlue: "",
+  });
   return `${bar} ${done}/${total} ${label}`;
 }
 
@@ -44,7 +49,13 @@ export async function runWithProgress<Ctx extends object>(phases: Phase<Ctx>[], 
   const list = new Listr<Ctx, "default", "simple">(
     phases.map((phase) => ({
       title: phase.title,
-      task: async (c, task) => phase.run(c, plainThrottle((status) => { task.output = statusLine(status); })),
+      task: async (c, task) =>
+        phase.run(
+          c,
+          plainThrottle((status) => {
+            task.output = statusLine(status);
+          }),
+        ),
       rendererOptions: { persistentOutput: true },
     })),
     {

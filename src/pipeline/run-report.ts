@@ -22,8 +22,25 @@ export interface RunReport {
   workload: { lines: number; accepted: number; rejected: number; transfers: number; messages: number };
   batches: number;
   /** wallMs: from the first batch closed to the last proof stored. */
-  proving: { workers: number; singleThread: boolean; witnessMsMedian: number; proveMsMedian: number; perBatchMsMedian: number; perBatchMsMax: number; wallMs: number };
-  settlement: { transactions: number; batchesPerTransaction: number; gasTotal: string; gasPerBatch: number; gasPerTransaction: string[]; contract: string; rpcUrl: string; ownDevnet: boolean };
+  proving: {
+    workers: number;
+    singleThread: boolean;
+    witnessMsMedian: number;
+    proveMsMedian: number;
+    perBatchMsMedian: number;
+    perBatchMsMax: number;
+    wallMs: number;
+  };
+  settlement: {
+    transactions: number;
+    batchesPerTransaction: number;
+    gasTotal: string;
+    gasPerBatch: number;
+    gasPerTransaction: string[];
+    contract: string;
+    rpcUrl: string;
+    ownDevnet: boolean;
+  };
   /** From an operation's acceptance to the receipt of its batch's settlement. */
   latencyMs: { median: number; p95: number };
   roots: { match: boolean; executor: string[]; onChain: string[] };
@@ -38,8 +55,15 @@ const hex = (r: bigint) => `0x${r.toString(16).padStart(64, "0")}`;
  * roots read from the contract.
  * @param onChainRoots `currentRoots()` read from the contract after the last settlement.
  */
-export function buildRunReport(prepared: PreparedInstance, node: ClusterNode, rejected: RejectedLine[], lines: number, onChainRoots: bigint[],
-                               o: { workers: number; singleThread: boolean; settleBatches: number }, out: string): RunReport {
+export function buildRunReport(
+  prepared: PreparedInstance,
+  node: ClusterNode,
+  rejected: RejectedLine[],
+  lines: number,
+  onChainRoots: bigint[],
+  o: { workers: number; singleThread: boolean; settleBatches: number },
+  out: string,
+): RunReport {
   const { inst } = prepared;
   const store = node.store;
   const batchCount = store.batchCount();
@@ -49,34 +73,57 @@ export function buildRunReport(prepared: PreparedInstance, node: ClusterNode, re
   const minedAt = new Map<number, number>();
   for (const s of mined) for (let b = s.firstBatch; b <= s.lastBatch; b++) if (s.minedAt !== null) minedAt.set(b, s.minedAt);
   const operations = store.allOperations();
-  const latencies = operations.map((op) => (op.batchIndex === null ? undefined : minedAt.get(op.batchIndex)) ?? Number.NaN)
-    .map((t, i) => t - operations[i].acceptedAt).filter((x) => !Number.isNaN(x));
+  const latencies = operations
+    .map((op) => (op.batchIndex === null ? undefined : minedAt.get(op.batchIndex)) ?? Number.NaN)
+    .map((t, i) => t - operations[i].acceptedAt)
+    .filter((x) => !Number.isNaN(x));
   const messages = operations.filter((op) => (JSON.parse(op.body) as { type: string }).type === "SEND").length;
   const perBatch = proofs.map((p) => p.witnessMs + p.proveMs);
   const firstClosed = store.batch(0)?.closedAt;
   const executor = node.status().roots as string[];
   const st = node.status();
   return {
-    instance: { name: inst.name, members: inst.members, depth: inst.depth, slots: inst.slots, deltaTicks: inst.deltaTicks, constraints: prepared.r1cs.constraints },
+    instance: {
+      name: inst.name,
+      members: inst.members,
+      depth: inst.depth,
+      slots: inst.slots,
+      deltaTicks: inst.deltaTicks,
+      constraints: prepared.r1cs.constraints,
+    },
     phase2: { secure: prepared.keys.phase2.secure, source: prepared.keys.source, contributions: prepared.keys.phase2.contributions },
     workload: { lines, accepted: operations.length, rejected: rejected.length, transfers: operations.length - messages, messages },
     batches: batchCount,
     proving: {
-      workers: o.workers, singleThread: o.singleThread,
-      witnessMsMedian: quantile(proofs.map((p) => p.witnessMs), 0.5), proveMsMedian: quantile(proofs.map((p) => p.proveMs), 0.5),
-      perBatchMsMedian: quantile(perBatch, 0.5), perBatchMsMax: quantile(perBatch, 1),
+      workers: o.workers,
+      singleThread: o.singleThread,
+      witnessMsMedian: quantile(
+        proofs.map((p) => p.witnessMs),
+        0.5,
+      ),
+      proveMsMedian: quantile(
+        proofs.map((p) => p.proveMs),
+        0.5,
+      ),
+      perBatchMsMedian: quantile(perBatch, 0.5),
+      perBatchMsMax: quantile(perBatch, 1),
       wallMs: firstClosed === undefined || proofs.length === 0 ? 0 : Math.max(...proofs.map((p) => p.provedAt)) - firstClosed,
     },
     settlement: {
-      transactions: mined.length, batchesPerTransaction: o.settleBatches, gasTotal: gasTotal.toString(),
+      transactions: mined.length,
+      batchesPerTransaction: o.settleBatches,
+      gasTotal: gasTotal.toString(),
       gasPerBatch: batchCount ? Number(gasTotal) / batchCount : 0,
       gasPerTransaction: mined.map((s) => s.gasUsed ?? "0"),
-      contract: String(st.settlement), rpcUrl: String(st.rpcUrl), ownDevnet: node.ownDevnet,
+      contract: String(st.settlement),
+      rpcUrl: String(st.rpcUrl),
+      ownDevnet: node.ownDevnet,
     },
     latencyMs: { median: quantile(latencies, 0.5), p95: quantile(latencies, 0.95) },
     roots: {
       match: onChainRoots.length === executor.length && onChainRoots.every((r, i) => r === BigInt(executor[i])),
-      executor: executor.map((r) => hex(BigInt(r))), onChain: onChainRoots.map(hex),
+      executor: executor.map((r) => hex(BigInt(r))),
+      onChain: onChainRoots.map(hex),
     },
     rejected,
     store: out,
@@ -96,24 +143,56 @@ export function exportRunFolder(out: RunStore, node: ClusterNode, genesis: Genes
     if (!isMalformed(op) && !lineOf.has(operationId(op))) lineOf.set(operationId(op), line);
   }
   out.writeJson("genesis.json", genesis);
-  out.writeJsonl("accepted.jsonl", store.allOperations().map((op) => ({ line: lineOf.get(op.id) ?? null, seq: op.seq, batchIndex: op.batchIndex, operation: JSON.parse(op.body) })));
+  out.writeJsonl(
+    "accepted.jsonl",
+    store.allOperations().map((op) => ({ line: lineOf.get(op.id) ?? null, seq: op.seq, batchIndex: op.batchIndex, operation: JSON.parse(op.body) })),
+  );
   out.writeJsonl("rejected.jsonl", report.rejected);
   for (let i = 0; i < store.batchCount(); i++) {
     const b = store.batch(i)!;
     const input = JSON.parse(b.input) as Record<string, string[]>;
-    const messages = input.creditOn.flatMap((on, k) => (on === "1" ? [{
-      srcChain: Number(input.inSrcChain[k]), dstChain: Number(input.inDstChain[k]), seq: input.inSeq[k], sendTick: Number(input.inSendTick[k]),
-      recipient: input.inRecipient[k], tokenId: input.inTokenId[k], amount: input.inAmount[k], dataHash: input.inDataHash[k],
-    }] : []));
+    const messages = input.creditOn.flatMap((on, k) =>
+      on === "1"
+        ? [
+            {
+              srcChain: Number(input.inSrcChain[k]),
+              dstChain: Number(input.inDstChain[k]),
+              seq: input.inSeq[k],
+              sendTick: Number(input.inSendTick[k]),
+              recipient: input.inRecipient[k],
+              tokenId: input.inTokenId[k],
+              amount: input.inAmount[k],
+              dataHash: input.inDataHash[k],
+            },
+          ]
+        : [],
+    );
     out.writeJson(`batches/${String(i).padStart(6, "0")}.json`, {
-      header: store.header(i), messages, lines: store.operationsOfBatch(i).map((op) => lineOf.get(op.id) ?? null), input,
+      header: store.header(i),
+      messages,
+      lines: store.operationsOfBatch(i).map((op) => lineOf.get(op.id) ?? null),
+      input,
     });
     const p = store.proof(i);
-    if (p) out.writeJson(`proofs/${String(i).padStart(6, "0")}.json`, { instance: report.instance.name, batchIndex: i, proof: p.proof, publicSignals: p.publicSignals });
+    if (p)
+      out.writeJson(`proofs/${String(i).padStart(6, "0")}.json`, {
+        instance: report.instance.name,
+        batchIndex: i,
+        proof: p.proof,
+        publicSignals: p.publicSignals,
+      });
   }
-  out.writeJsonl("settlements.jsonl", store.submissions().map((s) => ({
-    txHash: s.txHash, status: s.status, nonce: s.nonce, blockNumber: s.blockNumber, batches: Array.from({ length: s.lastBatch - s.firstBatch + 1 }, (_, k) => s.firstBatch + k),
-    gasUsed: s.gasUsed, error: s.error,
-  })));
+  out.writeJsonl(
+    "settlements.jsonl",
+    store.submissions().map((s) => ({
+      txHash: s.txHash,
+      status: s.status,
+      nonce: s.nonce,
+      blockNumber: s.blockNumber,
+      batches: Array.from({ length: s.lastBatch - s.firstBatch + 1 }, (_, k) => s.firstBatch + k),
+      gasUsed: s.gasUsed,
+      error: s.error,
+    })),
+  );
   out.writeJson("report.json", report);
 }

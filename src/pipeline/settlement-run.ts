@@ -74,14 +74,28 @@ export function settlementRunPhases(o: SettlementRunOptions): Phase<SettlementRu
   return [
     ...(setupPhases(o.instance, { ptau: o.ptau, allowInsecureDevZkey: o.allowInsecureDevZkey }) as Phase<SettlementRunContext>[]),
     {
-      title: o.rpcUrl ? `Open the cluster node: store ${join(o.out, RUN_STORE_FILE)}, L1 ${o.rpcUrl}` : `Open the cluster node: store ${join(o.out, RUN_STORE_FILE)}, its own anvil devnet`,
+      title: o.rpcUrl
+        ? `Open the cluster node: store ${join(o.out, RUN_STORE_FILE)}, L1 ${o.rpcUrl}`
+        : `Open the cluster node: store ${join(o.out, RUN_STORE_FILE)}, its own anvil devnet`,
       run: async (ctx, status) => {
         const log = pino({ level: "info", base: { job: "run" } }, destination({ dest: join(o.out, "node.log"), sync: true, mkdir: true }));
-        ctx.node = await ClusterNode.start({
-          dataDir: o.out, storeFile: RUN_STORE_FILE, genesis: o.genesis, rpcUrl: o.rpcUrl, privateKey: o.privateKey,
-          workers: o.workers, singleThread: o.singleThread, backend: o.backend, settleBatches: o.settleBatches,
-          rpcRetryMinMs: 250, rpcRetryMaxMs: 10_000,
-        }, ctx.prepared!, log);
+        ctx.node = await ClusterNode.start(
+          {
+            dataDir: o.out,
+            storeFile: RUN_STORE_FILE,
+            genesis: o.genesis,
+            rpcUrl: o.rpcUrl,
+            privateKey: o.privateKey,
+            workers: o.workers,
+            singleThread: o.singleThread,
+            backend: o.backend,
+            settleBatches: o.settleBatches,
+            rpcRetryMinMs: 250,
+            rpcRetryMaxMs: 10_000,
+          },
+          ctx.prepared!,
+          log,
+        );
         const st = ctx.node.status();
         status(`ClusterSettlement ${st.settlement} on ${st.rpcUrl}; log ${join(o.out, "node.log")}`);
       },
@@ -92,14 +106,21 @@ export function settlementRunPhases(o: SettlementRunOptions): Phase<SettlementRu
         const node = ctx.node!;
         const sha = createHash("sha256").update(o.lines.join("\n")).digest("hex");
         const progress = node.store.getMeta<RunProgress>("run") ?? { workloadSha256: sha, linesDone: 0, rejected: [] };
-        if (progress.workloadSha256 !== sha) throw new FieldError(`operations`, `not the workload this run started with (SHA-256 ${progress.workloadSha256}); resume with the same file`);
+        if (progress.workloadSha256 !== sha)
+          throw new FieldError(`operations`, `not the workload this run started with (SHA-256 ${progress.workloadSha256}); resume with the same file`);
         const before = lines.filter((l) => l.line <= progress.linesDone).length;
-        admitLines(lines.slice(before), (op) => { node.admit(op); }, (line, rejected, done) => {
-          if (rejected) progress.rejected.push(rejected);
-          progress.linesDone = line;
-          node.store.setMeta("run", progress); // a crash before this line replays the line: a duplicate, or the same refusal
-          status({ label: "lines executed", done: before + done, total: lines.length });
-        });
+        admitLines(
+          lines.slice(before),
+          (op) => {
+            node.admit(op);
+          },
+          (line, rejected, done) => {
+            if (rejected) progress.rejected.push(rejected);
+            progress.linesDone = line;
+            node.store.setMeta("run", progress); // a crash before this line replays the line: a duplicate, or the same refusal
+            status({ label: "lines executed", done: before + done, total: lines.length });
+          },
+        );
         node.closeOpenBatch();
         status(`${node.store.operationCount()} executed, ${progress.rejected.length} rejected, ${node.store.batchCount()} batches`);
       },
@@ -117,7 +138,15 @@ export function settlementRunPhases(o: SettlementRunOptions): Phase<SettlementRu
         const node = ctx.node!;
         const progress = node.store.getMeta<RunProgress>("run")!;
         const onChain = [...((await node.settlementContract().currentRoots()) as bigint[])];
-        ctx.report = buildRunReport(ctx.prepared!, node, progress.rejected, lines.length, onChain, { workers: o.workers, singleThread: o.singleThread, settleBatches: o.settleBatches }, o.out);
+        ctx.report = buildRunReport(
+          ctx.prepared!,
+          node,
+          progress.rejected,
+          lines.length,
+          onChain,
+          { workers: o.workers, singleThread: o.singleThread, settleBatches: o.settleBatches },
+          o.out,
+        );
         exportRunFolder(new RunStore(o.out), node, o.genesis, lines, ctx.report);
         status(ctx.report.roots.match ? "all roots equal" : "ROOTS DIFFER");
       },
@@ -132,8 +161,11 @@ export function settlementRunPhases(o: SettlementRunOptions): Phase<SettlementRu
  * @param admit executes one operation (throws OperationRejected to refuse it).
  * @param after called after each line with its number, its rejection if any, and how many lines are done.
  */
-export function admitLines(lines: { text: string; line: number }[], admit: (op: SignedOperation) => void,
-                           after: (line: number, rejected: RejectedLine | undefined, done: number) => void): void {
+export function admitLines(
+  lines: { text: string; line: number }[],
+  admit: (op: SignedOperation) => void,
+  after: (line: number, rejected: RejectedLine | undefined, done: number) => void,
+): void {
   lines.forEach(({ text, line }, i) => {
     const op = decodeOperation(text, line);
     let rejected: RejectedLine | undefined;

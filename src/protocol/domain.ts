@@ -12,7 +12,10 @@ import { SCALAR_FIELD } from "../crypto/field.js";
  * @throws RangeError naming the argument when it is negative or above 256 bits.
  */
 export function clusterDomain(l1ChainId: bigint, clusterId: bigint): bigint {
-  for (const [name, v] of [["l1ChainId", l1ChainId], ["clusterId", clusterId]] as const) {
+  for (const [name, v] of [
+    ["l1ChainId", l1ChainId],
+    ["clusterId", clusterId],
+  ] as const) {
     if (v < 0n || v >= 1n << 256n) throw new RangeError(`${name}: must be in 0..2^256-1, got ${v}`);
   }
   return BigInt(keccak256(AbiCoder.defaultAbiCoder().encode(["uint256", "uint256"], [l1ChainId, clusterId]))) % SCALAR_FIELD;

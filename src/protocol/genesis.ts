@@ -7,7 +7,10 @@ import { SCALAR_FIELD } from "../crypto/field.js";
 import { toJson } from "./json.js";
 import { FieldError } from "../config/field-error.js";
 
-const decimal = z.string().regex(/^[0-9]+$/, "must be a decimal integer string").transform((v) => BigInt(v));
+const decimal = z
+  .string()
+  .regex(/^[0-9]+$/, "must be a decimal integer string")
+  .transform((v) => BigInt(v));
 /** A field element (< r, src/crypto/field.ts): a value at or above r would be reduced in the circuit. */
 const fieldElement = decimal.refine((v) => v < SCALAR_FIELD, "must be below the BN254 scalar field order r");
 const hex32 = z.string().regex(/^0x[0-9a-fA-F]{64}$/, "must be 0x and 64 hex digits");
@@ -90,7 +93,12 @@ export function writeJson(path: string, value: unknown): void {
 
 /** The public genesis of a dev keys file (private keys dropped). */
 export function genesisOf(keys: DevKeys): Genesis {
-  return { l1ChainId: keys.l1ChainId, clusterId: keys.clusterId, members: keys.members, accounts: keys.accounts.map(({ privateKey: _secret, ...account }) => account) };
+  return {
+    l1ChainId: keys.l1ChainId,
+    clusterId: keys.clusterId,
+    members: keys.members,
+    accounts: keys.accounts.map(({ privateKey: _secret, ...account }) => account),
+  };
 }
 
 /** Signing domain of a genesis' cluster: clusterDomain(l1ChainId, clusterId). */

@@ -6,7 +6,14 @@ import { SCALAR_FIELD } from "../crypto/field.js";
 import { toJson } from "./json.js";
 
 /** A field element as a decimal string or a safe integer, < the BN254 scalar field order r (src/crypto/field.ts). */
-const fieldElement = z.union([z.string().regex(/^[0-9]+$/, "must be a decimal integer").max(78, "must have at most 78 digits"), z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER)])
+const fieldElement = z
+  .union([
+    z
+      .string()
+      .regex(/^[0-9]+$/, "must be a decimal integer")
+      .max(78, "must have at most 78 digits"),
+    z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
+  ])
   .transform((v) => BigInt(v))
   .refine((v) => v < SCALAR_FIELD, "must be below the BN254 scalar field order r");
 
@@ -17,18 +24,20 @@ const chainId = z.number().int().nonnegative().max(65535);
  * The signed operation, defined once: workload lines and API requests are read with it, and the HTTP
  * API's JSON Schema is derived from it (signedOperationJsonSchema).
  */
-const operationSchema = z.object({
-  type: z.enum(["TRANSFER", "SEND"]),
-  chainId,
-  dstChain: chainId.optional(),
-  from: fieldElement,
-  to: fieldElement,
-  tokenId: fieldElement,
-  amount: fieldElement,
-  nonce: fieldElement,
-  dataHash: fieldElement.optional(),
-  signature: z.object({ R8x: fieldElement, R8y: fieldElement, S: fieldElement }).strict(),
-}).strict();
+const operationSchema = z
+  .object({
+    type: z.enum(["TRANSFER", "SEND"]),
+    chainId,
+    dstChain: chainId.optional(),
+    from: fieldElement,
+    to: fieldElement,
+    tokenId: fieldElement,
+    amount: fieldElement,
+    nonce: fieldElement,
+    dataHash: fieldElement.optional(),
+    signature: z.object({ R8x: fieldElement, R8y: fieldElement, S: fieldElement }).strict(),
+  })
+  .strict();
 
 /** A line of a workload file that could not be read as an operation. */
 export interface MalformedLine {
@@ -86,8 +95,15 @@ export function isMalformed(x: SignedOperation | MalformedLine): x is MalformedL
 export function canonicalOperation(op: SignedOperation): string {
   const s = (v: bigint) => v.toString();
   return JSON.stringify({
-    type: op.type, chainId: op.chainId, dstChain: op.dstChain, from: s(op.from), to: s(op.to), tokenId: s(op.tokenId),
-    amount: s(op.amount), nonce: s(op.nonce), dataHash: s(op.dataHash),
+    type: op.type,
+    chainId: op.chainId,
+    dstChain: op.dstChain,
+    from: s(op.from),
+    to: s(op.to),
+    tokenId: s(op.tokenId),
+    amount: s(op.amount),
+    nonce: s(op.nonce),
+    dataHash: s(op.dataHash),
     signature: { R8x: s(op.signature.R8x), R8y: s(op.signature.R8y), S: s(op.signature.S) },
   });
 }

@@ -48,16 +48,10 @@ export interface Message {
  */
 export function operationDigest(poseidon: (x: bigint[]) => bigint, domain: bigint, op: Omit<SignedOperation, "signature">): bigint {
   const peer = op.type === "SEND" ? op.dstChain : op.chainId;
-  return poseidon([
-    domain, BigInt(OpType[op.type]), BigInt(op.chainId), BigInt(peer), op.from, op.to,
-    op.tokenId, op.amount, op.nonce, op.dataHash,
-  ]);
+  return poseidon([domain, BigInt(OpType[op.type]), BigInt(op.chainId), BigInt(peer), op.from, op.to, op.tokenId, op.amount, op.nonce, op.dataHash]);
 }
 
 /** Message hash Poseidon(src, dst, seq, sendTick, recipient, tokenId, amount, dataHash); see slot.circom. */
 export function messageHash(poseidon: (x: bigint[]) => bigint, m: Message): bigint {
-  return poseidon([
-    BigInt(m.srcChain), BigInt(m.dstChain), m.seq, BigInt(m.sendTick),
-    m.recipient, m.tokenId, m.amount, m.dataHash,
-  ]);
+  return poseidon([BigInt(m.srcChain), BigInt(m.dstChain), m.seq, BigInt(m.sendTick), m.recipient, m.tokenId, m.amount, m.dataHash]);
 }

@@ -36,8 +36,12 @@ export function redisConnection(url: string): ConnectionOptions {
   const u = new URL(url);
   if (u.protocol !== "redis:" && u.protocol !== "rediss:") throw new FieldError(`redisUrl`, `must start with redis:// or rediss://, got ${url}`);
   return {
-    host: u.hostname, port: Number(u.port || 6379), username: u.username || undefined, password: u.password || undefined,
-    db: u.pathname.length > 1 ? Number(u.pathname.slice(1)) : 0, tls: u.protocol === "rediss:" ? {} : undefined,
+    host: u.hostname,
+    port: Number(u.port || 6379),
+    username: u.username || undefined,
+    password: u.password || undefined,
+    db: u.pathname.length > 1 ? Number(u.pathname.slice(1)) : 0,
+    tls: u.protocol === "rediss:" ? {} : undefined,
     maxRetriesPerRequest: null,
   };
 }
@@ -57,9 +61,14 @@ export class BullProofQueue implements ProofQueue {
 
   private deadlineTimer: NodeJS.Timeout | undefined;
 
-  private constructor(private readonly queue: Queue, private readonly events: QueueEvents, private readonly log: Logger,
-                      private readonly prepared: PreparedInstance, private readonly localProver: BullProver | undefined,
-                      private readonly provingDeadlineMs: number) {}
+  private constructor(
+    private readonly queue: Queue,
+    private readonly events: QueueEvents,
+    private readonly log: Logger,
+    private readonly prepared: PreparedInstance,
+    private readonly localProver: BullProver | undefined,
+    private readonly provingDeadlineMs: number,
+  ) {}
 
   /**
    * Connects to Redis and, when `localPool` is given, also proves jobs in this process.
@@ -67,8 +76,13 @@ export class BullProofQueue implements ProofQueue {
    *   reassigned as a new job (default 10 minutes); a prover renews its lock, so BullMQ alone never reassigns it.
    * @throws Error naming `redisUrl` when Redis does not answer.
    */
-  static async connect(redisUrl: string, prepared: PreparedInstance, log: Logger, localPool?: ProverPool,
-                       o: { provingDeadlineMs?: number } = {}): Promise<BullProofQueue> {
+  static async connect(
+    redisUrl: string,
+    prepared: PreparedInstance,
+    log: Logger,
+    localPool?: ProverPool,
+    o: { provingDeadlineMs?: number } = {},
+  ): Promise<BullProofQueue> {
     const connection = redisConnection(redisUrl);
     const name = proofQueueName(prepared.inst.name);
     const queue = new Queue(name, { connection });
@@ -88,7 +102,12 @@ export class BullProofQueue implements ProofQueue {
 
   async start(handlers: ProofQueueHandlers): Promise<void> {
     this.handlers = handlers;
-    this.deadlineTimer = setInterval(() => { void this.expireOverdue(); }, Math.min(1000, Math.max(50, this.provingDeadlineMs / 4)));
+    this.deadlineTimer = setInterval(
+      () => {
+        void this.expireOverdue();
+      },
+      Math.min(1000, Math.max(50, this.provingDeadlineMs / 4)),
+    );
     this.events.on("completed", ({ jobId, returnvalue }) => this.deliver(jobId, returnvalue as unknown));
     this.events.on("failed", async ({ jobId, failedReason }) => {
       const waiting = this.waiting.get(jobId);
@@ -139,7 +158,10 @@ export class BullProofQueue implements ProofQueue {
       return;
     }
     const prover = (result as { prover?: unknown }).prover;
-    this.handlers.proved(waiting.batchIndex, result as ProveResult, { attempt: waiting.attempt, prover: typeof prover === "string" ? prover.slice(0, 128) : undefined });
+    this.handlers.proved(waiting.batchIndex, result as ProveResult, {
+      attempt: waiting.attempt,
+      prover: typeof prover === "string" ? prover.slice(0, 128) : undefined,
+    });
   }
 
   /**
@@ -156,8 +178,11 @@ export class BullProofQueue implements ProofQueue {
         if (!job?.processedOn || Date.now() - job.processedOn <= this.provingDeadlineMs) continue;
         if ((await job.getState()) !== "active" || this.waiting.get(jobId) !== waiting) continue;
         waiting.expired = true;
-        this.handlers?.expired?.(waiting.batchIndex, `job ${jobId} held by a prover for ${Math.round((Date.now() - job.processedOn) / 1000)} s, past the proving deadline of ${Math.round(this.provingDeadlineMs / 1000)} s`,
-          { attempt: waiting.attempt });
+        this.handlers?.expired?.(
+          waiting.batchIndex,
+          `job ${jobId} held by a prover for ${Math.round((Date.now() - job.processedOn) / 1000)} s, past the proving deadline of ${Math.round(this.provingDeadlineMs / 1000)} s`,
+          { attempt: waiting.attempt },
+        );
       } catch (e) {
         this.log.warn({ jobId, err: (e as Error).message }, "checking the proving deadline failed; trying again");
       }
@@ -185,14 +210,24 @@ export class BullProver {
   private readonly worker: Worker;
 
   /** @param pool the prover pool; closed with this prover. */
-  constructor(redisUrl: string, prepared: PreparedInstance, private readonly pool: ProverPool, log: Logger) {
-    this.worker = new Worker(proofQueueName(prepared.inst.name), async (job: Job<ProofJob>) => {
-      if (job.data.instance !== prepared.inst.name) throw new FieldError(`instance`, `job for "${job.data.instance}", this prover has "${prepared.inst.name}"`);
-      log.info({ batchIndex: job.data.batchIndex, attempt: job.attemptsMade + 1 }, "proving batch (BullMQ job)");
-      const r = await pool.prove(job.data.input, prepared.circuit.wasm, prepared.keys.zkey);
-      log.info({ batchIndex: job.data.batchIndex, witnessMs: Math.round(r.witnessMs), proveMs: Math.round(r.proveMs) }, "batch proved (BullMQ job)");
-      return { ...r, prover: proverIdentity };
-    }, { connection: redisConnection(redisUrl), concurrency: pool.workerCount, lockDuration: 120_000 });
+  constructor(
+    redisUrl: string,
+    prepared: PreparedInstance,
+    private readonly pool: ProverPool,
+    log: Logger,
+  ) {
+    this.worker = new Worker(
+      proofQueueName(prepared.inst.name),
+      async (job: Job<ProofJob>) => {
+        if (job.data.instance !== prepared.inst.name)
+          throw new FieldError(`instance`, `job for "${job.data.instance}", this prover has "${prepared.inst.name}"`);
+        log.info({ batchIndex: job.data.batchIndex, attempt: job.attemptsMade + 1 }, "proving batch (BullMQ job)");
+        const r = await pool.prove(job.data.input, prepared.circuit.wasm, prepared.keys.zkey);
+        log.info({ batchIndex: job.data.batchIndex, witnessMs: Math.round(r.witnessMs), proveMs: Math.round(r.proveMs) }, "batch proved (BullMQ job)");
+        return { ...r, prover: proverIdentity };
+      },
+      { connection: redisConnection(redisUrl), concurrency: pool.workerCount, lockDuration: 120_000 },
+    );
     this.worker.on("error", (e) => log.warn({ err: e.message }, "BullMQ worker connection error"));
   }
 

@@ -28,6 +28,12 @@ export function proofEncodingProblem(proof: unknown): string | undefined {
   const b = p.pi_b;
   if (!Array.isArray(b) || b.length !== 3 || !b.every((c) => Array.isArray(c) && c.length === 2)) return `pi_b: must be [[x0, x1], [y0, y1], ["1", "0"]]`;
   if (b[2][0] !== "1" || b[2][1] !== "0") return `pi_b[2]: must be ["1", "0"] (affine)`;
-  return g1(p.pi_a, "pi_a") ?? g1(p.pi_c, "pi_c")
-    ?? coordinate(b[0][0], "pi_b[0][0]") ?? coordinate(b[0][1], "pi_b[0][1]") ?? coordinate(b[1][0], "pi_b[1][0]") ?? coordinate(b[1][1], "pi_b[1][1]");
+  return (
+    g1(p.pi_a, "pi_a") ??
+    g1(p.pi_c, "pi_c") ??
+    coordinate(b[0][0], "pi_b[0][0]") ??
+    coordinate(b[0][1], "pi_b[0][1]") ??
+    coordinate(b[1][0], "pi_b[1][0]") ??
+    coordinate(b[1][1], "pi_b[1][1]")
+  );
 }

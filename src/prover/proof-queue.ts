@@ -69,7 +69,11 @@ export class LocalProofQueue implements ProofQueue {
    * @param prepared the instance whose wasm and zkey the jobs use.
    * @param retries further attempts after a failed one (default 1).
    */
-  constructor(private readonly pool: ProverPool, private readonly prepared: PreparedInstance, private readonly retries = 1) {}
+  constructor(
+    private readonly pool: ProverPool,
+    private readonly prepared: PreparedInstance,
+    private readonly retries = 1,
+  ) {}
 
   async start(handlers: ProofQueueHandlers): Promise<void> {
     this.handlers = handlers;

@@ -29,7 +29,10 @@ let buildingCurve: Promise<void> | undefined;
 export async function verifyGroth16(vkey: Record<string, unknown>, publicSignals: string[], proof: snarkjs.Groth16Proof): Promise<boolean> {
   const g = globalThis as { curve_bn128?: unknown };
   if (!g.curve_bn128) {
-    buildingCurve ??= buildBn128(true).then((curve) => { g.curve_bn128 = curve; buildingCurve = undefined; });
+    buildingCurve ??= buildBn128(true).then((curve) => {
+      g.curve_bn128 = curve;
+      buildingCurve = undefined;
+    });
     await buildingCurve;
   }
   return snarkjs.groth16.verify(vkey, publicSignals, proof);
@@ -50,7 +53,10 @@ export class ProverPool {
   private running = 0;
   private readonly waiting: (() => void)[] = [];
 
-  constructor(private readonly vkey: Record<string, unknown>, options: ProverPoolOptions = {}) {
+  constructor(
+    private readonly vkey: Record<string, unknown>,
+    options: ProverPoolOptions = {},
+  ) {
     const workers = options.workers ?? 2;
     if (!Number.isInteger(workers) || workers < 1) throw new RangeError(`workers: must be an integer >= 1, got ${workers}`);
     this.workers = workers;

@@ -12,13 +12,16 @@ export const signedOperationSchema = signedOperationJsonSchema();
 /** POST /v1/operations body: one or more signed operations, executed in array order. */
 export function submitOperationsBody(maxOperations: number) {
   return {
-    type: "object", additionalProperties: false, required: ["operations"],
+    type: "object",
+    additionalProperties: false,
+    required: ["operations"],
     properties: { operations: { type: "array", minItems: 1, maxItems: maxOperations, items: signedOperationSchema } },
   } as const;
 }
 
 const fieldError = {
-  type: "object", required: ["error", "field", "reason"],
+  type: "object",
+  required: ["error", "field", "reason"],
   properties: { error: { type: "string" }, field: { type: "string" }, reason: { type: "string" } },
 } as const;
 
@@ -44,38 +47,52 @@ export const submitOperationsResponse = {
 export const errorResponse = fieldError;
 
 export const operationIdParams = {
-  type: "object", required: ["id"], additionalProperties: false,
+  type: "object",
+  required: ["id"],
+  additionalProperties: false,
   properties: { id: { type: "string", pattern: "^[0-9a-f]{64}$" } },
 } as const;
 
 export const batchIndexParams = {
-  type: "object", required: ["index"], additionalProperties: false,
+  type: "object",
+  required: ["index"],
+  additionalProperties: false,
   properties: { index: { type: "string", pattern: "^[0-9]{1,9}$" } },
 } as const;
 
 export const settlementIdParams = {
-  type: "object", required: ["id"], additionalProperties: false,
+  type: "object",
+  required: ["id"],
+  additionalProperties: false,
   properties: { id: { type: "string", pattern: "^([0-9]{1,9}|0x[0-9a-fA-F]{64})$" } },
 } as const;
 
 export const operationResponse = {
   type: "object",
   properties: {
-    id: { type: "string" }, seq: { type: "integer" },
+    id: { type: "string" },
+    seq: { type: "integer" },
     status: { type: "string", enum: ["open", "proving", "proved", "included", "settled"] },
-    batchIndex: { type: ["integer", "null"] }, settlementTx: { type: ["string", "null"] },
-    acceptedAt: { type: "string" }, operation: { type: "object", additionalProperties: true },
+    batchIndex: { type: ["integer", "null"] },
+    settlementTx: { type: ["string", "null"] },
+    acceptedAt: { type: "string" },
+    operation: { type: "object", additionalProperties: true },
   },
 } as const;
 
 export const batchResponse = {
   type: "object",
   properties: {
-    batchIndex: { type: "integer" }, status: { type: "string" }, tick: { type: "integer" },
+    batchIndex: { type: "integer" },
+    status: { type: "string" },
+    tick: { type: "integer" },
     operations: { type: "array", items: { type: "string" } },
-    oldRootsCommitment: { type: "string" }, newRootsCommitment: { type: "string" },
+    oldRootsCommitment: { type: "string" },
+    newRootsCommitment: { type: "string" },
     newRoots: { type: "array", items: { type: "string" } },
-    proved: { type: "boolean" }, proveMs: { type: ["number", "null"] }, settlementTx: { type: ["string", "null"] },
+    proved: { type: "boolean" },
+    proveMs: { type: ["number", "null"] },
+    settlementTx: { type: ["string", "null"] },
     closedAt: { type: "string" },
   },
 } as const;
@@ -83,30 +100,50 @@ export const batchResponse = {
 export const proofResponse = {
   type: "object",
   properties: {
-    batchIndex: { type: "integer" }, instance: { type: "string" },
+    batchIndex: { type: "integer" },
+    instance: { type: "string" },
     proof: { type: "object", additionalProperties: true },
     publicSignals: { type: "array", items: { type: "string" } },
-    witnessMs: { type: "number" }, proveMs: { type: "number" }, provedAt: { type: "string" },
+    witnessMs: { type: "number" },
+    proveMs: { type: "number" },
+    provedAt: { type: "string" },
   },
 } as const;
 
 export const settlementResponse = {
   type: "object",
   properties: {
-    id: { type: "integer" }, txHash: { type: "string" }, nonce: { type: "integer" }, from: { type: "string" },
-    batches: { type: "array", items: { type: "integer" } }, status: { type: "string" },
-    gasUsed: { type: ["string", "null"] }, blockNumber: { type: ["integer", "null"] }, error: { type: ["string", "null"] },
+    id: { type: "integer" },
+    txHash: { type: "string" },
+    nonce: { type: "integer" },
+    from: { type: "string" },
+    batches: { type: "array", items: { type: "integer" } },
+    status: { type: "string" },
+    gasUsed: { type: ["string", "null"] },
+    blockNumber: { type: ["integer", "null"] },
+    error: { type: ["string", "null"] },
   },
 } as const;
 
 export const statusResponse = {
   type: "object",
   properties: {
-    instance: { type: "string" }, members: { type: "integer" }, slots: { type: "integer" }, deltaTicks: { type: "integer" },
-    settlement: { type: "string" }, rpcUrl: { type: "string" }, proofQueue: { type: "string" },
-    confirmations: { type: "integer" }, operations: { type: "integer" }, unsettledOperations: { type: "integer" }, queueLimit: { type: "integer" },
+    instance: { type: "string" },
+    members: { type: "integer" },
+    slots: { type: "integer" },
+    deltaTicks: { type: "integer" },
+    settlement: { type: "string" },
+    rpcUrl: { type: "string" },
+    proofQueue: { type: "string" },
+    confirmations: { type: "integer" },
+    operations: { type: "integer" },
+    unsettledOperations: { type: "integer" },
+    queueLimit: { type: "integer" },
     openBatch: { type: "object", properties: { batchIndex: { type: "integer" }, operations: { type: "integer" } } },
-    batches: { type: "object", properties: { proving: { type: "integer" }, proved: { type: "integer" }, included: { type: "integer" }, settled: { type: "integer" } } },
+    batches: {
+      type: "object",
+      properties: { proving: { type: "integer" }, proved: { type: "integer" }, included: { type: "integer" }, settled: { type: "integer" } },
+    },
     roots: { type: "array", items: { type: "string" } },
     settledRoots: { type: "array", items: { type: "string" } },
   },

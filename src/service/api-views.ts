@@ -11,8 +11,13 @@ export function operationView(store: ClusterStore, id: string): Record<string, u
   if (!op) return undefined;
   const batch = op.batchIndex === null ? undefined : store.batch(op.batchIndex);
   return {
-    id: op.id, seq: op.seq, status: batch?.status ?? "open", batchIndex: op.batchIndex, settlementTx: batch?.settledTx ?? null,
-    acceptedAt: new Date(op.acceptedAt).toISOString(), operation: JSON.parse(op.body),
+    id: op.id,
+    seq: op.seq,
+    status: batch?.status ?? "open",
+    batchIndex: op.batchIndex,
+    settlementTx: batch?.settledTx ?? null,
+    acceptedAt: new Date(op.acceptedAt).toISOString(),
+    operation: JSON.parse(op.body),
   };
 }
 
@@ -23,9 +28,17 @@ export function batchView(store: ClusterStore, index: number): Record<string, un
   const header = JSON.parse(b.header) as Record<string, unknown>;
   const proof = store.proof(index);
   return {
-    batchIndex: b.batchIndex, status: b.status, tick: Number(header.firstTick), operations: store.operationsOfBatch(index).map((o) => o.id),
-    oldRootsCommitment: header.oldRootsCommitment, newRootsCommitment: header.newRootsCommitment, newRoots: header.newRoots,
-    proved: proof !== undefined, proveMs: proof?.proveMs ?? null, settlementTx: b.settledTx, closedAt: new Date(b.closedAt).toISOString(),
+    batchIndex: b.batchIndex,
+    status: b.status,
+    tick: Number(header.firstTick),
+    operations: store.operationsOfBatch(index).map((o) => o.id),
+    oldRootsCommitment: header.oldRootsCommitment,
+    newRootsCommitment: header.newRootsCommitment,
+    newRoots: header.newRoots,
+    proved: proof !== undefined,
+    proveMs: proof?.proveMs ?? null,
+    settlementTx: b.settledTx,
+    closedAt: new Date(b.closedAt).toISOString(),
   };
 }
 
@@ -40,7 +53,14 @@ export function settlementView(store: ClusterStore, idOrHash: number | string): 
   const s = store.submission(idOrHash);
   if (!s) return undefined;
   return {
-    id: s.id, txHash: s.txHash, nonce: s.nonce, from: s.from, status: s.status, gasUsed: s.gasUsed, blockNumber: s.blockNumber, error: s.error,
+    id: s.id,
+    txHash: s.txHash,
+    nonce: s.nonce,
+    from: s.from,
+    status: s.status,
+    gasUsed: s.gasUsed,
+    blockNumber: s.blockNumber,
+    error: s.error,
     batches: Array.from({ length: s.lastBatch - s.firstBatch + 1 }, (_, k) => s.firstBatch + k),
   };
 }

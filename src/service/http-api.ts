@@ -1,8 +1,18 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import type { Logger } from "pino";
 import {
-  batchIndexParams, batchResponse, errorResponse, operationIdParams, operationResponse, proofResponse, readinessResponse,
-  settlementIdParams, settlementResponse, statusResponse, submitOperationsBody, submitOperationsResponse,
+  batchIndexParams,
+  batchResponse,
+  errorResponse,
+  operationIdParams,
+  operationResponse,
+  proofResponse,
+  readinessResponse,
+  settlementIdParams,
+  settlementResponse,
+  statusResponse,
+  submitOperationsBody,
+  submitOperationsResponse,
 } from "./api-schemas.js";
 import type { NodeMetrics } from "../core/metrics.js";
 
@@ -75,12 +85,17 @@ export function buildApi(backend: ApiBackend, limits: ApiLimits, logger: Logger)
     // A request that is not valid HTTP never reaches a route: answer it on the raw socket, in the same shape.
     clientErrorHandler: (error: Error & { code?: string }, socket) => {
       if (error.code === "ECONNRESET" || socket.destroyed) return;
-      const [status, text, reason] = error.code === "ERR_HTTP_REQUEST_TIMEOUT" ? [408, "Request Timeout", "the request did not arrive in time"]
-        : error.code === "HPE_HEADER_OVERFLOW" ? [431, "Request Header Fields Too Large", "the request headers are too large"]
-          : [400, "Bad Request", `not a valid HTTP request (${error.code ?? error.message})`];
+      const [status, text, reason] =
+        error.code === "ERR_HTTP_REQUEST_TIMEOUT"
+          ? [408, "Request Timeout", "the request did not arrive in time"]
+          : error.code === "HPE_HEADER_OVERFLOW"
+            ? [431, "Request Header Fields Too Large", "the request headers are too large"]
+            : [400, "Bad Request", `not a valid HTTP request (${error.code ?? error.message})`];
       const body = JSON.stringify({ error: "bad_request", field: "request", reason });
       if (socket.writable) {
-        socket.write(`HTTP/1.1 ${status} ${text}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/json; charset=utf-8\r\nConnection: close\r\n\r\n${body}`);
+        socket.write(
+          `HTTP/1.1 ${status} ${text}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/json; charset=utf-8\r\nConnection: close\r\n\r\n${body}`,
+        );
       }
       socket.destroy(error);
     },
@@ -91,23 +106,35 @@ export function buildApi(backend: ApiBackend, limits: ApiLimits, logger: Logger)
   app.removeContentTypeParser("text/plain");
 
   let closing = false;
-  app.addHook("preClose", async () => { closing = true; });
+  app.addHook("preClose", async () => {
+    closing = true;
+  });
   app.addHook("onRequest", async (_request, reply) => {
     if (closing) return reply.code(503).header("connection", "close").send({ error: "closing", field: "", reason: "the service is stopping" });
   });
 
-  app.setNotFoundHandler((request, reply) => reply.code(404).send({
-    error: "not_found", field: "url", reason: `no route ${request.method} ${request.url.replace(/\?.*$/, "")}`,
-  }));
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send({
+      error: "not_found",
+      field: "url",
+      reason: `no route ${request.method} ${request.url.replace(/\?.*$/, "")}`,
+    }),
+  );
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error.validation?.length) {
       const v = error.validation[0];
       const params = v.params as { missingProperty?: string; additionalProperty?: string };
       const field = fieldOf(v.instancePath, params.missingProperty ?? params.additionalProperty);
-      const reason = params.additionalProperty ? "unknown field" : v.keyword === "anyOf" ? "must be a decimal integer string or a safe integer" : v.message ?? "invalid";
+      const reason = params.additionalProperty
+        ? "unknown field"
+        : v.keyword === "anyOf"
+          ? "must be a decimal integer string or a safe integer"
+          : (v.message ?? "invalid");
       backend.metrics.requestsRefused.inc({ reason: "schema" });
-      return reply.code(400).send({ error: "bad_request", field: `${error.validationContext ?? "body"}${field === "body" ? "" : `.${field}`}`.replace(/^body\./, ""), reason });
+      return reply
+        .code(400)
+        .send({ error: "bad_request", field: `${error.validationContext ?? "body"}${field === "body" ? "" : `.${field}`}`.replace(/^body\./, ""), reason });
     }
     if (error.code === "FST_ERR_CTP_BODY_TOO_LARGE") {
       backend.metrics.requestsRefused.inc({ reason: "too_large" });
@@ -115,8 +142,11 @@ export function buildApi(backend: ApiBackend, limits: ApiLimits, logger: Logger)
     }
     if (error.code === "FST_ERR_CTP_INVALID_MEDIA_TYPE") {
       const type = request.headers["content-type"];
-      return reply.code(415).send({ error: "unsupported_media_type", field: "content-type",
-        reason: `${type ? `"${type}"` : "a body without a content type"} is not accepted: send application/json` });
+      return reply.code(415).send({
+        error: "unsupported_media_type",
+        field: "content-type",
+        reason: `${type ? `"${type}"` : "a body without a content type"} is not accepted: send application/json`,
+      });
     }
     if (error.statusCode && error.statusCode < 500) {
       return reply.code(error.statusCode).send({ error: "bad_request", field: "body", reason: error.message });
@@ -132,38 +162,61 @@ export function buildApi(backend: ApiBackend, limits: ApiLimits, logger: Logger)
   const errors = { 400: errorResponse, 404: errorResponse, 413: errorResponse, 429: errorResponse, 503: errorResponse };
   const notFound = (field: string, value: unknown) => ({ error: "not_found", field, reason: `no ${field} ${String(value)}` });
 
-  app.post<{ Body: { operations: unknown[] } }>("/v1/operations", {
-    schema: { body: submitOperationsBody(limits.maxOperationsPerRequest), response: { 202: submitOperationsResponse, 422: submitOperationsResponse, ...errors } },
-  }, async (request, reply) => {
-    const refusal = backend.admissionRefusal();
-    if (refusal) return reply.code(503).send({ error: "not_ready", field: "", reason: refusal });
-    const { unsettled, limit } = backend.queueRoom();
-    const n = request.body.operations.length;
-    if (unsettled + n > limit) {
-      backend.metrics.requestsRefused.inc({ reason: "queue_full" });
-      return reply.code(429).header("retry-after", "5").send({
-        error: "queue_full", field: "operations",
-        reason: `${unsettled} accepted operations are not settled yet; the queue holds ${limit}: retry later`,
-      });
-    }
-    const outcome = backend.submitOperations(request.body.operations);
-    return reply.code(outcome.rejected.length ? 422 : 202).send(outcome);
-  });
+  app.post<{ Body: { operations: unknown[] } }>(
+    "/v1/operations",
+    {
+      schema: {
+        body: submitOperationsBody(limits.maxOperationsPerRequest),
+        response: { 202: submitOperationsResponse, 422: submitOperationsResponse, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const refusal = backend.admissionRefusal();
+      if (refusal) return reply.code(503).send({ error: "not_ready", field: "", reason: refusal });
+      const { unsettled, limit } = backend.queueRoom();
+      const n = request.body.operations.length;
+      if (unsettled + n > limit) {
+        backend.metrics.requestsRefused.inc({ reason: "queue_full" });
+        return reply
+          .code(429)
+          .header("retry-after", "5")
+          .send({
+            error: "queue_full",
+            field: "operations",
+            reason: `${unsettled} accepted operations are not settled yet; the queue holds ${limit}: retry later`,
+          });
+      }
+      const outcome = backend.submitOperations(request.body.operations);
+      return reply.code(outcome.rejected.length ? 422 : 202).send(outcome);
+    },
+  );
 
-  app.get<{ Params: { id: string } }>("/v1/operations/:id", { schema: { params: operationIdParams, response: { 200: operationResponse, ...errors } } },
-    async (request, reply) => backend.operation(request.params.id) ?? reply.code(404).send(notFound("operation", request.params.id)));
+  app.get<{ Params: { id: string } }>(
+    "/v1/operations/:id",
+    { schema: { params: operationIdParams, response: { 200: operationResponse, ...errors } } },
+    async (request, reply) => backend.operation(request.params.id) ?? reply.code(404).send(notFound("operation", request.params.id)),
+  );
 
-  app.get<{ Params: { index: string } }>("/v1/batches/:index", { schema: { params: batchIndexParams, response: { 200: batchResponse, ...errors } } },
-    async (request, reply) => backend.batch(Number(request.params.index)) ?? reply.code(404).send(notFound("batch", request.params.index)));
+  app.get<{ Params: { index: string } }>(
+    "/v1/batches/:index",
+    { schema: { params: batchIndexParams, response: { 200: batchResponse, ...errors } } },
+    async (request, reply) => backend.batch(Number(request.params.index)) ?? reply.code(404).send(notFound("batch", request.params.index)),
+  );
 
-  app.get<{ Params: { index: string } }>("/v1/batches/:index/proof", { schema: { params: batchIndexParams, response: { 200: proofResponse, ...errors } } },
-    async (request, reply) => backend.proof(Number(request.params.index)) ?? reply.code(404).send(notFound("proof of batch", request.params.index)));
+  app.get<{ Params: { index: string } }>(
+    "/v1/batches/:index/proof",
+    { schema: { params: batchIndexParams, response: { 200: proofResponse, ...errors } } },
+    async (request, reply) => backend.proof(Number(request.params.index)) ?? reply.code(404).send(notFound("proof of batch", request.params.index)),
+  );
 
-  app.get<{ Params: { id: string } }>("/v1/settlements/:id", { schema: { params: settlementIdParams, response: { 200: settlementResponse, ...errors } } },
+  app.get<{ Params: { id: string } }>(
+    "/v1/settlements/:id",
+    { schema: { params: settlementIdParams, response: { 200: settlementResponse, ...errors } } },
     async (request, reply) => {
       const key = request.params.id.startsWith("0x") ? request.params.id.toLowerCase() : Number(request.params.id);
       return backend.settlement(key) ?? reply.code(404).send(notFound("settlement", request.params.id));
-    });
+    },
+  );
 
   app.get("/v1/status", { schema: { response: { 200: statusResponse } } }, async () => backend.status());
 

@@ -49,7 +49,9 @@ export async function waitForBeaconBlock(rpcUrl: string, block: number, o: Beaco
         return { number: b.number, hash: b.hash, timestamp: b.timestamp };
       }
       if (Date.now() >= deadline) {
-        throw new BeaconBlockTimeout(`--block: block ${block}${o.confirmations ? ` with ${o.confirmations} confirmations` : ""} not reached within ${Math.round(o.timeoutMs / 1000)} s (head ${head})`);
+        throw new BeaconBlockTimeout(
+          `--block: block ${block}${o.confirmations ? ` with ${o.confirmations} confirmations` : ""} not reached within ${Math.round(o.timeoutMs / 1000)} s (head ${head})`,
+        );
       }
       o.onWait?.(head);
       await new Promise((r) => setTimeout(r, o.pollMs));

@@ -44,12 +44,24 @@ export async function contributeZkey(inZkey: string, outZkey: string, name?: str
  * @returns the contribution hash of the beacon (128 hex digits).
  * @throws Error `beacon: ...` when snarkjs refuses the beacon value.
  */
-export async function beaconZkey(inZkey: string, outZkey: string, name: string | undefined, beaconHashHex: string,
-                                 onProgress?: (p: PhaseProgress) => void): Promise<string> {
+export async function beaconZkey(
+  inZkey: string,
+  outZkey: string,
+  name: string | undefined,
+  beaconHashHex: string,
+  onProgress?: (p: PhaseProgress) => void,
+): Promise<string> {
   if (!/^([0-9a-f]{2}){1,255}$/i.test(beaconHashHex)) throw new Error(`beacon: must be 1 to 255 bytes of hex without 0x, got ${JSON.stringify(beaconHashHex)}`);
   const errors: string[] = [];
   const hash = await writeViaTemp(outZkey, async (tmp) => {
-    const h = await snarkjs.zKey.beacon(inZkey, tmp, name, beaconHashHex, 10, snarkjsProgressLogger(onProgress, (e) => errors.push(e)));
+    const h = await snarkjs.zKey.beacon(
+      inZkey,
+      tmp,
+      name,
+      beaconHashHex,
+      10,
+      snarkjsProgressLogger(onProgress, (e) => errors.push(e)),
+    );
     if (!(h instanceof Uint8Array)) throw new Error(`beacon: snarkjs refused it: ${errors.join("; ")}`);
     return h;
   });

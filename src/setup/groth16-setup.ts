@@ -50,8 +50,12 @@ export type Groth16Artifacts = Omit<Groth16Keys, "phase2">;
  * @throws Error naming `ptau` when the file is missing; ZkeyError (kind `mismatch`) when an installed zkey
  *   no longer fits the instance; Error `lock: ...` when another process holds the set-up for hours.
  */
-export async function setupGroth16(inst: CircuitInstance, circuit: CompiledCircuit, ptauPath?: string,
-                                   onProgress?: (p: PhaseProgress) => void): Promise<Groth16Artifacts> {
+export async function setupGroth16(
+  inst: CircuitInstance,
+  circuit: CompiledCircuit,
+  ptauPath?: string,
+  onProgress?: (p: PhaseProgress) => void,
+): Promise<Groth16Artifacts> {
   const inputs = phase2Inputs(inst, circuit, ptauPath);
   return withInstanceLock(inst.name, async () => {
     const paths = groth16Paths(circuit.dir);
@@ -80,10 +84,21 @@ export async function setupGroth16(inst: CircuitInstance, circuit: CompiledCircu
 }
 
 /** The stamp of a finished set-up whose artifacts are at `paths`. */
-export function stampOf(source: SetupStamp["source"], inputs: Phase2Inputs, paths: Groth16Paths, extra: Pick<SetupStamp, "installedFrom" | "installedAt"> = {}): SetupStamp {
+export function stampOf(
+  source: SetupStamp["source"],
+  inputs: Phase2Inputs,
+  paths: Groth16Paths,
+  extra: Pick<SetupStamp, "installedFrom" | "installedAt"> = {},
+): SetupStamp {
   return {
-    version: 2, source, r1csSha256: inputs.r1csSha256, ptauSha256: inputs.ptauSha256, zkeySha256: fileSha256(paths.zkey),
-    vkeySha256: fileSha256(paths.vkeyPath), verifierSha256: fileSha256(paths.verifierSol), ...extra,
+    version: 2,
+    source,
+    r1csSha256: inputs.r1csSha256,
+    ptauSha256: inputs.ptauSha256,
+    zkeySha256: fileSha256(paths.zkey),
+    vkeySha256: fileSha256(paths.vkeyPath),
+    verifierSha256: fileSha256(paths.verifierSol),
+    ...extra,
   };
 }
 
@@ -92,8 +107,10 @@ function keepInstalled(inst: CircuitInstance, dir: string, stamp: SetupStamp, in
   const paths = groth16Paths(dir);
   const from = `the ceremony zkey installed for instance "${inst.name}" (from ${stamp.installedFrom ?? "?"} at ${stamp.installedAt ?? "?"})`;
   const remedy = `install a new one with \`cluster-settle setup --instance ${inst.name} --zkey FILE\`, or delete ${join(dir, STAMP_FILE)} to go back to a development set-up`;
-  if (stamp.r1csSha256 !== inputs.r1csSha256) throw new ZkeyError("mismatch", `${from} was verified against another r1cs (the circuit changed since): ${remedy}`);
-  if (ptauGiven && stamp.ptauSha256 !== inputs.ptauSha256) throw new ZkeyError("mismatch", `${from} was verified against another ptau than ${inputs.ptau}: ${remedy}`);
+  if (stamp.r1csSha256 !== inputs.r1csSha256)
+    throw new ZkeyError("mismatch", `${from} was verified against another r1cs (the circuit changed since): ${remedy}`);
+  if (ptauGiven && stamp.ptauSha256 !== inputs.ptauSha256)
+    throw new ZkeyError("mismatch", `${from} was verified against another ptau than ${inputs.ptau}: ${remedy}`);
   if (!artifactsMatch(stamp, paths)) throw new ZkeyError("mismatch", `${from}: its files in ${dir} changed since it was installed: ${remedy}`);
   return { ...paths, vkey: readVkey(paths), cached: true, source: "installed" };
 }

@@ -55,7 +55,12 @@ export async function phase2InitZkey(inputs: Phase2Inputs, onProgress?: (p: Phas
     removeStaleTemps(path);
     await writeViaTemp(path, async (tmp) => {
       const errors: string[] = [];
-      const result = await snarkjs.zKey.newZKey(inputs.r1cs, inputs.ptau, tmp, snarkjsProgressLogger(onProgress, (e) => errors.push(e)));
+      const result = await snarkjs.zKey.newZKey(
+        inputs.r1cs,
+        inputs.ptau,
+        tmp,
+        snarkjsProgressLogger(onProgress, (e) => errors.push(e)),
+      );
       if (result === -1) throw new Error(`ptau: ${inputs.ptau}: snarkjs zkey new refused it for instance "${inputs.instance}": ${errors.join("; ")}`);
     });
     for (const f of readdirSync(PHASE2_INIT_DIR)) {

@@ -35,7 +35,14 @@ export async function withFileLock<T>(path: string, what: string, fn: () => Prom
   let waited = false;
   for (;;) {
     try {
-      release = await lock(path, { realpath: false, stale: STALE_MS, update: UPDATE_MS, onCompromised: (e) => { compromised = e; } });
+      release = await lock(path, {
+        realpath: false,
+        stale: STALE_MS,
+        update: UPDATE_MS,
+        onCompromised: (e) => {
+          compromised = e;
+        },
+      });
       break;
     } catch (e) {
       if ((e as { code?: string }).code !== "ELOCKED") throw e;
@@ -50,7 +57,9 @@ export async function withFileLock<T>(path: string, what: string, fn: () => Prom
     if (compromised) throw new Error(`lock: ${what}: taken over by another process while held (${compromised.message}); run again`);
     return result;
   } finally {
-    await release().catch(() => { /* already released or taken over: reported above */ });
+    await release().catch(() => {
+      /* already released or taken over: reported above */
+    });
   }
 }
 

@@ -64,7 +64,9 @@ export function setupPhases(name: string, o: SetupOptions = {}): Phase<SetupCont
         const phase2 = await checkZkeyPhase2(keys.zkey, { allowInsecureDevZkey: o.allowInsecureDevZkey });
         ctx.keys = { ...keys, phase2 };
         const made = keys.cached ? "cached" : `wrote ${keys.zkey}`;
-        status(`${made} (${keys.source}; phase 2: ${phase2.contributions.map((c) => c.type).join(" + ") || "no contribution"}${phase2.secure ? "" : ", INSECURE"})`);
+        status(
+          `${made} (${keys.source}; phase 2: ${phase2.contributions.map((c) => c.type).join(" + ") || "no contribution"}${phase2.secure ? "" : ", INSECURE"})`,
+        );
       },
     },
     {

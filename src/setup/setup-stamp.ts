@@ -63,6 +63,9 @@ export function writeSetupStamp(dir: string, stamp: SetupStamp): void {
 
 /** True when each artifact exists and has the hash the stamp recorded. */
 export function artifactsMatch(stamp: SetupStamp, paths: { zkey: string; vkeyPath: string; verifierSol: string }): boolean {
-  return [[paths.zkey, stamp.zkeySha256], [paths.vkeyPath, stamp.vkeySha256], [paths.verifierSol, stamp.verifierSha256]]
-    .every(([p, h]) => existsSync(p) && fileSha256(p) === h);
+  return [
+    [paths.zkey, stamp.zkeySha256],
+    [paths.vkeyPath, stamp.vkeySha256],
+    [paths.verifierSol, stamp.verifierSha256],
+  ].every(([p, h]) => existsSync(p) && fileSha256(p) === h);
 }

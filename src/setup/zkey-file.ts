@@ -47,22 +47,36 @@ export interface ZkeyPhase2 {
   contributions: ZkeyContribution[];
 }
 
-interface Section { pos: number; size: number }
+interface Section {
+  pos: number;
+  size: number;
+}
 
 /** A cursor over a section's bytes; every read is bounds-checked and names the section. */
 class Reader {
   private at = 0;
-  constructor(private readonly buf: Buffer, private readonly what: string) {}
+  constructor(
+    private readonly buf: Buffer,
+    private readonly what: string,
+  ) {}
   bytes(n: number): Buffer {
     if (this.at + n > this.buf.length) throw new Error(`${this.what}: truncated (needs ${this.at + n} bytes, has ${this.buf.length})`);
     const b = this.buf.subarray(this.at, this.at + n);
     this.at += n;
     return b;
   }
-  u32(): number { return this.bytes(4).readUInt32LE(0); }
-  u8(): number { return this.bytes(1)[0]; }
-  get offset(): number { return this.at; }
-  get done(): boolean { return this.at === this.buf.length; }
+  u32(): number {
+    return this.bytes(4).readUInt32LE(0);
+  }
+  u8(): number {
+    return this.bytes(1)[0];
+  }
+  get offset(): number {
+    return this.at;
+  }
+  get done(): boolean {
+    return this.at === this.buf.length;
+  }
 }
 
 const littleEndian = (b: Buffer): bigint => BigInt(`0x${Buffer.from(b).reverse().toString("hex") || "0"}`);

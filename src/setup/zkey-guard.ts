@@ -7,7 +7,10 @@ export class ZkeyError extends Error {
    * @param kind `insecure`: phase 2 has no secret contribution; `invalid`: it does not verify against the
    *   circuit and ptau; `mismatch`: an installed zkey no longer fits the instance.
    */
-  constructor(readonly kind: "insecure" | "invalid" | "mismatch", reason: string) {
+  constructor(
+    readonly kind: "insecure" | "invalid" | "mismatch",
+    reason: string,
+  ) {
     super(`zkey: ${reason}`);
     this.name = "ZkeyError";
   }
@@ -43,8 +46,10 @@ export function phase2Weakness(p: ZkeyPhase2): string | undefined {
     return "phase 2 has no contribution (δ = γ): δ is known, anyone can forge proofs; run a ceremony (`cluster-settle ceremony`)";
   }
   if (p.contributions.every((c) => c.type === "beacon")) {
-    return `phase 2 holds only beacon contributions (${p.contributions.length}), whose keys follow from public data: ` +
-      "anyone can recompute δ and forge proofs; it needs at least one secret contribution (`cluster-settle ceremony contribute`)";
+    return (
+      `phase 2 holds only beacon contributions (${p.contributions.length}), whose keys follow from public data: ` +
+      "anyone can recompute δ and forge proofs; it needs at least one secret contribution (`cluster-settle ceremony contribute`)"
+    );
   }
   return undefined;
 }

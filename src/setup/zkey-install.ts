@@ -26,8 +26,13 @@ import { verifyZkey } from "./zkey-verify.js";
  * @throws Error `zkey: <file>: not found`; ZkeyError `insecure` (only beacons, or δ = γ) or `invalid`
  *   (does not verify, with snarkjs' reasons); Error `ptau: ...` when the ptau is missing or unusable.
  */
-export async function installZkey(inst: CircuitInstance, circuit: CompiledCircuit, zkeyFile: string, ptauPath?: string,
-                                  onProgress?: (p: PhaseProgress) => void): Promise<Groth16Artifacts> {
+export async function installZkey(
+  inst: CircuitInstance,
+  circuit: CompiledCircuit,
+  zkeyFile: string,
+  ptauPath?: string,
+  onProgress?: (p: PhaseProgress) => void,
+): Promise<Groth16Artifacts> {
   const source = resolve(zkeyFile);
   if (!existsSync(source) || !statSync(source).isFile()) throw new Error(`zkey: ${zkeyFile}: not found`);
   const inputs = phase2Inputs(inst, circuit, ptauPath);
@@ -40,7 +45,10 @@ export async function installZkey(inst: CircuitInstance, circuit: CompiledCircui
       await checkZkeyPhase2(copy, { label: zkeyFile });
       const check = await verifyZkey(inputs, copy, onProgress);
       if (!check.valid) {
-        throw new ZkeyError("invalid", `${zkeyFile} does not verify against instance "${inst.name}" (r1cs ${circuit.r1cs}) and ${inputs.ptau}: ${check.reasons.join("; ")}`);
+        throw new ZkeyError(
+          "invalid",
+          `${zkeyFile} does not verify against instance "${inst.name}" (r1cs ${circuit.r1cs}) and ${inputs.ptau}: ${check.reasons.join("; ")}`,
+        );
       }
       moveIntoPlace(copy, paths.zkey);
     } finally {

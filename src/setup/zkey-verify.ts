@@ -31,7 +31,12 @@ export async function verifyZkey(inputs: Phase2Inputs, zkeyPath: string, onProgr
     else consoleLog(...args);
   };
   try {
-    const valid = await snarkjs.zKey.verifyFromInit(init, inputs.ptau, zkeyPath, snarkjsProgressLogger(onProgress, (e) => reasons.push(e.trim())));
+    const valid = await snarkjs.zKey.verifyFromInit(
+      init,
+      inputs.ptau,
+      zkeyPath,
+      snarkjsProgressLogger(onProgress, (e) => reasons.push(e.trim())),
+    );
     return { valid: valid === true, reasons: valid === true ? [] : reasons.length ? reasons : ["snarkjs zkey verify returned false"] };
   } catch (e) {
     return { valid: false, reasons: [...reasons, `snarkjs could not read it: ${(e as Error).message}`] };

@@ -18,8 +18,19 @@ export class OperationRejected extends FieldError {
 
 /** Debit lane of a ClusterSlot (circuits/lib/slot.circom): a signed TRANSFER or SEND. */
 export interface DebitLane {
-  debitOn: bigint; srcChain: bigint; dstChain: bigint; fromIndex: bigint; toIndex: bigint; tokenId: bigint;
-  amount: bigint; nonce: bigint; dataHash: bigint; msgSeq: bigint; sigR8x: bigint; sigR8y: bigint; sigS: bigint;
+  debitOn: bigint;
+  srcChain: bigint;
+  dstChain: bigint;
+  fromIndex: bigint;
+  toIndex: bigint;
+  tokenId: bigint;
+  amount: bigint;
+  nonce: bigint;
+  dataHash: bigint;
+  msgSeq: bigint;
+  sigR8x: bigint;
+  sigR8y: bigint;
+  sigS: bigint;
   /** Sender leaf before the debit: [ax, ay, tokenId, balance, nonce]. */
   sender: bigint[];
   /** Merkle path of the sender leaf, leaf level first (D entries). */
@@ -28,8 +39,15 @@ export interface DebitLane {
 
 /** Credit lane of a ClusterSlot: delivery of one message to its recipient. */
 export interface CreditLane {
-  creditOn: bigint; inSrcChain: bigint; inDstChain: bigint; inSeq: bigint; inSendTick: bigint; inRecipient: bigint;
-  inTokenId: bigint; inAmount: bigint; inDataHash: bigint;
+  creditOn: bigint;
+  inSrcChain: bigint;
+  inDstChain: bigint;
+  inSeq: bigint;
+  inSendTick: bigint;
+  inRecipient: bigint;
+  inTokenId: bigint;
+  inAmount: bigint;
+  inDataHash: bigint;
   /** Recipient leaf before the credit: [ax, ay, tokenId, balance, nonce]. */
   recipient: bigint[];
   /** Merkle path of the recipient leaf (after the slot's debit lane), leaf level first. */
@@ -57,8 +75,13 @@ export class ClusterState {
    * @param domain signing domain of the cluster deployment (clusterDomain in src/protocol/domain.ts):
    *   in every signature checked and every roots commitment.
    */
-  constructor(readonly members: number, readonly depth: number,
-              private readonly poseidon: (x: bigint[]) => bigint, private readonly signer: EddsaSigner, readonly domain: bigint) {
+  constructor(
+    readonly members: number,
+    readonly depth: number,
+    private readonly poseidon: (x: bigint[]) => bigint,
+    private readonly signer: EddsaSigner,
+    readonly domain: bigint,
+  ) {
     if (!Number.isInteger(members) || members < 2) throw new RangeError(`members: must be an integer >= 2, got ${members}`);
     const hash2 = (l: bigint, r: bigint) => poseidon([l, r]);
     this.trees = Array.from({ length: members }, () => new SparseMerkleTree(depth, hash2));
@@ -124,17 +147,34 @@ export class ClusterState {
 
     const tree = this.trees[op.chainId];
     const debit: DebitLane = {
-      debitOn: 1n, srcChain: BigInt(op.chainId), dstChain: BigInt(op.dstChain), fromIndex: op.from, toIndex: op.to,
-      tokenId: op.tokenId, amount: op.amount, nonce: op.nonce, dataHash: op.dataHash, msgSeq: seq,
-      sigR8x: op.signature.R8x, sigR8y: op.signature.R8y, sigS: op.signature.S,
-      sender: accountFields(sender), senderSiblings: tree.siblings(op.from),
+      debitOn: 1n,
+      srcChain: BigInt(op.chainId),
+      dstChain: BigInt(op.dstChain),
+      fromIndex: op.from,
+      toIndex: op.to,
+      tokenId: op.tokenId,
+      amount: op.amount,
+      nonce: op.nonce,
+      dataHash: op.dataHash,
+      msgSeq: seq,
+      sigR8x: op.signature.R8x,
+      sigR8y: op.signature.R8y,
+      sigS: op.signature.S,
+      sender: accountFields(sender),
+      senderSiblings: tree.siblings(op.from),
     };
     sender.balance -= op.amount;
     sender.nonce += 1n;
     tree.update(op.from, accountLeaf(this.poseidon, sender));
     const message: Message = {
-      srcChain: op.chainId, dstChain: op.dstChain, seq, sendTick: tick, recipient: op.to,
-      tokenId: op.tokenId, amount: op.amount, dataHash: op.dataHash,
+      srcChain: op.chainId,
+      dstChain: op.dstChain,
+      seq,
+      sendTick: tick,
+      recipient: op.to,
+      tokenId: op.tokenId,
+      amount: op.amount,
+      dataHash: op.dataHash,
     };
     return { debit, message };
   }
@@ -150,10 +190,17 @@ export class ClusterState {
     if (recipient.tokenId !== message.tokenId) throw new OperationRejected("tokenId", `recipient holds token ${recipient.tokenId}`);
     if (recipient.balance + message.amount >= BALANCE_LIMIT) throw new OperationRejected("amount", "recipient balance would overflow 2^128");
     const credit: CreditLane = {
-      creditOn: 1n, inSrcChain: BigInt(message.srcChain), inDstChain: BigInt(message.dstChain), inSeq: message.seq,
-      inSendTick: BigInt(message.sendTick), inRecipient: message.recipient, inTokenId: message.tokenId,
-      inAmount: message.amount, inDataHash: message.dataHash,
-      recipient: accountFields(recipient), recipientSiblings: tree.siblings(message.recipient),
+      creditOn: 1n,
+      inSrcChain: BigInt(message.srcChain),
+      inDstChain: BigInt(message.dstChain),
+      inSeq: message.seq,
+      inSendTick: BigInt(message.sendTick),
+      inRecipient: message.recipient,
+      inTokenId: message.tokenId,
+      inAmount: message.amount,
+      inDataHash: message.dataHash,
+      recipient: accountFields(recipient),
+      recipientSiblings: tree.siblings(message.recipient),
     };
     recipient.balance += message.amount;
     tree.update(message.recipient, accountLeaf(this.poseidon, recipient));
@@ -180,16 +227,38 @@ export class ClusterState {
 /** An empty debit lane (changes nothing). */
 export function emptyDebit(depth: number): DebitLane {
   return {
-    debitOn: 0n, srcChain: 0n, dstChain: 0n, fromIndex: 0n, toIndex: 0n, tokenId: 0n, amount: 0n, nonce: 0n, dataHash: 0n,
-    msgSeq: 0n, sigR8x: 0n, sigR8y: 0n, sigS: 0n, sender: zeros(5), senderSiblings: zeros(depth),
+    debitOn: 0n,
+    srcChain: 0n,
+    dstChain: 0n,
+    fromIndex: 0n,
+    toIndex: 0n,
+    tokenId: 0n,
+    amount: 0n,
+    nonce: 0n,
+    dataHash: 0n,
+    msgSeq: 0n,
+    sigR8x: 0n,
+    sigR8y: 0n,
+    sigS: 0n,
+    sender: zeros(5),
+    senderSiblings: zeros(depth),
   };
 }
 
 /** An empty credit lane (changes nothing). */
 export function emptyCredit(depth: number): CreditLane {
   return {
-    creditOn: 0n, inSrcChain: 0n, inDstChain: 0n, inSeq: 0n, inSendTick: 0n, inRecipient: 0n, inTokenId: 0n,
-    inAmount: 0n, inDataHash: 0n, recipient: zeros(5), recipientSiblings: zeros(depth),
+    creditOn: 0n,
+    inSrcChain: 0n,
+    inDstChain: 0n,
+    inSeq: 0n,
+    inSendTick: 0n,
+    inRecipient: 0n,
+    inTokenId: 0n,
+    inAmount: 0n,
+    inDataHash: 0n,
+    recipient: zeros(5),
+    recipientSiblings: zeros(depth),
   };
 }
 

@@ -14,7 +14,10 @@ export class SparseMerkleTree {
    * @param hash2 two-to-one hash, Poseidon(left, right) from `getPoseidon()`.
    * @throws RangeError when depth is outside 1..32.
    */
-  constructor(readonly depth: number, private readonly hash2: (l: bigint, r: bigint) => bigint) {
+  constructor(
+    readonly depth: number,
+    private readonly hash2: (l: bigint, r: bigint) => bigint,
+  ) {
     if (!Number.isInteger(depth) || depth < 1 || depth > 32) {
       throw new RangeError(`depth: must be an integer in 1..32, got ${depth}`);
     }

@@ -6,7 +6,6 @@ import type { BatchHeader } from "../circuits/batch-input.js";
 import { toJson } from "../protocol/json.js";
 import { FieldError } from "../config/field-error.js";
 
-
 /**
  * Life of a batch in the service: closed by the sequencer ("proving"), proved by the queue
  * ("proved"), on L1 at the head ("included": the contract's state at the latest block holds it) and
@@ -110,7 +109,10 @@ export class StoreInUse extends FieldError {
    * @param path the database file.
    * @param ownerPid the owner's pid from `<path>-owner`, when that process is alive.
    */
-  constructor(readonly path: string, readonly ownerPid: number | undefined) {
+  constructor(
+    readonly path: string,
+    readonly ownerPid: number | undefined,
+  ) {
     super("dataDir", `the store ${path} is in use by another process${ownerPid === undefined ? "" : ` (pid ${ownerPid})`}`);
     this.name = "StoreInUse";
   }
@@ -196,8 +198,7 @@ export class ClusterStore {
 
   /** Records an accepted operation (committed before the API answers). @throws on a duplicate seq or id. */
   insertOperation(op: Omit<StoredOperation, "batchIndex">): void {
-    this.db.prepare("INSERT INTO operations (seq, id, body, batch_index, accepted_at) VALUES (?, ?, ?, NULL, ?)")
-      .run(op.seq, op.id, op.body, op.acceptedAt);
+    this.db.prepare("INSERT INTO operations (seq, id, body, batch_index, accepted_at) VALUES (?, ?, ?, NULL, ?)").run(op.seq, op.id, op.body, op.acceptedAt);
   }
 
   /** The operation with this id, or undefined. */
@@ -229,7 +230,8 @@ export class ClusterStore {
   closeBatch(header: BatchHeader, input: Record<string, unknown>, seqs: number[], closedAt: number): void {
     const index = Number(header.batchIndex);
     this.db.transaction(() => {
-      this.db.prepare("INSERT INTO batches (batch_index, status, header, input, first_seq, last_seq, closed_at) VALUES (?, 'proving', ?, ?, ?, ?, ?)")
+      this.db
+        .prepare("INSERT INTO batches (batch_index, status, header, input, first_seq, last_seq, closed_at) VALUES (?, 'proving', ?, ?, ?, ?, ?)")
         .run(index, toJson(header), toJson(input), seqs[0], seqs[seqs.length - 1], closedAt);
       const assign = this.db.prepare("UPDATE operations SET batch_index = ? WHERE seq = ? AND batch_index IS NULL");
       for (const seq of seqs) {
@@ -254,17 +256,23 @@ export class ClusterStore {
     if (!row) return undefined;
     const h = JSON.parse(row.header) as Record<string, unknown>;
     return {
-      domain: BigInt(h.domain as string), batchIndex: BigInt(h.batchIndex as string), firstTick: Number(h.firstTick), lastTick: Number(h.lastTick),
-      oldRoots: (h.oldRoots as string[]).map(BigInt), newRoots: (h.newRoots as string[]).map(BigInt),
-      oldRootsCommitment: BigInt(h.oldRootsCommitment as string), newRootsCommitment: BigInt(h.newRootsCommitment as string),
+      domain: BigInt(h.domain as string),
+      batchIndex: BigInt(h.batchIndex as string),
+      firstTick: Number(h.firstTick),
+      lastTick: Number(h.lastTick),
+      oldRoots: (h.oldRoots as string[]).map(BigInt),
+      newRoots: (h.newRoots as string[]).map(BigInt),
+      oldRootsCommitment: BigInt(h.oldRootsCommitment as string),
+      newRootsCommitment: BigInt(h.newRootsCommitment as string),
     };
   }
 
   /** Batches closed but not yet proved, by index. */
   /** The oldest batch waiting for its proof (lowest index with status proving): index and closing time (ms), or undefined. */
   oldestUnprovedBatch(): { batchIndex: number; closedAt: number } | undefined {
-    return this.db.prepare("SELECT batch_index AS batchIndex, closed_at AS closedAt FROM batches WHERE status = 'proving' ORDER BY batch_index LIMIT 1").get() as
-      { batchIndex: number; closedAt: number } | undefined;
+    return this.db
+      .prepare("SELECT batch_index AS batchIndex, closed_at AS closedAt FROM batches WHERE status = 'proving' ORDER BY batch_index LIMIT 1")
+      .get() as { batchIndex: number; closedAt: number } | undefined;
   }
 
   unprovedBatches(): StoredBatch[] {
@@ -278,8 +286,10 @@ export class ClusterStore {
    */
   saveProof(p: StoredProof): boolean {
     return this.db.transaction(() => {
-      const inserted = this.db.prepare("INSERT OR IGNORE INTO proofs (batch_index, proof, public_signals, witness_ms, prove_ms, proved_at) VALUES (?, ?, ?, ?, ?, ?)")
-        .run(p.batchIndex, toJson(p.proof), toJson(p.publicSignals), p.witnessMs, p.proveMs, p.provedAt).changes === 1;
+      const inserted =
+        this.db
+          .prepare("INSERT OR IGNORE INTO proofs (batch_index, proof, public_signals, witness_ms, prove_ms, proved_at) VALUES (?, ?, ?, ?, ?, ?)")
+          .run(p.batchIndex, toJson(p.proof), toJson(p.publicSignals), p.witnessMs, p.proveMs, p.provedAt).changes === 1;
       if (inserted) this.db.prepare("UPDATE batches SET status = 'proved' WHERE batch_index = ? AND status = 'proving'").run(p.batchIndex);
       return inserted;
     })();
@@ -287,7 +297,10 @@ export class ClusterStore {
 
   /** The proof of a batch, or undefined. */
   proof(batchIndex: number): StoredProof | undefined {
-    const row = this.db.prepare("SELECT batch_index AS batchIndex, proof, public_signals AS publicSignals, witness_ms AS witnessMs, prove_ms AS proveMs, proved_at AS provedAt FROM proofs WHERE batch_index = ?")
+    const row = this.db
+      .prepare(
+        "SELECT batch_index AS batchIndex, proof, public_signals AS publicSignals, witness_ms AS witnessMs, prove_ms AS proveMs, proved_at AS provedAt FROM proofs WHERE batch_index = ?",
+      )
       .get(batchIndex) as (Omit<StoredProof, "proof" | "publicSignals"> & { proof: string; publicSignals: string }) | undefined;
     return row && { ...row, proof: JSON.parse(row.proof), publicSignals: JSON.parse(row.publicSignals) };
   }
@@ -311,7 +324,9 @@ export class ClusterStore {
    * @returns how many batches changed to included.
    */
   markIncludedUpTo(upTo: number, txHash: string | null): number {
-    return this.db.prepare("UPDATE batches SET status = 'included', settled_tx = COALESCE(?, settled_tx) WHERE batch_index < ? AND status IN ('proving', 'proved')").run(txHash, upTo).changes;
+    return this.db
+      .prepare("UPDATE batches SET status = 'included', settled_tx = COALESCE(?, settled_tx) WHERE batch_index < ? AND status IN ('proving', 'proved')")
+      .run(txHash, upTo).changes;
   }
 
   /**
@@ -339,7 +354,11 @@ export class ClusterStore {
    */
   markReorgedFrom(from: number): number[] {
     return this.db.transaction(() => {
-      const gone = (this.db.prepare("SELECT batch_index AS i FROM batches WHERE batch_index >= ? AND status IN ('included', 'settled') ORDER BY batch_index").all(from) as { i: number }[]).map((r) => r.i);
+      const gone = (
+        this.db.prepare("SELECT batch_index AS i FROM batches WHERE batch_index >= ? AND status IN ('included', 'settled') ORDER BY batch_index").all(from) as {
+          i: number;
+        }[]
+      ).map((r) => r.i);
       this.db.prepare("UPDATE batches SET status = 'proved', settled_tx = NULL WHERE batch_index >= ? AND status IN ('included', 'settled')").run(from);
       this.db.prepare("UPDATE submissions SET status = 'reorged' WHERE last_batch >= ? AND status = 'mined'").run(from);
       return gone;
@@ -351,27 +370,39 @@ export class ClusterStore {
    * operation of the last settled batch (batches hold consecutive seqs and settle in order). O(log n).
    */
   unsettledOperationCount(): number {
-    const settledUpTo = (this.db.prepare(`SELECT COALESCE((SELECT last_seq FROM batches WHERE status = 'settled'
-      ORDER BY batch_index DESC LIMIT 1), -1) AS s`).get() as { s: number }).s;
+    const settledUpTo = (
+      this.db
+        .prepare(`SELECT COALESCE((SELECT last_seq FROM batches WHERE status = 'settled'
+      ORDER BY batch_index DESC LIMIT 1), -1) AS s`)
+        .get() as { s: number }
+    ).s;
     return this.operationCount() - (settledUpTo + 1);
   }
 
   /** Batches per status. */
   batchCounts(): Record<BatchStatus, number> {
     const counts: Record<BatchStatus, number> = { proving: 0, proved: 0, included: 0, settled: 0 };
-    for (const row of this.db.prepare("SELECT status, COUNT(*) AS n FROM batches GROUP BY status").all() as { status: BatchStatus; n: number }[]) counts[row.status] = row.n;
+    for (const row of this.db.prepare("SELECT status, COUNT(*) AS n FROM batches GROUP BY status").all() as { status: BatchStatus; n: number }[])
+      counts[row.status] = row.n;
     return counts;
   }
 
   /** Records a signed settlement transaction before it is broadcast. @returns its id. */
   insertSubmission(s: Pick<StoredSubmission, "firstBatch" | "lastBatch" | "from" | "nonce" | "txHash" | "rawTx" | "createdAt">): number {
-    return Number(this.db.prepare(`INSERT INTO submissions (first_batch, last_batch, from_address, nonce, tx_hash, raw_tx, status, created_at)
-      VALUES (?, ?, ?, ?, ?, ?, 'signed', ?)`).run(s.firstBatch, s.lastBatch, s.from, s.nonce, s.txHash, s.rawTx, s.createdAt).lastInsertRowid);
+    return Number(
+      this.db
+        .prepare(`INSERT INTO submissions (first_batch, last_batch, from_address, nonce, tx_hash, raw_tx, status, created_at)
+      VALUES (?, ?, ?, ?, ?, ?, 'signed', ?)`)
+        .run(s.firstBatch, s.lastBatch, s.from, s.nonce, s.txHash, s.rawTx, s.createdAt).lastInsertRowid,
+    );
   }
 
   /** Updates a submission's status (and receipt data or error). */
   updateSubmission(id: number, u: { status: SubmissionStatus; gasUsed?: bigint; blockNumber?: number; error?: string; minedAt?: number }): void {
-    this.db.prepare("UPDATE submissions SET status = ?, gas_used = COALESCE(?, gas_used), block_number = COALESCE(?, block_number), error = COALESCE(?, error), mined_at = COALESCE(?, mined_at) WHERE id = ?")
+    this.db
+      .prepare(
+        "UPDATE submissions SET status = ?, gas_used = COALESCE(?, gas_used), block_number = COALESCE(?, block_number), error = COALESCE(?, error), mined_at = COALESCE(?, mined_at) WHERE id = ?",
+      )
       .run(u.status, u.gasUsed?.toString() ?? null, u.blockNumber ?? null, u.error ?? null, u.minedAt ?? null, id);
   }
 

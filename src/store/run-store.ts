@@ -3,7 +3,6 @@ import { writeFileAtomic } from "./atomic-file.js";
 import { join } from "node:path";
 import { toJson } from "../protocol/json.js";
 
-
 /**
  * On-disk record of one run, in a folder of plain files (readable with jq, diffable):
  *

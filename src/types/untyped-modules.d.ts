@@ -26,23 +26,50 @@ declare module "circom_runtime" {
   export function WitnessCalculatorBuilder(code: Uint8Array, options?: Record<string, unknown>): Promise<WitnessCalculator>;
 }
 declare module "r1csfile" {
-  export function readR1cs(fileName: string, loadConstraints?: boolean | Record<string, unknown>, loadMap?: boolean, singleThread?: boolean): Promise<{
+  export function readR1cs(
+    fileName: string,
+    loadConstraints?: boolean | Record<string, unknown>,
+    loadMap?: boolean,
+    singleThread?: boolean,
+  ): Promise<{
     nConstraints: number;
     nVars: number;
     nOutputs: number;
     nPubInputs: number;
     nPrvInputs: number;
-    curve: { Fr: { e(v: bigint): unknown; mul(a: unknown, b: unknown): unknown; add(a: unknown, b: unknown): unknown; eq(a: unknown, b: unknown): boolean; zero: unknown }; terminate(): Promise<void> };
+    curve: {
+      Fr: {
+        e(v: bigint): unknown;
+        mul(a: unknown, b: unknown): unknown;
+        add(a: unknown, b: unknown): unknown;
+        eq(a: unknown, b: unknown): boolean;
+        zero: unknown;
+      };
+      terminate(): Promise<void>;
+    };
     constraints: [Record<string, unknown>, Record<string, unknown>, Record<string, unknown>][];
   }>;
 }
 declare module "snarkjs" {
-  export interface Groth16Proof { pi_a: string[]; pi_b: string[][]; pi_c: string[]; protocol: string; curve: string }
+  export interface Groth16Proof {
+    pi_a: string[];
+    pi_b: string[][];
+    pi_c: string[];
+    protocol: string;
+    curve: string;
+  }
   type Logger = { info(...a: unknown[]): void; debug(...a: unknown[]): void; warn(...a: unknown[]): void; error(...a: unknown[]): void } | undefined;
   export const zKey: {
     newZKey(r1cs: string, ptau: string, zkey: string, logger?: Logger): Promise<unknown>;
     /** Returns the contribution hash (64 bytes, BLAKE2b-512), or false after logging an invalid beacon hash. */
-    beacon(oldZkey: string, newZkey: string, name: string | undefined, beaconHash: string, numIterationsExp: number, logger?: Logger): Promise<Uint8Array | false>;
+    beacon(
+      oldZkey: string,
+      newZkey: string,
+      name: string | undefined,
+      beaconHash: string,
+      numIterationsExp: number,
+      logger?: Logger,
+    ): Promise<Uint8Array | false>;
     /** `entropy` is mixed with 64 random bytes of snarkjs' own; returns the contribution hash (64 bytes, BLAKE2b-512). */
     contribute(oldZkey: string, newZkey: string, name: string | undefined, entropy: string, logger?: Logger): Promise<Uint8Array>;
     verifyFromR1cs(r1cs: string, ptau: string, zkey: string, logger?: Logger): Promise<boolean>;
@@ -54,8 +81,20 @@ declare module "snarkjs" {
     calculate(input: Record<string, unknown>, wasm: string, wtns: { type: "mem"; data?: Uint8Array }, options?: unknown): Promise<void>;
   };
   export const groth16: {
-    prove(zkey: string | { type: "mem"; data: Uint8Array }, wtns: { type: "mem"; data?: Uint8Array } | string, logger?: Logger, options?: { singleThread?: boolean }): Promise<{ proof: Groth16Proof; publicSignals: string[] }>;
-    fullProve(input: Record<string, unknown>, wasm: string, zkey: string, logger?: Logger, wtnsCalcOptions?: unknown, proverOptions?: { singleThread?: boolean }): Promise<{ proof: Groth16Proof; publicSignals: string[] }>;
+    prove(
+      zkey: string | { type: "mem"; data: Uint8Array },
+      wtns: { type: "mem"; data?: Uint8Array } | string,
+      logger?: Logger,
+      options?: { singleThread?: boolean },
+    ): Promise<{ proof: Groth16Proof; publicSignals: string[] }>;
+    fullProve(
+      input: Record<string, unknown>,
+      wasm: string,
+      zkey: string,
+      logger?: Logger,
+      wtnsCalcOptions?: unknown,
+      proverOptions?: { singleThread?: boolean },
+    ): Promise<{ proof: Groth16Proof; publicSignals: string[] }>;
     verify(vkey: Record<string, unknown>, publicSignals: string[], proof: Groth16Proof, logger?: Logger): Promise<boolean>;
   };
 }
@@ -64,7 +103,9 @@ declare module "solc" {
   export default solc;
 }
 declare module "ffjavascript" {
-  export class F1Field { constructor(p: bigint); }
+  export class F1Field {
+    constructor(p: bigint);
+  }
   /** ChaCha20 stream (ffjavascript src/chacha.js), seeded with 8 u32 words. */
   export class ChaCha {
     constructor(seed: number[]);

@@ -41,7 +41,15 @@ export function generateDevKeys(signer: EddsaSigner, o: DevKeysOptions): DevKeys
   for (let chainId = 0; chainId < o.members; chainId++) {
     for (let index = 0; index < o.accounts; index++) {
       const user = users[index];
-      accounts.push({ chainId, index: BigInt(index), privateKey: `0x${bytesToHex(user.privateKey)}`, ax: user.ax, ay: user.ay, tokenId: o.tokenId, balance: o.balance });
+      accounts.push({
+        chainId,
+        index: BigInt(index),
+        privateKey: `0x${bytesToHex(user.privateKey)}`,
+        ax: user.ax,
+        ay: user.ay,
+        tokenId: o.tokenId,
+        balance: o.balance,
+      });
     }
   }
   return { l1ChainId: o.l1ChainId ?? ANVIL_CHAIN_ID, clusterId, members: o.members, accounts };

@@ -19,16 +19,25 @@ export const WORKLOAD_DEFAULTS = {
  * workload for them, with WORKLOAD_DEFAULTS for what `o` does not set. Used by `run` without
  * `--operations` and by the bench.
  */
-export async function devWorkload(inst: CircuitInstance, o: { operations: number; crossChainShare: number; faults: boolean; seed: string }):
-    Promise<{ keys: DevKeys; workload: Workload }> {
+export async function devWorkload(
+  inst: CircuitInstance,
+  o: { operations: number; crossChainShare: number; faults: boolean; seed: string },
+): Promise<{ keys: DevKeys; workload: Workload }> {
   const signer = await EddsaSigner.create();
   const keys = generateDevKeys(signer, {
-    members: inst.members, accounts: Math.min(WORKLOAD_DEFAULTS.accountsPerChain, 2 ** inst.depth),
-    balance: WORKLOAD_DEFAULTS.balance, tokenId: WORKLOAD_DEFAULTS.tokenId, seed: o.seed,
+    members: inst.members,
+    accounts: Math.min(WORKLOAD_DEFAULTS.accountsPerChain, 2 ** inst.depth),
+    balance: WORKLOAD_DEFAULTS.balance,
+    tokenId: WORKLOAD_DEFAULTS.tokenId,
+    seed: o.seed,
   });
   const workload = generateWorkload(keys, signer, await getPoseidon(), {
-    operations: o.operations, crossChainShare: o.crossChainShare, zipfExponent: WORKLOAD_DEFAULTS.zipfExponent,
-    maxAmount: WORKLOAD_DEFAULTS.maxAmount, faults: o.faults, seed: o.seed,
+    operations: o.operations,
+    crossChainShare: o.crossChainShare,
+    zipfExponent: WORKLOAD_DEFAULTS.zipfExponent,
+    maxAmount: WORKLOAD_DEFAULTS.maxAmount,
+    faults: o.faults,
+    seed: o.seed,
   });
   return { keys, workload };
 }

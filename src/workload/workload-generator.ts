@@ -53,12 +53,13 @@ export function generateWorkload(keys: DevKeys, signer: EddsaSigner, poseidon: (
   if (o.maxAmount < 1n) throw new RangeError(`maxAmount: must be >= 1, got ${o.maxAmount}`);
   const domain = genesisDomain(keys);
   const random = new SeededRandom(`workload:${o.seed}`);
-  const byChain = Array.from({ length: keys.members }, (_, c) =>
-    keys.accounts.filter((a) => a.chainId === c).sort((a, b) => Number(a.index - b.index)));
+  const byChain = Array.from({ length: keys.members }, (_, c) => keys.accounts.filter((a) => a.chainId === c).sort((a, b) => Number(a.index - b.index)));
   const sim = new Map(keys.accounts.map((a) => [`${a.chainId}/${a.index}`, { balance: a.balance, nonce: 0n }]));
   const pickAccount = byChain.map((accounts) => zipfSampler(accounts.length, o.zipfExponent, random));
-  const sign = (op: Omit<SignedOperation, "signature">, privateKey: string): SignedOperation =>
-    ({ ...op, signature: signer.sign(privateKeyBytes(privateKey), operationDigest(poseidon, domain, op)) });
+  const sign = (op: Omit<SignedOperation, "signature">, privateKey: string): SignedOperation => ({
+    ...op,
+    signature: signer.sign(privateKeyBytes(privateKey), operationDigest(poseidon, domain, op)),
+  });
 
   const out: Workload = { lines: [], transfers: 0, sends: 0, faults: [] };
   // fault k goes before valid operation floor((k+1)·operations/(F+1)): spread evenly through the file
@@ -83,8 +84,17 @@ export function generateWorkload(keys: DevKeys, signer: EddsaSigner, poseidon: (
       // biome-ignore lint/complexity/useMathMinMax: bigints (Math.min takes numbers)
       const cap = account.balance < o.maxAmount ? account.balance : o.maxAmount;
       const amount = 1n + BigInt(Math.floor(random.float() * Number(cap)));
-      const op = { type: cross ? "SEND" : "TRANSFER", chainId, dstChain, from: from.index, to: to.index,
-        tokenId: from.tokenId, amount, nonce: account.nonce, dataHash: 0n } as const;
+      const op = {
+        type: cross ? "SEND" : "TRANSFER",
+        chainId,
+        dstChain,
+        from: from.index,
+        to: to.index,
+        tokenId: from.tokenId,
+        amount,
+        nonce: account.nonce,
+        dataHash: 0n,
+      } as const;
       return { op, key: from.privateKey, account, recipient: cross ? undefined : sim.get(`${dstChain}/${to.index}`)! };
     }
   };
@@ -108,12 +118,18 @@ export function generateWorkload(keys: DevKeys, signer: EddsaSigner, poseidon: (
     const { op, key } = valid;
     const otherKey = k.accounts.find((a) => a.privateKey !== key)!.privateKey;
     switch (kind) {
-      case "bad-signature": return encodeOperation(sign(op, otherKey));
-      case "wrong-nonce": return encodeOperation(sign({ ...op, nonce: op.nonce + 1n }, key));
-      case "overdraft": return encodeOperation(sign({ ...op, amount: (1n << 128n) - 1n }, key));
-      case "unknown-chain": return encodeOperation(sign({ ...op, chainId: k.members, dstChain: k.members }, key));
-      case "unknown-account": return encodeOperation(sign({ ...op, from: BigInt(k.accounts.length + 7) }, key));
-      case "malformed-line": return encodeOperation(sign(op, key)).replace(/"amount":"\d+"/, '"amount":"-5"');
+      case "bad-signature":
+        return encodeOperation(sign(op, otherKey));
+      case "wrong-nonce":
+        return encodeOperation(sign({ ...op, nonce: op.nonce + 1n }, key));
+      case "overdraft":
+        return encodeOperation(sign({ ...op, amount: (1n << 128n) - 1n }, key));
+      case "unknown-chain":
+        return encodeOperation(sign({ ...op, chainId: k.members, dstChain: k.members }, key));
+      case "unknown-account":
+        return encodeOperation(sign({ ...op, from: BigInt(k.accounts.length + 7) }, key));
+      case "malformed-line":
+        return encodeOperation(sign(op, key)).replace(/"amount":"\d+"/, '"amount":"-5"');
     }
   }
 }

@@ -32,8 +32,10 @@ export async function makeCluster(members: number, depth: number, balances: bigi
       state.createAccount(c, BigInt(i), { ax: keys[i].ax, ay: keys[i].ay, tokenId: 1n, balance, nonce: 0n });
     });
   }
-  const sign = (op: Omit<SignedOperation, "signature">, key = keys[Number(op.from)]): SignedOperation =>
-    ({ ...op, signature: signer.sign(key.privateKey, operationDigest(poseidon, domain, op)) });
+  const sign = (op: Omit<SignedOperation, "signature">, key = keys[Number(op.from)]): SignedOperation => ({
+    ...op,
+    signature: signer.sign(key.privateKey, operationDigest(poseidon, domain, op)),
+  });
   return { domain, clusterId: TEST_CLUSTER.clusterId, state, signer, poseidon, keys, sign };
 }
 
@@ -71,7 +73,11 @@ export function deliverOnly(fx: ClusterFixture, message: Message, tick: number):
  * A small proven-batch input for an instance: batch 3 over ticks 4..5, a SEND of 20 from leaf 1 on chain 1
  * to leaf 0 on chain 0 at tick 4, delivered at tick 5 (two slots; NOOP-padded to the instance's B).
  */
-export async function sendThenDeliverBatch(inst: { members: number; depth: number; slots: number }): Promise<{ header: BatchHeader; input: Record<string, unknown> }> {
+export async function sendThenDeliverBatch(inst: {
+  members: number;
+  depth: number;
+  slots: number;
+}): Promise<{ header: BatchHeader; input: Record<string, unknown> }> {
   const fx = await makeCluster(inst.members, inst.depth);
   const oldRoots = fx.state.roots();
   const send = debitOnly(fx, sendOp(1, 0, 1n, 0n, 20n, 0n), 4);

@@ -2,10 +2,18 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Socket } from "node:net";
 
 /** One JSON-RPC call as the proxy sees it (a batch is a list of them). */
-interface RpcCall { id?: unknown; method?: string; params?: unknown[] }
+interface RpcCall {
+  id?: unknown;
+  method?: string;
+  params?: unknown[];
+}
 
 /** A request or response the proxy holds back until the test lets it go. */
-interface Held { method: string; body: string; release(forward: boolean): void }
+interface Held {
+  method: string;
+  body: string;
+  release(forward: boolean): void;
+}
 
 /**
  * A JSON-RPC-aware HTTP proxy on loopback in front of an L1 node, to put a client into exact fault
@@ -24,7 +32,10 @@ export class RpcProxy {
   /** What is held now, oldest first. */
   readonly held: Held[] = [];
 
-  constructor(readonly port: number, private readonly target: string) {}
+  constructor(
+    readonly port: number,
+    private readonly target: string,
+  ) {}
 
   /** URL of the proxy for an HTTP JSON-RPC client. */
   get url(): string {
@@ -34,8 +45,14 @@ export class RpcProxy {
   /** Starts listening. */
   async start(): Promise<void> {
     const server = createServer((req, res) => void this.handle(req, res as unknown as ServerResponse));
-    server.on("connection", (s) => { this.sockets.add(s); s.on("close", () => this.sockets.delete(s)); });
-    await new Promise<void>((resolve, reject) => { server.once("error", reject); server.listen(this.port, "127.0.0.1", () => resolve()); });
+    server.on("connection", (s) => {
+      this.sockets.add(s);
+      s.on("close", () => this.sockets.delete(s));
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(this.port, "127.0.0.1", () => resolve());
+    });
     this.server = server;
   }
 
@@ -84,7 +101,9 @@ export class RpcProxy {
     try {
       const parsed = JSON.parse(body) as RpcCall | RpcCall[];
       calls = Array.isArray(parsed) ? parsed : [parsed];
-    } catch { /* not JSON: forwarded as it is, the node answers the error */ }
+    } catch {
+      /* not JSON: forwarded as it is, the node answers the error */
+    }
     const methods = calls.map((c) => ({ id: JSON.stringify(c.id), method: String(c.method) }));
     const heldCall = methods.find((m) => this.requestHolds.has(m.method));
     if (heldCall) {
@@ -104,13 +123,17 @@ export class RpcProxy {
     } catch {
       return void res.socket?.destroy();
     }
-    const answer = () => { if (!res.destroyed) res.writeHead(status, { "content-type": "application/json" }).end(text); };
+    const answer = () => {
+      if (!res.destroyed) res.writeHead(status, { "content-type": "application/json" }).end(text);
+    };
     if (mayHoldResult) {
       const results = new Map<string, unknown>(); // by id: a batch's answers may come in any order
       try {
         const parsed = JSON.parse(text) as { id?: unknown; result?: unknown } | { id?: unknown; result?: unknown }[];
         for (const r of Array.isArray(parsed) ? parsed : [parsed]) results.set(JSON.stringify(r.id), r.result);
-      } catch { /* not JSON */ }
+      } catch {
+        /* not JSON */
+      }
       const hit = methods.find((m) => this.resultHolds.get(m.method)?.(results.get(m.id)));
       if (hit) {
         this.held.push({ method: hit.method, body, release: (forward) => (forward ? answer() : res.socket?.destroy()) });

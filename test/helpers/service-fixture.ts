@@ -16,25 +16,40 @@ export function tempDir(prefix: string): string {
 }
 
 /** Dev genesis for an instance and `n` valid signed operations for it, as parsed JSON objects (API request items). */
-export async function signedOperations(inst: CircuitInstance, n: number, seed = "service-test"): Promise<{ genesis: Genesis; operations: Record<string, unknown>[] }> {
+export async function signedOperations(
+  inst: CircuitInstance,
+  n: number,
+  seed = "service-test",
+): Promise<{ genesis: Genesis; operations: Record<string, unknown>[] }> {
   const { keys, workload } = await devWorkload(inst, { operations: n, crossChainShare: 0.5, faults: false, seed });
   return { genesis: genesisOf(keys), operations: workload.lines.map((l) => JSON.parse(l) as Record<string, unknown>) };
 }
 
 /** POSTs operations to a service; returns the status and the JSON body. */
-export async function postOperations(url: string, operations: unknown[]): Promise<{ status: number; body: Record<string, unknown> & { accepted?: { id: string; index: number }[]; rejected?: { index: number; field: string; reason: string }[] } }> {
+export async function postOperations(
+  url: string,
+  operations: unknown[],
+): Promise<{
+  status: number;
+  body: Record<string, unknown> & { accepted?: { id: string; index: number }[]; rejected?: { index: number; field: string; reason: string }[] };
+}> {
   const res = await fetch(`${url}/v1/operations`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ operations }) });
-  return { status: res.status, body: await res.json() as never };
+  return { status: res.status, body: (await res.json()) as never };
 }
 
 /** GET a JSON route. */
 export async function getJson<T = Record<string, unknown>>(url: string): Promise<{ status: number; body: T }> {
   const res = await fetch(url);
-  return { status: res.status, body: await res.json() as T };
+  return { status: res.status, body: (await res.json()) as T };
 }
 
 /** Polls `check` every `everyMs` until it returns a value other than undefined/false, or throws after `timeoutMs`. */
-export async function waitFor<T>(what: string, check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 120_000, everyMs = 200): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | undefined | false> | T | undefined | false,
+  timeoutMs = 120_000,
+  everyMs = 200,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await check();

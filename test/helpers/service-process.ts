@@ -18,13 +18,20 @@ export class ServiceProcess {
   private stderrTail = "";
 
   /** @param args arguments after `serve`. @param allLogs every line of every run of the test is also pushed here. */
-  constructor(args: string[], private readonly allLogs: LogLine[]) {
+  constructor(
+    args: string[],
+    private readonly allLogs: LogLine[],
+  ) {
     this.child = spawn(process.execPath, [join(REPO_ROOT, "dist/src/cli/main.js"), "serve", "--json", ...args], { stdio: ["ignore", "pipe", "pipe"] });
-    this.child.once("exit", () => { this.exited = true; });
+    this.child.once("exit", () => {
+      this.exited = true;
+    });
     createInterface({ input: this.child.stdout! }).on("line", (line) => {
       try {
         this.url = (JSON.parse(line) as { url: string }).url ?? this.url;
-      } catch { /* not the ready line */ }
+      } catch {
+        /* not the ready line */
+      }
     });
     createInterface({ input: this.child.stderr! }).on("line", (line) => {
       this.stderrTail = `${this.stderrTail}${line}\n`.slice(-4000);
@@ -33,7 +40,9 @@ export class ServiceProcess {
         const parsed = JSON.parse(line) as LogLine;
         this.logs.push(parsed);
         this.allLogs.push(parsed);
-      } catch { /* a partial line */ }
+      } catch {
+        /* a partial line */
+      }
     });
   }
 
@@ -83,19 +92,28 @@ export class ServiceProcess {
     if (this.exited) return this.child.exitCode;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`service did not exit within ${timeoutMs} ms:\n${this.stderrTail}`)), timeoutMs);
-      this.child.once("exit", (code) => { clearTimeout(timer); resolve(code); });
+      this.child.once("exit", (code) => {
+        clearTimeout(timer);
+        resolve(code);
+      });
     });
   }
 
   /** SIGKILL: the process ends where it is (kill -9). */
   async kill9(): Promise<void> {
     if (this.exited) return;
-    await new Promise<void>((resolve) => { this.child.once("exit", () => resolve()); this.child.kill("SIGKILL"); });
+    await new Promise<void>((resolve) => {
+      this.child.once("exit", () => resolve());
+      this.child.kill("SIGKILL");
+    });
   }
 
   /** SIGTERM: a graceful stop; resolves with the exit code. */
   async stop(): Promise<number | null> {
     if (this.exited) return this.child.exitCode;
-    return new Promise((resolve) => { this.child.once("exit", (code) => resolve(code)); this.child.kill("SIGTERM"); });
+    return new Promise((resolve) => {
+      this.child.once("exit", (code) => resolve(code));
+      this.child.kill("SIGTERM");
+    });
   }
 }

@@ -10,7 +10,10 @@ export class TcpProxy {
   private readonly sockets = new Set<Socket>();
   private mode: "proxy" | "reset" = "proxy";
 
-  constructor(readonly port: number, private readonly targetPort: number) {}
+  constructor(
+    readonly port: number,
+    private readonly targetPort: number,
+  ) {}
 
   /** URL of the proxy for an HTTP JSON-RPC client. */
   get url(): string {
@@ -32,7 +35,10 @@ export class TcpProxy {
       client.on("error", () => upstream.destroy());
       upstream.on("error", () => client.destroy());
     });
-    await new Promise<void>((resolve, reject) => { server.once("error", reject); server.listen(this.port, "127.0.0.1", () => resolve()); });
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(this.port, "127.0.0.1", () => resolve());
+    });
     this.server = server;
   }
 

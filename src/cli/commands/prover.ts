@@ -9,21 +9,26 @@ import { instanceOption, parseOptions } from "../options.js";
 import { runWithProgress } from "../../phases/progress.js";
 import { addProverFlags, proverBackend, proverOptionFields, proverPathRule } from "../prover-options.js";
 
-const proverOptions = z.object({
-  redisUrl: z.url({ protocol: /^rediss?$/ }),
-  instance: z.string().min(1).default("default"),
-  ptau: z.string().min(1).optional(),
-  insecureDevZkey: z.boolean().default(false),
-  ...proverOptionFields(1),
-  logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace"]).default("info"),
-  json: z.boolean().default(false),
-}).strict().refine(...proverPathRule);
+const proverOptions = z
+  .object({
+    redisUrl: z.url({ protocol: /^rediss?$/ }),
+    instance: z.string().min(1).default("default"),
+    ptau: z.string().min(1).optional(),
+    insecureDevZkey: z.boolean().default(false),
+    ...proverOptionFields(1),
+    logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace"]).default("info"),
+    json: z.boolean().default(false),
+  })
+  .strict()
+  .refine(...proverPathRule);
 
 /** `prover`: a remote prover for a service started with --redis-url (BullMQ). */
 export function proverCommand(): Command {
   return addProverFlags(new Command("prover"), "prover pool workers (default: 2)")
-    .description("Prove batches for a prover service that shares its jobs through BullMQ (serve --redis-url): takes jobs of the " +
-      "instance from Redis, proves them in a local pool, returns the proofs. Run one per machine; Ctrl-C to stop.")
+    .description(
+      "Prove batches for a prover service that shares its jobs through BullMQ (serve --redis-url): takes jobs of the " +
+        "instance from Redis, proves them in a local pool, returns the proofs. Run one per machine; Ctrl-C to stop.",
+    )
     .requiredOption("--redis-url <url>", "the Redis the service uses (redis:// or rediss://)")
     .option("--instance <name>", "circuit instance of the service (default: default); set up here on first use")
     .option("--ptau <file>", "powers-of-tau file of the service's set-up (default: the bundled development file)")

@@ -16,9 +16,11 @@ import { formatRunSummary } from "../summary-table.js";
 /** `run`: the main job (set-up on first use, execute, prove, settle, report). */
 export function runCommand(): Command {
   return addProverFlags(new Command("run"), "prover pool workers (default: 2)")
-    .description("Execute a workload on the member chains, prove every batch with Groth16 and settle all roots on L1 " +
-      "(sets up the circuit on first use; starts its own anvil unless --rpc-url is given). Without --operations it " +
-      "generates the default workload: 32 signed operations, 40% cross-chain, plus one line of each fault kind.")
+    .description(
+      "Execute a workload on the member chains, prove every batch with Groth16 and settle all roots on L1 " +
+        "(sets up the circuit on first use; starts its own anvil unless --rpc-url is given). Without --operations it " +
+        "generates the default workload: 32 signed operations, 40% cross-chain, plus one line of each fault kind.",
+    )
     .option("--config <file>", "JSON file with any of these options in camelCase (flags win)")
     .option("--instance <name>", "circuit instance in circuits/instances.json (default: default)")
     .option("--ptau <file>", "powers-of-tau file for the Groth16 set-up (default: the bundled development file)")
@@ -42,7 +44,8 @@ export function runCommand(): Command {
       const out = cfg.out ?? join("runs", new Date().toISOString().replace(/[:.]/g, "-"));
       const held = existsSync(join(out, RUN_STORE_FILE));
       if (cfg.resume && !held) throw new CliError(`--resume: ${out} holds no run (${RUN_STORE_FILE}); give the --out of the run to resume`, EXIT.USAGE);
-      if (!cfg.resume && held) throw new CliError(`--out: ${out} holds a run already (${RUN_STORE_FILE}); add --resume to go on with it, or choose another --out`, EXIT.USAGE);
+      if (!cfg.resume && held)
+        throw new CliError(`--out: ${out} holds a run already (${RUN_STORE_FILE}); add --resume to go on with it, or choose another --out`, EXIT.USAGE);
       const store = new RunStore(out);
       let genesis: Genesis;
       let lines: string[];
@@ -55,15 +58,31 @@ export function runCommand(): Command {
         }
       } else {
         ({ genesis, lines } = await generateRunWorkload(inst, store, {
-          operations: cfg.workloadOperations, crossChainShare: cfg.crossChainShare, faults: cfg.faults, seed: cfg.seed,
+          operations: cfg.workloadOperations,
+          crossChainShare: cfg.crossChainShare,
+          faults: cfg.faults,
+          seed: cfg.seed,
         }));
       }
       const ctx: SettlementRunContext = {};
       try {
-        await runWithProgress(settlementRunPhases({
-          instance: cfg.instance, ptau: cfg.ptau, allowInsecureDevZkey: cfg.insecureDevZkey, genesis, lines, workers: cfg.workers, singleThread: !cfg.snarkjsThreads,
-          settleBatches: cfg.settleBatches, rpcUrl: cfg.rpcUrl, privateKey: cfg.privateKey, out, backend: proverBackend(cfg),
-        }), ctx);
+        await runWithProgress(
+          settlementRunPhases({
+            instance: cfg.instance,
+            ptau: cfg.ptau,
+            allowInsecureDevZkey: cfg.insecureDevZkey,
+            genesis,
+            lines,
+            workers: cfg.workers,
+            singleThread: !cfg.snarkjsThreads,
+            settleBatches: cfg.settleBatches,
+            rpcUrl: cfg.rpcUrl,
+            privateKey: cfg.privateKey,
+            out,
+            backend: proverBackend(cfg),
+          }),
+          ctx,
+        );
       } catch (e) {
         throw cliErrorOf(e, runOptionsShape.shape);
       } finally {

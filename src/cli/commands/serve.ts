@@ -26,35 +26,54 @@ const serveOptionsShape = z.object({
   genesis: z.string().min(1).optional(),
   seed: z.string().min(1).default("default"),
   rpcUrl: z.url({ protocol: /^https?$/ }).optional(),
-  privateKey: z.string().regex(/^0x[0-9a-fA-F]{64}$/, "must be 0x and 64 hex digits").optional(),
+  privateKey: z
+    .string()
+    .regex(/^0x[0-9a-fA-F]{64}$/, "must be 0x and 64 hex digits")
+    .optional(),
   ...proverOptionFields(0),
   tickMs: z.coerce.number().int().min(10).max(3_600_000).default(2000),
   settleBatches: z.coerce.number().int().min(1).max(64).default(4),
   queueLimit: z.coerce.number().int().min(1).max(1_000_000).default(256),
   maxRequestOperations: z.coerce.number().int().min(1).max(10_000).default(64),
-  bodyLimit: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
+  bodyLimit: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(64 * 1024 * 1024)
+    .default(1024 * 1024),
   redisUrl: z.url({ protocol: /^rediss?$/ }).optional(),
   rpcRetryMinMs: z.coerce.number().int().min(1).max(60_000).default(250),
   rpcRetryMaxMs: z.coerce.number().int().min(1).max(600_000).default(10_000),
   confirmations: z.coerce.number().int().min(0).max(10_000).optional(),
   provingDeadlineMs: z.coerce.number().int().min(100).max(86_400_000).default(600_000),
-  provingAgeLimitMs: z.coerce.number().int().min(100).max(7 * 86_400_000).default(1_800_000),
+  provingAgeLimitMs: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .max(7 * 86_400_000)
+    .default(1_800_000),
   logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace"]).default("info"),
   json: z.boolean().default(false),
 });
 
-export const serveConfigSchema = serveOptionsShape.strict().refine(...proverPathRule)
-  .refine((c) => c.workers > 0 || c.redisUrl !== undefined,
-    { path: ["workers"], message: "0 needs --redis-url (remote provers); without it the service would prove nothing" });
+export const serveConfigSchema = serveOptionsShape
+  .strict()
+  .refine(...proverPathRule)
+  .refine((c) => c.workers > 0 || c.redisUrl !== undefined, {
+    path: ["workers"],
+    message: "0 needs --redis-url (remote provers); without it the service would prove nothing",
+  });
 
 export type ServeConfig = z.infer<typeof serveConfigSchema>;
 
 /** `serve`: the long-running prover service. */
 export function serveCommand(): Command {
   return addProverFlags(new Command("serve"), "prover pool workers in this process; 0 with --redis-url leaves proving to `prover` processes (default: 2)")
-    .description("Run the prover service: an HTTP API takes signed operations, the executor closes a batch when its B slots are " +
-      "full or its tick deadline passes, the prover pool proves it, the submitter settles it on L1. Every step is stored " +
-      "(SQLite, WAL) first: after a crash, a restart with the same --data-dir resumes. Structured logs (pino) on stderr.")
+    .description(
+      "Run the prover service: an HTTP API takes signed operations, the executor closes a batch when its B slots are " +
+        "full or its tick deadline passes, the prover pool proves it, the submitter settles it on L1. Every step is stored " +
+        "(SQLite, WAL) first: after a crash, a restart with the same --data-dir resumes. Structured logs (pino) on stderr.",
+    )
     .option("--config <file>", "JSON file with any of these options in camelCase (flags win)")
     .option("--instance <name>", "circuit instance in circuits/instances.json (default: default)")
     .option("--ptau <file>", "powers-of-tau file for the Groth16 set-up (default: the bundled development file)")
@@ -74,7 +93,10 @@ export function serveCommand(): Command {
     .option("--redis-url <url>", "share proving jobs through BullMQ on this Redis (provers: `cluster-settle prover`)")
     .option("--rpc-retry-min-ms <ms>", "first backoff after an L1 RPC failure (default: 250)")
     .option("--rpc-retry-max-ms <ms>", "longest backoff between L1 RPC retries (default: 10000)")
-    .option("--confirmations <blocks>", "L1 blocks below the head at which a batch on L1 counts as settled (final); until then it is included (default: 0 on an own devnet or a dev chain such as anvil's 31337, else 64, Ethereum's finality)")
+    .option(
+      "--confirmations <blocks>",
+      "L1 blocks below the head at which a batch on L1 counts as settled (final); until then it is included (default: 0 on an own devnet or a dev chain such as anvil's 31337, else 64, Ethereum's finality)",
+    )
     .option("--proving-deadline-ms <ms>", "with --redis-url: how long a prover may hold a job before its batch is reassigned as a new job (default: 600000)")
     .option("--proving-age-limit-ms <ms>", "/readyz answers 503 while a batch has waited longer than this for its proof (default: 1800000)")
     .option("--log-level <level>", "pino log level: fatal, error, warn, info, debug, trace (default: info)")
@@ -90,25 +112,55 @@ export function serveCommand(): Command {
       const backend = proverBackend(c);
       let service: ClusterNode;
       try {
-        service = await ClusterNode.start({
-          dataDir: c.dataDir, genesis, rpcUrl: c.rpcUrl, privateKey: c.privateKey,
-          workers: c.workers, singleThread: !c.snarkjsThreads, backend, tickDeadlineMs: c.tickMs, settleBatches: c.settleBatches,
-          queueLimit: c.queueLimit,
-          api: { host: c.host, port: c.port, maxOperationsPerRequest: c.maxRequestOperations, bodyLimitBytes: c.bodyLimit },
-          rpcRetryMinMs: c.rpcRetryMinMs, rpcRetryMaxMs: c.rpcRetryMaxMs, provingAgeLimitMs: c.provingAgeLimitMs,
-          confirmations: c.confirmations,
-          proofQueue: c.redisUrl ? async (p, l) => BullProofQueue.connect(c.redisUrl!, p, l, c.workers > 0
-            ? new ProverPool(p.keys.vkey, { workers: c.workers, singleThread: !c.snarkjsThreads, backend }) : undefined,
-            { provingDeadlineMs: c.provingDeadlineMs }) : undefined,
-        }, prepared, log);
+        service = await ClusterNode.start(
+          {
+            dataDir: c.dataDir,
+            genesis,
+            rpcUrl: c.rpcUrl,
+            privateKey: c.privateKey,
+            workers: c.workers,
+            singleThread: !c.snarkjsThreads,
+            backend,
+            tickDeadlineMs: c.tickMs,
+            settleBatches: c.settleBatches,
+            queueLimit: c.queueLimit,
+            api: { host: c.host, port: c.port, maxOperationsPerRequest: c.maxRequestOperations, bodyLimitBytes: c.bodyLimit },
+            rpcRetryMinMs: c.rpcRetryMinMs,
+            rpcRetryMaxMs: c.rpcRetryMaxMs,
+            provingAgeLimitMs: c.provingAgeLimitMs,
+            confirmations: c.confirmations,
+            proofQueue: c.redisUrl
+              ? async (p, l) =>
+                  BullProofQueue.connect(
+                    c.redisUrl!,
+                    p,
+                    l,
+                    c.workers > 0 ? new ProverPool(p.keys.vkey, { workers: c.workers, singleThread: !c.snarkjsThreads, backend }) : undefined,
+                    { provingDeadlineMs: c.provingDeadlineMs },
+                  )
+              : undefined,
+          },
+          prepared,
+          log,
+        );
       } catch (e) {
         throw cliErrorOf(e, serveOptionsShape.shape);
       }
       const status = service.status();
-      const ready = { url: service.url, instance: c.instance, dataDir: c.dataDir, settlement: status.settlement, rpcUrl: status.rpcUrl, proofQueue: status.proofQueue };
-      process.stdout.write(c.json ? `${JSON.stringify(ready)}\n`
-        : `prover service on ${ready.url} (instance ${c.instance}, store ${join(c.dataDir, "service.sqlite")}, ` +
-          `ClusterSettlement ${ready.settlement} on ${ready.rpcUrl}, proof queue ${ready.proofQueue}); Ctrl-C to stop\n`);
+      const ready = {
+        url: service.url,
+        instance: c.instance,
+        dataDir: c.dataDir,
+        settlement: status.settlement,
+        rpcUrl: status.rpcUrl,
+        proofQueue: status.proofQueue,
+      };
+      process.stdout.write(
+        c.json
+          ? `${JSON.stringify(ready)}\n`
+          : `prover service on ${ready.url} (instance ${c.instance}, store ${join(c.dataDir, "service.sqlite")}, ` +
+              `ClusterSettlement ${ready.settlement} on ${ready.rpcUrl}, proof queue ${ready.proofQueue}); Ctrl-C to stop\n`,
+      );
       await new Promise<void>((resolve) => {
         process.once("SIGINT", resolve);
         process.once("SIGTERM", resolve);

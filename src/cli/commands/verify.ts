@@ -7,24 +7,34 @@ import { REPO_ROOT } from "../../circuits/manifest.js";
 import { CliError, EXIT } from "../cli-error.js";
 import { instanceOption, parseOptions } from "../options.js";
 
-const verifyOptions = z.object({
-  instance: z.string().min(1).optional(),
-  vkey: z.string().min(1).optional(),
-  json: z.boolean().default(false),
-}).strict();
+const verifyOptions = z
+  .object({
+    instance: z.string().min(1).optional(),
+    vkey: z.string().min(1).optional(),
+    json: z.boolean().default(false),
+  })
+  .strict();
 
 const proofFileSchema = z.object({
   instance: z.string().optional(),
   batchIndex: z.number().int().nonnegative().optional(),
-  proof: z.object({ pi_a: z.array(z.string()), pi_b: z.array(z.array(z.string())), pi_c: z.array(z.string()), protocol: z.literal("groth16"), curve: z.string() }),
+  proof: z.object({
+    pi_a: z.array(z.string()),
+    pi_b: z.array(z.array(z.string())),
+    pi_c: z.array(z.string()),
+    protocol: z.literal("groth16"),
+    curve: z.string(),
+  }),
   publicSignals: z.array(z.string().regex(/^[0-9]+$/, "must be a decimal integer")),
 });
 
 /** `verify`: checks a Groth16 proof file with snarkjs.groth16.verify. */
 export function verifyCommand(): Command {
   return new Command("verify")
-    .description("Check a batch proof file (runs/<run>/proofs/NNNNNN.json: proof and public signals) against the verification " +
-      "key of its circuit instance with snarkjs.groth16.verify. Exit 0 when valid, 5 when not.")
+    .description(
+      "Check a batch proof file (runs/<run>/proofs/NNNNNN.json: proof and public signals) against the verification " +
+        "key of its circuit instance with snarkjs.groth16.verify. Exit 0 when valid, 5 when not.",
+    )
     .argument("<proof-file>", "JSON with `proof` and `publicSignals` (and `instance`, as `run` writes it)")
     .option("--instance <name>", "circuit instance whose verification key to use (default: the file's `instance`)")
     .option("--vkey <file>", "verification_key.json to use instead of an instance's")
@@ -53,9 +63,19 @@ export function verifyCommand(): Command {
       }
       const valid = await snarkjs.groth16.verify(vkey, file.publicSignals, file.proof);
       const header = BigInt(file.publicSignals[0]); // batchIndex * 2^64 + firstTick * 2^32 + lastTick
-      const result = { valid, proofFile, verificationKey: vkeyPath, batchIndex: String(header >> 64n),
-        firstTick: String((header >> 32n) & 0xffffffffn), lastTick: String(header & 0xffffffffn) };
-      process.stdout.write(o.json ? `${JSON.stringify(result)}\n` : `${valid ? "valid" : "INVALID"}: ${proofFile} (batch ${result.batchIndex}, ticks ${result.firstTick}..${result.lastTick}) against ${vkeyPath}\n`);
+      const result = {
+        valid,
+        proofFile,
+        verificationKey: vkeyPath,
+        batchIndex: String(header >> 64n),
+        firstTick: String((header >> 32n) & 0xffffffffn),
+        lastTick: String(header & 0xffffffffn),
+      };
+      process.stdout.write(
+        o.json
+          ? `${JSON.stringify(result)}\n`
+          : `${valid ? "valid" : "INVALID"}: ${proofFile} (batch ${result.batchIndex}, ticks ${result.firstTick}..${result.lastTick}) against ${vkeyPath}\n`,
+      );
       if (!valid) throw new CliError("proof: snarkjs.groth16.verify rejected the proof", EXIT.CHECK_FAILED);
     });
 }
