@@ -11,10 +11,10 @@ import type { Genesis } from "../src/protocol/genesis.js";
 import { BASE_FIELD } from "../src/crypto/field.js";
 import { ProverPool } from "../src/prover/prover-pool.js";
 import { type Job, Worker } from "bullmq";
-import { ClusterNode } from "../src/core/cluster-node.js";
+import { ProverService } from "../src/service/prover-service.js";
 import { Sequencer } from "../src/core/sequencer.js";
 import { ClusterStore } from "../src/store/cluster-store.js";
-import type { PreparedInstance } from "../src/setup/prepare-instance.js";
+import type { PreparedInstance } from "../src/setup/prepared-instance.js";
 import type { SignedOperation } from "../src/protocol/operation.js";
 import { parseOperation } from "../src/protocol/operation-codec.js";
 import { preparedTestInstance, terminateCurve } from "./helpers/test-instance.js";
@@ -53,8 +53,8 @@ async function remoteProvedService(
   genesis: Genesis,
   dataDirPrefix: string,
   o: { provingDeadlineMs?: number; provingAgeLimitMs?: number } = {},
-): Promise<ClusterNode> {
-  return ClusterNode.start(
+): Promise<ProverService> {
+  return ProverService.start(
     {
       dataDir: tempDir(dataDirPrefix),
       genesis,
@@ -63,19 +63,19 @@ async function remoteProvedService(
       tickDeadlineMs: 300,
       settleBatches: 2,
       queueLimit: 64,
-      api: { host: "127.0.0.1", port: 0, maxOperationsPerRequest: 8, bodyLimitBytes: 64 * 1024 },
       rpcRetryMinMs: 100,
       rpcRetryMaxMs: 1000,
       provingAgeLimitMs: o.provingAgeLimitMs,
       proofQueue: (p, log) => BullProofQueue.connect(redisUrl, p, log, undefined, { provingDeadlineMs: o.provingDeadlineMs }),
     },
+    { host: "127.0.0.1", port: 0, maxOperationsPerRequest: 8, bodyLimitBytes: 64 * 1024 },
     prepared,
     quietLogger(),
   );
 }
 
 /** Waits until the service reports `n` batches settled. */
-async function settled(service: ClusterNode, n: number): Promise<void> {
+async function settled(service: ProverService, n: number): Promise<void> {
   await waitFor(
     `${n} batches settled`,
     async () => (await getJson<{ batches: { settled: number } }>(`${service.url}/v1/status`)).body.batches.settled === n,

@@ -4,7 +4,7 @@ import { compileInstance } from "../src/circuits/compile.js";
 import { WitnessTester } from "../src/circuits/constraint-check.js";
 import { batchCircuitInput, makeHeader, type BatchHeader } from "../src/circuits/batch-input.js";
 import { operationDigest } from "../src/protocol/operation.js";
-import type { SlotWitness } from "../src/state/cluster-state.js";
+import type { SlotWitness } from "../src/circuits/witness-layout.js";
 import { debitOnly, deliverOnly, execute, makeCluster, sendOp, transferOp, type ClusterFixture } from "./helpers/cluster-fixture.js";
 
 // Circuit instance "circuit-test": N = 2 members, D = 4, B = 4 slots, Δ = 2 ticks.

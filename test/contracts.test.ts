@@ -11,7 +11,7 @@ import { SCALAR_FIELD } from "../src/crypto/field.js";
 import { packedHeader } from "../src/circuits/batch-input.js";
 import { sendSettle, settlementBatch, type SettlementBatch } from "../src/l1/settlement-calldata.js";
 import { execute, makeCluster, sendOp, transferOp } from "./helpers/cluster-fixture.js";
-import type { SlotWitness } from "../src/state/cluster-state.js";
+import type { SlotWitness } from "../src/circuits/witness-layout.js";
 
 // Instance "test" (N = 2, D = 4, B = 2, Δ = 2) on a real anvil started by the test.
 let inst: Awaited<ReturnType<typeof preparedTestInstance>>["inst"];

@@ -8,7 +8,7 @@ import { L1Submitter, type SubmitterOptions } from "../src/l1/l1-submitter.js";
 import { NodeMetrics } from "../src/core/metrics.js";
 import { Sequencer } from "../src/core/sequencer.js";
 import { ClusterStore } from "../src/store/cluster-store.js";
-import type { PreparedInstance } from "../src/setup/prepare-instance.js";
+import type { PreparedInstance } from "../src/setup/prepared-instance.js";
 import { preparedTestInstance, terminateCurve } from "./helpers/test-instance.js";
 import { quietLogger, signedOperations, tempDir } from "./helpers/service-fixture.js";
 import { parseOperation } from "../src/protocol/operation-codec.js";

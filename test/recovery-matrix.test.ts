@@ -6,7 +6,7 @@ import { sendSettle, settlementBatch } from "../src/l1/settlement-calldata.js";
 import { ProverPool } from "../src/prover/prover-pool.js";
 import { Sequencer } from "../src/core/sequencer.js";
 import { ClusterStore } from "../src/store/cluster-store.js";
-import type { PreparedInstance } from "../src/setup/prepare-instance.js";
+import type { PreparedInstance } from "../src/setup/prepared-instance.js";
 import { OperationRejected } from "../src/state/cluster-state.js";
 import type { SignedOperation } from "../src/protocol/operation.js";
 import { parseOperation } from "../src/protocol/operation-codec.js";

@@ -3,14 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Contract } from "ethers";
 import * as snarkjs from "snarkjs";
 import { devnetProvider } from "../src/l1/anvil.js";
-import { ClusterNode } from "../src/core/cluster-node.js";
-import type { PreparedInstance } from "../src/setup/prepare-instance.js";
+import { ProverService } from "../src/service/prover-service.js";
+import type { PreparedInstance } from "../src/setup/prepared-instance.js";
 import { preparedTestInstance, terminateCurve } from "./helpers/test-instance.js";
 import { expectedRoots, getJson, postOperations, quietLogger, signedOperations, tempDir, waitFor } from "./helpers/service-fixture.js";
 
 const QUEUE_LIMIT = 6;
 let prepared: PreparedInstance;
-let service: ClusterNode;
+let service: ProverService;
 let url: string;
 let dataDir: string;
 let ops: Record<string, unknown>[];
@@ -22,7 +22,7 @@ beforeAll(async () => {
   prepared = await preparedTestInstance();
   ({ genesis, operations: ops } = await signedOperations(prepared.inst, 24));
   dataDir = tempDir("service-api");
-  service = await ClusterNode.start(
+  service = await ProverService.start(
     {
       dataDir,
       genesis,
@@ -31,10 +31,10 @@ beforeAll(async () => {
       tickDeadlineMs: 300,
       settleBatches: 4,
       queueLimit: QUEUE_LIMIT,
-      api: { host: "127.0.0.1", port: 0, maxOperationsPerRequest: 8, bodyLimitBytes: 64 * 1024 },
       rpcRetryMinMs: 100,
       rpcRetryMaxMs: 1000,
     },
+    { host: "127.0.0.1", port: 0, maxOperationsPerRequest: 8, bodyLimitBytes: 64 * 1024 },
     prepared,
     quietLogger(),
   );
@@ -192,7 +192,7 @@ describe("prover service HTTP API (real HTTP on loopback, own anvil)", () => {
     const before = (await getJson<{ batches: { settled: number }; settlement: string; roots: string[] }>(`${url}/v1/status`)).body;
     const config = service.config;
     await service.stop();
-    service = await ClusterNode.start(config, prepared, quietLogger());
+    service = await ProverService.start(config, { host: "127.0.0.1", port: 0, maxOperationsPerRequest: 8, bodyLimitBytes: 64 * 1024 }, prepared, quietLogger());
     url = service.url;
     await waitFor(
       "every stored batch settled again",

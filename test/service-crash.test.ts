@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Contract, Wallet } from "ethers";
 import { join } from "node:path";
 import { ANVIL_DEFAULT_KEY, devnetProvider, freeLoopbackPort, startAnvil, type Devnet } from "../src/l1/anvil.js";
-import type { PreparedInstance } from "../src/setup/prepare-instance.js";
+import type { PreparedInstance } from "../src/setup/prepared-instance.js";
 import { writeJson } from "../src/protocol/genesis.js";
 import { preparedTestInstance, terminateCurve } from "./helpers/test-instance.js";
 import { expectedRoots, getJson, postOperations, signedOperations, tempDir, waitFor } from "./helpers/service-fixture.js";

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { ANVIL_DEFAULT_KEY, devnetProvider, startAnvil, type Devnet } from "../src/l1/anvil.js";
 import { RECONCILING } from "../src/core/cluster-node.js";
 import { ClusterStore, StoreInUse } from "../src/store/cluster-store.js";
-import type { PreparedInstance } from "../src/setup/prepare-instance.js";
+import type { PreparedInstance } from "../src/setup/prepared-instance.js";
 import { writeJson } from "../src/protocol/genesis.js";
 import { preparedTestInstance, terminateCurve } from "./helpers/test-instance.js";
 import { getJson, postOperations, signedOperations, tempDir, waitFor } from "./helpers/service-fixture.js";

@@ -12,33 +12,9 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { buildBn128 } from "ffjavascript";
 import * as snarkjs from "snarkjs";
+import type { ProveResult, ProveTask } from "../src/prover/prove-task.js";
 
 const run = promisify(execFile);
-
-/** Which Groth16 prover makes the proof from the witness. */
-export type ProverBackend = { kind: "snarkjs" } | { kind: "rapidsnark"; path: string };
-
-/** A proving job: circuit input (decimal strings) and the instance's wasm and zkey paths. */
-export interface ProveTask {
-  input: Record<string, unknown>;
-  wasm: string;
-  zkey: string;
-  /** true: snarkjs proves on this thread only (the best setting measured for a pool on 2 cores). */
-  singleThread: boolean;
-  backend: ProverBackend;
-}
-
-/** Result of a proving job; durations in milliseconds. */
-export interface ProveResult {
-  proof: snarkjs.Groth16Proof;
-  publicSignals: string[];
-  /** Witness calculation time. */
-  witnessMs: number;
-  /** Groth16 proving time (after the witness). */
-  proveMs: number;
-  /** This worker's V8 heap plus external memory (ArrayBuffers, WASM memories) after the job, in bytes. */
-  workerMemoryBytes: number;
-}
 
 /** zkeys of this worker, read once: path -> bytes (snarkjs reads a `{type: "mem"}` file without copying it). */
 const zkeys = new Map<string, Uint8Array>();

@@ -15,7 +15,7 @@ import { sendSettle, settlementBatch } from "../l1/settlement-calldata.js";
 import { deploySettlement, settlementConfig, type SettlementGenesis } from "../l1/deploy.js";
 import { quantile } from "../stats/quantile.js";
 import type { ProverBackend } from "../prover/prover-pool.js";
-import type { PreparedInstance } from "../setup/prepare-instance.js";
+import type { PreparedInstance } from "../setup/prepared-instance.js";
 import { devWorkload } from "../workload/dev-workload.js";
 import { genesisOf, type Genesis } from "../protocol/genesis.js";
 import { decodeOperation, isMalformed } from "../protocol/operation-codec.js";

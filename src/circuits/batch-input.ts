@@ -1,4 +1,4 @@
-import { noopSlot, type SlotWitness } from "../state/cluster-state.js";
+import { noopSlot, type SlotWitness } from "./witness-layout.js";
 import { rootsCommitment } from "../protocol/roots-commitment.js";
 import { toJson } from "../protocol/json.js";
 

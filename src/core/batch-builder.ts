@@ -1,4 +1,5 @@
-import { slotOf, type ClusterState, type SlotWitness } from "../state/cluster-state.js";
+import type { ClusterState } from "../state/cluster-state.js";
+import { slotOf, type SlotWitness } from "../circuits/witness-layout.js";
 import type { BatchHeader } from "../circuits/batch-input.js";
 import type { Message, SignedOperation } from "../protocol/operation.js";
 

@@ -1,17 +1,14 @@
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Contract } from "ethers";
-import type { FastifyInstance } from "fastify";
 import type { SignedOperation } from "../protocol/operation.js";
 import type { Logger } from "pino";
 import { publicSignals } from "../circuits/batch-input.js";
 import { proofEncodingProblem } from "../prover/proof-encoding.js";
 import { ProverPool, verifyGroth16, type ProverBackend, type ProveResult } from "../prover/prover-pool.js";
-import type { PreparedInstance } from "../setup/prepare-instance.js";
+import type { PreparedInstance } from "../setup/prepared-instance.js";
 import { OperationRejected } from "../state/cluster-state.js";
 import { parseGenesis, type Genesis } from "../protocol/genesis.js";
-import { parseOperation } from "../protocol/operation-codec.js";
-import { buildApi, type ApiBackend, type SubmitOutcome } from "../service/http-api.js";
 import { defaultConfirmationDepth } from "../l1/finality.js";
 import { L1Submitter } from "../l1/l1-submitter.js";
 import { NodeMetrics } from "./metrics.js";
@@ -19,7 +16,6 @@ import { LocalProofQueue, type ProofQueue, type ResultOrigin } from "../prover/p
 import { Sequencer, StoreFailure, type Admission } from "./sequencer.js";
 import { connectL1, type L1Connection } from "../l1/connect.js";
 import { ClusterStore } from "../store/cluster-store.js";
-import { batchView, operationView, proofView, settlementView } from "../service/api-views.js";
 import { toJson } from "../protocol/json.js";
 import { FieldError } from "../config/field-error.js";
 
@@ -59,8 +55,6 @@ export interface NodeConfig {
   provingAgeLimitMs?: number;
   /** Proof queue factory: default the embedded LocalProofQueue on `workers` piscina workers. */
   proofQueue?: (prepared: PreparedInstance, log: Logger) => Promise<ProofQueue>;
-  /** The HTTP API (`serve`); undefined: none (`run`, the bench). */
-  api?: { host: string; port: number; maxOperationsPerRequest: number; bodyLimitBytes: number };
 }
 
 /**
@@ -70,9 +64,8 @@ export interface NodeConfig {
  * runs it with the HTTP API and the tick timer; `run` feeds it a workload file and exports its run
  * folder; the bench and the end-to-end test call it as `run` does.
  */
-export class ClusterNode implements ApiBackend {
+export class ClusterNode {
   readonly metrics: NodeMetrics;
-  private app: FastifyInstance | undefined;
   private tickTimer: NodeJS.Timeout | undefined;
   private proofFailure: string | undefined;
   /** Batches whose results keep being refused (past ATTEMPTS_BEFORE_BACKOFF): the /readyz reason, until a proof is stored. */
@@ -89,8 +82,6 @@ export class ClusterNode implements ApiBackend {
   peakProverMemoryBytes = 0;
   /** Confirmation depth of the submitter (L1 blocks), after start. */
   private confirmations = 0;
-  /** Address the API listens on, after start. */
-  url = "";
 
   private sequencer: Sequencer | undefined;
   private queue: ProofQueue | undefined;
@@ -202,13 +193,8 @@ export class ClusterNode implements ApiBackend {
     this.reconciling = this.reconcileInBackground();
 
     if (c.tickDeadlineMs !== undefined) this.tickTimer = setInterval(() => this.closeDueTick(), Math.max(20, Math.min(250, c.tickDeadlineMs / 4)));
-    if (c.api) {
-      this.app = buildApi(this, { bodyLimitBytes: c.api.bodyLimitBytes, maxOperationsPerRequest: c.api.maxOperationsPerRequest }, this.log);
-      this.url = await this.app.listen({ host: c.api.host, port: c.api.port });
-    }
     this.log.info(
       {
-        url: this.url || undefined,
         instance: this.prepared.inst.name,
         settlement: this.l1.deployment.settlement,
         rpcUrl: this.l1.rpcUrl,
@@ -217,9 +203,8 @@ export class ClusterNode implements ApiBackend {
         confirmations: this.confirmations,
         reconciled: this.reconcile.done,
       },
-      "prover service listening",
+      "cluster node started",
     );
-    if (this.reconcile.done) this.logReady();
   }
 
   /**
@@ -237,7 +222,6 @@ export class ClusterNode implements ApiBackend {
         this.reconcile = { done: true };
         this.submitter!.start();
         this.log.info({ ms: Math.round(performance.now() - started) }, "settlements reconciled with L1; submitter started");
-        if (this.url || !this.config.api) this.logReady();
         return;
       } catch (e) {
         if (this.stopping) return;
@@ -260,22 +244,13 @@ export class ClusterNode implements ApiBackend {
     return Promise.race([this.reconciling, stopped]);
   }
 
-  private logReady(): void {
-    this.log.info(
-      {
-        url: this.url,
-        instance: this.prepared.inst.name,
-        settlement: this.l1!.deployment.settlement,
-        rpcUrl: this.l1!.rpcUrl,
-        proofQueue: this.queue!.kind,
-        queueLimit: this.config.queueLimit,
-      },
-      "prover service ready",
-    );
+  /** True once the start-up reconcile with L1 is done (the submitter runs). */
+  get reconciled(): boolean {
+    return this.reconcile.done;
   }
 
   /**
-   * Stops the API, the tick timer, the submitter, the provers, the devnet (if its own) and closes the
+   * Stops the tick timer, the submitter, the provers, the devnet (if its own) and closes the
    * store. A reconcile still waiting for the L1 is abandoned (what it has not resolved stays in the
    * store for the next start).
    */
@@ -284,7 +259,6 @@ export class ClusterNode implements ApiBackend {
     this.stopSignal.abort();
     clearInterval(this.tickTimer);
     for (const t of this.requeueTimers) clearTimeout(t);
-    await this.app?.close();
     await this.submitter?.stop();
     await this.queue?.close();
     await this.l1?.close();
@@ -416,26 +390,6 @@ export class ClusterNode implements ApiBackend {
     return { unsettled: this.store.unsettledOperationCount(), limit: this.config.queueLimit ?? Number.POSITIVE_INFINITY };
   }
 
-  submitOperations(operations: unknown[]): SubmitOutcome {
-    const outcome: SubmitOutcome = { accepted: [], rejected: [] };
-    operations.forEach((raw, index) => {
-      const op = parseOperation(raw);
-      if ("reason" in op) {
-        outcome.rejected.push({ index, field: `operations[${index}].${op.field}`, reason: op.reason });
-        this.metrics.operationsRejected.inc({ field: op.field });
-        return;
-      }
-      try {
-        outcome.accepted.push({ index, ...this.admit(op) });
-      } catch (e) {
-        if (!(e instanceof OperationRejected)) throw e;
-        outcome.rejected.push({ index, field: `operations[${index}].${e.field}`, reason: e.reason });
-        this.metrics.operationsRejected.inc({ field: e.field });
-      }
-    });
-    return outcome;
-  }
-
   /**
    * Admits one signed operation into the open batch (stored before it returns; see Sequencer.admit).
    * @throws OperationRejected naming the field when the executor refuses it (nothing changed).
@@ -488,22 +442,6 @@ export class ClusterNode implements ApiBackend {
     }
   }
 
-  operation(id: string): Record<string, unknown> | undefined {
-    return operationView(this.store, id);
-  }
-
-  batch(index: number): Record<string, unknown> | undefined {
-    return batchView(this.store, index);
-  }
-
-  proof(index: number): Record<string, unknown> | undefined {
-    return proofView(this.store, this.prepared.inst.name, index);
-  }
-
-  settlement(idOrHash: number | string): Record<string, unknown> | undefined {
-    return settlementView(this.store, idOrHash);
-  }
-
   status(): Record<string, unknown> {
     const settled = this.store.firstUnsettledBatch();
     const lastSettled = (settled > 0 ? this.store.header(settled - 1)!.newRoots : (this.sequencer?.genesisRoots ?? [])).map(String);
@@ -554,7 +492,6 @@ export class ClusterNode implements ApiBackend {
   /** The reasons that keep the service from taking operations (all of readiness's but the reconcile in progress). */
   private refusals(): string[] {
     const reasons: string[] = [];
-    if (this.config.api && !this.url) reasons.push("starting");
     if (this.reconcile.failure) reasons.push(`settlements cannot be reconciled with L1: ${this.reconcile.failure}`);
     if (this.proofFailure) reasons.push(this.proofFailure);
     if (this.submitter?.halted) reasons.push(this.submitter.halted);

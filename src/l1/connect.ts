@@ -2,7 +2,7 @@ import { Contract, NonceManager, Wallet, type JsonRpcProvider } from "ethers";
 import type { Logger } from "pino";
 import { ANVIL_DEFAULT_KEY, devnetProvider, startAnvil, type Devnet } from "./anvil.js";
 import { checkGenesisChain, deploySettlement, settlementConfig, type SettlementGenesis } from "./deploy.js";
-import type { PreparedInstance } from "../setup/prepare-instance.js";
+import type { PreparedInstance } from "../setup/prepared-instance.js";
 import type { ClusterStore } from "../store/cluster-store.js";
 import { FieldError } from "../config/field-error.js";
 

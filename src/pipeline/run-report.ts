@@ -1,6 +1,6 @@
 import type { ClusterNode } from "../core/cluster-node.js";
 import type { Groth16Keys } from "../setup/groth16-setup.js";
-import type { PreparedInstance } from "../setup/prepare-instance.js";
+import type { PreparedInstance } from "../setup/prepared-instance.js";
 import type { Phase2Check } from "../setup/zkey-guard.js";
 import type { Genesis } from "../protocol/genesis.js";
 import { decodeOperation, isMalformed, operationId } from "../protocol/operation-codec.js";

@@ -3,7 +3,7 @@ import { hostname } from "node:os";
 import { Job, Queue, QueueEvents, Worker, type ConnectionOptions } from "bullmq";
 import type { Logger } from "pino";
 import type { ProveResult, ProverPool } from "./prover-pool.js";
-import type { PreparedInstance } from "../setup/prepare-instance.js";
+import type { PreparedInstance } from "../setup/prepared-instance.js";
 import type { ProofJob, ProofQueue, ProofQueueHandlers } from "./proof-queue.js";
 import { FieldError } from "../config/field-error.js";
 

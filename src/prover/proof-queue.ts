@@ -1,5 +1,5 @@
 import type { ProveResult, ProverPool } from "./prover-pool.js";
-import type { PreparedInstance } from "../setup/prepare-instance.js";
+import type { PreparedInstance } from "../setup/prepared-instance.js";
 import { FieldError } from "../config/field-error.js";
 
 /** A proving job: one closed batch's circuit input. */

@@ -3,7 +3,7 @@ import { Piscina } from "piscina";
 import { buildBn128 } from "ffjavascript";
 import * as snarkjs from "snarkjs";
 import { REPO_ROOT } from "../circuits/manifest.js";
-import type { ProveResult, ProveTask, ProverBackend } from "../../workers/prove-batch.js";
+import type { ProveResult, ProveTask, ProverBackend } from "./prove-task.js";
 
 export type { ProverBackend, ProveResult };
 

@@ -1,19 +1,6 @@
-import type { CircuitInstance } from "../circuits/manifest.js";
-import type { CompiledCircuit } from "../circuits/compile.js";
-import type { R1csInfo } from "../circuits/r1cs-info.js";
-import type { ContractArtifact } from "../l1/compile-contracts.js";
 import { runPhases } from "../phases/phase.js";
-import type { Groth16Keys } from "./groth16-setup.js";
+import type { PreparedInstance } from "./prepared-instance.js";
 import { setupPhases, type SetupOptions } from "./setup-phases.js";
-
-/** Everything a run needs of one circuit instance: circuit, Groth16 keys (with the guard's phase-2 reading), compiled contracts. */
-export interface PreparedInstance {
-  inst: CircuitInstance;
-  circuit: CompiledCircuit;
-  keys: Groth16Keys;
-  contracts: { settlement: ContractArtifact; verifier: ContractArtifact };
-  r1cs: R1csInfo;
-}
 
 /**
  * Compiles, sets up and compiles the contracts of a circuit instance (set-up on first use; every

@@ -4,7 +4,7 @@ import { r1csInfo } from "../circuits/r1cs-info.js";
 import { compileContracts } from "../l1/compile-contracts.js";
 import type { Phase } from "../phases/phase.js";
 import { setupGroth16, type Groth16Keys } from "./groth16-setup.js";
-import type { PreparedInstance } from "./prepare-instance.js";
+import type { PreparedInstance } from "./prepared-instance.js";
 import { withInstanceLock } from "./setup-lock.js";
 import { checkZkeyPhase2 } from "./zkey-guard.js";
 import { installZkey } from "./zkey-install.js";

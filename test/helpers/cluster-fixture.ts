@@ -1,6 +1,7 @@
 import { getPoseidon } from "../../src/crypto/poseidon.js";
 import { EddsaSigner, type KeyPair } from "../../src/crypto/eddsa.js";
-import { ClusterState, slotOf, type SlotWitness } from "../../src/state/cluster-state.js";
+import { ClusterState } from "../../src/state/cluster-state.js";
+import { slotOf, type SlotWitness } from "../../src/circuits/witness-layout.js";
 import { batchCircuitInput, makeHeader, type BatchHeader } from "../../src/circuits/batch-input.js";
 import { clusterDomain } from "../../src/protocol/domain.js";
 import { operationDigest, type Message, type SignedOperation } from "../../src/protocol/operation.js";

@@ -1,4 +1,5 @@
-import { prepareInstance, type PreparedInstance } from "../../src/setup/prepare-instance.js";
+import { prepareInstance } from "../../src/setup/prepare-instance.js";
+import type { PreparedInstance } from "../../src/setup/prepared-instance.js";
 import { releaseSnarkjsCurve } from "../../src/prover/release-curve.js";
 
 /** The compiled and set-up "test" instance (N = 2, D = 4, B = 2, Δ = 2; ptau/pot15.ptau). Cached on disk. */

@@ -5,7 +5,7 @@ import { pino, destination } from "pino";
 import { z } from "zod";
 import { setupPhases, type SetupContext } from "../../setup/setup-phases.js";
 import { INSECURE_ZKEY_WARNING } from "../../setup/zkey-guard.js";
-import { ClusterNode } from "../../core/cluster-node.js";
+import { ProverService } from "../../service/prover-service.js";
 import { BullProofQueue } from "../../prover/bullmq-proof-queue.js";
 import { ProverPool } from "../../prover/prover-pool.js";
 import { devWorkload } from "../../workload/dev-workload.js";
@@ -110,9 +110,9 @@ export function serveCommand(): Command {
       const prepared = ctx.prepared!;
       if (!prepared.keys.phase2.secure) log.warn({ zkey: prepared.keys.zkey, phase2: prepared.keys.phase2.contributions }, INSECURE_ZKEY_WARNING);
       const backend = proverBackend(c);
-      let service: ClusterNode;
+      let service: ProverService;
       try {
-        service = await ClusterNode.start(
+        service = await ProverService.start(
           {
             dataDir: c.dataDir,
             genesis,
@@ -124,7 +124,6 @@ export function serveCommand(): Command {
             tickDeadlineMs: c.tickMs,
             settleBatches: c.settleBatches,
             queueLimit: c.queueLimit,
-            api: { host: c.host, port: c.port, maxOperationsPerRequest: c.maxRequestOperations, bodyLimitBytes: c.bodyLimit },
             rpcRetryMinMs: c.rpcRetryMinMs,
             rpcRetryMaxMs: c.rpcRetryMaxMs,
             provingAgeLimitMs: c.provingAgeLimitMs,
@@ -140,6 +139,7 @@ export function serveCommand(): Command {
                   )
               : undefined,
           },
+          { host: c.host, port: c.port, maxOperationsPerRequest: c.maxRequestOperations, bodyLimitBytes: c.bodyLimit },
           prepared,
           log,
         );

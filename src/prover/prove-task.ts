@@ -1,0 +1,31 @@
+import type { Groth16Proof } from "snarkjs";
+
+/*
+ * The task types of a proving job: what the prover pool (src/prover/prover-pool.ts) hands a worker
+ * (workers/prove-batch.ts) and what it gets back. The one definition both sides import.
+ */
+
+/** Which Groth16 prover makes the proof from the witness. */
+export type ProverBackend = { kind: "snarkjs" } | { kind: "rapidsnark"; path: string };
+
+/** A proving job: circuit input (decimal strings) and the instance's wasm and zkey paths. */
+export interface ProveTask {
+  input: Record<string, unknown>;
+  wasm: string;
+  zkey: string;
+  /** true: snarkjs proves on this thread only (the best setting measured for a pool on 2 cores). */
+  singleThread: boolean;
+  backend: ProverBackend;
+}
+
+/** Result of a proving job; durations in milliseconds. */
+export interface ProveResult {
+  proof: Groth16Proof;
+  publicSignals: string[];
+  /** Witness calculation time. */
+  witnessMs: number;
+  /** Groth16 proving time (after the witness). */
+  proveMs: number;
+  /** This worker's V8 heap plus external memory (ArrayBuffers, WASM memories) after the job, in bytes. */
+  workerMemoryBytes: number;
+}
