@@ -7,7 +7,6 @@ import { publicSignals } from "../circuits/batch-input.js";
 import { proofEncodingProblem } from "../prover/proof-encoding.js";
 import { ProverPool, verifyGroth16, type ProverBackend, type ProveResult } from "../prover/prover-pool.js";
 import type { PreparedInstance } from "../setup/prepared-instance.js";
-import { OperationRejected } from "../state/cluster-state.js";
 import { parseGenesis, type Genesis } from "../protocol/genesis.js";
 import { defaultConfirmationDepth } from "../l1/finality.js";
 import { L1Submitter } from "../l1/l1-submitter.js";
@@ -44,6 +43,8 @@ export interface NodeConfig {
   /** A tick closes this long after its first operation when its slots are not full (ms); undefined: only `closeOpenBatch` closes it (run). */
   tickDeadlineMs?: number;
   settleBatches: number;
+  /** Send only full groups of settleBatches (but the last): see SubmitterOptions.fillGroups (`run`). */
+  fillSettleGroups?: boolean;
   /** Most accepted-but-unsettled operations; more gets HTTP 429 (default: no bound). */
   queueLimit?: number;
   /** RPC backoff bounds (ms). */
@@ -111,9 +112,9 @@ export class ClusterNode {
   }
 
   /**
-   * Opens the store (taking its lock), sets up the instance's prepared artifacts (given), recovers
-   * the executor state, connects the L1 (deploying on first start), re-queues unproved batches and
-   * starts the API. It resolves once the API listens: the reconcile of settlements with the contract
+   * Opens the store (taking its lock), recovers the executor state, connects the L1 (deploying on
+   * first start), starts the proof queue, re-queues unproved batches and starts the tick timer (with
+   * tickDeadlineMs). It resolves once started: the reconcile of settlements with the contract
    * (which waits for the receipt of a settle transaction left pending by the last run, however long
    * the L1 takes) runs in the background; until it is done `/readyz` answers 503 with
    * `reconciling settlements with L1`, operations are admitted, and nothing new is settled
@@ -131,12 +132,12 @@ export class ClusterNode {
       store.close();
       throw e;
     }
-    const service = new ClusterNode(config, prepared, store, log);
+    const node = new ClusterNode(config, prepared, store, log);
     try {
-      await service.boot(genesis);
-      return service;
+      await node.boot(genesis);
+      return node;
     } catch (e) {
-      await service.stop(); // what boot started (devnet, provers, connections) ends; the store closes
+      await node.stop(); // what boot started (devnet, provers, connections) ends; the store closes
       throw e;
     }
   }
@@ -182,6 +183,7 @@ export class ClusterNode {
     this.confirmations = c.confirmations ?? defaultConfirmationDepth(BigInt(this.l1.deployment.chainId), this.l1.devnet !== undefined);
     this.submitter = new L1Submitter(this.store, this.l1.settlement, this.l1.wallet, this.log, this.metrics, {
       settleBatches: c.settleBatches,
+      fillGroups: c.fillSettleGroups,
       rebroadcastMs: 30_000,
       pollMs: 100,
       fromBlock: this.l1.deployment.blockNumber,

@@ -13,8 +13,14 @@ const BEHIND_ERRORS = new Set(["BatchAlreadySettled", "UnexpectedBatchIndex", "O
 
 /** Options of the L1 submitter. */
 export interface SubmitterOptions {
-  /** Batches per settle transaction, at most (it sends what is proved, in order, without waiting to fill a group). */
+  /** Batches per settle transaction, at most. */
   settleBatches: number;
+  /**
+   * Wait until a group of settleBatches proofs is ready before sending it, unless it holds the store's
+   * last closed batch (`run`, whose batches are all closed before they are proved: fewer, fuller
+   * transactions). Default false: send what is proved, in order, at once (`serve`: latency first).
+   */
+  fillGroups?: boolean;
   /** Backoff of RPC retries; retries should be Infinity in the service. */
   retry: Omit<RpcRetryOptions, "onRetry" | "signal">;
   /** Broadcast a sent transaction again when its receipt has not come after this long (ms). */
@@ -266,6 +272,7 @@ export class L1Submitter {
       args.push(settlementBatch(this.store.header(i)!, proof.proof));
     }
     if (group.length === 0) return 0;
+    if (this.o.fillGroups && group.length < this.o.settleBatches && group.at(-1)! < this.store.batchCount() - 1) return 0; // more proofs will come
     const from = await this.wallet.getAddress();
     let gas: bigint;
     try {

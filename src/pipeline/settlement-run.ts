@@ -90,6 +90,7 @@ export function settlementRunPhases(o: SettlementRunOptions): Phase<SettlementRu
             singleThread: o.singleThread,
             backend: o.backend,
             settleBatches: o.settleBatches,
+            fillSettleGroups: true,
             rpcRetryMinMs: 250,
             rpcRetryMaxMs: 10_000,
           },
