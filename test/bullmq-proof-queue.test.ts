@@ -5,6 +5,7 @@ import { createInterface } from "node:readline";
 import { REPO_ROOT } from "../src/circuits/manifest.js";
 import { freeLoopbackPort } from "../src/l1/anvil.js";
 import { verifyGroth16, type ProveResult } from "../src/prover/prover-pool.js";
+import type { CircuitInput } from "../src/circuits/batch-input.js";
 import { BullProofQueue, proofQueueName, redisConnection } from "../src/prover/bullmq-proof-queue.js";
 import type { ProofJob } from "../src/prover/proof-queue.js";
 import type { Genesis } from "../src/protocol/genesis.js";
@@ -113,7 +114,7 @@ describe.skipIf(!redisAvailable)("BullMQ proof queue on a real redis-server, wit
     const sequencer = await Sequencer.recover(prepared.inst, genesis, store, { tickDeadlineMs: 3_600_000 }, () => {});
     for (const raw of operations) sequencer.admit(parseOperation(raw) as SignedOperation);
     const batch = store.batch(0)!;
-    const job = { instance: "test", batchIndex: 0, input: JSON.parse(batch.input) as Record<string, unknown> };
+    const job = { instance: "test", batchIndex: 0, input: JSON.parse(batch.input) as CircuitInput };
 
     const results: ProveResult[] = [];
     const queue = await BullProofQueue.connect(redisUrl, prepared, quietLogger());

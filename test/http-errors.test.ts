@@ -1,3 +1,4 @@
+import type { NodeStatus } from "../src/core/cluster-node.js";
 import { afterEach, describe, expect, it } from "vitest";
 import { connect } from "node:net";
 import type { FastifyInstance } from "fastify";
@@ -18,7 +19,7 @@ function stubBackend(over: Partial<ApiBackend> = {}): ApiBackend {
     batch: () => undefined,
     proof: () => undefined,
     settlement: () => undefined,
-    status: () => ({}),
+    status: () => ({}) as NodeStatus, // not read by these tests
     readiness: () => ({ ready: true, reasons: [] }),
     admissionRefusal: () => undefined,
     ...over,

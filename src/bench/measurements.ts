@@ -7,7 +7,7 @@ import { NonceManager, Wallet } from "ethers";
 import { pino } from "pino";
 import type { Groth16Proof } from "snarkjs";
 import { REPO_ROOT } from "../circuits/manifest.js";
-import type { BatchHeader } from "../circuits/batch-input.js";
+import type { BatchHeader, CircuitInput } from "../circuits/batch-input.js";
 import { ClusterNode } from "../core/cluster-node.js";
 import { openCluster } from "../core/open-cluster.js";
 import { ANVIL_DEFAULT_KEY, devnetProvider, startAnvil, type Devnet } from "../l1/anvil.js";
@@ -48,7 +48,7 @@ export async function benchWorkload(prepared: PreparedInstance, batches: number,
     if (isMalformed(op)) throw new Error(`bench workload: line ${i + 1}: ${op.field}: ${op.reason}`);
     return op;
   });
-  const closed: { header: BatchHeader; input: Record<string, unknown> }[] = [];
+  const closed: { header: BatchHeader; input: CircuitInput }[] = [];
   for (const op of operations) {
     cluster.admit(op);
     if (cluster.full) closed.push(cluster.close());

@@ -34,12 +34,15 @@ export function publicSignals(h: BatchHeader): bigint[] {
   return [packedHeader(h), h.oldRootsCommitment, h.newRootsCommitment, ...h.newRoots];
 }
 
+/** A circuit input as snarkjs and circom's witness calculator read it: each input signal by name, a decimal string or (nested) arrays of them by the signal's shape. */
+export type CircuitInput = Record<string, string | string[] | string[][]>;
+
 /**
  * Circuit input of ClusterBatch(N, D, B, Δ): the header and the slots, padded with NOOP slots at
  * lastTick up to `slotCount`. Values are decimal strings, as snarkjs and circom's witness calculator take.
  * @throws RangeError when there are more slots than `slotCount`.
  */
-export function batchCircuitInput(header: BatchHeader, slots: SlotWitness[], slotCount: number, depth: number): Record<string, unknown> {
+export function batchCircuitInput(header: BatchHeader, slots: SlotWitness[], slotCount: number, depth: number): CircuitInput {
   if (slots.length > slotCount) throw new RangeError(`slots: ${slots.length} operations exceed the instance's ${slotCount} slots`);
   const padded = [...slots];
   while (padded.length < slotCount) padded.push(noopSlot(header.lastTick, depth));
@@ -56,5 +59,5 @@ export function batchCircuitInput(header: BatchHeader, slots: SlotWitness[], slo
     domain: header.domain,
   };
   for (const key of Object.keys(padded[0] ?? noopSlot(0, depth)) as (keyof SlotWitness)[]) input[key] = column(key);
-  return JSON.parse(toJson(input));
+  return JSON.parse(toJson(input)) as CircuitInput;
 }

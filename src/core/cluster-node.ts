@@ -3,7 +3,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { Contract } from "ethers";
 import type { SignedOperation } from "../protocol/operation.js";
 import type { Logger } from "pino";
-import { publicSignals } from "../circuits/batch-input.js";
+import { publicSignals, type CircuitInput } from "../circuits/batch-input.js";
 import { proofEncodingProblem } from "../prover/proof-encoding.js";
 import { ProverPool, verifyGroth16, type ProverBackend, type ProveResult } from "../prover/prover-pool.js";
 import type { PreparedInstance } from "../setup/prepared-instance.js";
@@ -14,7 +14,7 @@ import { NodeMetrics } from "./metrics.js";
 import { LocalProofQueue, type ProofQueue, type ResultOrigin } from "../prover/proof-queue.js";
 import { Sequencer, StoreFailure, type Admission } from "./sequencer.js";
 import { connectL1, type L1Connection } from "../l1/connect.js";
-import { ClusterStore } from "../store/cluster-store.js";
+import { ClusterStore, type BatchStatus } from "../store/cluster-store.js";
 import { toJson } from "../protocol/json.js";
 import { FieldError } from "../config/field-error.js";
 
@@ -56,6 +56,28 @@ export interface NodeConfig {
   provingAgeLimitMs?: number;
   /** Proof queue factory: default the embedded LocalProofQueue on `workers` piscina workers. */
   proofQueue?: (prepared: PreparedInstance, log: Logger) => Promise<ProofQueue>;
+}
+
+/** The node's state at a glance (GET /v1/status); roots as decimal strings, index = chainId. */
+export interface NodeStatus {
+  instance: string;
+  members: number;
+  slots: number;
+  deltaTicks: number;
+  /** ClusterSettlement's address ("" before start). */
+  settlement: string;
+  rpcUrl: string;
+  proofQueue: string;
+  confirmations: number;
+  operations: number;
+  unsettledOperations: number;
+  queueLimit: number | undefined;
+  openBatch: { batchIndex: number; operations: number };
+  batches: Record<BatchStatus, number>;
+  /** The executor's roots after every accepted operation. */
+  roots: string[];
+  /** The roots after the last settled (final) batch. */
+  settledRoots: string[];
 }
 
 /**
@@ -276,7 +298,7 @@ export class ClusterNode {
     }
   }
 
-  private onBatchClosed(index: number, input: Record<string, unknown>): void {
+  private onBatchClosed(index: number, input: CircuitInput): void {
     this.log.info({ batchIndex: index }, "batch closed; queued for proving");
     if (!this.queueStarted) return; // recovery: re-queued with the other unproved batches
     this.queue!.submit({ instance: this.prepared.inst.name, batchIndex: index, input }).catch((e) => this.onProofFailed(index, e as Error));
@@ -444,7 +466,8 @@ export class ClusterNode {
     }
   }
 
-  status(): Record<string, unknown> {
+  /** What GET /v1/status shows (api-schemas statusResponse): instance, contract, counts, open batch, roots as decimal strings. */
+  status(): NodeStatus {
     const settled = this.store.firstUnsettledBatch();
     const lastSettled = (settled > 0 ? this.store.header(settled - 1)!.newRoots : (this.sequencer?.genesisRoots ?? [])).map(String);
     return {

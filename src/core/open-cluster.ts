@@ -1,6 +1,6 @@
 import { EddsaSigner } from "../crypto/eddsa.js";
 import { getPoseidon } from "../crypto/poseidon.js";
-import { batchCircuitInput } from "../circuits/batch-input.js";
+import { batchCircuitInput, type CircuitInput } from "../circuits/batch-input.js";
 import type { CircuitInstance } from "../circuits/manifest.js";
 import { BatchBuilder, type ClosedBatch } from "./batch-builder.js";
 import type { Message, SignedOperation } from "../protocol/operation.js";
@@ -10,7 +10,7 @@ import { applyGenesis, genesisDomain, type Genesis } from "../protocol/genesis.j
 /** A batch the executor closed, with its index and its ClusterBatch circuit input (NOOP-padded to B slots). */
 export interface ClosedBatchInput extends ClosedBatch {
   index: number;
-  input: Record<string, unknown>;
+  input: CircuitInput;
 }
 
 /**

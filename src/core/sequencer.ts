@@ -5,6 +5,7 @@ import { canonicalOperation, decodeOperation, isMalformed, operationId } from ".
 import type { ClusterStore } from "../store/cluster-store.js";
 import { openCluster, type OpenCluster } from "./open-cluster.js";
 import { FieldError } from "../config/field-error.js";
+import type { CircuitInput } from "../circuits/batch-input.js";
 
 /** When the sequencer closes the open batch (one tick). */
 export interface BatchPolicy {
@@ -39,7 +40,7 @@ export class Sequencer {
     private readonly cluster: OpenCluster,
     private readonly store: ClusterStore,
     private readonly policy: BatchPolicy,
-    private readonly onClosed: (index: number, input: Record<string, unknown>) => void,
+    private readonly onClosed: (index: number, input: CircuitInput) => void,
   ) {}
 
   /**
@@ -54,7 +55,7 @@ export class Sequencer {
     genesis: Genesis,
     store: ClusterStore,
     policy: BatchPolicy,
-    onClosed: (index: number, input: Record<string, unknown>) => void,
+    onClosed: (index: number, input: CircuitInput) => void,
   ): Promise<Sequencer> {
     const cluster = await openCluster(inst, genesis);
     const seq = new Sequencer(cluster, store, policy, onClosed);

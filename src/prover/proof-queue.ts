@@ -1,6 +1,7 @@
 import type { ProveResult, ProverPool } from "./prover-pool.js";
 import type { PreparedInstance } from "../setup/prepared-instance.js";
 import { FieldError } from "../config/field-error.js";
+import type { CircuitInput } from "../circuits/batch-input.js";
 
 /** A proving job: one closed batch's circuit input. */
 export interface ProofJob {
@@ -8,7 +9,7 @@ export interface ProofJob {
   instance: string;
   batchIndex: number;
   /** Circuit input of ClusterBatch (decimal strings), as the store holds it. */
-  input: Record<string, unknown>;
+  input: CircuitInput;
   /** 0 for the first job of a batch; n after n results were refused (each attempt is a new job). */
   attempt?: number;
 }

@@ -1,4 +1,5 @@
 import type { Groth16Proof } from "snarkjs";
+import type { CircuitInput } from "../circuits/batch-input.js";
 
 /*
  * The task types of a proving job: what the prover pool (src/prover/prover-pool.ts) hands a worker
@@ -10,7 +11,7 @@ export type ProverBackend = { kind: "snarkjs" } | { kind: "rapidsnark"; path: st
 
 /** A proving job: circuit input (decimal strings) and the instance's wasm and zkey paths. */
 export interface ProveTask {
-  input: Record<string, unknown>;
+  input: CircuitInput;
   wasm: string;
   zkey: string;
   /** true: snarkjs proves on this thread only (the best setting measured for a pool on 2 cores). */

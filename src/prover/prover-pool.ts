@@ -4,6 +4,7 @@ import { buildBn128 } from "ffjavascript";
 import * as snarkjs from "snarkjs";
 import { REPO_ROOT } from "../circuits/manifest.js";
 import type { ProveResult, ProveTask, ProverBackend } from "./prove-task.js";
+import type { CircuitInput } from "../circuits/batch-input.js";
 
 export type { ProverBackend, ProveResult };
 
@@ -82,7 +83,7 @@ export class ProverPool {
    * @param input circuit input of ClusterBatch (see batchCircuitInput).
    * @throws Error when witness calculation fails (a constraint is broken) or the proof does not verify.
    */
-  async prove(input: Record<string, unknown>, wasm: string, zkey: string): Promise<ProveResult> {
+  async prove(input: CircuitInput, wasm: string, zkey: string): Promise<ProveResult> {
     const task: ProveTask = { input, wasm, zkey, singleThread: this.singleThread, backend: this.backend };
     if (this.running < this.workers) this.running++;
     else await new Promise<void>((resolve) => this.waiting.push(resolve)); // the finishing job hands its worker over

@@ -1,12 +1,64 @@
-import type { ClusterStore } from "../store/cluster-store.js";
+import type { Groth16Proof } from "snarkjs";
+import type { BatchStatus, ClusterStore, SubmissionStatus } from "../store/cluster-store.js";
 
 /**
  * What the API shows of stored records (the read side of the service): plain JSON objects shaped
  * by the response schemas in api-schemas.ts; times as ISO 8601, big numbers as decimal strings.
  */
 
+/** GET /v1/operations/:id (api-schemas operationResponse). */
+export interface OperationView {
+  id: string;
+  seq: number;
+  status: BatchStatus | "open";
+  batchIndex: number | null;
+  settlementTx: string | null;
+  acceptedAt: string;
+  /** The operation as it was accepted (canonical JSON). */
+  operation: unknown;
+}
+
+/** GET /v1/batches/:index (api-schemas batchResponse); big numbers as decimal strings. */
+export interface BatchView {
+  batchIndex: number;
+  status: BatchStatus;
+  tick: number;
+  operations: string[];
+  oldRootsCommitment: string;
+  newRootsCommitment: string;
+  newRoots: string[];
+  proved: boolean;
+  proveMs: number | null;
+  settlementTx: string | null;
+  closedAt: string;
+}
+
+/** GET /v1/batches/:index/proof (api-schemas proofResponse). */
+export interface ProofView {
+  batchIndex: number;
+  instance: string;
+  proof: Groth16Proof;
+  publicSignals: string[];
+  witnessMs: number;
+  proveMs: number;
+  provedAt: string;
+}
+
+/** GET /v1/settlements/:id (api-schemas settlementResponse). */
+export interface SettlementView {
+  id: number;
+  txHash: string;
+  nonce: number;
+  from: string;
+  status: SubmissionStatus;
+  gasUsed: string | null;
+  blockNumber: number | null;
+  error: string | null;
+  batches: number[];
+}
+
 /** An accepted operation with the status of its batch ("open" while in the open tick), or undefined. */
-export function operationView(store: ClusterStore, id: string): Record<string, unknown> | undefined {
+export function operationView(store: ClusterStore, id: string): OperationView | undefined {
   const op = store.operationById(id);
   if (!op) return undefined;
   const batch = op.batchIndex === null ? undefined : store.batch(op.batchIndex);
@@ -22,10 +74,10 @@ export function operationView(store: ClusterStore, id: string): Record<string, u
 }
 
 /** A closed batch: status, tick, operation ids, roots commitments, new roots, proof time, settlement; or undefined. */
-export function batchView(store: ClusterStore, index: number): Record<string, unknown> | undefined {
+export function batchView(store: ClusterStore, index: number): BatchView | undefined {
   const b = store.batch(index);
   if (!b) return undefined;
-  const header = JSON.parse(b.header) as Record<string, unknown>;
+  const header = JSON.parse(b.header) as { firstTick: number; oldRootsCommitment: string; newRootsCommitment: string; newRoots: string[] };
   const proof = store.proof(index);
   return {
     batchIndex: b.batchIndex,
@@ -43,13 +95,13 @@ export function batchView(store: ClusterStore, index: number): Record<string, un
 }
 
 /** A batch's Groth16 proof and public signals, with the instance it is for; or undefined. */
-export function proofView(store: ClusterStore, instance: string, index: number): Record<string, unknown> | undefined {
+export function proofView(store: ClusterStore, instance: string, index: number): ProofView | undefined {
   const p = store.proof(index);
   return p && { ...p, instance, provedAt: new Date(p.provedAt).toISOString() };
 }
 
 /** A settle transaction by store id or transaction hash, with the batches it carries; or undefined. */
-export function settlementView(store: ClusterStore, idOrHash: number | string): Record<string, unknown> | undefined {
+export function settlementView(store: ClusterStore, idOrHash: number | string): SettlementView | undefined {
   const s = store.submission(idOrHash);
   if (!s) return undefined;
   return {

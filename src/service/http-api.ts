@@ -15,6 +15,8 @@ import {
   submitOperationsResponse,
 } from "./api-schemas.js";
 import type { NodeMetrics } from "../core/metrics.js";
+import type { BatchView, OperationView, ProofView, SettlementView } from "./api-views.js";
+import type { NodeStatus } from "../core/cluster-node.js";
 
 /** Outcome of POST /v1/operations. */
 export interface SubmitOutcome {
@@ -30,11 +32,11 @@ export interface ApiBackend {
   queueRoom(): { unsettled: number; limit: number };
   /** Executes and stores operations in order; never throws for a bad operation (it is listed in `rejected`). */
   submitOperations(operations: unknown[]): SubmitOutcome;
-  operation(id: string): Record<string, unknown> | undefined;
-  batch(index: number): Record<string, unknown> | undefined;
-  proof(index: number): Record<string, unknown> | undefined;
-  settlement(idOrHash: number | string): Record<string, unknown> | undefined;
-  status(): Record<string, unknown>;
+  operation(id: string): OperationView | undefined;
+  batch(index: number): BatchView | undefined;
+  proof(index: number): ProofView | undefined;
+  settlement(idOrHash: number | string): SettlementView | undefined;
+  status(): NodeStatus;
   /** GET /readyz: ready, or the reasons it is not (each a sentence for an operator). */
   readiness(): { ready: boolean; reasons: string[] };
   /**

@@ -1,11 +1,11 @@
 import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
-import { ClusterNode, type NodeConfig } from "../core/cluster-node.js";
+import { ClusterNode, type NodeConfig, type NodeStatus } from "../core/cluster-node.js";
 import type { NodeMetrics } from "../core/metrics.js";
 import { parseOperation } from "../protocol/operation-codec.js";
 import type { PreparedInstance } from "../setup/prepared-instance.js";
 import { OperationRejected } from "../state/cluster-state.js";
-import { batchView, operationView, proofView, settlementView } from "./api-views.js";
+import { batchView, operationView, proofView, settlementView, type BatchView, type OperationView, type ProofView, type SettlementView } from "./api-views.js";
 import { buildApi, type ApiBackend, type ApiLimits, type SubmitOutcome } from "./http-api.js";
 
 /** Where and how the HTTP API listens. */
@@ -94,23 +94,23 @@ export class ProverService implements ApiBackend {
     return this.node.queueRoom();
   }
 
-  operation(id: string): Record<string, unknown> | undefined {
+  operation(id: string): OperationView | undefined {
     return operationView(this.node.store, id);
   }
 
-  batch(index: number): Record<string, unknown> | undefined {
+  batch(index: number): BatchView | undefined {
     return batchView(this.node.store, index);
   }
 
-  proof(index: number): Record<string, unknown> | undefined {
+  proof(index: number): ProofView | undefined {
     return proofView(this.node.store, this.node.prepared.inst.name, index);
   }
 
-  settlement(idOrHash: number | string): Record<string, unknown> | undefined {
+  settlement(idOrHash: number | string): SettlementView | undefined {
     return settlementView(this.node.store, idOrHash);
   }
 
-  status(): Record<string, unknown> {
+  status(): NodeStatus {
     return this.node.status();
   }
 

@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import type { Groth16Proof } from "snarkjs";
-import type { BatchHeader } from "../circuits/batch-input.js";
+import type { BatchHeader, CircuitInput } from "../circuits/batch-input.js";
 import { toJson } from "../protocol/json.js";
 import { FieldError } from "../config/field-error.js";
 
@@ -227,7 +227,7 @@ export class ClusterStore {
    * @param seqs the operations it executed, in slot order (consecutive seqs).
    * @throws Error when the batch exists or an operation is already in a batch (the transaction is rolled back).
    */
-  closeBatch(header: BatchHeader, input: Record<string, unknown>, seqs: number[], closedAt: number): void {
+  closeBatch(header: BatchHeader, input: CircuitInput, seqs: number[], closedAt: number): void {
     const index = Number(header.batchIndex);
     this.db.transaction(() => {
       this.db
