@@ -29,9 +29,10 @@ describe("package-lock.json (what .ci/run installs with npm ci)", () => {
       }
     }
     expect(missing).toEqual([]);
-    // The packages this was about: anvil's binaries and msgpackr-extract's (BullMQ), for every platform they ship.
+    // The packages this was about: anvil's binaries, msgpackr-extract's (BullMQ) and Biome's, for every platform they ship.
     expect(Object.keys(lock.packages).filter((p) => p.startsWith("node_modules/@foundry-rs/anvil-")).length).toBeGreaterThanOrEqual(5);
     expect(Object.keys(lock.packages).filter((p) => p.startsWith("node_modules/@msgpackr-extract/")).length).toBeGreaterThanOrEqual(6);
+    expect(Object.keys(lock.packages).filter((p) => p.startsWith("node_modules/@biomejs/cli-")).length).toBeGreaterThanOrEqual(6); // the linter's binaries
   });
 
   it("is in sync with package.json: npm ci accepts it (dry run, offline, in a copy)", () => {
