@@ -1,4 +1,5 @@
-import type { BenchPlan, PoolSetting } from "./bench-plan.js";
+import type { BenchPlan } from "./bench-plan.js";
+import type { PipelineMeasurement } from "./measurements.js";
 
 /** Measurements of one circuit instance (times in ms, memory in MiB). */
 export interface InstanceResult {
@@ -9,15 +10,7 @@ export interface InstanceResult {
   crossChainMessages: number;
   /** Raw snarkjs, one batch after another in one process, single-threaded. */
   baseline: { perBatchMs: number[]; totalMs: number; witnessMsMean: number; proveMsMean: number; proofsPerMinute: number };
-  pipelines: (PoolSetting & {
-    backend: string;
-    provingWallMs: number;
-    proofsPerMinute: number;
-    operationsPerSecond: number;
-    crossChainMessagesPerSecond: number;
-    latencyMs: { median: number; p95: number };
-    peakWorkerMemoryMiB: number;
-    processPeakRssMiB: number;
+  pipelines: (Omit<PipelineMeasurement, "proofs"> & {
     witnessMsMean: number;
     proveMsMean: number;
     /** Throughput over the baseline's. */
