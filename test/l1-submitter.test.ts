@@ -1,3 +1,4 @@
+import { settlementClient } from "../src/l1/settlement-client.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Contract, NonceManager, Wallet } from "ethers";
 import { ANVIL_DEFAULT_KEY, devnetProvider, freeLoopbackPort, startAnvil, type Devnet } from "../src/l1/anvil.js";
@@ -81,7 +82,7 @@ function submitterOn(
   options: Partial<SubmitterOptions> = {},
 ): L1Submitter {
   const wallet = new Wallet(ANVIL_DEFAULT_KEY, devnetProvider(rpcUrl, 5_000, chainId));
-  return new L1Submitter(s, new Contract(address, prepared.contracts.settlement.abi as never, wallet), wallet, quietLogger(), metrics, {
+  return new L1Submitter(s, settlementClient(address, prepared.contracts.settlement, wallet), wallet, quietLogger(), metrics, {
     ...OPTIONS,
     ...options,
   });

@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import type { Contract } from "ethers";
+import type { ClusterSettlementClient } from "../l1/settlement-client.js";
 import type { SignedOperation } from "../protocol/operation.js";
 import type { Logger } from "pino";
 import { publicSignals, type CircuitInput } from "../circuits/batch-input.js";
@@ -433,7 +433,7 @@ export class ClusterNode {
   }
 
   /** The node's ClusterSettlement, connected to its L1 wallet (after start). */
-  settlementContract(): Contract {
+  settlementContract(): ClusterSettlementClient {
     return this.l1!.settlement;
   }
 

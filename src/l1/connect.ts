@@ -1,10 +1,11 @@
-import { Contract, NonceManager, Wallet, type JsonRpcProvider } from "ethers";
+import { NonceManager, Wallet, type JsonRpcProvider } from "ethers";
 import type { Logger } from "pino";
 import { ANVIL_DEFAULT_KEY, devnetProvider, startAnvil, type Devnet } from "./anvil.js";
 import { checkGenesisChain, deploySettlement, settlementConfig, type SettlementGenesis } from "./deploy.js";
 import type { PreparedInstance } from "../setup/prepared-instance.js";
 import type { ClusterStore } from "../store/cluster-store.js";
 import { FieldError } from "../config/field-error.js";
+import { settlementClient, type ClusterSettlementClient } from "./settlement-client.js";
 
 /** The deployment a store settles on, kept in its meta table. */
 export interface DeploymentRecord {
@@ -21,7 +22,7 @@ export interface L1Connection {
   rpcUrl: string;
   provider: JsonRpcProvider;
   wallet: Wallet;
-  settlement: Contract;
+  settlement: ClusterSettlementClient;
   deployment: DeploymentRecord;
   /** The anvil this service started (no --rpc-url), or undefined. */
   devnet?: Devnet;
@@ -94,8 +95,8 @@ export async function connectL1(
       store.setMeta("deployment", deployment);
       log.info({ settlement: deployment.settlement, rpcUrl }, "ClusterSettlement deployed");
     }
-    const settlement = new Contract(deployment.settlement, prepared.contracts.settlement.abi as never, wallet);
-    const onChainGenesis = (await settlement.rootsCommitment()) as bigint;
+    const settlement = settlementClient(deployment.settlement, prepared.contracts.settlement, wallet);
+    const onChainGenesis = await settlement.rootsCommitment();
     const settled = Number(await settlement.nextBatchIndex());
     if (settled === 0 && onChainGenesis !== genesis.commitment) {
       throw new FieldError(

@@ -1,9 +1,10 @@
-import { isError, keccak256, Transaction, type Contract, type EventLog, type Provider, type TransactionReceipt, type Wallet } from "ethers";
+import { isError, keccak256, Transaction, type EventLog, type Provider, type TransactionReceipt, type Wallet } from "ethers";
 import type { Logger } from "pino";
 import { settleGasLimit, settlementBatch, type SettlementBatch } from "./settlement-calldata.js";
 import { packedHeader } from "../circuits/batch-input.js";
 import { withRpcRetry, type RpcRetryOptions } from "./rpc-retry.js";
 import { describeRevert } from "./revert.js";
+import type { ClusterSettlementClient } from "./settlement-client.js";
 import type { NodeMetrics } from "../core/metrics.js";
 import type { ClusterStore, StoredSubmission } from "../store/cluster-store.js";
 import { FieldError } from "../config/field-error.js";
@@ -82,7 +83,7 @@ export class L1Submitter {
 
   constructor(
     private readonly store: ClusterStore,
-    private readonly settlement: Contract,
+    private readonly settlement: ClusterSettlementClient,
     private readonly wallet: Wallet,
     private readonly log: Logger,
     private readonly metrics: NodeMetrics | undefined,
@@ -207,8 +208,8 @@ export class L1Submitter {
     if (block < (this.o.fromBlock ?? 0)) return beforeDeployment;
     try {
       const [next, commitment] = await Promise.all([
-        withRpcRetry("nextBatchIndex", () => this.settlement.nextBatchIndex({ blockTag: block }) as Promise<bigint>, this.retry),
-        withRpcRetry("rootsCommitment", () => this.settlement.rootsCommitment({ blockTag: block }) as Promise<bigint>, this.retry),
+        withRpcRetry("nextBatchIndex", () => this.settlement.nextBatchIndex({ blockTag: block }), this.retry),
+        withRpcRetry("rootsCommitment", () => this.settlement.rootsCommitment({ blockTag: block }), this.retry),
       ]);
       return { block, next: Number(next), commitment };
     } catch (e) {

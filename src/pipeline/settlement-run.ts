@@ -138,7 +138,7 @@ export function settlementRunPhases(o: SettlementRunOptions): Phase<SettlementRu
       run: async (ctx, status) => {
         const node = ctx.node!;
         const progress = node.store.getMeta<RunProgress>("run")!;
-        const onChain = [...((await node.settlementContract().currentRoots()) as bigint[])];
+        const onChain = [...(await node.settlementContract().currentRoots())];
         ctx.report = buildRunReport(
           ctx.prepared!,
           node,
