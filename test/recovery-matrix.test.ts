@@ -217,6 +217,7 @@ describe("recovery matrix: the service converges to what L1 holds, by content, w
       status: "mined",
       nonce: signed.nonce,
     });
+    expect(await c.metrics()).toMatch(/cluster_settlement_resumed_total\{status="signed"\} 1/);
     recordConvergence("kill -9 before send", "same signed transaction broadcast at restart, mined once", ms);
   }, 300_000);
 
@@ -232,6 +233,7 @@ describe("recovery matrix: the service converges to what L1 holds, by content, w
     await rpc.send("evm_mine", []);
     const ms = await c.converged(t0);
     expect((await getJson<{ status: string }>(`${c.url}/v1/settlements/${sent.txHash}`)).body.status).toBe("mined");
+    expect(await c.metrics()).toMatch(/cluster_settlement_resumed_total\{status="sent"\} 1/);
     recordConvergence("kill -9 after send (unmined at restart)", "same transaction re-broadcast (same nonce and hash), settled when mined", ms);
   }, 300_000);
 
@@ -247,6 +249,7 @@ describe("recovery matrix: the service converges to what L1 holds, by content, w
     c.start();
     const ms = await c.converged(t0);
     expect((await getJson<{ status: string }>(`${c.url}/v1/settlements/${sent.txHash}`)).body.status).toBe("mined");
+    expect(await c.metrics()).toMatch(/cluster_batches_included_total 1/);
     recordConvergence("settled while the service was down", "batch found on L1 with the same content, receipt recorded", ms);
   }, 300_000);
 
@@ -260,6 +263,7 @@ describe("recovery matrix: the service converges to what L1 holds, by content, w
     const t0 = performance.now();
     c.start();
     const ms = await c.converged(t0);
+    expect(await c.metrics()).toMatch(/cluster_settlement_resumed_total\{status="sent"\} 1/);
     recordConvergence("kill -9 after mine (receipt unseen)", "receipt found at restart, nothing sent again", ms);
   }, 300_000);
 
@@ -277,6 +281,7 @@ describe("recovery matrix: the service converges to what L1 holds, by content, w
     expect(ours.status).toBe("reverted");
     expect(ours.error).toMatch(/^BatchAlreadySettled\(/);
     expect((await getJson<{ settlementTx: string }>(`${c.url}/v1/batches/${ours.batches[0]}`)).body.settlementTx).toBe(theirs!.hash);
+    expect(await c.metrics()).toMatch(/cluster_settlement_transactions_total\{outcome="reverted"\} 1/);
     recordConvergence("a reverted receipt", "decoded BatchAlreadySettled; the batch counted as settled by the other sequencer's transaction", ms);
   }, 300_000);
 

@@ -68,6 +68,17 @@ export class NodeMetrics {
     help: "Batches the L1 contract holds at the confirmation depth below the head (final)",
     registers: [this.registry],
   });
+  readonly settlementResumed = new Counter({
+    name: "cluster_settlement_resumed_total",
+    help: "Stored settle transactions picked up again after a restart or a reconcile, by stored status (signed: never broadcast; sent: no receipt seen)",
+    labelNames: ["status"] as const,
+    registers: [this.registry],
+  });
+  readonly settlementRebroadcasts = new Counter({
+    name: "cluster_settlement_rebroadcasts_total",
+    help: "Settle transactions broadcast again (the same signed transaction) because no receipt came in time",
+    registers: [this.registry],
+  });
   readonly l1Reorged = new Counter({
     name: "cluster_l1_reorged_batches_total",
     help: "Batches a reorg took off the L1 (to=proved: sent again) or out of the confirmation depth (to=included)",

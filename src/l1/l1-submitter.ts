@@ -113,7 +113,14 @@ export class L1Submitter {
   async reconcile(): Promise<void> {
     await this.followL1(true);
     if (this.halted) return;
-    for (const s of this.store.pendingSubmissions()) await this.resolve(s);
+    for (const s of this.store.pendingSubmissions()) {
+      this.metrics?.settlementResumed.inc({ status: s.status });
+      this.log.info(
+        { txHash: s.txHash, nonce: s.nonce, status: s.status },
+        "resuming a stored settlement transaction: its receipt, or the same transaction broadcast again",
+      );
+      await this.resolve(s);
+    }
   }
 
   /**
@@ -383,6 +390,7 @@ export class L1Submitter {
         await new Promise((resolve) => setTimeout(resolve, this.o.pollMs));
       }
       if (this.stopping) return;
+      this.metrics?.settlementRebroadcasts.inc();
       this.log.warn({ txHash: s.txHash }, "no receipt yet; broadcasting the same transaction again");
     }
   }
