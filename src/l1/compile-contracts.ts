@@ -13,8 +13,11 @@ export interface ContractArtifact {
 /** Solidity standard-JSON sources: file name (as imports name it) to content. */
 export type SoliditySources = Record<string, { content: string }>;
 
-/** The files of contracts/ that ClusterSettlement.sol is built from, by the name its imports resolve to. */
-export const SETTLEMENT_SOURCES = ["ClusterSettlement.sol"] as const;
+/**
+ * The files of contracts/ that ClusterSettlement.sol is built from, by the name its imports resolve to
+ * (`import "./IClusterSettlement.sol";` in a file at the root of the sources is "IClusterSettlement.sol").
+ */
+export const SETTLEMENT_SOURCES = ["IClusterSettlement.sol", "ClusterSettlement.sol"] as const;
 
 /** The standard-JSON sources of SETTLEMENT_SOURCES, read from contracts/. */
 export function settlementSources(): SoliditySources {
@@ -41,8 +44,9 @@ export function solcCompile(sources: SoliditySources): Record<string, Record<str
 }
 
 /**
- * Compiles contracts/ClusterSettlement.sol and the instance's snarkjs-exported Groth16Verifier.sol
- * with solc-js (optimizer on, 200 runs). Cached by the sources' SHA-256 in `<dir>/contracts.json`.
+ * Compiles contracts/ClusterSettlement.sol (with the IClusterSettlement.sol it imports) and the
+ * instance's snarkjs-exported Groth16Verifier.sol with solc-js (optimizer on, 200 runs). Cached by the
+ * sources' SHA-256 (all three files) in `<dir>/contracts.json`.
  * @param verifierSol path of the exported verifier of one circuit instance.
  * @param dir folder for the cached artifacts (the instance's build folder).
  * @throws Error listing solc's errors when compilation fails.
