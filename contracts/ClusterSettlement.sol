@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
+import "./IClusterSettlement.sol";
+
 /// @title ClusterSettlement
 /// @notice Joint settlement of an N-member chain-cluster: each call verifies one or more consecutive
 ///         batch proofs (Groth16, verifier exported by snarkjs) and moves every member's state root at
@@ -14,103 +16,41 @@ pragma solidity ^0.8.24;
 ///      public inputs. The signing domain = keccak256(abi.encode(block.chainid, clusterId)) mod r is
 ///      computed here and enters the genesis commitment, which the constructor recomputes on-chain with
 ///      circomlibjs' Poseidon contracts: every proof, and every signature it checks, is bound to it.
-contract ClusterSettlement {
-    /// @notice One batch to settle. `proof` is (pA.x, pA.y, pB.x1, pB.x0, pB.y1, pB.y0, pC.x, pC.y),
-    ///         the word order of snarkjs' `exportSolidityCallData`.
-    struct Batch {
-        uint256 header;               // batchIndex * 2^64 + firstTick * 2^32 + lastTick (the packed public input)
-        uint256 oldRootsCommitment;
-        uint256 newRootsCommitment;
-        uint256[] newRoots;
-        uint256[8] proof;
-    }
-
-    /// @notice Deployment parameters (one struct: the constructor takes many).
-    struct Config {
-        address verifier;             // Groth16Verifier of the circuit instance (N + 3 public inputs)
-        address poseidonRoots;        // circomlibjs Poseidon contract of N inputs
-        address poseidonPair;         // circomlibjs Poseidon contract of 2 inputs
-        uint256 deltaTicks;           // Δ of the circuit instance, > 0
-        uint256 clusterId;            // the cluster's id (genesis file): with block.chainid, the signing domain
-        uint256[] genesisRoots;       // state root of each member at genesis, index = chainId
-        uint256 genesisRootsCommitment; // what the deployer computed off-chain; must equal the on-chain value
-        address[] sequencers;         // accounts allowed to settle
-        uint32 maxTickLead;           // ticks a batch may run ahead of L1 time at genesis
-        uint32 maxTicksPerSecond;     // and how fast the allowed tick grows with L1 time, > 0
-    }
-
-    error EmptySettlement();
-    error BatchAlreadySettled(uint64 batchIndex);
-    error UnexpectedBatchIndex(uint64 expected, uint64 got);
-    error TickGap(uint64 batchIndex, uint32 expectedFirstTick, uint32 firstTick);
-    error BadTickRange(uint64 batchIndex, uint32 firstTick, uint32 lastTick);
-    /// @notice The batch's last tick is ahead of what L1 time allows (maxTickLead + elapsed * maxTicksPerSecond).
-    error TickAheadOfL1Time(uint64 batchIndex, uint32 lastTick, uint256 maxTick);
-    error BadHeader(uint256 header);
-    error WrongMemberCount(uint64 batchIndex, uint256 expected, uint256 got);
-    error OldRootsMismatch(uint64 batchIndex, uint256 expectedCommitment, uint256 gotCommitment);
-    error InvalidProof(uint64 batchIndex);
-    /// @notice `settle` called by an account that is not a registered sequencer.
-    error NotSequencer(address caller);
-    /// @notice An owner action called by another account.
-    error NotOwner(address caller);
-    error ZeroAddress();
-    /// @notice Deployment refused: N outside 2..8 (circomlibjs' Poseidon contracts take at most 8 inputs).
-    error BadMemberCount(uint256 members);
-    /// @notice Deployment refused: Δ must be at least one tick.
-    error BadDeltaTicks(uint256 deltaTicks);
-    /// @notice Deployment refused: the tick rate must be positive.
-    error BadTickRate();
-    /// @notice Deployment refused: the verifier has no verifyProof with N + 3 public inputs.
-    error VerifierArityMismatch(address verifier, uint256 publicInputs);
-    /// @notice Deployment refused: a genesis root is not a field element.
-    error GenesisRootNotInField(uint256 chainId, uint256 root);
-    /// @notice Deployment refused: the given genesis commitment is not Poseidon(domain, Poseidon(genesisRoots)).
-    error GenesisCommitmentMismatch(uint256 computed, uint256 given);
-    error PoseidonFailed(address poseidon);
-
-    /// @notice Emitted once per settled batch, in batch order. The new roots are in the transaction's
-    ///         calldata and, after the last batch of a call, in `currentRoots()`; their commitment is here.
-    ///         `header` packs batchIndex, firstTick and lastTick as in `Batch`.
-    event BatchSettled(uint64 indexed batchIndex, uint256 header, uint256 newRootsCommitment);
-    /// @notice A sequencer was added (`allowed` true) or removed.
-    event SequencerSet(address indexed account, bool allowed);
-    event OwnershipTransferred(address indexed previousOwner, address indexed newOwner);
-
+contract ClusterSettlement is IClusterSettlement {
     /// @dev BN254 scalar field order r (EIP-197): public inputs and the domain live below it.
     uint256 private constant SCALAR_FIELD = 21888242871839275222246405745257275088548364400416034343698204186575808495617;
 
-    /// @notice Groth16 verifier of the batch circuit (generated by snarkjs at set-up).
+    /// @inheritdoc IClusterSettlement
     address public immutable verifier;
-    /// @notice Number of member chains N.
+    /// @inheritdoc IClusterSettlement
     uint256 public immutable members;
-    /// @notice Delivery bound Δ in ticks (enforced by the circuit; recorded here for readers).
+    /// @inheritdoc IClusterSettlement
     uint256 public immutable deltaTicks;
-    /// @notice The cluster's id, from its genesis file.
+    /// @inheritdoc IClusterSettlement
     uint256 public immutable clusterId;
-    /// @notice Signing domain of this cluster on this L1: keccak256(abi.encode(block.chainid, clusterId)) mod r.
+    /// @inheritdoc IClusterSettlement
     uint256 public immutable domain;
-    /// @notice L1 time of deployment (seconds): tick bounds grow from here.
+    /// @inheritdoc IClusterSettlement
     uint256 public immutable genesisTime;
-    /// @notice Ticks a batch may run ahead of L1 time at genesis.
+    /// @inheritdoc IClusterSettlement
     uint256 public immutable maxTickLead;
-    /// @notice Ticks per L1 second the bound grows by.
+    /// @inheritdoc IClusterSettlement
     uint256 public immutable maxTicksPerSecond;
     /// @notice verifyProof(uint256[2],uint256[2][2],uint256[2],uint256[N+3]) selector.
     bytes4 private immutable verifySelector;
 
-    /// @notice May change the sequencer set (an owner action now; a governance action later).
+    /// @inheritdoc IClusterSettlement
     address public owner;
-    /// @notice Accounts allowed to call `settle`.
+    /// @inheritdoc IClusterSettlement
     mapping(address => bool) public isSequencer;
 
     /// @dev Current state root of each member chain, by chainId (a mapping: no length slot to read or write).
     mapping(uint256 => uint256) private _roots;
-    /// @notice Poseidon(domain, Poseidon(roots)): the commitment the next batch's proof starts from.
+    /// @inheritdoc IClusterSettlement
     uint256 public rootsCommitment;
-    /// @notice Index of the next batch to settle.
+    /// @inheritdoc IClusterSettlement
     uint64 public nextBatchIndex;
-    /// @notice Last tick covered by a settled batch (0 at genesis: the first batch starts at tick 1).
+    /// @inheritdoc IClusterSettlement
     uint32 public lastSettledTick;
 
     /// @param config see `Config`; the deployer becomes the owner.
@@ -155,43 +95,41 @@ contract ClusterSettlement {
         _;
     }
 
-    /// @notice Adds (`allowed` true) or removes a sequencer. Owner only.
+    /// @inheritdoc IClusterSettlement
     function setSequencer(address account, bool allowed) external onlyOwner {
         _setSequencer(account, allowed);
     }
 
-    /// @notice Hands the owner role to `newOwner`. Owner only.
+    /// @inheritdoc IClusterSettlement
     function transferOwnership(address newOwner) external onlyOwner {
         if (newOwner == address(0)) revert ZeroAddress();
         emit OwnershipTransferred(owner, newOwner);
         owner = newOwner;
     }
 
-    /// @notice All member roots, index = chainId.
+    /// @inheritdoc IClusterSettlement
     function currentRoots() external view returns (uint256[] memory out) {
         out = new uint256[](members);
         for (uint256 i = 0; i < out.length; i++) out[i] = _roots[i];
     }
 
-    /// @notice The current state root of member `chainId` (0 for an unknown member).
+    /// @inheritdoc IClusterSettlement
     function rootOf(uint256 chainId) external view returns (uint256) {
         return _roots[chainId];
     }
 
-    /// @notice The largest last tick a batch may have at L1 time `timestamp` (seconds).
+    /// @inheritdoc IClusterSettlement
     function maxTickAt(uint256 timestamp) public view returns (uint256) {
         uint256 elapsed = timestamp > genesisTime ? timestamp - genesisTime : 0;
         return maxTickLead + elapsed * maxTicksPerSecond;
     }
 
-    /// @notice The packed header public input of a batch: batchIndex * 2^64 + firstTick * 2^32 + lastTick.
+    /// @inheritdoc IClusterSettlement
     function packHeader(uint64 batchIndex, uint32 firstTick, uint32 lastTick) external pure returns (uint256) {
         return (uint256(batchIndex) << 64) | (uint256(firstTick) << 32) | uint256(lastTick);
     }
 
-    /// @notice Verifies `batches` in order and moves all roots to the last batch's new roots. Sequencers only.
-    /// @dev Reverts with a custom error on the first batch that is out of order, replayed, not
-    ///      continuing the ticks, ahead of L1 time, not starting from the stored roots, or whose proof fails.
+    /// @inheritdoc IClusterSettlement
     function settle(Batch[] calldata batches) external {
         if (!isSequencer[msg.sender]) revert NotSequencer(msg.sender);
         if (batches.length == 0) revert EmptySettlement();

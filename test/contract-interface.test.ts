@@ -1,0 +1,174 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { ErrorFragment, EventFragment, FunctionFragment, Interface, type Fragment } from "ethers";
+import { REPO_ROOT } from "../src/circuits/manifest.js";
+import { settlementSources, solcCompile } from "../src/l1/compile-contracts.js";
+
+// IClusterSettlement.sol is the reviewed face of ClusterSettlement: its selector comments, its NatSpec
+// and its ABI are checked here against the compiler, so none of them can drift from the contract.
+
+/** One `error`, `event` or `function` declaration of the interface file, with the `///` block above it. */
+interface Declaration {
+  kind: "error" | "event" | "function";
+  name: string;
+  /** Parameter names, in order. */
+  params: string[];
+  /** Number of return values (functions only). */
+  returns: number;
+  /** NatSpec tags of the block: `notice`, `dev`, `param <name>`, `return`, each with its text (continuation lines joined). */
+  tags: { tag: string; text: string }[];
+}
+
+const SOURCE = readFileSync(join(REPO_ROOT, "contracts/IClusterSettlement.sol"), "utf8");
+
+/** Parameter names of a Solidity parameter list such as `uint64 indexed batchIndex, Batch[] calldata batches`. */
+function paramNames(list: string): string[] {
+  return list.split(",").map((p) => p.trim()).filter(Boolean).map((p) => p.split(/\s+/).at(-1)!);
+}
+
+/** A simple parse of the interface file: every single-line declaration and its NatSpec block. */
+function declarations(source: string): Declaration[] {
+  const re = /((?:^[ \t]*\/\/\/.*\n)*)^[ \t]*(error|event|function) (\w+)\(([^)]*)\)([^;]*);/gm;
+  return [...source.matchAll(re)].map((m) => {
+    const tags: Declaration["tags"] = [];
+    for (const line of m[1].split("\n").map((l) => l.replace(/^\s*\/\/\/\s?/, "").trim()).filter(Boolean)) {
+      const tag = line.match(/^@(param)\s+(\w+)\s*(.*)$/) ?? line.match(/^@(\w+)\s*(.*)$/);
+      if (tag?.[1] === "param") tags.push({ tag: `param ${tag[2]}`, text: tag[3] });
+      else if (tag) tags.push({ tag: tag[1], text: tag[2] });
+      else if (tags.length > 0) tags[tags.length - 1].text += ` ${line}`;
+    }
+    const returns = m[5].match(/returns\s*\(([^)]*)\)/);
+    return { kind: m[2] as Declaration["kind"], name: m[3], params: paramNames(m[4]), returns: returns ? paramNames(returns[1]).length : 0, tags };
+  });
+}
+
+/**
+ * What a client binds to in an ABI entry, one line each: a function's name, input types, mutability and
+ * output types (parameter names are not part of a call); an event's or error's full signature with
+ * parameter names and `indexed` (ethers exposes decoded arguments by name). The constructor is left out.
+ */
+function abiLines(iface: Interface): string[] {
+  const line = (f: Fragment): string | null => {
+    if (f instanceof FunctionFragment) return `${f.format("sighash")} ${f.stateMutability} returns (${f.outputs.map((o) => o.format("sighash")).join(",")})`;
+    if (f instanceof EventFragment || f instanceof ErrorFragment) return f.format("full");
+    return null;
+  };
+  return iface.fragments.map(line).filter((l): l is string => l !== null).sort();
+}
+
+
+/**
+ * ClusterSettlement's ABI as the TypeScript side binds to it (ethers' human-readable form: names,
+ * types, `indexed`, mutability; internalType left out), pinned when the declarations moved into
+ * IClusterSettlement.sol. A change here is an ABI change: review the clients with it.
+ */
+const PINNED_ABI = [
+  "constructor((address verifier, address poseidonRoots, address poseidonPair, uint256 deltaTicks, uint256 clusterId, uint256[] genesisRoots, uint256 genesisRootsCommitment, address[] sequencers, uint32 maxTickLead, uint32 maxTicksPerSecond) config)",
+  "error BadDeltaTicks(uint256 deltaTicks)",
+  "error BadHeader(uint256 header)",
+  "error BadMemberCount(uint256 members)",
+  "error BadTickRange(uint64 batchIndex, uint32 firstTick, uint32 lastTick)",
+  "error BadTickRate()",
+  "error BatchAlreadySettled(uint64 batchIndex)",
+  "error EmptySettlement()",
+  "error GenesisCommitmentMismatch(uint256 computed, uint256 given)",
+  "error GenesisRootNotInField(uint256 chainId, uint256 root)",
+  "error InvalidProof(uint64 batchIndex)",
+  "error NotOwner(address caller)",
+  "error NotSequencer(address caller)",
+  "error OldRootsMismatch(uint64 batchIndex, uint256 expectedCommitment, uint256 gotCommitment)",
+  "error PoseidonFailed(address poseidon)",
+  "error TickAheadOfL1Time(uint64 batchIndex, uint32 lastTick, uint256 maxTick)",
+  "error TickGap(uint64 batchIndex, uint32 expectedFirstTick, uint32 firstTick)",
+  "error UnexpectedBatchIndex(uint64 expected, uint64 got)",
+  "error VerifierArityMismatch(address verifier, uint256 publicInputs)",
+  "error WrongMemberCount(uint64 batchIndex, uint256 expected, uint256 got)",
+  "error ZeroAddress()",
+  "event BatchSettled(uint64 indexed batchIndex, uint256 header, uint256 newRootsCommitment)",
+  "event OwnershipTransferred(address indexed previousOwner, address indexed newOwner)",
+  "event SequencerSet(address indexed account, bool allowed)",
+  "function clusterId() view returns (uint256)",
+  "function currentRoots() view returns (uint256[] out)",
+  "function deltaTicks() view returns (uint256)",
+  "function domain() view returns (uint256)",
+  "function genesisTime() view returns (uint256)",
+  "function isSequencer(address) view returns (bool)",
+  "function lastSettledTick() view returns (uint32)",
+  "function maxTickAt(uint256 timestamp) view returns (uint256)",
+  "function maxTickLead() view returns (uint256)",
+  "function maxTicksPerSecond() view returns (uint256)",
+  "function members() view returns (uint256)",
+  "function nextBatchIndex() view returns (uint64)",
+  "function owner() view returns (address)",
+  "function packHeader(uint64 batchIndex, uint32 firstTick, uint32 lastTick) pure returns (uint256)",
+  "function rootOf(uint256 chainId) view returns (uint256)",
+  "function rootsCommitment() view returns (uint256)",
+  "function setSequencer(address account, bool allowed)",
+  "function settle((uint256 header, uint256 oldRootsCommitment, uint256 newRootsCommitment, uint256[] newRoots, uint256[8] proof)[] batches)",
+  "function transferOwnership(address newOwner)",
+  "function verifier() view returns (address)",
+];
+
+let contract: Interface;
+let iface: Interface;
+const decls = declarations(SOURCE);
+
+beforeAll(() => {
+  const out = solcCompile(settlementSources());
+  contract = new Interface(out["ClusterSettlement.sol"].ClusterSettlement.abi as never);
+  iface = new Interface(out["IClusterSettlement.sol"].IClusterSettlement.abi as never);
+}, 120_000);
+
+describe("IClusterSettlement.sol: the reviewed interface of ClusterSettlement", () => {
+  it("the parse finds every error, event and function of the interface's compiled ABI (so no declaration escapes the checks below)", () => {
+    const parsed = decls.map((d) => `${d.kind} ${d.name}`).sort();
+    const compiled = iface.fragments.filter((f) => f.type !== "constructor").map((f) => `${f.type} ${(f as FunctionFragment).name}`).sort();
+    expect(parsed).toEqual(compiled);
+    expect(decls.filter((d) => d.kind === "error").length).toBe(20);
+  });
+
+  it("each error's selector comment equals the selector ethers computes from the contract's ABI", () => {
+    const wrong: string[] = [];
+    for (const d of decls.filter((x) => x.kind === "error")) {
+      const comment = d.tags.find((t) => t.tag === "dev" && /^selector 0x[0-9a-f]{8}$/.test(t.text))?.text.slice("selector ".length);
+      const selector = contract.getError(d.name)?.selector;
+      if (!selector || comment !== selector) wrong.push(`${d.name}: comment ${comment ?? "(none)"}, compiled ${selector ?? "(not in the contract's ABI)"}`);
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it("every error, event and function of the compiled ClusterSettlement ABI is declared in the interface, and nothing else (constructor aside)", () => {
+    expect(abiLines(contract)).toEqual(abiLines(iface));
+    expect(contract.fragments.filter((f) => f.type !== "constructor").length).toBe(iface.fragments.length);
+  });
+
+  it("the compiled ClusterSettlement ABI is the pinned one (constructor included): the move into the interface changed nothing a client binds to", () => {
+    expect([...contract.format(false)].sort()).toEqual(PINNED_ABI);
+  });
+
+  it("every error, event and function has @notice, a @param per parameter (in order) and a @return per return value", () => {
+    const missing: string[] = [];
+    for (const d of decls) {
+      const where = `${d.kind} ${d.name}`;
+      if (!d.tags.some((t) => t.tag === "notice" && t.text.length > 0)) missing.push(`${where}: @notice`);
+      const documented = d.tags.filter((t) => t.tag.startsWith("param ")).map((t) => t.tag.slice("param ".length));
+      if (documented.join() !== d.params.join()) missing.push(`${where}: @param ${documented.join(",") || "(none)"} for (${d.params.join(",")})`);
+      const returns = d.tags.filter((t) => t.tag === "return").length;
+      if (returns !== d.returns) missing.push(`${where}: ${returns} @return for ${d.returns} return value(s)`);
+      for (const t of d.tags.filter((x) => x.tag !== "notice" && x.text.length === 0)) missing.push(`${where}: empty @${t.tag}`);
+    }
+    expect(missing).toEqual([]);
+  });
+
+  it("ClusterSettlement implements it and documents its functions and getters with @inheritdoc", () => {
+    const settlement = readFileSync(join(REPO_ROOT, "contracts/ClusterSettlement.sol"), "utf8");
+    expect(settlement).toMatch(/^contract ClusterSettlement is IClusterSettlement \{$/m);
+    // nothing declared twice: the errors, events and structs live in the interface only
+    expect(settlement).not.toMatch(/^\s*(error|event|struct) /m);
+    const undocumented = [...settlement.matchAll(/^(.*)\n\s*(?:function (\w+)\([^)]*\) (?:external|public)|[\w()=> ]+ public (?:immutable )?(\w+);)/gm)]
+      .filter((m) => !m[1].includes("@inheritdoc IClusterSettlement"))
+      .map((m) => m[2] ?? m[3]);
+    expect(undocumented).toEqual([]);
+  });
+});
