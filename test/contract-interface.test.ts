@@ -24,7 +24,11 @@ const SOURCE = readFileSync(join(REPO_ROOT, "contracts/IClusterSettlement.sol"),
 
 /** Parameter names of a Solidity parameter list such as `uint64 indexed batchIndex, Batch[] calldata batches`. */
 function paramNames(list: string): string[] {
-  return list.split(",").map((p) => p.trim()).filter(Boolean).map((p) => p.split(/\s+/).at(-1)!);
+  return list
+    .split(",")
+    .map((p) => p.trim())
+    .filter(Boolean)
+    .map((p) => p.split(/\s+/).at(-1)!);
 }
 
 /** A simple parse of the interface file: every single-line declaration and its NatSpec block. */
@@ -32,7 +36,10 @@ function declarations(source: string): Declaration[] {
   const re = /((?:^[ \t]*\/\/\/.*\n)*)^[ \t]*(error|event|function) (\w+)\(([^)]*)\)([^;]*);/gm;
   return [...source.matchAll(re)].map((m) => {
     const tags: Declaration["tags"] = [];
-    for (const line of m[1].split("\n").map((l) => l.replace(/^\s*\/\/\/\s?/, "").trim()).filter(Boolean)) {
+    for (const line of m[1]
+      .split("\n")
+      .map((l) => l.replace(/^\s*\/\/\/\s?/, "").trim())
+      .filter(Boolean)) {
       const tag = line.match(/^@(param)\s+(\w+)\s*(.*)$/) ?? line.match(/^@(\w+)\s*(.*)$/);
       if (tag?.[1] === "param") tags.push({ tag: `param ${tag[2]}`, text: tag[3] });
       else if (tag) tags.push({ tag: tag[1], text: tag[2] });
@@ -54,9 +61,11 @@ function abiLines(iface: Interface): string[] {
     if (f instanceof EventFragment || f instanceof ErrorFragment) return f.format("full");
     return null;
   };
-  return iface.fragments.map(line).filter((l): l is string => l !== null).sort();
+  return iface.fragments
+    .map(line)
+    .filter((l): l is string => l !== null)
+    .sort();
 }
-
 
 /**
  * ClusterSettlement's ABI as the TypeScript side binds to it (ethers' human-readable form: names,
@@ -123,7 +132,10 @@ beforeAll(() => {
 describe("IClusterSettlement.sol: the reviewed interface of ClusterSettlement", () => {
   it("the parse finds every error, event and function of the interface's compiled ABI (so no declaration escapes the checks below)", () => {
     const parsed = decls.map((d) => `${d.kind} ${d.name}`).sort();
-    const compiled = iface.fragments.filter((f) => f.type !== "constructor").map((f) => `${f.type} ${(f as FunctionFragment).name}`).sort();
+    const compiled = iface.fragments
+      .filter((f) => f.type !== "constructor")
+      .map((f) => `${f.type} ${(f as FunctionFragment).name}`)
+      .sort();
     expect(parsed).toEqual(compiled);
     expect(decls.filter((d) => d.kind === "error").length).toBe(20);
   });

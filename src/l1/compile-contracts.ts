@@ -39,8 +39,12 @@ export function solcCompile(sources: SoliditySources): Record<string, Record<str
   const errors = (output.errors ?? []).filter((e: { severity: string }) => e.severity === "error");
   if (errors.length > 0) throw new Error(`solc: ${errors.map((e: { formattedMessage: string }) => e.formattedMessage).join("\n")}`);
   const contracts = output.contracts as Record<string, Record<string, { abi: unknown[]; evm: { bytecode: { object: string } } }>>;
-  return Object.fromEntries(Object.entries(contracts).map(([file, byName]) => [file,
-    Object.fromEntries(Object.entries(byName).map(([name, c]) => [name, { abi: c.abi, bytecode: `0x${c.evm.bytecode.object}` }]))]));
+  return Object.fromEntries(
+    Object.entries(contracts).map(([file, byName]) => [
+      file,
+      Object.fromEntries(Object.entries(byName).map(([name, c]) => [name, { abi: c.abi, bytecode: `0x${c.evm.bytecode.object}` }])),
+    ]),
+  );
 }
 
 /**
