@@ -25,7 +25,7 @@ template RootsCommitment(N) {
 //  4. every public input is bound; a NOOP slot changes nothing.
 // Public inputs, in order (N + 3 of them; chosen by measured gas, see README): header,
 // oldRootsCommitment, newRootsCommitment, newRoots[N]. The header packs
-// batchIndex * 2^64 + firstTick * 2^32 + lastTick; a roots commitment is Poseidon(roots[0..N-1]).
+// batchIndex * 2^64 + firstTick * 2^32 + lastTick; a roots commitment is RootsCommitment: Poseidon(domain, Poseidon(roots[0..N-1])).
 // The contract keeps the commitment of the current roots, so the old roots need not be public.
 //
 // Domain: every signed digest and both roots commitments carry the cluster's signing domain
@@ -43,8 +43,8 @@ template ClusterBatch(N, D, B, DELTA) {
     assert(B >= 1 && B <= 4096);
 
     signal input header;              // public: batchIndex * 2^64 + firstTick * 2^32 + lastTick
-    signal input oldRootsCommitment;  // public: Poseidon(oldRoots), the contract's stored commitment
-    signal input newRootsCommitment;  // public: Poseidon(newRoots), stored by the contract after settling
+    signal input oldRootsCommitment;  // public: RootsCommitment(domain, oldRoots), the contract's stored commitment
+    signal input newRootsCommitment;  // public: RootsCommitment(domain, newRoots), stored by the contract after settling
     signal input newRoots[N];         // public: member state roots after the batch
     signal input batchIndex;          // position of the batch in the settlement sequence, 64 bits
     signal input firstTick;           // first tick covered by the batch, 32 bits
