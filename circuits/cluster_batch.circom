@@ -17,14 +17,15 @@ template RootsCommitment(N) {
 // One batch of the joint settlement of an N-member chain-cluster: B operation slots over
 // consecutive ticks [firstTick, lastTick]; each slot a debit lane (a signed TRANSFER or SEND) and a
 // credit lane (delivery of one message). Proves the invariants of DESIGN.md:
-//  1. each member's oldRoot goes to its newRoot by valid operations only (ClusterSlot);
+//  1. each member's oldRoot goes to its newRoot by valid operations only (ClusterSlot: a DebitLane
+//     and a CreditLane, circuits/lib/slot.circom);
 //  2. for every ordered pair (src, dst) the inbox hash chain equals the outbox hash chain at
 //     the end of the batch: every message sent is received exactly once, unchanged, in order;
 //  3. every receive is within DELTA ticks of its send; ticks never go backwards;
 //  4. every public input is bound; a NOOP slot changes nothing.
 // Public inputs, in order (N + 3 of them; chosen by measured gas, see README): header,
 // oldRootsCommitment, newRootsCommitment, newRoots[N]. The header packs
-// batchIndex * 2^64 + firstTick * 2^32 + lastTick; a roots commitment is Poseidon(roots[0..N-1]).
+// batchIndex * 2^64 + firstTick * 2^32 + lastTick; a roots commitment is RootsCommitment: Poseidon(domain, Poseidon(roots[0..N-1])).
 // The contract keeps the commitment of the current roots, so the old roots need not be public.
 //
 // Domain: every signed digest and both roots commitments carry the cluster's signing domain
@@ -37,12 +38,13 @@ template ClusterBatch(N, D, B, DELTA) {
     var TICK_BITS = 32;
     var TICK_SPAN_BITS = 16;          // lastTick - firstTick < 2^16: no batch can jump far into the tick space
     assert(N >= 2 && N <= 16);
+    assert(D >= 2 && D <= 32);
     assert(DELTA >= 1 && DELTA < 2 ** TICK_SPAN_BITS);
     assert(B >= 1 && B <= 4096);
 
     signal input header;              // public: batchIndex * 2^64 + firstTick * 2^32 + lastTick
-    signal input oldRootsCommitment;  // public: Poseidon(oldRoots), the contract's stored commitment
-    signal input newRootsCommitment;  // public: Poseidon(newRoots), stored by the contract after settling
+    signal input oldRootsCommitment;  // public: RootsCommitment(domain, oldRoots), the contract's stored commitment
+    signal input newRootsCommitment;  // public: RootsCommitment(domain, newRoots), stored by the contract after settling
     signal input newRoots[N];         // public: member state roots after the batch
     signal input batchIndex;          // position of the batch in the settlement sequence, 64 bits
     signal input firstTick;           // first tick covered by the batch, 32 bits
@@ -50,38 +52,37 @@ template ClusterBatch(N, D, B, DELTA) {
     signal input oldRoots[N];         // member state roots before the batch
     signal input domain;              // signing domain of the cluster deployment (see above)
 
-    // per-slot fields, see ClusterSlot for each: the tick, the debit lane, the credit lane
-    signal input tick[B];
-    signal input debitOn[B];
-    signal input srcChain[B];
-    signal input dstChain[B];
-    signal input fromIndex[B];
-    signal input toIndex[B];
-    signal input tokenId[B];
-    signal input amount[B];
-    signal input nonce[B];
-    signal input dataHash[B];
-    signal input msgSeq[B];
-    signal input sigR8x[B];
-    signal input sigR8y[B];
-    signal input sigS[B];
-    signal input sender[B][5];
-    signal input senderSiblings[B][D];
-    signal input creditOn[B];
-    signal input inSrcChain[B];
-    signal input inDstChain[B];
-    signal input inSeq[B];
-    signal input inSendTick[B];
-    signal input inRecipient[B];
-    signal input inTokenId[B];
-    signal input inAmount[B];
-    signal input inDataHash[B];
-    signal input recipient[B][5];
-    signal input recipientSiblings[B][D];
+    // per-slot fields, one entry per slot (see ClusterSlot, DebitLane and CreditLane)
+    signal input tick[B];             // cluster tick of the slot
+    signal input debitOn[B];          // debit lane: 1 holds a signed TRANSFER or SEND, 0 empty
+    signal input srcChain[B];         // debit lane: chain of the sender
+    signal input dstChain[B];         // debit lane: chain of the recipient (= srcChain for a TRANSFER)
+    signal input fromIndex[B];        // debit lane: sender's leaf index on srcChain
+    signal input toIndex[B];          // debit lane: recipient's leaf index on dstChain
+    signal input tokenId[B];          // debit lane: token moved
+    signal input amount[B];           // debit lane: amount moved, BALANCE_BITS bits
+    signal input nonce[B];            // debit lane: sender's nonce
+    signal input dataHash[B];         // debit lane: payload hash of the message
+    signal input msgSeq[B];           // debit lane: sequence number of the message in its pair
+    signal input sigR8x[B];           // debit lane: EdDSA signature point R8, x
+    signal input sigR8y[B];           // debit lane: EdDSA signature point R8, y
+    signal input sigS[B];             // debit lane: EdDSA signature scalar S
+    signal input sender[B][LEAF_FIELDS()]; // debit lane: sender leaf preimage before, indexed by LEAF_*
+    signal input senderSiblings[B][D];     // debit lane: Merkle path of the sender leaf
+    signal input creditOn[B];         // credit lane: 1 delivers a message, 0 empty
+    signal input inSrcChain[B];       // credit lane: message source chain
+    signal input inDstChain[B];       // credit lane: message destination chain
+    signal input inSeq[B];            // credit lane: message sequence number in its pair
+    signal input inSendTick[B];       // credit lane: tick the message was sent at
+    signal input inRecipient[B];      // credit lane: recipient leaf index on inDstChain
+    signal input inTokenId[B];        // credit lane: token of the message
+    signal input inAmount[B];         // credit lane: amount of the message
+    signal input inDataHash[B];       // credit lane: payload hash of the message
+    signal input recipient[B][LEAF_FIELDS()]; // credit lane: recipient leaf preimage before, indexed by LEAF_*
+    signal input recipientSiblings[B][D];     // credit lane: Merkle path of the recipient leaf
 
     // header: the three fields packed without overlap (each range-checked)
-    component batchIndexBits = Num2Bits(64);
-    batchIndexBits.in <== batchIndex;
+    _ <== Num2Bits(64)(batchIndex);   // batchIndex < 2^64
     header === batchIndex * 2 ** 64 + firstTick * 2 ** 32 + lastTick;
 
     // roots commitments: Poseidon(domain, Poseidon(roots)), the old one as the contract stores it
@@ -91,10 +92,8 @@ template ClusterBatch(N, D, B, DELTA) {
     newRootsCommitment === newCommitment;
 
     // ticks: firstTick <= tick[0] <= ... <= tick[B-1] <= lastTick, all TICK_BITS wide
-    component firstTickBits = Num2Bits(TICK_BITS);
-    firstTickBits.in <== firstTick;
-    component lastTickBits = Num2Bits(TICK_BITS);
-    lastTickBits.in <== lastTick;
+    _ <== Num2Bits(TICK_BITS)(firstTick);
+    _ <== Num2Bits(TICK_BITS)(lastTick);
     component tickSpanBits = Num2Bits(TICK_SPAN_BITS); // 0 <= lastTick - firstTick < 2^TICK_SPAN_BITS
     tickSpanBits.in <== lastTick - firstTick;
     component tickStep[B + 1];
@@ -137,14 +136,10 @@ template ClusterBatch(N, D, B, DELTA) {
         slots[s].inTokenId <== inTokenId[s];
         slots[s].inAmount <== inAmount[s];
         slots[s].inDataHash <== inDataHash[s];
-        for (var k = 0; k < 5; k++) {
-            slots[s].sender[k] <== sender[s][k];
-            slots[s].recipient[k] <== recipient[s][k];
-        }
-        for (var k = 0; k < D; k++) {
-            slots[s].senderSiblings[k] <== senderSiblings[s][k];
-            slots[s].recipientSiblings[k] <== recipientSiblings[s][k];
-        }
+        slots[s].sender <== sender[s];
+        slots[s].senderSiblings <== senderSiblings[s];
+        slots[s].recipient <== recipient[s];
+        slots[s].recipientSiblings <== recipientSiblings[s];
     }
 
     for (var i = 0; i < N; i++) {

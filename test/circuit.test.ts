@@ -105,32 +105,32 @@ describe("ClusterBatch circuit: each rule refuses its attack (attack witness, R1
   it("an edited balance in a leaf preimage (Merkle check)", async () => {
     const b = await validBatch();
     b.slots[2].recipient[3] += 1n;
-    await expectRuleViolated(b, /slots\[2\]\.credit\./);
+    await expectRuleViolated(b, /slots\[2\]\.creditLane\.recipientUpdate\.merkle\./);
   }, 60_000);
 
   it("a wrong Merkle sibling", async () => {
     const b = await validBatch();
     b.slots[0].senderSiblings[2] += 1n;
-    await expectRuleViolated(b, /slots\[0\]\.debit\./);
+    await expectRuleViolated(b, /slots\[0\]\.debitLane\.senderUpdate\.merkle\./);
   }, 60_000);
 
   it("a bad signature", async () => {
     const b = await validBatch();
     b.slots[1].sigS += 1n;
-    await expectRuleViolated(b, /slots\[1\]\.sig\./);
+    await expectRuleViolated(b, /slots\[1\]\.debitLane\.sig\./);
   }, 60_000);
 
   it("a signature by a key other than the leaf's owner", async () => {
     const b = await validBatch();
     const op = b.fx.sign(transferOp(1, 0n, 1n, 5n, 0n), b.fx.keys[1]);
     Object.assign(b.slots[1], { sigR8x: op.signature.R8x, sigR8y: op.signature.R8y, sigS: op.signature.S });
-    await expectRuleViolated(b, /slots\[1\]\.sig\./);
+    await expectRuleViolated(b, /slots\[1\]\.debitLane\.sig\./);
   }, 60_000);
 
   it("an operation signed for another deployment (domain) than the batch's", async () => {
     const b = await validBatch();
     resign(b.fx, b.slots[1], transferOp(1, 0n, 1n, 5n, 0n), b.fx.domain + 1n);
-    await expectRuleViolated(b, /slots\[1\]\.sig\./);
+    await expectRuleViolated(b, /slots\[1\]\.debitLane\.sig\./);
   }, 60_000);
 
   it("a batch proven for another domain than its old roots commitment's", async () => {
@@ -153,7 +153,7 @@ describe("ClusterBatch circuit: each rule refuses its attack (attack witness, R1
     const poor = await makeCluster(inst.members, inst.depth, [20n, 50n]);
     b.header = makeHeader(poor.poseidon, { ...b.header, oldRoots: poor.state.roots() });
     b.slots[0].sender[3] = 20n;
-    await expectRuleViolated(b, /slots\[0\]\.debitedBits\./);
+    await expectRuleViolated(b, /slots\[0\]\.debitLane\.debit\.debitedBits\./);
   }, 60_000);
 
   it("a wrong nonce, even when signed", async () => {
@@ -164,7 +164,7 @@ describe("ClusterBatch circuit: each rule refuses its attack (attack witness, R1
   }, 60_000);
 
   it("a receive after Δ", async () => {
-    await expectRuleViolated(await validBatch(4), /slots\[2\]\.slackBits\./);
+    await expectRuleViolated(await validBatch(4), /slots\[2\]\.creditLane\.window\.slackBits\./);
   }, 60_000);
 
   it("a receive before its send", async () => {
@@ -172,7 +172,7 @@ describe("ClusterBatch circuit: each rule refuses its attack (attack witness, R1
     const oldRoots = fx.state.roots();
     const send = debitOnly(fx, sendOp(0, 1, 0n, 1n, 30n, 0n), 2);
     const early = deliverOnly(fx, { ...send.message, sendTick: 2 }, 1);
-    await expectRuleViolated(batchOf(fx, oldRoots, [early, send.slot]), /slots\[0\]\.lagBits\./);
+    await expectRuleViolated(batchOf(fx, oldRoots, [early, send.slot]), /slots\[0\]\.creditLane\.window\.lagBits\./);
   }, 60_000);
 
   it("a dropped message (SEND never delivered)", async () => {

@@ -47,13 +47,11 @@ template MerkleLeafUpdate(D) {
     component oldPath = MerkleRoot(D);
     component newPath = MerkleRoot(D);
     oldPath.leaf <== oldLeaf;
+    oldPath.pathBits <== indexBits.out;
+    oldPath.siblings <== siblings;
     newPath.leaf <== newLeaf;
-    for (var i = 0; i < D; i++) {
-        oldPath.pathBits[i] <== indexBits.out[i];
-        oldPath.siblings[i] <== siblings[i];
-        newPath.pathBits[i] <== indexBits.out[i];
-        newPath.siblings[i] <== siblings[i];
-    }
+    newPath.pathBits <== indexBits.out;
+    newPath.siblings <== siblings;
     (oldPath.root - oldRoot) * enabled === 0;
     newRoot <== oldRoot + enabled * (newPath.root - oldRoot);
 }

@@ -1,0 +1,149 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import type { WitnessTester } from "../../src/circuits/constraint-check.js";
+import { messageHash, operationDigest, type Message } from "../../src/protocol/operation.js";
+import { emptyDebit, type DebitLane } from "../../src/state/cluster-state.js";
+import { makeCluster, sendOp, transferOp, type ClusterFixture } from "../helpers/cluster-fixture.js";
+import { bumped, circuitInput, exactly, templateTester, valueOf } from "./template-tester.js";
+
+// DebitLane(N = 2, D = 3, BALANCE_BITS = 16) (circuits/lib/slot.circom): a signed TRANSFER or SEND checks
+// the sender's signature, debits the sender's leaf in srcChain's tree and appends its message (stamped with
+// the tick) to outbox(src -> dst); empty, it changes nothing. The witnesses come from src/state (the
+// executor's own lane witnesses). Each rule: a valid witness passes the R1CS, and an attack witness (or an
+// edited one) fails a constraint of that rule's component.
+const N = 2;
+const D = 3;
+const BITS = 16;
+/** Constraints of the test main, pinned: a change to the template shows up here. */
+const CONSTRAINTS = 7_475;
+const TICK = 5;
+let t: WitnessTester;
+
+const zeros = () => Array.from({ length: N }, () => Array.from({ length: N }, () => 0n));
+type Lane = { fx: ClusterFixture; rootsIn: bigint[]; debit: DebitLane; message: Message };
+
+/** A signed SEND of 30 from leaf 0 on chain 0 to leaf 1 on chain 1 (or a TRANSFER on chain 0), as the state executes it. */
+async function lane(kind: "SEND" | "TRANSFER" = "SEND", balances?: bigint[]): Promise<Lane> {
+  const fx = await makeCluster(N, D, balances);
+  const rootsIn = fx.state.roots();
+  const op = kind === "SEND" ? sendOp(0, 1, 0n, 1n, 30n, 0n) : transferOp(0, 0n, 1n, 30n, 0n);
+  const { debit, message } = fx.state.applySigned(fx.sign(op), TICK, 0n);
+  return { fx, rootsIn, debit, message };
+}
+const input = (l: Lane, over: Partial<DebitLane> = {}) =>
+  circuitInput({ rootsIn: l.rootsIn, outboxIn: zeros(), tick: BigInt(TICK), domain: l.fx.domain, ...l.debit, ...over });
+const read = (w: bigint[], name: string, n: number) => Array.from({ length: n }, (_, i) => valueOf(t, w, `${name}[${i}]`));
+/** A signature of `op` by the sender's key for `domain`, as debit lane fields. */
+function signature(fx: ClusterFixture, op: Parameters<ClusterFixture["sign"]>[0], domain = fx.domain, key = fx.keys[Number(op.from)]) {
+  const s = fx.signer.sign(key.privateKey, operationDigest(fx.poseidon, domain, op));
+  return { sigR8x: s.R8x, sigR8y: s.R8y, sigS: s.S };
+}
+
+beforeAll(async () => {
+  t = await templateTester("DebitLane", "lib/slot.circom", "DebitLane", [N, D, BITS]);
+}, 300_000);
+
+describe("DebitLane(2, 3, 16): valid lanes pass the R1CS", () => {
+  it.each(["SEND", "TRANSFER"] as const)("a %s: roots as the state's after it; its message hash appended to its outbox pair", async (kind) => {
+    const l = await lane(kind);
+    const w = await t.expectPass(input(l));
+    expect(read(w, "main.rootsOut", N)).toEqual(l.fx.state.roots());
+    const outbox = zeros();
+    outbox[l.message.srcChain][l.message.dstChain] = l.fx.poseidon([0n, messageHash(l.fx.poseidon, l.message)]);
+    expect([0, 1].map((i) => read(w, `main.outboxOut[${i}]`, N))).toEqual(outbox);
+    expect(l.message.sendTick).toBe(TICK);
+  });
+
+  it("a debit of the whole balance", async () => {
+    await t.expectPass(input(await lane("SEND", [30n, 50n])));
+  });
+
+  it("an empty lane (emptyDebit): roots and outbox pass through", async () => {
+    const l = await lane();
+    const outboxIn = [[1n, 2n], [3n, 4n]];
+    const w = await t.expectPass(circuitInput({ rootsIn: l.rootsIn, outboxIn, tick: 9n, domain: l.fx.domain, ...emptyDebit(D) }));
+    expect(read(w, "main.rootsOut", N)).toEqual(l.rootsIn);
+    expect([0, 1].map((i) => read(w, `main.outboxOut[${i}]`, N))).toEqual(outboxIn);
+  });
+
+  it("constraints are pinned", () => {
+    t.expectConstraintCount(CONSTRAINTS);
+  });
+});
+
+describe("DebitLane(2, 3, 16): each rule refuses its attack", () => {
+  it("a bad signature", async () => {
+    const l = await lane();
+    t.expectConstraintFail(await t.attackWitness(input(l, { sigS: l.debit.sigS + 1n })), /^main\.sig\./);
+  });
+
+  it("a signature by a key other than the leaf's owner", async () => {
+    const l = await lane();
+    const sig = signature(l.fx, sendOp(0, 1, 0n, 1n, 30n, 0n), l.fx.domain, l.fx.keys[1]);
+    t.expectConstraintFail(await t.attackWitness(input(l, sig)), /^main\.sig\./);
+  });
+
+  it("an operation signed for another deployment (domain)", async () => {
+    const l = await lane();
+    const sig = signature(l.fx, sendOp(0, 1, 0n, 1n, 30n, 0n), l.fx.domain + 1n);
+    t.expectConstraintFail(await t.attackWitness(input(l, sig)), /^main\.sig\./);
+  });
+
+  it("a signed amount other than the one debited (the digest binds it)", async () => {
+    const l = await lane();
+    t.expectConstraintFail(await t.attackWitness(input(l, { amount: 29n })), /^main\.sig\./);
+  });
+
+  it("a wrong Merkle sibling of the sender", async () => {
+    const l = await lane();
+    const senderSiblings = [...l.debit.senderSiblings];
+    senderSiblings[1] += 1n;
+    t.expectConstraintFail(await t.attackWitness(input(l, { senderSiblings })), /^main\.senderUpdate\.merkle\./);
+  });
+
+  it("an edited balance in the sender's leaf preimage (not the leaf in the tree)", async () => {
+    const l = await lane();
+    const sender = [...l.debit.sender];
+    sender[3] += 100n;
+    t.expectConstraintFail(await t.attackWitness(input(l, { sender })), /^main\.senderUpdate\.merkle\./);
+  });
+
+  it("an overdraft (a correctly signed SEND of 30 from a genuine leaf holding 20)", async () => {
+    const l = await lane();
+    const poor = await makeCluster(N, D, [20n, 50n]);
+    const sender = [...l.debit.sender];
+    sender[3] = 20n;
+    t.expectConstraintFail(await t.attackWitness({ ...input(l, { sender }), rootsIn: poor.state.roots().map(String) }), /^main\.debit\.debitedBits\./);
+  });
+
+  it("a wrong nonce, even when signed", async () => {
+    const l = await lane();
+    const op = sendOp(0, 1, 0n, 1n, 30n, 1n);
+    t.expectConstraintFail(await t.attackWitness(input(l, { nonce: 1n, ...signature(l.fx, op) })), exactly("main.nonce", "main.sender[4]"));
+  });
+
+  it("a token other than the sender's, even when signed", async () => {
+    const l = await lane();
+    const op = { ...sendOp(0, 1, 0n, 1n, 30n, 0n), tokenId: 2n };
+    t.expectConstraintFail(await t.attackWitness(input(l, { tokenId: 2n, ...signature(l.fx, op) })), exactly("main.tokenId", "main.sender[2]"));
+  });
+
+  it("an edited outbox entry of the SEND's pair fails a constraint on it", async () => {
+    const w = await t.expectPass(input(await lane()));
+    t.expectConstraintFail(bumped(t, w, "main.outboxOut[0][1]"), exactly("main.outboxOut[0][1]"));
+  });
+
+  it("an edited outbox entry of another pair fails a constraint on it", async () => {
+    const w = await t.expectPass(input(await lane()));
+    t.expectConstraintFail(bumped(t, w, "main.outboxOut[1][0]"), exactly("main.outboxOut[1][0]"));
+  });
+
+  it.each([0, 1])("an edited root (rootsOut[%i]) fails a constraint on it", async (i) => {
+    const w = await t.expectPass(input(await lane()));
+    t.expectConstraintFail(bumped(t, w, `main.rootsOut[${i}]`), exactly(`main.rootsOut[${i}]`));
+  });
+
+  it("an edited message hash (what the outbox appends) fails a constraint on it", async () => {
+    const w = await t.expectPass(input(await lane()));
+    t.expectConstraintFail(bumped(t, w, "main.sent"), exactly("main.sent"));
+  });
+});
