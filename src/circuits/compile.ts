@@ -93,8 +93,13 @@ function testMainSource(name: string, includePath: string, template: string, par
  * @throws Error naming the field when name or includeFile is not usable, or with circom's output when
  *   compilation fails.
  */
-export async function compileTestMain(name: string, includeFile: string, template: string, params: number[] = [],
-                                      publicSignals: string[] = []): Promise<CompiledCircuit & { cached: boolean }> {
+export async function compileTestMain(
+  name: string,
+  includeFile: string,
+  template: string,
+  params: number[] = [],
+  publicSignals: string[] = [],
+): Promise<CompiledCircuit & { cached: boolean }> {
   if (!/^[A-Za-z0-9_-]+$/.test(name)) throw new Error(`name: expected letters, digits, - or _, got "${name}"`);
   const include = join(REPO_ROOT, "circuits", includeFile);
   if (!existsSync(include)) throw new Error(`includeFile: no circuits/${includeFile}`);
@@ -120,8 +125,11 @@ export async function compileTestMain(name: string, includeFile: string, templat
   writeFileSync(main, source);
   const circom = join(REPO_ROOT, "node_modules/circom2/cli.js");
   try {
-    await run(process.execPath, [circom, relative(REPO_ROOT, main), "--r1cs", "--wasm", "--sym", "--O2",
-      "-l", "node_modules", "-o", relative(REPO_ROOT, dir)], { cwd: REPO_ROOT, maxBuffer: 64 << 20 });
+    await run(
+      process.execPath,
+      [circom, relative(REPO_ROOT, main), "--r1cs", "--wasm", "--sym", "--O2", "-l", "node_modules", "-o", relative(REPO_ROOT, dir)],
+      { cwd: REPO_ROOT, maxBuffer: 64 << 20 },
+    );
   } catch (err) {
     const e = err as { stdout?: string; stderr?: string; message: string };
     throw new Error(`circom2 failed for test main "${name}" (${template}): ${e.stderr || e.stdout || e.message}`);

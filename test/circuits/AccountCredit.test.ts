@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { WitnessTester } from "../../src/circuits/constraint-check.js";
-import { bumped, circuitInput, exactly, templateTester, valueOf } from "./template-tester.js";
+import { bumped, circuitInput, exactly, templateTester, signalValue } from "./template-tester.js";
 
 // AccountCredit(BALANCE_BITS = 16) (circuits/lib/account.circom): the recipient's leaf after a credit
 // (balance + amount; key, token and nonce kept); when enabled, the message's token id is the leaf's and
@@ -23,7 +23,7 @@ beforeAll(async () => {
 describe("AccountCredit(16): valid credits pass the R1CS", () => {
   it("a credit of 30 to 100: balance 130; key, token and nonce kept", async () => {
     const w = await t.expectPass(credit());
-    expect([0, 1, 2, 3, 4].map((k) => valueOf(t, w, `main.after[${k}]`))).toEqual([11n, 22n, 1n, 130n, 5n]);
+    expect([0, 1, 2, 3, 4].map((k) => signalValue(t, w, `main.after[${k}]`))).toEqual([11n, 22n, 1n, 130n, 5n]);
   });
 
   it("a credit up to the largest balance (2^16 - 1)", async () => {

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { WitnessTester } from "../../src/circuits/constraint-check.js";
-import { bumped, circuitInput, exactly, neg, templateTester, valueOf } from "./template-tester.js";
+import { bumped, circuitInput, exactly, neg, templateTester, signalValue } from "./template-tester.js";
 
 // AccountDebit(BALANCE_BITS = 16) (circuits/lib/account.circom): the sender's leaf after a signed debit
 // (balance - amount, nonce + 1, key and token kept); when enabled, the token id and nonce are the leaf's
@@ -23,7 +23,7 @@ beforeAll(async () => {
 describe("AccountDebit(16): valid debits pass the R1CS", () => {
   it("a debit of 30 from 100: balance 70, nonce 3, key and token kept", async () => {
     const w = await t.expectPass(debit());
-    expect([0, 1, 2, 3, 4].map((k) => valueOf(t, w, `main.after[${k}]`))).toEqual([11n, 22n, 1n, 70n, 3n]);
+    expect([0, 1, 2, 3, 4].map((k) => signalValue(t, w, `main.after[${k}]`))).toEqual([11n, 22n, 1n, 70n, 3n]);
   });
 
   it("a debit of the whole balance (0 left) and of the largest amount (2^16 - 1)", async () => {
@@ -62,7 +62,10 @@ describe("AccountDebit(16): each rule refuses its attack", () => {
   });
 
   // (the key and the token id pass through: after[0..2] are the wires of before[0..2], checked by the leaf hash)
-  it.each([[3, "balance"], [4, "nonce"]])("an edited after[%i] (%s) fails a constraint on it", async (k) => {
+  it.each([
+    [3, "balance"],
+    [4, "nonce"],
+  ])("an edited after[%i] (%s) fails a constraint on it", async (k) => {
     const w = await t.expectPass(debit());
     t.expectConstraintFail(bumped(t, w, `main.after[${k}]`), exactly(`main.after[${k}]`));
   });

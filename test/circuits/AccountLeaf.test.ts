@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { WitnessTester } from "../../src/circuits/constraint-check.js";
 import { getPoseidon } from "../../src/crypto/poseidon.js";
 import { accountFields, accountLeaf, type Account } from "../../src/state/account.js";
-import { bumped, circuitInput, exactly, templateTester, valueOf } from "./template-tester.js";
+import { bumped, circuitInput, exactly, templateTester, signalValue } from "./template-tester.js";
 
 // AccountLeaf() (circuits/lib/account.circom): out = Poseidon(ax, ay, tokenId, balance, nonce), the leaf
 // hash of both lanes before and after their update. Valid witnesses pass the R1CS; an edited one fails it.
@@ -21,13 +21,13 @@ beforeAll(async () => {
 describe("AccountLeaf: out is the leaf hash of src/state/account.ts", () => {
   it("a leaf passes, and its hash is accountLeaf's", async () => {
     const w = await t.expectPass(input(account));
-    expect(valueOf(t, w, "main.out")).toBe(accountLeaf(poseidon, account));
+    expect(signalValue(t, w, "main.out")).toBe(accountLeaf(poseidon, account));
   });
 
   it.each(["ax", "ay", "tokenId", "balance", "nonce"] as const)("%s is hashed in its LEAF_* place", async (field) => {
     const changed = { ...account, [field]: account[field] + 1n };
     const w = await t.expectPass(input(changed));
-    expect(valueOf(t, w, "main.out")).toBe(accountLeaf(poseidon, changed));
+    expect(signalValue(t, w, "main.out")).toBe(accountLeaf(poseidon, changed));
   });
 
   it("an edited leaf hash fails a constraint on it", async () => {

@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { WitnessTester } from "../../src/circuits/constraint-check.js";
-import { noopSlot, type SlotWitness } from "../../src/state/cluster-state.js";
+import { noopSlot, type SlotWitness } from "../../src/circuits/witness-layout.js";
 import { debitOnly, deliverOnly, execute, makeCluster, sendOp, transferOp } from "../helpers/cluster-fixture.js";
-import { bumped, circuitInput, exactly, templateTester, valueOf } from "./template-tester.js";
+import { bumped, circuitInput, exactly, templateTester, signalValue } from "./template-tester.js";
 
 // ClusterSlot(N = 2, D = 3, DELTA = 2, BALANCE_BITS = 16, TICK_BITS = 8) (circuits/lib/slot.circom): a
 // DebitLane, then a CreditLane on the roots the debit lane leaves. The debit lane's outbox hash and the
@@ -20,7 +20,7 @@ let t: WitnessTester;
 
 const zeros = () => Array.from({ length: N }, () => Array.from({ length: N }, () => 0n));
 const input = (rootsIn: bigint[], domain: bigint, slot: SlotWitness) => circuitInput({ rootsIn, outboxIn: zeros(), inboxIn: zeros(), domain, ...slot });
-const table = (w: bigint[], name: string) => [0, 1].map((i) => [0, 1].map((j) => valueOf(t, w, `${name}[${i}][${j}]`)));
+const table = (w: bigint[], name: string) => [0, 1].map((i) => [0, 1].map((j) => signalValue(t, w, `${name}[${i}][${j}]`)));
 
 beforeAll(async () => {
   t = await templateTester("ClusterSlot", "lib/slot.circom", "ClusterSlot", [N, D, DELTA, BITS, TICK_BITS]);
@@ -32,7 +32,7 @@ describe("ClusterSlot(2, 3, 2, 16, 8): valid slots pass the R1CS", () => {
     const rootsIn = fx.state.roots();
     const { slot } = execute(fx, transferOp(0, 0n, 1n, 30n, 0n), 3);
     const w = await t.expectPass(input(rootsIn, fx.domain, slot));
-    expect([0, 1].map((i) => valueOf(t, w, `main.rootsOut[${i}]`))).toEqual(fx.state.roots());
+    expect([0, 1].map((i) => signalValue(t, w, `main.rootsOut[${i}]`))).toEqual(fx.state.roots());
     expect(table(w, "main.outboxOut")[0][0]).not.toBe(0n);
     expect(table(w, "main.outboxOut")).toEqual(table(w, "main.inboxOut"));
   });
@@ -49,7 +49,7 @@ describe("ClusterSlot(2, 3, 2, 16, 8): valid slots pass the R1CS", () => {
   it("a NOOP: nothing changes", async () => {
     const fx = await makeCluster(N, D);
     const w = await t.expectPass(input(fx.state.roots(), fx.domain, noopSlot(3, D)));
-    expect([0, 1].map((i) => valueOf(t, w, `main.rootsOut[${i}]`))).toEqual(fx.state.roots());
+    expect([0, 1].map((i) => signalValue(t, w, `main.rootsOut[${i}]`))).toEqual(fx.state.roots());
     expect(table(w, "main.outboxOut")).toEqual(zeros());
   });
 

@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { WitnessTester } from "../../src/circuits/constraint-check.js";
 import { messageHash, type Message } from "../../src/protocol/operation.js";
-import { emptyCredit, type CreditLane } from "../../src/state/cluster-state.js";
+import { emptyCredit, type CreditLane } from "../../src/circuits/witness-layout.js";
 import { makeCluster, type ClusterFixture } from "../helpers/cluster-fixture.js";
-import { bumped, circuitInput, exactly, templateTester, valueOf } from "./template-tester.js";
+import { bumped, circuitInput, exactly, templateTester, signalValue } from "./template-tester.js";
 
 // CreditLane(N = 2, D = 3, DELTA = 2, BALANCE_BITS = 16, TICK_BITS = 8) (circuits/lib/slot.circom): the
 // delivery of one message within DELTA ticks credits the recipient's leaf in dstChain's tree and appends the
@@ -32,7 +32,7 @@ async function lane(message: Message = MESSAGE, balances?: bigint[]): Promise<La
 }
 const input = (l: Lane, tick = SEND_TICK + 1, over: Partial<CreditLane> = {}) =>
   circuitInput({ rootsIn: l.rootsIn, inboxIn: zeros(), tick: BigInt(tick), ...l.credit, ...over });
-const read = (w: bigint[], name: string, n: number) => Array.from({ length: n }, (_, i) => valueOf(t, w, `${name}[${i}]`));
+const read = (w: bigint[], name: string, n: number) => Array.from({ length: n }, (_, i) => signalValue(t, w, `${name}[${i}]`));
 
 beforeAll(async () => {
   t = await templateTester("CreditLane", "lib/slot.circom", "CreditLane", [N, D, DELTA, BITS, TICK_BITS]);
@@ -62,7 +62,10 @@ describe("CreditLane(2, 3, 2, 16, 8): valid lanes pass the R1CS", () => {
 
   it("an empty lane (emptyCredit): roots and inbox pass through", async () => {
     const l = await lane();
-    const inboxIn = [[1n, 2n], [3n, 4n]];
+    const inboxIn = [
+      [1n, 2n],
+      [3n, 4n],
+    ];
     const w = await t.expectPass(circuitInput({ rootsIn: l.rootsIn, inboxIn, tick: 200n, ...emptyCredit(D) }));
     expect(read(w, "main.rootsOut", N)).toEqual(l.rootsIn);
     expect([0, 1].map((i) => read(w, `main.inboxOut[${i}]`, N))).toEqual(inboxIn);

@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { WitnessTester } from "../../src/circuits/constraint-check.js";
 import { messageHash, operationDigest, type Message } from "../../src/protocol/operation.js";
-import { emptyDebit, type DebitLane } from "../../src/state/cluster-state.js";
+import { emptyDebit, type DebitLane } from "../../src/circuits/witness-layout.js";
 import { makeCluster, sendOp, transferOp, type ClusterFixture } from "../helpers/cluster-fixture.js";
-import { bumped, circuitInput, exactly, templateTester, valueOf } from "./template-tester.js";
+import { bumped, circuitInput, exactly, templateTester, signalValue } from "./template-tester.js";
 
 // DebitLane(N = 2, D = 3, BALANCE_BITS = 16) (circuits/lib/slot.circom): a signed TRANSFER or SEND checks
 // the sender's signature, debits the sender's leaf in srcChain's tree and appends its message (stamped with
@@ -31,7 +31,7 @@ async function lane(kind: "SEND" | "TRANSFER" = "SEND", balances?: bigint[]): Pr
 }
 const input = (l: Lane, over: Partial<DebitLane> = {}) =>
   circuitInput({ rootsIn: l.rootsIn, outboxIn: zeros(), tick: BigInt(TICK), domain: l.fx.domain, ...l.debit, ...over });
-const read = (w: bigint[], name: string, n: number) => Array.from({ length: n }, (_, i) => valueOf(t, w, `${name}[${i}]`));
+const read = (w: bigint[], name: string, n: number) => Array.from({ length: n }, (_, i) => signalValue(t, w, `${name}[${i}]`));
 /** A signature of `op` by the sender's key for `domain`, as debit lane fields. */
 function signature(fx: ClusterFixture, op: Parameters<ClusterFixture["sign"]>[0], domain = fx.domain, key = fx.keys[Number(op.from)]) {
   const s = fx.signer.sign(key.privateKey, operationDigest(fx.poseidon, domain, op));
@@ -59,7 +59,10 @@ describe("DebitLane(2, 3, 16): valid lanes pass the R1CS", () => {
 
   it("an empty lane (emptyDebit): roots and outbox pass through", async () => {
     const l = await lane();
-    const outboxIn = [[1n, 2n], [3n, 4n]];
+    const outboxIn = [
+      [1n, 2n],
+      [3n, 4n],
+    ];
     const w = await t.expectPass(circuitInput({ rootsIn: l.rootsIn, outboxIn, tick: 9n, domain: l.fx.domain, ...emptyDebit(D) }));
     expect(read(w, "main.rootsOut", N)).toEqual(l.rootsIn);
     expect([0, 1].map((i) => read(w, `main.outboxOut[${i}]`, N))).toEqual(outboxIn);

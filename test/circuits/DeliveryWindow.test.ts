@@ -16,7 +16,11 @@ beforeAll(async () => {
 }, 300_000);
 
 describe("DeliveryWindow(2, 8): deliveries within the bound pass the R1CS", () => {
-  it.each([[10n, 10n], [10n, 11n], [10n, 12n]])("sent at %i, delivered at %i", async (sendTick, tick) => {
+  it.each([
+    [10n, 10n],
+    [10n, 11n],
+    [10n, 12n],
+  ])("sent at %i, delivered at %i", async (sendTick, tick) => {
     await t.expectPass(input(sendTick, tick));
   });
 

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { WitnessTester } from "../../src/circuits/constraint-check.js";
 import { getPoseidon } from "../../src/crypto/poseidon.js";
 import { SparseMerkleTree } from "../../src/state/sparse-merkle-tree.js";
-import { bumped, circuitInput, exactly, templateTester, valueOf } from "./template-tester.js";
+import { bumped, circuitInput, exactly, templateTester, signalValue } from "./template-tester.js";
 
 // MemberLeafUpdate(N = 3, D = 3) (circuits/lib/member.circom): one leaf replaced in the tree of member
 // chainId (RootSelector picks its root, MerkleLeafUpdate replaces the leaf); rootsOut is rootsIn with that
@@ -18,14 +18,22 @@ let trees: SparseMerkleTree[];
 /** Leaf `index` of member `chainId` replaced by `newLeaf`: the input and the roots after it. */
 function update(chainId: number, index: bigint, newLeaf: bigint, enabled = 1n) {
   const tree = trees[chainId];
-  const input = { enabled, chainId: BigInt(chainId), rootsIn: trees.map((x) => x.root), index, siblings: tree.siblings(index), oldLeaf: tree.leaf(index), newLeaf };
+  const input = {
+    enabled,
+    chainId: BigInt(chainId),
+    rootsIn: trees.map((x) => x.root),
+    index,
+    siblings: tree.siblings(index),
+    oldLeaf: tree.leaf(index),
+    newLeaf,
+  };
   const old = tree.leaf(index);
   tree.update(index, newLeaf);
   const rootsOut = trees.map((x) => x.root);
   tree.update(index, old);
   return { input, rootsOut };
 }
-const rootsOut = (w: bigint[]) => Array.from({ length: N }, (_, i) => valueOf(t, w, `main.rootsOut[${i}]`));
+const rootsOut = (w: bigint[]) => Array.from({ length: N }, (_, i) => signalValue(t, w, `main.rootsOut[${i}]`));
 
 beforeAll(async () => {
   t = await templateTester("MemberLeafUpdate", "lib/member.circom", "MemberLeafUpdate", [N, D]);
@@ -43,7 +51,7 @@ describe("MemberLeafUpdate(3, 3): valid updates pass the R1CS", () => {
     const u = update(chainId, 4n, 999n);
     const w = await t.expectPass(circuitInput(u.input));
     expect(rootsOut(w)).toEqual(u.rootsOut);
-    expect(valueOf(t, w, `main.select[${chainId}]`)).toBe(1n);
+    expect(signalValue(t, w, `main.select[${chainId}]`)).toBe(1n);
   });
 
   it("disabled: every root unchanged, whatever the path", async () => {
@@ -68,7 +76,11 @@ describe("MemberLeafUpdate(3, 3): each rule refuses its attack", () => {
     t.expectConstraintFail(await t.attackWitness(circuitInput({ ...u.input, chainId: BigInt(N) })), /^main\.select\[\d\]$/);
   });
 
-  it.each([[1, 1], [1, 0], [1, 2]])("an edited root after the update of member %i (rootsOut[%i]) fails a constraint on it", async (chainId, i) => {
+  it.each([
+    [1, 1],
+    [1, 0],
+    [1, 2],
+  ])("an edited root after the update of member %i (rootsOut[%i]) fails a constraint on it", async (chainId, i) => {
     const w = await t.expectPass(circuitInput(update(chainId, 4n, 999n).input));
     t.expectConstraintFail(bumped(t, w, `main.rootsOut[${i}]`), exactly(`main.rootsOut[${i}]`));
   });

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { WitnessTester } from "../../src/circuits/constraint-check.js";
 import { getPoseidon } from "../../src/crypto/poseidon.js";
 import { SparseMerkleTree } from "../../src/state/sparse-merkle-tree.js";
-import { bumped, circuitInput, exactly, templateTester, valueOf } from "./template-tester.js";
+import { bumped, circuitInput, exactly, templateTester, signalValue } from "./template-tester.js";
 
 // MerkleLeafUpdate(D = 3) (circuits/lib/merkle.circom): when enabled, oldLeaf sits at index under oldRoot
 // and newRoot is the root with newLeaf in its place; disabled, newRoot = oldRoot and the path is not
@@ -28,20 +28,22 @@ beforeAll(async () => {
   const poseidon = await getPoseidon();
   hash2 = (l, r) => poseidon([l, r]);
   tree = new SparseMerkleTree(D, hash2);
-  [5n, 6n, 7n].forEach((v, i) => tree.update(BigInt(i * 3), v));
+  [5n, 6n, 7n].forEach((v, i) => {
+    tree.update(BigInt(i * 3), v);
+  });
 }, 300_000);
 
 describe("MerkleLeafUpdate(3): valid updates pass the R1CS", () => {
   it.each([0n, 3n, 7n])("leaf %i replaced: newRoot is the tree's root after the update", async (index) => {
     const u = update(index, 99n);
     const w = await t.expectPass(circuitInput(u.input));
-    expect(valueOf(t, w, "main.newRoot")).toBe(u.root);
+    expect(signalValue(t, w, "main.newRoot")).toBe(u.root);
   });
 
   it("disabled: newRoot = oldRoot, whatever the path", async () => {
     const u = update(3n, 99n, 0n);
     const w = await t.expectPass(circuitInput({ ...u.input, siblings: [1n, 2n, 3n], oldLeaf: 4n }));
-    expect(valueOf(t, w, "main.newRoot")).toBe(tree.root);
+    expect(signalValue(t, w, "main.newRoot")).toBe(tree.root);
   });
 
   it("constraints are pinned", () => {

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { WitnessTester } from "../../src/circuits/constraint-check.js";
 import { getPoseidon } from "../../src/crypto/poseidon.js";
 import { SparseMerkleTree } from "../../src/state/sparse-merkle-tree.js";
-import { bumped, circuitInput, exactly, templateTester, valueOf } from "./template-tester.js";
+import { bumped, circuitInput, exactly, templateTester, signalValue } from "./template-tester.js";
 
 // MerkleRoot(D = 3) (circuits/lib/merkle.circom): the root of a depth-D Poseidon tree from a leaf, its
 // path bits and its siblings (leaf level first), as src/state/sparse-merkle-tree.ts. A valid witness
@@ -21,21 +21,23 @@ beforeAll(async () => {
   const poseidon = await getPoseidon();
   hash2 = (l, r) => poseidon([l, r]);
   tree = new SparseMerkleTree(D, hash2);
-  [5n, 6n, 7n, 8n].forEach((v, i) => tree.update(BigInt(i * 2 + 1), v));
+  [5n, 6n, 7n, 8n].forEach((v, i) => {
+    tree.update(BigInt(i * 2 + 1), v);
+  });
 }, 300_000);
 
 describe("MerkleRoot(3): the root of a leaf and its path", () => {
   it.each([0, 1, 5, 7])("leaf %i gives the tree's root", async (index) => {
     const w = await t.expectPass(input(index));
-    expect(valueOf(t, w, "main.root")).toBe(tree.root);
+    expect(signalValue(t, w, "main.root")).toBe(tree.root);
   });
 
   it("a wrong sibling gives another root (the same as rootFromPath's)", async () => {
     const i = input(5) as { leaf: string; pathBits: string[]; siblings: string[] };
     i.siblings[1] = "12345";
     const w = await t.expectPass(i);
-    expect(valueOf(t, w, "main.root")).toBe(SparseMerkleTree.rootFromPath(tree.leaf(5n), 5n, i.siblings.map(BigInt), hash2));
-    expect(valueOf(t, w, "main.root")).not.toBe(tree.root);
+    expect(signalValue(t, w, "main.root")).toBe(SparseMerkleTree.rootFromPath(tree.leaf(5n), 5n, i.siblings.map(BigInt), hash2));
+    expect(signalValue(t, w, "main.root")).not.toBe(tree.root);
   });
 
   it("an edited root fails a constraint on it", async () => {

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { WitnessTester } from "../../src/circuits/constraint-check.js";
 import { getPoseidon } from "../../src/crypto/poseidon.js";
 import { messageHash, type Message } from "../../src/protocol/operation.js";
-import { bumped, circuitInput, exactly, templateTester, valueOf } from "./template-tester.js";
+import { bumped, circuitInput, exactly, templateTester, signalValue } from "./template-tester.js";
 
 // MessageHash() (circuits/lib/message.circom): Poseidon(srcChain, dstChain, seq, sendTick, recipient,
 // tokenId, amount, dataHash), the one hash of the outbox (debit lane) and the inbox (credit lane).
@@ -22,15 +22,14 @@ beforeAll(async () => {
 describe("MessageHash: out is messageHash of src/protocol/operation.ts", () => {
   it("a message passes, and its hash is messageHash's", async () => {
     const w = await t.expectPass(input(message));
-    expect(valueOf(t, w, "main.out")).toBe(messageHash(poseidon, message));
+    expect(signalValue(t, w, "main.out")).toBe(messageHash(poseidon, message));
   });
 
-  it.each(["srcChain", "dstChain", "seq", "sendTick", "recipient", "tokenId", "amount", "dataHash"] as const)(
-    "%s is hashed in its place", async (field) => {
-      const changed = { ...message, [field]: typeof message[field] === "number" ? (message[field] as number) + 1 : (message[field] as bigint) + 1n };
-      const w = await t.expectPass(input(changed));
-      expect(valueOf(t, w, "main.out")).toBe(messageHash(poseidon, changed));
-    });
+  it.each(["srcChain", "dstChain", "seq", "sendTick", "recipient", "tokenId", "amount", "dataHash"] as const)("%s is hashed in its place", async (field) => {
+    const changed = { ...message, [field]: typeof message[field] === "number" ? (message[field] as number) + 1 : (message[field] as bigint) + 1n };
+    const w = await t.expectPass(input(changed));
+    expect(signalValue(t, w, "main.out")).toBe(messageHash(poseidon, changed));
+  });
 
   it("an edited message hash fails a constraint on it", async () => {
     const w = await t.expectPass(input(message));

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { WitnessTester } from "../../src/circuits/constraint-check.js";
-import { bumped, circuitInput, exactly, templateTester, valueOf } from "./template-tester.js";
+import { bumped, circuitInput, exactly, templateTester, signalValue } from "./template-tester.js";
 
 // RootSelector(N = 3) (circuits/lib/member.circom): root = roots[chainId], with chainId's one-hot in
 // select. A valid witness passes the R1CS; an unknown chain, an edited root or an edited one-hot fails it.
@@ -18,8 +18,8 @@ beforeAll(async () => {
 describe("RootSelector(3): root = roots[chainId]", () => {
   it.each([0, 1, 2])("member %i passes and selects its root", async (id) => {
     const w = await t.expectPass(input(id));
-    expect(valueOf(t, w, "main.root")).toBe(ROOTS[id]);
-    expect(ROOTS.map((_, i) => valueOf(t, w, `main.select[${i}]`))).toEqual(ROOTS.map((_, i) => (i === id ? 1n : 0n)));
+    expect(signalValue(t, w, "main.root")).toBe(ROOTS[id]);
+    expect(ROOTS.map((_, i) => signalValue(t, w, `main.select[${i}]`))).toEqual(ROOTS.map((_, i) => (i === id ? 1n : 0n)));
   });
 
   it("an unknown chain id selects nothing and fails the one-hot", async () => {

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { WitnessTester } from "../../src/circuits/constraint-check.js";
 import { getPoseidon } from "../../src/crypto/poseidon.js";
 import { rootsCommitment } from "../../src/protocol/roots-commitment.js";
-import { bumped, circuitInput, exactly, templateTester, valueOf } from "./template-tester.js";
+import { bumped, circuitInput, exactly, templateTester, signalValue } from "./template-tester.js";
 
 // RootsCommitment(N = 3) (circuits/cluster_batch.circom): Poseidon(domain, Poseidon(roots)), as
 // src/protocol/roots-commitment.ts and the settlement contract compute it. A valid witness passes the R1CS;
@@ -23,14 +23,14 @@ beforeAll(async () => {
 describe("RootsCommitment(3): out = Poseidon(domain, Poseidon(roots))", () => {
   it("roots pass, and the commitment is rootsCommitment's", async () => {
     const w = await t.expectPass(circuitInput({ domain: DOMAIN, roots: ROOTS }));
-    expect(valueOf(t, w, "main.out")).toBe(rootsCommitment(poseidon, DOMAIN, ROOTS));
+    expect(signalValue(t, w, "main.out")).toBe(rootsCommitment(poseidon, DOMAIN, ROOTS));
   });
 
   it("another domain or another root order gives another commitment", async () => {
     const other = await t.expectPass(circuitInput({ domain: DOMAIN + 1n, roots: ROOTS }));
-    expect(valueOf(t, other, "main.out")).toBe(rootsCommitment(poseidon, DOMAIN + 1n, ROOTS));
+    expect(signalValue(t, other, "main.out")).toBe(rootsCommitment(poseidon, DOMAIN + 1n, ROOTS));
     const swapped = await t.expectPass(circuitInput({ domain: DOMAIN, roots: [ROOTS[1], ROOTS[0], ROOTS[2]] }));
-    expect(valueOf(t, swapped, "main.out")).not.toBe(rootsCommitment(poseidon, DOMAIN, ROOTS));
+    expect(signalValue(t, swapped, "main.out")).not.toBe(rootsCommitment(poseidon, DOMAIN, ROOTS));
   });
 
   it("an edited commitment fails a constraint on it", async () => {

@@ -11,13 +11,13 @@ export async function templateTester(name: string, includeFile: string, template
 }
 
 /** Value of a named signal in a witness of `tester`'s circuit. */
-export function valueOf(tester: WitnessTester, witness: bigint[], name: string): bigint {
+export function signalValue(tester: WitnessTester, witness: bigint[], name: string): bigint {
   return witness[tester.signalIndex(name)];
 }
 
 /** A witness with one named signal moved off its value (+1 mod r): what a prover who lies about it hands in. */
 export function bumped(tester: WitnessTester, witness: bigint[], name: string): bigint[] {
-  return tester.editWitness(witness, { [name]: valueOf(tester, witness, name) + 1n });
+  return tester.editWitness(witness, { [name]: signalValue(tester, witness, name) + 1n });
 }
 
 /** A field element for a negative integer (x mod r), as a prover hands in "-x". */
