@@ -42,7 +42,7 @@ export interface Message {
 /**
  * Digest the sender signs: Poseidon(domain, opType, chainId, peerChainId, from, to, tokenId, amount,
  * nonce, dataHash); peerChainId = dstChain for SEND and chainId for TRANSFER. Matches `digest` in
- * circuits/lib/slot.circom. Binding both chain ids and the nonce prevents replay across chains; the
+ * circuits/lib/operation.circom (OperationDigest). Binding both chain ids and the nonce prevents replay across chains; the
  * domain (clusterDomain in ./domain.ts: L1 chain id and cluster id) replay across deployments.
  * @param domain the cluster's signing domain, a field element.
  */
@@ -51,7 +51,7 @@ export function operationDigest(poseidon: (x: bigint[]) => bigint, domain: bigin
   return poseidon([domain, BigInt(OpType[op.type]), BigInt(op.chainId), BigInt(peer), op.from, op.to, op.tokenId, op.amount, op.nonce, op.dataHash]);
 }
 
-/** Message hash Poseidon(src, dst, seq, sendTick, recipient, tokenId, amount, dataHash); see slot.circom. */
+/** Message hash Poseidon(src, dst, seq, sendTick, recipient, tokenId, amount, dataHash); MessageHash in circuits/lib/message.circom, the one hash of outbox and inbox. */
 export function messageHash(poseidon: (x: bigint[]) => bigint, m: Message): bigint {
   return poseidon([BigInt(m.srcChain), BigInt(m.dstChain), m.seq, BigInt(m.sendTick), m.recipient, m.tokenId, m.amount, m.dataHash]);
 }

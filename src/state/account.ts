@@ -7,7 +7,7 @@ export interface Account {
   nonce: bigint;
 }
 
-/** Leaf hash of an account, as `Poseidon(5)` in circuits/lib/slot.circom. */
+/** Leaf hash of an account, as AccountLeaf in circuits/lib/account.circom (Poseidon of LEAF_FIELDS). */
 export function accountLeaf(poseidon: (x: bigint[]) => bigint, a: Account): bigint {
   return poseidon([a.ax, a.ay, a.tokenId, a.balance, a.nonce]);
 }
