@@ -4,7 +4,7 @@
  * a credit lane, every value a bigint below r. An account leaf's preimage is LEAF_FIELDS in order.
  */
 
-/** The fields of an account leaf's Poseidon preimage, in order (circuits/lib/slot.circom, AccountLeaf). */
+/** The fields of an account leaf's Poseidon preimage, in order (AccountLeaf and LEAF_AX() … LEAF_NONCE() in circuits/lib/account.circom). */
 export const LEAF_FIELDS = ["ax", "ay", "tokenId", "balance", "nonce"] as const;
 
 /** Debit lane of a ClusterSlot (circuits/lib/slot.circom): a signed TRANSFER or SEND. */
