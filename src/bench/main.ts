@@ -10,7 +10,10 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { promisify } from "node:util";
 import { cpus } from "node:os";
 import { join } from "node:path";
-import { Command, Option } from "commander";
+import { Command } from "commander";
+import { z } from "zod";
+import { addProverBackendFlags, proverBackend, proverBackendFields, proverPathRule } from "../config/prover-options.js";
+import type { ProverBackend } from "../prover/prover-pool.js";
 import { REPO_ROOT, loadInstance } from "../circuits/manifest.js";
 import { compileInstance } from "../circuits/compile.js";
 import { r1csInfo } from "../circuits/r1cs-info.js";
@@ -27,15 +30,24 @@ import type { BenchResults, InstanceResult } from "./bench-results.js";
 
 const runFile = promisify(execFile);
 
-const program = new Command("bench")
-  .description("Benchmark proof throughput, latency, constraints and gas; writes bench/results/<mode>.{json,svg}")
-  .option("--full", "full mode: the instance sweep N in 2, 4, 8 and B in 2, 4 (about 40 minutes on 2 cores)")
-  .addOption(new Option("--prover <backend>", "also measure a native prover").choices(["rapidsnark"]))
-  .option("--prover-path <file>", "rapidsnark-compatible prover binary")
-  .option("--out <dir>", "results folder", join(REPO_ROOT, "bench/results"))
-  .parse();
+const program = addProverBackendFlags(
+  new Command("bench")
+    .description("Benchmark proof throughput, latency, constraints and gas; writes bench/results/<mode>.{json,svg}")
+    .option("--full", "full mode: the instance sweep N in 2, 4, 8 and B in 2, 4 (about 40 minutes on 2 cores)")
+    .option("--out <dir>", "results folder", join(REPO_ROOT, "bench/results")),
+  "also measure this Groth16 prover beside the snarkjs pool: rapidsnark (a native binary; snarkjs, the default, adds nothing)",
+).parse();
 const opts = program.opts<{ full?: boolean; prover?: string; proverPath?: string; out: string }>();
-if (opts.prover && !opts.proverPath) program.error("error: --prover-path: required with --prover rapidsnark");
+/** The extra backend to measure (the shared prover option group's backend), or undefined. */
+let extraBackend: ProverBackend | undefined;
+const backendOptions = z
+  .object(proverBackendFields)
+  .refine(...proverPathRule)
+  .safeParse({ prover: opts.prover, proverPath: opts.proverPath });
+if (!backendOptions.success) {
+  const issue = backendOptions.error.issues[0];
+  program.error(`error: --${String(issue.path[0]).replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}: ${issue.message}`);
+} else extraBackend = backendOptions.data.prover === "rapidsnark" ? proverBackend(backendOptions.data) : undefined;
 
 const plan = benchPlan(opts.full ? "full" : "quick");
 const instances = [...new Set([plan.detail, ...plan.sweep])];
@@ -68,9 +80,9 @@ async function measureInstance(name: string, settings: PoolSetting[], withGasAtO
       ),
     );
   }
-  if (opts.prover && name === plan.detail) {
+  if (extraBackend?.kind === "rapidsnark" && name === plan.detail) {
     pipelines.push(
-      await measurePipeline(p, executed, l1, plan.defaultSetting, plan.settleBatches, { kind: "rapidsnark", path: opts.proverPath! }, (x) =>
+      await measurePipeline(p, executed, l1, plan.defaultSetting, plan.settleBatches, extraBackend, (x) =>
         status({ label: `pipeline: rapidsnark (${opts.proverPath}): batches proven (${x.settled} settled)`, done: x.proven, total: x.total }),
       ),
     );

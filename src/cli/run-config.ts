@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { parseOptions } from "./options.js";
-import { proverOptionFields, proverPathRule } from "./prover-options.js";
+import { proverOptionFields, proverPathRule } from "../config/prover-options.js";
 
 /** Options of `run`, from a JSON config file (`--config`) and flags; flags win. */
 /** The options of `run`, one key per flag (camelCase). */

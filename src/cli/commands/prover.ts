@@ -7,7 +7,7 @@ import { setupPhases, type SetupContext } from "../../setup/setup-phases.js";
 import { INSECURE_ZKEY_WARNING } from "../../setup/zkey-guard.js";
 import { instanceOption, parseOptions } from "../options.js";
 import { runWithProgress } from "../../phases/progress.js";
-import { addProverFlags, proverBackend, proverOptionFields, proverPathRule } from "../prover-options.js";
+import { addProverFlags, proverBackend, proverOptionFields, proverPathRule } from "../../config/prover-options.js";
 
 const proverOptions = z
   .object({

@@ -10,7 +10,7 @@ import { generateRunWorkload } from "../default-workload.js";
 import { cliErrorOf, instanceOption } from "../options.js";
 import { runWithProgress } from "../../phases/progress.js";
 import { loadRunConfig, runOptionsShape } from "../run-config.js";
-import { addProverFlags, proverBackend } from "../prover-options.js";
+import { addProverFlags, proverBackend } from "../../config/prover-options.js";
 import { formatRunSummary } from "../summary-table.js";
 
 /** `run`: the main job (set-up on first use, execute, prove, settle, report). */

@@ -13,7 +13,7 @@ import { genesisOf, loadGenesis, writeJson, type Genesis } from "../../protocol/
 import { CliError, EXIT } from "../cli-error.js";
 import { cliErrorOf, instanceOption, parseOptions } from "../options.js";
 import { runWithProgress } from "../../phases/progress.js";
-import { addProverFlags, proverBackend, proverOptionFields, proverPathRule } from "../prover-options.js";
+import { addProverFlags, proverBackend, proverOptionFields, proverPathRule } from "../../config/prover-options.js";
 
 /** Options of `serve`, from a JSON config file (`--config`) and flags; flags win. */
 const serveOptionsShape = z.object({

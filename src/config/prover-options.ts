@@ -12,20 +12,35 @@ export function proverOptionFields(minWorkers: 0 | 1) {
   return {
     workers: z.coerce.number().int().min(minWorkers).max(64).default(2),
     snarkjsThreads: z.boolean().default(false),
-    prover: z.enum(["snarkjs", "rapidsnark"]).default("snarkjs"),
-    proverPath: z.string().min(1).optional(),
+    ...proverBackendFields,
   };
 }
+
+/** The backend part of the group (`--prover`, `--prover-path`), which the bench takes alone (it sweeps the pool settings itself). */
+export const proverBackendFields = {
+  prover: z.enum(["snarkjs", "rapidsnark"]).default("snarkjs"),
+  proverPath: z.string().min(1).optional(),
+};
 
 /**
  * Adds the group's flags to a command.
  * @param workersHelp what `--workers` means for this command.
  */
 export function addProverFlags(command: Command, workersHelp: string): Command {
+  return addProverBackendFlags(
+    command
+      .option("--workers <n>", workersHelp)
+      .option("--snarkjs-threads", "let snarkjs use its own worker threads inside each prover (default: off, single-threaded)"),
+  );
+}
+
+/**
+ * Adds the backend flags (`--prover`, `--prover-path`) to a command.
+ * @param proverHelp what `--prover` means for this command.
+ */
+export function addProverBackendFlags(command: Command, proverHelp = "Groth16 prover: snarkjs (default) or rapidsnark (a native binary)"): Command {
   return command
-    .option("--workers <n>", workersHelp)
-    .option("--snarkjs-threads", "let snarkjs use its own worker threads inside each prover (default: off, single-threaded)")
-    .addOption(new Option("--prover <backend>", "Groth16 prover: snarkjs (default) or rapidsnark (a native binary)").choices(["snarkjs", "rapidsnark"]))
+    .addOption(new Option("--prover <backend>", proverHelp).choices(["snarkjs", "rapidsnark"]))
     .option("--prover-path <file>", "rapidsnark-compatible prover binary: `prover <zkey> <wtns> <proof.json> <public.json>`");
 }
 
