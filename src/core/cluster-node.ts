@@ -451,14 +451,16 @@ export class ClusterNode {
 
   /**
    * Resolves when every closed batch is settled (final at the confirmation depth); calls `onProgress`
-   * with the batch counts while it waits (every `pollMs`).
+   * with the batch counts whenever they change while it waits (polled every `pollMs`).
    * @throws Error with the reason when the node cannot get there: a batch that cannot be proved, a
    *   halted submitter (a revert it cannot get past, a conflicting history), a failed reconcile.
    */
   async whenAllSettled(onProgress?: (counts: ReturnType<ClusterStore["batchCounts"]>) => void, pollMs = 100): Promise<void> {
+    let last = "";
     for (;;) {
       const counts = this.store.batchCounts();
-      onProgress?.(counts);
+      if (JSON.stringify(counts) !== last) onProgress?.(counts); // on a change only: a log renderer prints each call
+      last = JSON.stringify(counts);
       if (counts.settled === this.store.batchCount()) return;
       const refusals = this.refusals();
       if (refusals.length > 0) throw new Error(refusals.join("; "));
