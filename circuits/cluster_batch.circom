@@ -3,6 +3,7 @@ pragma circom 2.1.0;
 include "circomlib/circuits/bitify.circom";
 include "circomlib/circuits/poseidon.circom";
 include "lib/slot.circom";
+include "lib/pubdata.circom";
 
 // Commitment to the N member roots of one cluster deployment: Poseidon(domain, Poseidon(roots)).
 // Nested so that L1 can recompute it with circomlibjs' Poseidon contracts (at most 8 inputs each).
@@ -22,9 +23,11 @@ template RootsCommitment(N) {
 //  2. for every ordered pair (src, dst) the inbox hash chain equals the outbox hash chain at
 //     the end of the batch: every message sent is received exactly once, unchanged, in order;
 //  3. every receive is within DELTA ticks of its send; ticks never go backwards;
-//  4. every public input is bound; a NOOP slot changes nothing.
-// Public inputs, in order (N + 3 of them; chosen by measured gas, see README): header,
-// oldRootsCommitment, newRootsCommitment, newRoots[N]. The header packs
+//  4. every public input is bound; a NOOP slot changes nothing;
+//  5. the published data (pubdata, circuits/lib/pubdata.circom) is what the slots did: its Poseidon
+//     hash chain is the public input pubdataCommitment, which the contract recomputes from calldata.
+// Public inputs, in order (N + 4 of them; chosen by measured gas, see README): header,
+// oldRootsCommitment, newRootsCommitment, pubdataCommitment, newRoots[N]. The header packs
 // batchIndex * 2^64 + firstTick * 2^32 + lastTick; a roots commitment is RootsCommitment: Poseidon(domain, Poseidon(roots[0..N-1])).
 // The contract keeps the commitment of the current roots, so the old roots need not be public.
 //
@@ -45,6 +48,7 @@ template ClusterBatch(N, D, B, DELTA) {
     signal input header;              // public: batchIndex * 2^64 + firstTick * 2^32 + lastTick
     signal input oldRootsCommitment;  // public: RootsCommitment(domain, oldRoots), the contract's stored commitment
     signal input newRootsCommitment;  // public: RootsCommitment(domain, newRoots), stored by the contract after settling
+    signal input pubdataCommitment;   // public: Poseidon hash chain of every slot's pubdata words (PubdataChainStep)
     signal input newRoots[N];         // public: member state roots after the batch
     signal input batchIndex;          // position of the batch in the settlement sequence, 64 bits
     signal input firstTick;           // first tick covered by the batch, 32 bits
@@ -54,11 +58,12 @@ template ClusterBatch(N, D, B, DELTA) {
 
     // per-slot fields, one entry per slot (see ClusterSlot, DebitLane and CreditLane)
     signal input tick[B];             // cluster tick of the slot
-    signal input debitOn[B];          // debit lane: 1 holds a signed TRANSFER or SEND, 0 empty
+    signal input debitOn[B];          // debit lane: 1 holds a signed TRANSFER, SEND or WITHDRAW, 0 empty
+    signal input isWithdraw[B];       // debit lane: 1 the operation is a WITHDRAW
     signal input srcChain[B];         // debit lane: chain of the sender
     signal input dstChain[B];         // debit lane: chain of the recipient (= srcChain for a TRANSFER)
     signal input fromIndex[B];        // debit lane: sender's leaf index on srcChain
-    signal input toIndex[B];          // debit lane: recipient's leaf index on dstChain
+    signal input toIndex[B];          // debit lane: recipient's leaf index on dstChain; L1 address of a WITHDRAW
     signal input tokenId[B];          // debit lane: token moved
     signal input amount[B];           // debit lane: amount moved, BALANCE_BITS bits
     signal input nonce[B];            // debit lane: sender's nonce
@@ -69,7 +74,10 @@ template ClusterBatch(N, D, B, DELTA) {
     signal input sigS[B];             // debit lane: EdDSA signature scalar S
     signal input sender[B][LEAF_FIELDS()]; // debit lane: sender leaf preimage before, indexed by LEAF_*
     signal input senderSiblings[B][D];     // debit lane: Merkle path of the sender leaf
-    signal input creditOn[B];         // credit lane: 1 delivers a message, 0 empty
+    signal input creditOn[B];         // credit lane: 1 credits a message or an L1 deposit, 0 empty
+    signal input isDeposit[B];        // credit lane: 1 the credit is an L1 deposit
+    signal input refund[B];           // credit lane: 1 the deposit is refunded on L1
+    signal input recipientEmpty[B];   // credit lane: 1 the refunded deposit's leaf is empty
     signal input inSrcChain[B];       // credit lane: message source chain
     signal input inDstChain[B];       // credit lane: message destination chain
     signal input inSeq[B];            // credit lane: message sequence number in its pair
@@ -115,6 +123,7 @@ template ClusterBatch(N, D, B, DELTA) {
         slots[s].domain <== domain;
         slots[s].tick <== tick[s];
         slots[s].debitOn <== debitOn[s];
+        slots[s].isWithdraw <== isWithdraw[s];
         slots[s].srcChain <== srcChain[s];
         slots[s].dstChain <== dstChain[s];
         slots[s].fromIndex <== fromIndex[s];
@@ -128,6 +137,9 @@ template ClusterBatch(N, D, B, DELTA) {
         slots[s].sigR8y <== sigR8y[s];
         slots[s].sigS <== sigS[s];
         slots[s].creditOn <== creditOn[s];
+        slots[s].isDeposit <== isDeposit[s];
+        slots[s].refund <== refund[s];
+        slots[s].recipientEmpty <== recipientEmpty[s];
         slots[s].inSrcChain <== inSrcChain[s];
         slots[s].inDstChain <== inDstChain[s];
         slots[s].inSeq <== inSeq[s];
@@ -141,6 +153,20 @@ template ClusterBatch(N, D, B, DELTA) {
         slots[s].recipient <== recipient[s];
         slots[s].recipientSiblings <== recipientSiblings[s];
     }
+
+    // pubdata: each slot's words, hashed in slot order; the chain's end is the public input
+    signal words[B][PUBDATA_WORDS()]; // words[s]: slot s's published words
+    signal pubdataChain[B + 1];       // pubdataChain[s]: hash chain over slots 0..s-1
+    pubdataChain[0] <== 0;
+    for (var s = 0; s < B; s++) {
+        words[s] <== SlotPubdata(D)(
+            debitOn[s], isWithdraw[s], creditOn[s], isDeposit[s], refund[s],
+            srcChain[s], dstChain[s], inSrcChain[s], inDstChain[s],
+            fromIndex[s], toIndex[s], tokenId[s], amount[s], dataHash[s],
+            inRecipient[s], inTokenId[s], inAmount[s]);
+        pubdataChain[s + 1] <== PubdataChainStep()(pubdataChain[s], words[s]);
+    }
+    pubdataCommitment === pubdataChain[B];
 
     for (var i = 0; i < N; i++) {
         slots[B - 1].rootsOut[i] === newRoots[i];

@@ -8,10 +8,14 @@ import "./IClusterSettlement.sol";
 ///         batch proofs (Groth16, verifier exported by snarkjs) and moves every member's state root at
 ///         once; any failure reverts the whole call, so no member ever settles alone. Only the cluster's
 ///         registered sequencers may settle.
-/// @dev Public signals of a batch proof, in circuit order (N + 3; chosen by measured gas):
-///      [header, oldRootsCommitment, newRootsCommitment, newRoots[0..N-1]] with
-///      header = batchIndex * 2^64 + firstTick * 2^32 + lastTick and a roots commitment =
-///      Poseidon(domain, Poseidon(roots[0..N-1])) (circomlib). The contract keeps the commitment of the
+///         It holds the cluster's assets: deposits queue up on L1 and batches consume them in order, a
+///         settled WITHDRAW is owed to its L1 address (pull payment), and each member's escrow per token
+///         caps what its settlements can take out (containment: a broken member loses at most what it holds).
+/// @dev Public signals of a batch proof, in circuit order (N + 4; chosen by measured gas):
+///      [header, oldRootsCommitment, newRootsCommitment, pubdataCommitment, newRoots[0..N-1]] with
+///      header = batchIndex * 2^64 + firstTick * 2^32 + lastTick, a roots commitment =
+///      Poseidon(domain, Poseidon(roots[0..N-1])) (circomlib) and pubdataCommitment the Poseidon hash
+///      chain over the batch's published words, recomputed here from calldata (circuits/lib/pubdata.circom). The contract keeps the commitment of the
 ///      current roots and passes it as the old one, so old roots travel neither in calldata nor as
 ///      public inputs. The signing domain = keccak256(abi.encode(block.chainid, clusterId)) mod r is
 ///      computed here and enters the genesis commitment, which the constructor recomputes on-chain with
@@ -36,8 +40,46 @@ contract ClusterSettlement is IClusterSettlement {
     uint256 public immutable maxTickLead;
     /// @inheritdoc IClusterSettlement
     uint256 public immutable maxTicksPerSecond;
-    /// @notice verifyProof(uint256[2],uint256[2][2],uint256[2],uint256[N+3]) selector.
+    /// @notice verifyProof(uint256[2],uint256[2][2],uint256[2],uint256[N+4]) selector.
     bytes4 private immutable verifySelector;
+    /// @dev circomlibjs Poseidon contract of 6 inputs: the pubdata hash chain.
+    address private immutable poseidonPubdata;
+    /// @inheritdoc IClusterSettlement
+    uint256 public immutable slots;
+    /// @inheritdoc IClusterSettlement
+    uint256 public immutable depth;
+    /// @inheritdoc IClusterSettlement
+    uint256 public immutable depositDeadlineBlocks;
+
+    /// @dev Words per slot of the published data, and the bit fields of word 1 (circuits/lib/pubdata.circom).
+    uint256 private constant PUBDATA_WORDS = 5;
+    uint256 private constant TOKEN_BITS = 16;
+    /// @dev Token 1 is ETH; ERC-20s get 2, 3, … by `listToken`; ids stay below 2^TOKEN_BITS.
+    uint256 private constant ETH_TOKEN = 1;
+    /// @dev Cap of one deposit: every balance stays below 2^128 (the circuit's BALANCE_BITS).
+    uint256 private constant DEPOSIT_LIMIT = 2 ** 96;
+
+    /// @dev One entry of the deposit queue: keccak256(abi.encode(chainId, to, tokenId, amount)), the block it
+    ///      was made in and its depositor (refunds go there).
+    struct QueuedDeposit {
+        bytes32 hash;
+        uint64 blockNumber;
+        address depositor;
+    }
+    mapping(uint256 => QueuedDeposit) private _deposits;
+    /// @inheritdoc IClusterSettlement
+    uint64 public depositCount;
+    /// @inheritdoc IClusterSettlement
+    uint64 public depositsConsumed;
+    /// @inheritdoc IClusterSettlement
+    mapping(uint256 => mapping(uint256 => uint256)) public escrowOf;
+    /// @inheritdoc IClusterSettlement
+    mapping(address => mapping(uint256 => uint256)) public claimable;
+    /// @inheritdoc IClusterSettlement
+    mapping(uint256 => address) public tokenAddress;
+    mapping(address => uint256) private _tokenIdOf;
+    /// @inheritdoc IClusterSettlement
+    uint256 public tokenCount;
 
     /// @inheritdoc IClusterSettlement
     address public owner;
@@ -53,15 +95,24 @@ contract ClusterSettlement is IClusterSettlement {
     /// @inheritdoc IClusterSettlement
     uint32 public lastSettledTick;
 
-    /// @param config see `Config`; the deployer becomes the owner.
-    constructor(Config memory config) {
+    /// @param config see `Config`; the deployer becomes the owner. Send the sum of `genesisEthEscrow` with it.
+    constructor(Config memory config) payable {
         uint256 n = config.genesisRoots.length;
         if (n < 2 || n > 8) revert BadMemberCount(n);
         if (config.deltaTicks == 0 || config.deltaTicks >= 2 ** 16) revert BadDeltaTicks(config.deltaTicks);
         if (config.maxTicksPerSecond == 0) revert BadTickRate();
+        if (config.slots == 0 || config.slots > 64 || config.depth < 2 || config.depth > 32 || config.depositDeadlineBlocks == 0
+            || config.genesisEthEscrow.length != n) revert BadInstanceShape();
         bytes4 selector = bytes4(keccak256(abi.encodePacked(
-            "verifyProof(uint256[2],uint256[2][2],uint256[2],uint256[", _decimal(n + 3), "])")));
-        if (!_hasVerifyProof(config.verifier, selector, n + 3)) revert VerifierArityMismatch(config.verifier, n + 3);
+            "verifyProof(uint256[2],uint256[2][2],uint256[2],uint256[", _decimal(n + 4), "])")));
+        if (!_hasVerifyProof(config.verifier, selector, n + 4)) revert VerifierArityMismatch(config.verifier, n + 4);
+        uint256 funded = 0;
+        for (uint256 i = 0; i < n; i++) {
+            escrowOf[i][ETH_TOKEN] = config.genesisEthEscrow[i];
+            funded += config.genesisEthEscrow[i];
+        }
+        if (msg.value != funded) revert GenesisEscrowUnfunded(funded, msg.value);
+        tokenCount = ETH_TOKEN;
 
         uint256 domain_ = uint256(keccak256(abi.encode(block.chainid, config.clusterId))) % SCALAR_FIELD;
         for (uint256 i = 0; i < n; i++) {
@@ -84,10 +135,15 @@ contract ClusterSettlement is IClusterSettlement {
         maxTickLead = config.maxTickLead;
         maxTicksPerSecond = config.maxTicksPerSecond;
         verifySelector = selector;
+        poseidonPubdata = config.poseidonPubdata;
+        slots = config.slots;
+        depth = config.depth;
+        depositDeadlineBlocks = config.depositDeadlineBlocks;
         rootsCommitment = commitment;
         owner = msg.sender;
         emit OwnershipTransferred(address(0), msg.sender);
         for (uint256 i = 0; i < config.sequencers.length; i++) _setSequencer(config.sequencers[i], true);
+        emit GenesisPublished(config.genesisAccounts);
     }
 
     modifier onlyOwner() {
@@ -152,7 +208,9 @@ contract ClusterSettlement is IClusterSettlement {
             if (lastTick > maxTick) revert TickAheadOfL1Time(index, lastTick, maxTick);
             if (batch.newRoots.length != n) revert WrongMemberCount(index, n, batch.newRoots.length);
             if (batch.oldRootsCommitment != commitment) revert OldRootsMismatch(index, commitment, batch.oldRootsCommitment);
-            if (!_verify(batch)) revert InvalidProof(index);
+            if (batch.pubdata.length != slots * PUBDATA_WORDS) revert BadPubdataLength(index, slots * PUBDATA_WORDS, batch.pubdata.length);
+            if (!_verify(batch, _pubdataCommitment(batch.pubdata))) revert InvalidProof(index);
+            _applyPubdata(index, batch.pubdata);
             commitment = batch.newRootsCommitment;
             next = index + 1;
             tick = lastTick;
@@ -165,15 +223,176 @@ contract ClusterSettlement is IClusterSettlement {
         lastSettledTick = tick;
     }
 
+    /// @inheritdoc IClusterSettlement
+    function depositEth(uint256 chainId, uint256 to) external payable {
+        _enqueue(chainId, to, ETH_TOKEN, msg.value);
+    }
+
+    /// @inheritdoc IClusterSettlement
+    function depositErc20(uint256 tokenId, uint256 amount, uint256 chainId, uint256 to) external {
+        address token = tokenAddress[tokenId];
+        if (token == address(0)) revert UnlistedToken(tokenId);
+        if (amount == 0) revert ZeroDeposit();
+        uint256 before = _balanceOf(token);
+        _call(token, abi.encodeWithSelector(0x23b872dd, msg.sender, address(this), amount)); // transferFrom
+        _enqueue(chainId, to, tokenId, _balanceOf(token) - before);
+    }
+
+    /// @inheritdoc IClusterSettlement
+    function claim(uint256 tokenId) external {
+        uint256 amount = claimable[msg.sender][tokenId];
+        if (amount == 0) revert NothingToClaim(msg.sender, tokenId);
+        claimable[msg.sender][tokenId] = 0; // before the transfer: a re-entering claim finds nothing
+        emit Claimed(msg.sender, tokenId, amount);
+        if (tokenId == ETH_TOKEN) {
+            (bool ok, ) = msg.sender.call{value: amount}("");
+            if (!ok) revert EthTransferFailed(msg.sender);
+        } else {
+            _call(tokenAddress[tokenId], abi.encodeWithSelector(0xa9059cbb, msg.sender, amount)); // transfer
+        }
+    }
+
+    /// @inheritdoc IClusterSettlement
+    function listToken(address token) external onlyOwner returns (uint256 tokenId) {
+        if (token == address(0) || _tokenIdOf[token] != 0) revert TokenAlreadyListed(token);
+        tokenId = tokenCount + 1;
+        if (tokenId >= 2 ** TOKEN_BITS) revert UnlistedToken(tokenId);
+        tokenCount = tokenId;
+        tokenAddress[tokenId] = token;
+        _tokenIdOf[token] = tokenId;
+        emit TokenListed(tokenId, token);
+    }
+
+    /// @dev Appends a checked deposit to the queue.
+    function _enqueue(uint256 chainId, uint256 to, uint256 tokenId, uint256 amount) private {
+        if (amount == 0) revert ZeroDeposit();
+        if (amount >= DEPOSIT_LIMIT) revert DepositTooLarge(amount);
+        if (chainId >= members) revert UnknownChain(chainId);
+        if (to >= 2 ** depth) revert UnknownAccount(chainId, to);
+        uint64 index = depositCount;
+        _deposits[index] = QueuedDeposit(keccak256(abi.encode(chainId, to, tokenId, amount)), uint64(block.number), msg.sender);
+        depositCount = index + 1;
+        emit Deposited(index, chainId, to, tokenId, amount, msg.sender);
+    }
+
+    /// @dev The Poseidon hash chain over the batch's slots: acc = Poseidon(acc, 5 words of the slot), from 0.
+    function _pubdataCommitment(uint256[] calldata pubdata) private view returns (uint256 acc) {
+        bytes4 selector = bytes4(keccak256("poseidon(uint256[6])"));
+        for (uint256 at = 0; at < pubdata.length; at += PUBDATA_WORDS) {
+            acc = _poseidon(poseidonPubdata, abi.encodePacked(selector, acc, pubdata[at:at + PUBDATA_WORDS]));
+        }
+    }
+
+    /// @dev One slot of the published data, decoded (only what L1 acts on).
+    struct SlotFlows {
+        bool debitOn;
+        bool isWithdraw;
+        bool creditOn;
+        bool isDeposit;
+        bool refund;
+        uint256 srcChain;
+        uint256 dstChain;
+        uint256 inDstChain;
+        uint256 tokenId;
+        uint256 amount;
+        uint256 toIndex;
+        uint256 inTokenId;
+        uint256 inAmount;
+        uint256 inRecipient;
+    }
+
+    function _decodeSlot(uint256[] calldata pubdata, uint256 slot) private pure returns (SlotFlows memory f) {
+        uint256 at = slot * PUBDATA_WORDS;
+        uint256 w = pubdata[at + 1];
+        f.amount = w & (2 ** 128 - 1);
+        f.tokenId = (w >> 128) & (2 ** TOKEN_BITS - 1);
+        f.inTokenId = (w >> 144) & (2 ** TOKEN_BITS - 1);
+        uint256 flags = (w >> 160) & 31;
+        uint256 chains = (w >> 165) & 0xffff;
+        f.debitOn = flags & 1 != 0;
+        f.isWithdraw = flags & 2 != 0;
+        f.creditOn = flags & 4 != 0;
+        f.isDeposit = flags & 8 != 0;
+        f.refund = flags & 16 != 0;
+        f.srcChain = chains & 15;
+        f.dstChain = (chains >> 4) & 15;
+        f.inDstChain = (chains >> 12) & 15;
+        f.toIndex = pubdata[at + 2];
+        f.inAmount = pubdata[at + 3];
+        f.inRecipient = pubdata[at + 4];
+    }
+
+    /// @dev Moves the assets a proven batch published: first every credit (deposits consumed in queue
+    ///      order, message arrivals), then every debit (message departures, withdrawals owed), each debit
+    ///      checked against the member's escrow; so the escrow after the batch is checked, whatever the slot
+    ///      order inside it. Then the deposit deadline: a batch that leaves an overdue deposit must have
+    ///      filled every slot with deposits (the operator is never stuck, and can never censor).
+    function _applyPubdata(uint64 batchIndex, uint256[] calldata pubdata) private {
+        uint256 b = slots;
+        uint64 consumed = depositsConsumed;
+        uint256 depositSlots = 0;
+        for (uint256 s = 0; s < b; s++) {
+            SlotFlows memory f = _decodeSlot(pubdata, s);
+            if (f.creditOn && f.isDeposit) {
+                if (consumed >= depositCount) revert DepositNotQueued(batchIndex, s, consumed);
+                QueuedDeposit storage d = _deposits[consumed];
+                if (d.hash != keccak256(abi.encode(f.inDstChain, f.inRecipient, f.inTokenId, f.inAmount))) {
+                    revert DepositMismatch(batchIndex, s, consumed);
+                }
+                if (f.refund) {
+                    claimable[d.depositor][f.inTokenId] += f.inAmount;
+                    emit WithdrawalOwed(d.depositor, f.inTokenId, f.inAmount, batchIndex);
+                } else {
+                    escrowOf[f.inDstChain][f.inTokenId] += f.inAmount;
+                }
+                emit DepositConsumed(consumed, batchIndex, f.refund);
+                consumed++;
+                depositSlots++;
+            }
+            if (f.debitOn && !f.isWithdraw && f.srcChain != f.dstChain) escrowOf[f.dstChain][f.tokenId] += f.amount;
+        }
+        for (uint256 s = 0; s < b; s++) {
+            SlotFlows memory f = _decodeSlot(pubdata, s);
+            if (!f.debitOn || (!f.isWithdraw && f.srcChain == f.dstChain)) continue; // nothing leaves the member
+            uint256 held = escrowOf[f.srcChain][f.tokenId];
+            if (held < f.amount) revert EscrowOverdrawn(f.srcChain, f.tokenId, held, f.amount);
+            escrowOf[f.srcChain][f.tokenId] = held - f.amount;
+            if (f.isWithdraw) {
+                if (f.toIndex == 0 || f.toIndex >= 2 ** 160) revert BadWithdrawalAddress(batchIndex, s);
+                address to = address(uint160(f.toIndex));
+                claimable[to][f.tokenId] += f.amount;
+                emit WithdrawalOwed(to, f.tokenId, f.amount, batchIndex);
+            }
+        }
+        depositsConsumed = consumed;
+        if (consumed < depositCount && depositSlots < b) {
+            uint256 queuedAt = _deposits[consumed].blockNumber;
+            if (block.number > queuedAt + depositDeadlineBlocks) revert DepositOverdue(batchIndex, consumed, queuedAt);
+        }
+    }
+
+    function _balanceOf(address token) private view returns (uint256) {
+        (bool ok, bytes memory ret) = token.staticcall(abi.encodeWithSelector(0x70a08231, address(this))); // balanceOf
+        if (!ok || ret.length < 32) revert TokenTransferFailed(token);
+        return abi.decode(ret, (uint256));
+    }
+
+    /// @dev Calls an ERC-20 and accepts no return data or a true word (tokens that return nothing, like USDT).
+    function _call(address token, bytes memory data) private {
+        if (token.code.length == 0) revert TokenTransferFailed(token);
+        (bool ok, bytes memory ret) = token.call(data);
+        if (!ok || (ret.length != 0 && (ret.length < 32 || !abi.decode(ret, (bool))))) revert TokenTransferFailed(token);
+    }
+
     function _setSequencer(address account, bool allowed) private {
         if (account == address(0)) revert ZeroAddress();
         isSequencer[account] = allowed;
         emit SequencerSet(account, allowed);
     }
 
-    function _verify(Batch calldata batch) private view returns (bool) {
+    function _verify(Batch calldata batch, uint256 pubdataCommitment) private view returns (bool) {
         bytes memory call = abi.encodePacked(
-            verifySelector, batch.proof, batch.header, batch.oldRootsCommitment, batch.newRootsCommitment, batch.newRoots);
+            verifySelector, batch.proof, batch.header, batch.oldRootsCommitment, batch.newRootsCommitment, pubdataCommitment, batch.newRoots);
         (bool ok, bytes memory ret) = verifier.staticcall(call);
         return ok && ret.length == 32 && abi.decode(ret, (bool));
     }

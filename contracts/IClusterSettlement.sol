@@ -6,11 +6,17 @@ pragma solidity ^0.8.24;
 ///         (each with its 4-byte selector), every event, and every external function and state getter.
 ///         One settle call verifies one or more consecutive batch proofs of an N-member chain-cluster and
 ///         moves every member's state root at once, or reverts: no member ever settles alone.
-/// @dev Public signals of a batch proof, in circuit order (N + 3):
-///      [header, oldRootsCommitment, newRootsCommitment, newRoots[0..N-1]] with
-///      header = batchIndex * 2^64 + firstTick * 2^32 + lastTick and a roots commitment =
-///      Poseidon(domain, Poseidon(roots[0..N-1])) (circomlib). test/contract-interface.test.ts checks
-///      that the selectors below are the compiler's and that ClusterSettlement's ABI is this interface's.
+///         It holds the cluster's assets: L1 deposits queue up and are consumed in order by batches, a
+///         settled WITHDRAW is owed to its L1 address (pull payment, `claim`), and each member's escrow per
+///         token caps what the member's settlements can take out (deposits in, withdrawals out, the net
+///         flow of cross-chain messages: all read from the batch's published data).
+/// @dev Public signals of a batch proof, in circuit order (N + 4):
+///      [header, oldRootsCommitment, newRootsCommitment, pubdataCommitment, newRoots[0..N-1]] with
+///      header = batchIndex * 2^64 + firstTick * 2^32 + lastTick, a roots commitment =
+///      Poseidon(domain, Poseidon(roots[0..N-1])) and pubdataCommitment the Poseidon hash chain over the
+///      batch's published words (circuits/lib/pubdata.circom), computed here from calldata.
+///      test/contract-interface.test.ts checks that the selectors below are the compiler's and that
+///      ClusterSettlement's ABI is this interface's.
 interface IClusterSettlement {
     /// @notice One batch to settle. `proof` is (pA.x, pA.y, pB.x1, pB.x0, pB.y1, pB.y0, pC.x, pC.y),
     ///         the word order of snarkjs' `exportSolidityCallData`.
@@ -19,14 +25,21 @@ interface IClusterSettlement {
         uint256 oldRootsCommitment;
         uint256 newRootsCommitment;
         uint256[] newRoots;
+        uint256[] pubdata;            // B * 5 words, slot order (layout: circuits/lib/pubdata.circom)
         uint256[8] proof;
     }
 
     /// @notice Deployment parameters (one struct: the constructor takes many).
     struct Config {
-        address verifier;             // Groth16Verifier of the circuit instance (N + 3 public inputs)
+        address verifier;             // Groth16Verifier of the circuit instance (N + 4 public inputs)
         address poseidonRoots;        // circomlibjs Poseidon contract of N inputs
         address poseidonPair;         // circomlibjs Poseidon contract of 2 inputs
+        address poseidonPubdata;      // circomlibjs Poseidon contract of 6 inputs (the pubdata hash chain)
+        uint256 slots;                // B, slots per batch of the circuit instance, 1..64
+        uint256 depth;                // D, depth of each member's account tree, 2..32
+        uint256 depositDeadlineBlocks; // L1 blocks a deposit may wait before a batch must consume it, > 0
+        uint256[] genesisEthEscrow;   // ETH (token 1) each member holds at genesis, in wei; their sum is sent with the deployment
+        uint256[] genesisAccounts;    // every genesis account, 6 words each: chainId, leaf index, ax, ay, tokenId, balance (published, not checked)
         uint256 deltaTicks;           // Δ of the circuit instance, 1..2^16 - 1
         uint256 clusterId;            // the cluster's id (genesis file): with block.chainid, the signing domain
         uint256[] genesisRoots;       // state root of each member at genesis, index = chainId
@@ -99,6 +112,98 @@ interface IClusterSettlement {
     /// @param batchIndex the batch's index.
     error InvalidProof(uint64 batchIndex);
 
+    /// @notice A batch's `pubdata` is not B * 5 words.
+    /// @dev selector 0x71d57aa1
+    /// @param batchIndex the batch's index.
+    /// @param expected B * 5.
+    /// @param got the length of the batch's `pubdata`.
+    error BadPubdataLength(uint64 batchIndex, uint256 expected, uint256 got);
+
+    /// @notice A batch credits a deposit that is not on the queue yet (its slot consumes more deposits than were made).
+    /// @dev selector 0x2e0c91d0
+    /// @param batchIndex the batch's index.
+    /// @param slot the slot.
+    /// @param depositIndex the queue position it would consume.
+    error DepositNotQueued(uint64 batchIndex, uint256 slot, uint256 depositIndex);
+
+    /// @notice A batch's deposit record is not the next deposit of the queue (skipped, reordered or edited).
+    /// @dev selector 0x658209a7
+    /// @param batchIndex the batch's index.
+    /// @param slot the slot.
+    /// @param depositIndex the queue position the slot must consume.
+    error DepositMismatch(uint64 batchIndex, uint256 slot, uint256 depositIndex);
+
+    /// @notice After a batch, the oldest unconsumed deposit is past its deadline and the batch did not fill every
+    ///         slot with deposits: the operator may not leave a deposit waiting longer.
+    /// @dev selector 0x9db5232c
+    /// @param batchIndex the batch's index.
+    /// @param depositIndex the overdue deposit's queue position.
+    /// @param queuedAtBlock the L1 block it was made in.
+    error DepositOverdue(uint64 batchIndex, uint256 depositIndex, uint256 queuedAtBlock);
+
+    /// @notice A batch's flows would take a member's escrow of a token below zero: the member would take out
+    ///         more than it holds.
+    /// @dev selector 0x2728b833
+    /// @param chainId the member.
+    /// @param tokenId the token.
+    /// @param escrow what the member holds of it (after the batch's credits).
+    /// @param amount what the batch takes out of it.
+    error EscrowOverdrawn(uint256 chainId, uint256 tokenId, uint256 escrow, uint256 amount);
+
+    /// @notice A batch's WITHDRAW pays an address that is zero or not a uint160.
+    /// @dev selector 0xfed5ea3e
+    /// @param batchIndex the batch's index.
+    /// @param slot the slot.
+    error BadWithdrawalAddress(uint64 batchIndex, uint256 slot);
+
+    // ---- deposits and claims ----
+
+    /// @notice A deposit of zero.
+    /// @dev selector 0x56316e87
+    error ZeroDeposit();
+
+    /// @notice A deposit of 2^96 or more (the cap that keeps every balance below 2^128).
+    /// @dev selector 0xff740679
+    /// @param amount the amount.
+    error DepositTooLarge(uint256 amount);
+
+    /// @notice A deposit to a chain that is not a member.
+    /// @dev selector 0x51cf29eb
+    /// @param chainId the given chain.
+    error UnknownChain(uint256 chainId);
+
+    /// @notice A deposit to a leaf index outside the member's tree (2^D leaves).
+    /// @dev selector 0xcf13a418
+    /// @param chainId the member.
+    /// @param leaf the given leaf index.
+    error UnknownAccount(uint256 chainId, uint256 leaf);
+
+    /// @notice A deposit or a listing of a token governance has not listed (or ETH sent to `depositErc20`).
+    /// @dev selector 0x2efee0ce
+    /// @param tokenId the token id.
+    error UnlistedToken(uint256 tokenId);
+
+    /// @notice `listToken` of a token that is listed already, or of the zero address.
+    /// @dev selector 0x3fb6e971
+    /// @param token the ERC-20 contract.
+    error TokenAlreadyListed(address token);
+
+    /// @notice An ERC-20 `transferFrom` or `transfer` failed (returned false or reverted).
+    /// @dev selector 0x2b596cb7
+    /// @param token the ERC-20 contract.
+    error TokenTransferFailed(address token);
+
+    /// @notice `claim` by an account that is owed nothing of the token (nothing withdrawn to it, or claimed already).
+    /// @dev selector 0x01ac6c1a
+    /// @param account the caller.
+    /// @param tokenId the token.
+    error NothingToClaim(address account, uint256 tokenId);
+
+    /// @notice Sending ETH to the claimant failed.
+    /// @dev selector 0x09b62ba1
+    /// @param account the claimant.
+    error EthTransferFailed(address account);
+
     // ---- roles ----
 
     /// @notice `settle` called by an account that is not a registered sequencer.
@@ -131,11 +236,22 @@ interface IClusterSettlement {
     /// @dev selector 0xbf582d1a
     error BadTickRate();
 
-    /// @notice Deployment refused: the verifier has no code, or no verifyProof with N + 3 public inputs.
+    /// @notice Deployment refused: the verifier has no code, or no verifyProof with N + 4 public inputs.
     /// @dev selector 0x8867eb7c
     /// @param verifier the given verifier.
-    /// @param publicInputs N + 3.
+    /// @param publicInputs N + 4.
     error VerifierArityMismatch(address verifier, uint256 publicInputs);
+
+    /// @notice Deployment refused: B outside 1..64, D outside 2..32, a zero deposit deadline, or a
+    ///         `genesisEthEscrow` that does not hold one entry per member.
+    /// @dev selector 0x629bc85d
+    error BadInstanceShape();
+
+    /// @notice Deployment refused: the ETH sent is not the sum of `genesisEthEscrow`.
+    /// @dev selector 0xbcdce1fc
+    /// @param expected the sum of `genesisEthEscrow`.
+    /// @param got `msg.value`.
+    error GenesisEscrowUnfunded(uint256 expected, uint256 got);
 
     /// @notice Deployment refused: a genesis root is not a field element (>= r).
     /// @dev selector 0x9a7f9a08
@@ -163,6 +279,45 @@ interface IClusterSettlement {
     /// @param newRootsCommitment Poseidon(domain, Poseidon(newRoots)) of the batch.
     event BatchSettled(uint64 indexed batchIndex, uint256 header, uint256 newRootsCommitment);
 
+    /// @notice The genesis accounts, published once by the constructor so that anyone can rebuild every member's
+    ///         state from L1 alone (`cluster-settle sync`). The contract does not check them: a reader rebuilds the
+    ///         trees and compares their roots with the genesis commitment.
+    /// @param accounts 6 words per account: chainId, leaf index, ax, ay, tokenId, balance.
+    event GenesisPublished(uint256[] accounts);
+
+    /// @notice A deposit joined the queue. `sync` and the sequencer read the queue from these events.
+    /// @param index its queue position.
+    /// @param chainId the member credited.
+    /// @param to the leaf index credited.
+    /// @param tokenId the token.
+    /// @param amount the amount received, in base units.
+    /// @param depositor who deposited (paid back if no leaf can take it).
+    event Deposited(uint256 indexed index, uint256 chainId, uint256 to, uint256 tokenId, uint256 amount, address depositor);
+
+    /// @notice A batch consumed a deposit: credited to its leaf, or refunded to its depositor (`refunded`).
+    /// @param index the deposit's queue position.
+    /// @param batchIndex the batch.
+    /// @param refunded true when no leaf could take it and its depositor may claim it back.
+    event DepositConsumed(uint256 indexed index, uint64 indexed batchIndex, bool refunded);
+
+    /// @notice A settled WITHDRAW (or a refunded deposit) made `amount` of `tokenId` claimable by `account`.
+    /// @param account the L1 address owed.
+    /// @param tokenId the token.
+    /// @param amount the amount added to what it may claim.
+    /// @param batchIndex the batch that settled it.
+    event WithdrawalOwed(address indexed account, uint256 indexed tokenId, uint256 amount, uint64 batchIndex);
+
+    /// @notice `account` claimed `amount` of `tokenId`.
+    /// @param account the claimant.
+    /// @param tokenId the token.
+    /// @param amount the amount sent to it.
+    event Claimed(address indexed account, uint256 indexed tokenId, uint256 amount);
+
+    /// @notice Governance listed an ERC-20 for deposits.
+    /// @param tokenId its token id in the cluster.
+    /// @param token the ERC-20 contract.
+    event TokenListed(uint256 indexed tokenId, address token);
+
     /// @notice A sequencer was added (`allowed` true) or removed; also emitted for each of the constructor's sequencers.
     /// @param account the account.
     /// @param allowed whether it may settle now.
@@ -180,6 +335,28 @@ interface IClusterSettlement {
     ///      L1 time, not starting from the stored roots, or whose proof fails; emits BatchSettled per batch.
     /// @param batches consecutive batches, the first at `nextBatchIndex()`.
     function settle(Batch[] calldata batches) external;
+
+    /// @notice Deposits ETH (token 1) for leaf `to` on member `chainId`; the next batches must consume it.
+    /// @param chainId the member, 0..N-1.
+    /// @param to the leaf index, 0..2^D-1.
+    function depositEth(uint256 chainId, uint256 to) external payable;
+
+    /// @notice Deposits `amount` of the listed ERC-20 `tokenId` (after `approve`) for leaf `to` on member
+    ///         `chainId`. The queue records what the contract received (a fee-on-transfer token gives less).
+    /// @param tokenId a listed token id (not 1, ETH).
+    /// @param amount base units, 1..2^96-1.
+    /// @param chainId the member, 0..N-1.
+    /// @param to the leaf index, 0..2^D-1.
+    function depositErc20(uint256 tokenId, uint256 amount, uint256 chainId, uint256 to) external;
+
+    /// @notice Sends the caller everything it is owed of `tokenId` (settled withdrawals and refunded deposits).
+    /// @param tokenId the token.
+    function claim(uint256 tokenId) external;
+
+    /// @notice Lists an ERC-20 for deposits under the next token id. Owner only (a governance action later).
+    /// @param token the ERC-20 contract.
+    /// @return tokenId the id it is listed under (2, 3, …; 1 is ETH).
+    function listToken(address token) external returns (uint256 tokenId);
 
     /// @notice All member roots, index = chainId.
     /// @return the current state root of each of the N members.
@@ -267,4 +444,45 @@ interface IClusterSettlement {
     /// @notice Last tick covered by a settled batch (0 at genesis: the first batch starts at tick 1).
     /// @return the last settled tick.
     function lastSettledTick() external view returns (uint32);
+
+    /// @notice B, slots per batch of the circuit instance (a batch publishes B * 5 words).
+    /// @return B.
+    function slots() external view returns (uint256);
+
+    /// @notice D, depth of each member's account tree (deposits go to leaves 0..2^D-1).
+    /// @return D.
+    function depth() external view returns (uint256);
+
+    /// @notice L1 blocks a deposit may wait unconsumed before settlements must consume it.
+    /// @return the deadline, in blocks.
+    function depositDeadlineBlocks() external view returns (uint256);
+
+    /// @notice Deposits made so far (the next deposit's queue position).
+    /// @return the queue length.
+    function depositCount() external view returns (uint64);
+
+    /// @notice Deposits consumed by settled batches (the queue position of the next to consume).
+    /// @return the number consumed.
+    function depositsConsumed() external view returns (uint64);
+
+    /// @notice What member `chainId` holds of `tokenId` on L1: the most its settlements can take out.
+    /// @param chainId the member.
+    /// @param tokenId the token.
+    /// @return the escrow, in base units.
+    function escrowOf(uint256 chainId, uint256 tokenId) external view returns (uint256);
+
+    /// @notice What `account` may claim of `tokenId`.
+    /// @param account the L1 address.
+    /// @param tokenId the token.
+    /// @return the amount owed, in base units.
+    function claimable(address account, uint256 tokenId) external view returns (uint256);
+
+    /// @notice The ERC-20 listed under `tokenId` (zero for ETH, token 1, and for unlisted ids).
+    /// @param tokenId the token id.
+    /// @return the ERC-20 contract.
+    function tokenAddress(uint256 tokenId) external view returns (address);
+
+    /// @notice Number of token ids in use, ETH included (the next listing gets this + 1).
+    /// @return the last listed token id.
+    function tokenCount() external view returns (uint256);
 }

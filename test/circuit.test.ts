@@ -2,10 +2,22 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { loadInstance } from "../src/circuits/manifest.js";
 import { compileInstance } from "../src/circuits/compile.js";
 import { WitnessTester } from "../src/circuits/constraint-check.js";
-import { batchCircuitInput, makeHeader, type BatchHeader } from "../src/circuits/batch-input.js";
-import { operationDigest } from "../src/protocol/operation.js";
-import type { SlotWitness } from "../src/circuits/witness-layout.js";
-import { debitOnly, deliverOnly, execute, makeCluster, sendOp, transferOp, type ClusterFixture } from "./helpers/cluster-fixture.js";
+import { batchCircuitInput, batchPubdata, makeHeader, publicSignals, type BatchHeader } from "../src/circuits/batch-input.js";
+import { operationDigest, type L1Deposit } from "../src/protocol/operation.js";
+import { emptyCredit, type SlotWitness } from "../src/circuits/witness-layout.js";
+import { decodeBatchPubdata, pubdataCommitment } from "../src/protocol/pubdata.js";
+import {
+  debitOnly,
+  deliverOnly,
+  depositSlot,
+  execute,
+  makeCluster,
+  sendOp,
+  transferOp,
+  withdrawOp,
+  withdrawSlot,
+  type ClusterFixture,
+} from "./helpers/cluster-fixture.js";
 
 // Circuit instance "circuit-test": N = 2 members, D = 4, B = 4 slots, Δ = 2 ticks.
 //
@@ -18,7 +30,7 @@ const inst = loadInstance("circuit-test");
 let tester: WitnessTester;
 
 /** Constraints of the instances, pinned: a change to the circuit shows up here (and in the README). */
-const CONSTRAINTS = { "circuit-test": 47_742, test: 24_432 };
+const CONSTRAINTS = { "circuit-test": 49_339, test: 25_229 };
 
 beforeAll(async () => {
   tester = await WitnessTester.load(await compileInstance(inst));
@@ -42,7 +54,13 @@ async function validBatch(receiveTick = 2, balances?: bigint[]): Promise<Batch &
 
 /** Batch 0 over ticks firstTick..lastTick from `oldRoots` to the fixture's current roots. */
 const batchOf = (fx: ClusterFixture, oldRoots: bigint[], slots: SlotWitness[], lastTick = 2, firstTick = 1): Batch => ({
-  header: makeHeader(fx.poseidon, { domain: fx.domain, batchIndex: 0n, firstTick, lastTick, oldRoots, newRoots: fx.state.roots() }),
+  header: makeHeader(
+    fx.poseidon,
+    { domain: fx.domain, batchIndex: 0n, firstTick, lastTick, oldRoots, newRoots: fx.state.roots() },
+    slots,
+    inst.slots,
+    inst.depth,
+  ),
   slots,
 });
 
@@ -57,6 +75,27 @@ async function expectRuleViolated(b: Batch, where: RegExp) {
 function resign(fx: ClusterFixture, slot: SlotWitness, op: Parameters<ClusterFixture["sign"]>[0], domain: bigint) {
   const sig = fx.signer.sign(fx.keys[Number(op.from)].privateKey, operationDigest(fx.poseidon, domain, op));
   Object.assign(slot, { sigR8x: sig.R8x, sigR8y: sig.R8y, sigS: sig.S });
+}
+
+/** L1 address the WITHDRAWs pay (a uint160). */
+const ADDRESS = "0x00000000000000000000000000000000000c0ffe";
+/** An L1 deposit of 40 of token 1 into leaf 1 on chain 1 (a leaf of token 1: credited). */
+const DEPOSIT: L1Deposit = { index: 0n, chainId: 1, to: 1n, tokenId: 1n, amount: 40n, depositor: "0x00000000000000000000000000000000000000dd" };
+
+/**
+ * Slot 0: a WITHDRAW of 100 from leaf 0 on chain 0 to ADDRESS at tick 1, and in its credit lane DEPOSIT
+ * credited; slot 1: a deposit to the empty leaf 9 on chain 0, refunded; slot 2: a deposit of token 1 to
+ * leaf 2 on chain 1, which holds token 2, refunded; slot 3: NOOP. Ticks 1..2.
+ */
+async function withdrawDepositBatch(): Promise<Batch & { fx: ClusterFixture; oldRoots: bigint[] }> {
+  const fx = await makeCluster(inst.members, inst.depth);
+  fx.state.createAccount(1, 2n, { ax: fx.keys[0].ax, ay: fx.keys[0].ay, tokenId: 2n, balance: 5n, nonce: 0n });
+  const oldRoots = fx.state.roots();
+  const withdraw = withdrawSlot(fx, withdrawOp(0, 0n, ADDRESS, 100n, 0n), 1);
+  const credited = depositSlot(fx, DEPOSIT, 1, withdraw);
+  const refundEmpty = depositSlot(fx, { ...DEPOSIT, index: 1n, chainId: 0, to: 9n }, 2);
+  const refundToken = depositSlot(fx, { ...DEPOSIT, index: 2n, to: 2n }, 2);
+  return { ...batchOf(fx, oldRoots, [credited, refundEmpty, refundToken], 2), fx, oldRoots };
 }
 
 describe("ClusterBatch circuit (N=2, D=4, B=4, Δ=2): valid witnesses pass the R1CS", () => {
@@ -76,6 +115,31 @@ describe("ClusterBatch circuit (N=2, D=4, B=4, Δ=2): valid witnesses pass the R
     await tester.expectPass(input(batchOf(fx, oldRoots, [t.slot], last, 1)));
   }, 60_000);
 
+  it("a WITHDRAW, a deposit credited, a deposit to an empty leaf and one to a leaf of another token refunded", async () => {
+    const b = await withdrawDepositBatch();
+    const w = await tester.expectPass(input(b));
+    const pub = publicSignals(
+      makeHeader(
+        b.fx.poseidon,
+        { domain: b.fx.domain, batchIndex: 0n, firstTick: 1, lastTick: 2, oldRoots: b.oldRoots, newRoots: b.fx.state.roots() },
+        b.slots,
+        inst.slots,
+        inst.depth,
+      ),
+    );
+    expect(w.slice(1, 1 + pub.length)).toEqual(pub);
+    expect(b.fx.state.account(0, 0n)?.balance).toBe(900n);
+    expect(b.fx.state.account(1, 1n)?.balance).toBe(90n);
+    const records = decodeBatchPubdata(batchPubdata(b.slots, inst.slots, 2, inst.depth));
+    expect(records.map((r) => [r.isWithdraw, r.isDeposit, r.refund])).toEqual([
+      [true, true, false],
+      [false, true, true],
+      [false, true, true],
+      [false, false, false],
+    ]);
+    expect(records[0]).toMatchObject({ debitOn: true, toIndex: BigInt(ADDRESS), amount: 100n, inAmount: 40n, inDstChain: 1, inRecipient: 1n });
+  }, 60_000);
+
   it("constraint counts are pinned per instance", async () => {
     tester.expectConstraintCount(CONSTRAINTS["circuit-test"]);
     const test = await WitnessTester.load(await compileInstance(loadInstance("test")));
@@ -84,7 +148,7 @@ describe("ClusterBatch circuit (N=2, D=4, B=4, Δ=2): valid witnesses pass the R
 });
 
 describe("ClusterBatch circuit: every public input is bound (edited witness, R1CS check)", () => {
-  it.each([["header"], ["oldRootsCommitment"], ["newRootsCommitment"], ["newRoots[0]"], ["newRoots[1]"]])(
+  it.each([["header"], ["oldRootsCommitment"], ["newRootsCommitment"], ["pubdataCommitment"], ["newRoots[0]"], ["newRoots[1]"]])(
     "main.%s edited after calculation fails a constraint",
     async (signal) => {
       const witness = await tester.expectPass(input(await validBatch()));
@@ -140,7 +204,7 @@ describe("ClusterBatch circuit: each rule refuses its attack (attack witness, R1
     const other = b.fx.domain + 1n;
     resign(b.fx, b.slots[0], sendOp(0, 1, 0n, 1n, 30n, 0n), other);
     resign(b.fx, b.slots[1], transferOp(1, 0n, 1n, 5n, 0n), other);
-    const forged = makeHeader(b.fx.poseidon, { ...b.header, domain: other });
+    const forged = makeHeader(b.fx.poseidon, { ...b.header, domain: other }, b.slots, inst.slots, inst.depth);
     const i = input({ header: forged, slots: b.slots });
     await tester.expectPass(i); // consistent for d' by itself, but it starts from another commitment
     i.oldRootsCommitment = b.header.oldRootsCommitment.toString(); // what the contract passes
@@ -151,7 +215,7 @@ describe("ClusterBatch circuit: each rule refuses its attack (attack witness, R1
     // Same cluster with sender balance 20 < 30: its leaf, path and roots are genuine, the signature valid.
     const b = await validBatch();
     const poor = await makeCluster(inst.members, inst.depth, [20n, 50n]);
-    b.header = makeHeader(poor.poseidon, { ...b.header, oldRoots: poor.state.roots() });
+    b.header = makeHeader(poor.poseidon, { ...b.header, oldRoots: poor.state.roots() }, b.slots, inst.slots, inst.depth);
     b.slots[0].sender[3] = 20n;
     await expectRuleViolated(b, /slots\[0\]\.debitLane\.debit\.debitedBits\./);
   }, 60_000);
@@ -215,7 +279,7 @@ describe("ClusterBatch circuit: each rule refuses its attack (attack witness, R1
   it("a NOOP that changes state (new roots claim an extra credit)", async () => {
     const b = await validBatch();
     b.fx.state.applyCredit({ srcChain: 0, dstChain: 1, seq: 9n, sendTick: 1, recipient: 0n, tokenId: 1n, amount: 1n, dataHash: 0n });
-    b.header = makeHeader(b.fx.poseidon, { ...b.header, newRoots: b.fx.state.roots() });
+    b.header = makeHeader(b.fx.poseidon, { ...b.header, newRoots: b.fx.state.roots() }, b.slots, inst.slots, inst.depth);
     await expectRuleViolated(b, /slots\[3\]\.rootsOut\[1\]|main\.newRoots\[1\]/);
   }, 60_000);
 
@@ -239,5 +303,64 @@ describe("ClusterBatch circuit: each rule refuses its attack (attack witness, R1
     const b = batchOf(fx, oldRoots, [], 2 ** 32 - 1, 1);
     await expectRuleViolated(b, /tickSpanBits\./);
     expect(b.header.lastTick).toBe(4294967295);
+  }, 60_000);
+});
+
+describe("ClusterBatch circuit: deposits and withdrawals are what the pubdata says (attack witness, R1CS check)", () => {
+  it("a deposit skipped: the witness credits it, the public pubdataCommitment is the one without it", async () => {
+    const b = await withdrawDepositBatch();
+    const without = b.slots.map((s, i) => (i === 0 ? { ...s, ...emptyCredit(inst.depth) } : s));
+    b.header = { ...b.header, pubdataCommitment: pubdataCommitment(b.fx.poseidon, batchPubdata(without, inst.slots, 2, inst.depth)) };
+    const violated = tester.expectConstraintFail(await tester.attackWitness(input(b)), /^main\.pubdataCommitment$/);
+    for (const c of violated) expect(tester.signalsOf(c)).toContain("main.pubdataCommitment");
+  }, 60_000);
+
+  it("a deposit credited twice: a second slot credits it to the same leaf with its deposit flag cleared (one deposit published)", async () => {
+    const fx = await makeCluster(inst.members, inst.depth);
+    const oldRoots = fx.state.roots();
+    const first = depositSlot(fx, DEPOSIT, 1);
+    const again = { ...depositSlot(fx, DEPOSIT, 1), isDeposit: 0n }; // the state credits the leaf again
+    expect(fx.state.account(1, 1n)?.balance).toBe(130n);
+    const b = batchOf(fx, oldRoots, [first, again], 1);
+    expect(decodeBatchPubdata(batchPubdata(b.slots, inst.slots, 1, inst.depth)).filter((r) => r.isDeposit)).toHaveLength(1);
+    // the second credit is then a delivery of a message never sent: inbox(0 -> 1) != outbox(0 -> 1)
+    await expectRuleViolated(b, /slots\[3\]\.(outbox|inbox)Out\[0\]\[1\]/);
+  }, 60_000);
+
+  it("a deposit credited twice, the second published as a deposit too, is two deposits in the pubdata (the contract's queue holds one)", async () => {
+    const fx = await makeCluster(inst.members, inst.depth);
+    const oldRoots = fx.state.roots();
+    const b = batchOf(fx, oldRoots, [depositSlot(fx, DEPOSIT, 1), depositSlot(fx, DEPOSIT, 1)], 1);
+    await tester.expectPass(input(b));
+    expect(decodeBatchPubdata(batchPubdata(b.slots, inst.slots, 1, inst.depth)).filter((r) => r.isDeposit)).toHaveLength(2);
+  }, 60_000);
+
+  it("a withdrawal without debit: the WITHDRAW published, the new roots those before it (sender not debited)", async () => {
+    const fx = await makeCluster(inst.members, inst.depth);
+    const oldRoots = fx.state.roots();
+    const slots = [withdrawSlot(fx, withdrawOp(0, 0n, ADDRESS, 100n, 0n), 1)];
+    const header = makeHeader(
+      fx.poseidon,
+      { domain: fx.domain, batchIndex: 0n, firstTick: 1, lastTick: 1, oldRoots, newRoots: oldRoots },
+      slots,
+      inst.slots,
+      inst.depth,
+    );
+    expect(decodeBatchPubdata(batchPubdata(slots, inst.slots, 1, inst.depth))[0]).toMatchObject({ debitOn: true, isWithdraw: true, amount: 100n });
+    await expectRuleViolated({ header, slots }, /^main\.newRoots\[0\]$/);
+  }, 60_000);
+
+  it("a withdrawal without debit: the WITHDRAW flag published on a slot without an operation (debitOn = 0)", async () => {
+    const fx = await makeCluster(inst.members, inst.depth);
+    const oldRoots = fx.state.roots();
+    const slots = [{ ...withdrawSlot(fx, withdrawOp(0, 0n, ADDRESS, 100n, 0n), 1), debitOn: 0n }];
+    const header = makeHeader(
+      fx.poseidon,
+      { domain: fx.domain, batchIndex: 0n, firstTick: 1, lastTick: 1, oldRoots, newRoots: oldRoots },
+      slots,
+      inst.slots,
+      inst.depth,
+    );
+    await expectRuleViolated({ header, slots }, /^main\.(isWithdraw|debitOn)\[0\]$/);
   }, 60_000);
 });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as snarkjs from "snarkjs";
 import { Contract as EthersContract, Interface, NonceManager, Wallet, type Contract } from "ethers";
 import { preparedTestInstance, terminateCurve } from "./helpers/test-instance.js";
-import { batchCircuitInput, makeHeader, type BatchHeader } from "../src/circuits/batch-input.js";
+import { batchCircuitInput, batchPubdata, makeHeader, type BatchHeader } from "../src/circuits/batch-input.js";
 import { compileContracts, type ContractArtifact } from "../src/l1/compile-contracts.js";
 import { ANVIL_DEFAULT_KEY, devnetProvider, startAnvil, type Devnet } from "../src/l1/anvil.js";
 import { deploySettlement, type SettlementConfig } from "../src/l1/deploy.js";
@@ -10,7 +10,7 @@ import { clusterDomain } from "../src/protocol/domain.js";
 import { SCALAR_FIELD } from "../src/crypto/field.js";
 import { packedHeader } from "../src/circuits/batch-input.js";
 import { sendSettle, settlementBatch, type SettlementBatch } from "../src/l1/settlement-calldata.js";
-import { execute, makeCluster, sendOp, transferOp } from "./helpers/cluster-fixture.js";
+import { FIXTURE_ETH_PER_CHAIN, execute, makeCluster, sendOp, transferOp } from "./helpers/cluster-fixture.js";
 import type { SlotWitness } from "../src/circuits/witness-layout.js";
 
 // Instance "test" (N = 2, D = 4, B = 2, Δ = 2) on a real anvil started by the test.
@@ -25,7 +25,7 @@ let artifacts: { settlement: ContractArtifact; verifier: ContractArtifact };
 
 async function prove(header: BatchHeader, slots: SlotWitness[], wasm: string, zkey: string): Promise<SettlementBatch> {
   const { proof } = await snarkjs.groth16.fullProve(batchCircuitInput(header, slots, inst.slots, inst.depth), wasm, zkey);
-  return settlementBatch(header, proof);
+  return settlementBatch(header, batchPubdata(slots, inst.slots, header.lastTick, inst.depth), proof);
 }
 
 beforeAll(async () => {
@@ -39,7 +39,13 @@ beforeAll(async () => {
   // batch 0: ticks 1..2, a SEND chain 1 -> chain 0 delivered at once, and a NOOP at tick 2
   const send = execute(fx, sendOp(1, 0, 1n, 0n, 20n, 0n), 1);
   const b0 = await prove(
-    makeHeader(fx.poseidon, { domain: fx.domain, batchIndex: 0n, firstTick: 1, lastTick: 2, oldRoots: genesis, newRoots: fx.state.roots() }),
+    makeHeader(
+      fx.poseidon,
+      { domain: fx.domain, batchIndex: 0n, firstTick: 1, lastTick: 2, oldRoots: genesis, newRoots: fx.state.roots() },
+      [send.slot],
+      inst.slots,
+      inst.depth,
+    ),
     [send.slot],
     circuit.wasm,
     keys.zkey,
@@ -48,7 +54,13 @@ beforeAll(async () => {
   const roots1 = fx.state.roots();
   const transfer = execute(fx, transferOp(0, 0n, 1n, 5n, 0n), 3);
   const b1 = await prove(
-    makeHeader(fx.poseidon, { domain: fx.domain, batchIndex: 1n, firstTick: 3, lastTick: 3, oldRoots: roots1, newRoots: fx.state.roots() }),
+    makeHeader(
+      fx.poseidon,
+      { domain: fx.domain, batchIndex: 1n, firstTick: 3, lastTick: 3, oldRoots: roots1, newRoots: fx.state.roots() },
+      [transfer.slot],
+      inst.slots,
+      inst.depth,
+    ),
     [transfer.slot],
     circuit.wasm,
     keys.zkey,
@@ -70,6 +82,9 @@ async function deploy(over: Partial<SettlementConfig> = {}): Promise<Contract> {
     clusterId,
     genesisRoots: genesis,
     genesisRootsCommitment: genesisCommitment,
+    slots: inst.slots,
+    depth: inst.depth,
+    genesisEthEscrow: genesis.map(() => FIXTURE_ETH_PER_CHAIN),
     ...over,
   });
 }
@@ -108,7 +123,15 @@ describe("ClusterSettlement deployment: bound to its verifier, genesis and domai
     ],
     ["a genesis commitment made for another cluster id", () => ({ clusterId: clusterId + 1n }), /^GenesisCommitmentMismatch/],
     ["Δ = 0", () => ({ deltaTicks: 0 }), /^BadDeltaTicks\(0\)$/],
-    ["N = 3 against a verifier of N + 3 = 5 public inputs", () => ({ genesisRoots: [...genesis, 0n] }), /^VerifierArityMismatch\(0x[0-9a-fA-F]{40}, 6\)$/],
+    [
+      "N = 3 against a verifier of N + 4 = 6 public inputs",
+      () => ({ genesisRoots: [...genesis, 0n], genesisEthEscrow: [0n, 0n, 0n] }),
+      /^VerifierArityMismatch\(0x[0-9a-fA-F]{40}, 7\)$/,
+    ],
+    ["B = 0 slots", () => ({ slots: 0 }), /^BadInstanceShape\(\)$/],
+    ["D = 1", () => ({ depth: 1 }), /^BadInstanceShape\(\)$/],
+    ["a deposit deadline of 0 blocks", () => ({ depositDeadlineBlocks: 0 }), /^BadInstanceShape\(\)$/],
+    ["a genesis escrow that is not one entry per member", () => ({ genesisEthEscrow: [0n] }), /^BadInstanceShape\(\)$/],
     ["N = 1", () => ({ genesisRoots: [genesis[0]] }), /^BadMemberCount\(1\)$/],
     ["a tick rate of 0", () => ({ maxTicksPerSecond: 0 }), /^BadTickRate\(\)$/],
     [

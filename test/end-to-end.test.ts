@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Contract } from "ethers";
+import { Contract, Wallet } from "ethers";
+import { syncFromL1 } from "../src/sync/l1-sync.js";
 import { preparedTestInstance, terminateCurve } from "./helpers/test-instance.js";
 import { expectedRoots, quietLogger, signedOperations, tempDir } from "./helpers/service-fixture.js";
 import { ClusterNode } from "../src/core/cluster-node.js";
-import { devnetProvider } from "../src/l1/anvil.js";
+import { ANVIL_USER_KEY, devnetProvider } from "../src/l1/anvil.js";
 import { decodeOperation, isMalformed } from "../src/protocol/operation-codec.js";
 import { OperationRejected } from "../src/state/cluster-state.js";
 
@@ -20,7 +21,7 @@ describe("end to end: operations -> the cluster node (executor, prover pool, sub
     prepared = await preparedTestInstance();
   }, 600_000);
 
-  it("settles every batch; an overdraft is refused and the rest settles; on-chain roots equal the executor's", async () => {
+  it("settles every batch with the L1 deposits it admitted; an overdraft is refused and the rest settles; on-chain roots equal the executor's and sync's", async () => {
     const { genesis, operations } = await signedOperations(prepared.inst, 5, "end-to-end");
     node = await ClusterNode.start(
       {
@@ -31,10 +32,17 @@ describe("end to end: operations -> the cluster node (executor, prover pool, sub
         settleBatches: 4,
         rpcRetryMinMs: 100,
         rpcRetryMaxMs: 1000,
+        depositPollMs: 100,
       },
       prepared,
       quietLogger(),
     );
+    // two ETH deposits on L1 before the operations: the node reads them from the Deposited events, in queue order
+    const user = new Wallet(ANVIL_USER_KEY, devnetProvider(String(node.status().rpcUrl)));
+    const asUser = node.settlementContract().connect(user) as Contract;
+    await (await asUser.depositEth(0, 1, { value: 500n })).wait();
+    await (await asUser.depositEth(1, 0, { value: 700n })).wait();
+    await node.whenDepositsAdmitted(2n);
     const ops = operations.map((o, i) => {
       const op = decodeOperation(JSON.stringify(o), i + 1);
       if (isMalformed(op)) throw new Error(op.reason);
@@ -49,19 +57,21 @@ describe("end to end: operations -> the cluster node (executor, prover pool, sub
       }
     }
     node.closeOpenBatch();
-    expect(node.store.operationCount()).toBe(5);
+    expect(node.store.operationCount()).toBe(7); // 2 deposits + 5 operations
     await node.whenAllSettled();
     const settlement = new Contract(String(node.status().settlement), prepared.contracts.settlement.abi as never, devnetProvider(String(node.status().rpcUrl)));
     const roots = [...((await settlement.currentRoots()) as bigint[])];
-    expect(roots).toEqual(
-      await expectedRoots(
-        prepared.inst,
-        genesis,
-        operations.map((o) => JSON.stringify(o)),
-      ),
+    const withoutDeposits = await expectedRoots(
+      prepared.inst,
+      genesis,
+      operations.map((o) => JSON.stringify(o)),
     );
+    expect(roots).not.toEqual(withoutDeposits); // the deposits were credited
+    const synced = await syncFromL1(devnetProvider(String(node.status().rpcUrl)), String(node.status().settlement));
+    expect(synced.roots).toEqual(roots); // from L1 logs and calldata alone
+    expect(await settlement.depositsConsumed()).toBe(2n);
     expect(roots.map(String)).toEqual(node.status().roots);
     expect(Number(await settlement.nextBatchIndex())).toBe(node.store.batchCount());
-    expect(node.store.batchCounts()).toMatchObject({ proving: 0, proved: 0, included: 0, settled: 3 }); // B = 2: 5 operations
+    expect(node.store.batchCounts()).toMatchObject({ proving: 0, proved: 0, included: 0, settled: 4 }); // B = 2: 2 deposits + 5 operations
   }, 600_000);
 });

@@ -14,7 +14,7 @@ import { preparedTestInstance, terminateCurve } from "./helpers/test-instance.js
 import { quietLogger, signedOperations, tempDir } from "./helpers/service-fixture.js";
 import { parseOperation } from "../src/protocol/operation-codec.js";
 import type { SignedOperation } from "../src/protocol/operation.js";
-import type { Genesis } from "../src/protocol/genesis.js";
+import { genesisEthEscrow, type Genesis } from "../src/protocol/genesis.js";
 import { OperationRejected } from "../src/state/cluster-state.js";
 import Database from "better-sqlite3";
 import { join } from "node:path";
@@ -97,6 +97,9 @@ async function deployFor(s: ClusterStore, provider: ReturnType<typeof devnetProv
     clusterId: genesis.clusterId,
     genesisRoots: genesisHeader.oldRoots,
     genesisRootsCommitment: genesisHeader.oldRootsCommitment,
+    slots: prepared.inst.slots,
+    depth: prepared.inst.depth,
+    genesisEthEscrow: genesisEthEscrow(genesis),
     sequencers: [deployer.address, new Wallet(OTHER_KEY).address],
   });
   return contract.getAddress();
@@ -150,14 +153,14 @@ describe("L1 submitter against anvil", () => {
     await proxy.restore();
     expect(await settling).toBe(1);
     expect(store.batch(0)!.status).toBe("settled");
-    // nonces 0..3 deployed the verifier, two Poseidon contracts and ClusterSettlement
-    expect(store.submissions()).toMatchObject([{ firstBatch: 0, lastBatch: 0, status: "mined", nonce: 4 }]);
+    // nonces 0..4 deployed the verifier, three Poseidon contracts and ClusterSettlement
+    expect(store.submissions()).toMatchObject([{ firstBatch: 0, lastBatch: 0, status: "mined", nonce: 5 }]);
     await submitter.stop();
   });
 
   it("finds a batch the L1 already has (settled by another sender): no second settlement, decoded BatchAlreadySettled", async () => {
     const other = new Contract(settlementAddress, prepared.contracts.settlement.abi as never, new Wallet(OTHER_KEY, devnetProvider(devnet.rpcUrl)));
-    const foreign = await (await sendSettle(other as never, [settlementBatch(store.header(1)!, store.proof(1)!.proof)])).wait();
+    const foreign = await (await sendSettle(other as never, [settlementBatch(store.header(1)!, store.pubdata(1)!, store.proof(1)!.proof)])).wait();
 
     const metrics = new NodeMetrics(() => ({
       openOperations: 0,
@@ -208,7 +211,7 @@ describe("L1 submitter against anvil", () => {
     const provider = devnetProvider(devnet.rpcUrl);
     const address = await deployFor(ours, provider);
     const other = new Contract(address, prepared.contracts.settlement.abi as never, new Wallet(OTHER_KEY, provider));
-    await (await sendSettle(other as never, [settlementBatch(theirs.header(0)!, theirs.proof(0)!.proof)])).wait();
+    await (await sendSettle(other as never, [settlementBatch(theirs.header(0)!, theirs.pubdata(0)!, theirs.proof(0)!.proof)])).wait();
 
     const metrics = new NodeMetrics(noDepth);
     const submitter = submitterOn(devnet.rpcUrl, ours, metrics, address);

@@ -1,16 +1,18 @@
 import { describe, expect, it } from "vitest";
+import { getPoseidon } from "../src/crypto/poseidon.js";
 import { loadInstance } from "../src/circuits/manifest.js";
 import { OpenCluster } from "../src/core/open-cluster.js";
 import { OperationRejected } from "../src/state/cluster-state.js";
 import { makeCluster, sendOp, transferOp } from "./helpers/cluster-fixture.js";
 
 /** An OpenCluster over the fixture's state with B slots (the "test" instance otherwise: N = 2, D = 4, Δ = 2). */
-const openOver = (state: ConstructorParameters<typeof OpenCluster>[1], slots: number) => new OpenCluster({ ...loadInstance("test"), slots }, state);
+const openOver = async (state: ConstructorParameters<typeof OpenCluster>[1], slots: number) =>
+  new OpenCluster({ ...loadInstance("test"), slots }, state, await getPoseidon());
 
 describe("OpenCluster, the one executor (N = 2, D = 4, Δ = 2)", () => {
   it("runs each operation in one slot (debit, then delivery in the same tick); at most B per batch; ticks and roots continue", async () => {
     const fx = await makeCluster(2, 4);
-    const ex = openOver(fx.state, 3);
+    const ex = await openOver(fx.state, 3);
     ex.admit(fx.sign(sendOp(0, 1, 0n, 1n, 100n, 0n))); // chain 0 leaf 0 -> chain 1 leaf 1
     ex.admit(fx.sign(transferOp(1, 0n, 1n, 10n, 0n))); // chain 1: leaf 0 -> leaf 1
     ex.admit(fx.sign(sendOp(1, 0, 1n, 0n, 5n, 0n))); // chain 1 leaf 1 -> chain 0 leaf 0, spends what it received
@@ -40,7 +42,7 @@ describe("OpenCluster, the one executor (N = 2, D = 4, Δ = 2)", () => {
 
   it("numbers messages per ordered pair, a TRANSFER's pair (c, c) included, across batches", async () => {
     const fx = await makeCluster(2, 4);
-    const ex = openOver(fx.state, 2);
+    const ex = await openOver(fx.state, 2);
     ex.admit(fx.sign(sendOp(0, 1, 0n, 1n, 1n, 0n)));
     ex.admit(fx.sign(transferOp(0, 0n, 1n, 1n, 1n)));
     const b0 = ex.close();
@@ -51,7 +53,7 @@ describe("OpenCluster, the one executor (N = 2, D = 4, Δ = 2)", () => {
 
   it("refuses bad operations with the field at fault, changing nothing; the valid ones still execute", async () => {
     const fx = await makeCluster(2, 4);
-    const ex = openOver(fx.state, 4);
+    const ex = await openOver(fx.state, 4);
     const roots = ex.roots();
     const refusal = (op: Parameters<typeof ex.admit>[0]) => {
       try {

@@ -34,10 +34,22 @@ describe("ProverPool", () => {
     const g = fx.state.roots();
     const send = debitOnly(fx, sendOp(0, 1, 0n, 0n, 9n, 0n), 1);
     const recv = deliverOnly(fx, send.message, 2);
-    const h0 = makeHeader(fx.poseidon, { domain: fx.domain, batchIndex: 0n, firstTick: 1, lastTick: 2, oldRoots: g, newRoots: fx.state.roots() });
+    const h0 = makeHeader(
+      fx.poseidon,
+      { domain: fx.domain, batchIndex: 0n, firstTick: 1, lastTick: 2, oldRoots: g, newRoots: fx.state.roots() },
+      [send.slot, recv],
+      inst.slots,
+      inst.depth,
+    );
     const r1 = fx.state.roots();
     const t = execute(fx, transferOp(1, 0n, 1n, 3n, 0n), 3);
-    const h1 = makeHeader(fx.poseidon, { domain: fx.domain, batchIndex: 1n, firstTick: 3, lastTick: 3, oldRoots: r1, newRoots: fx.state.roots() });
+    const h1 = makeHeader(
+      fx.poseidon,
+      { domain: fx.domain, batchIndex: 1n, firstTick: 3, lastTick: 3, oldRoots: r1, newRoots: fx.state.roots() },
+      [t.slot],
+      inst.slots,
+      inst.depth,
+    );
     const [p0, p1] = await Promise.all([
       pool.prove(batchCircuitInput(h0, [send.slot, recv], inst.slots, inst.depth), wasm, keys.zkey),
       pool.prove(batchCircuitInput(h1, [t.slot], inst.slots, inst.depth), wasm, keys.zkey),
@@ -51,7 +63,13 @@ describe("ProverPool", () => {
     const g = fx.state.roots();
     const t = execute(fx, transferOp(0, 0n, 1n, 3n, 0n), 1);
     t.slot.amount = 5000n;
-    const h = makeHeader(fx.poseidon, { domain: fx.domain, batchIndex: 0n, firstTick: 1, lastTick: 1, oldRoots: g, newRoots: fx.state.roots() });
+    const h = makeHeader(
+      fx.poseidon,
+      { domain: fx.domain, batchIndex: 0n, firstTick: 1, lastTick: 1, oldRoots: g, newRoots: fx.state.roots() },
+      [t.slot],
+      inst.slots,
+      inst.depth,
+    );
     await expect(pool.prove(batchCircuitInput(h, [t.slot], inst.slots, inst.depth), wasm, keys.zkey)).rejects.toThrow(/Assert Failed/);
   }, 300_000);
 });
@@ -61,7 +79,13 @@ async function transferBatch() {
   const fx = await makeCluster(inst.members, inst.depth);
   const g = fx.state.roots();
   const t = execute(fx, transferOp(0, 0n, 1n, 3n, 0n), 1);
-  const header = makeHeader(fx.poseidon, { domain: fx.domain, batchIndex: 0n, firstTick: 1, lastTick: 1, oldRoots: g, newRoots: fx.state.roots() });
+  const header = makeHeader(
+    fx.poseidon,
+    { domain: fx.domain, batchIndex: 0n, firstTick: 1, lastTick: 1, oldRoots: g, newRoots: fx.state.roots() },
+    [t.slot],
+    inst.slots,
+    inst.depth,
+  );
   return { header, input: batchCircuitInput(header, [t.slot], inst.slots, inst.depth) };
 }
 

@@ -338,7 +338,7 @@ describe("recovery matrix: the service converges to what L1 holds, by content, w
     const ours = await f.post();
     await held("eth_sendRawTransaction");
     const other = f.settlement.connect(new Wallet(OTHER_KEY, rpc)) as Contract;
-    await (await sendSettle(other, [settlementBatch(theirs.header(0)!, proof.proof)])).wait();
+    await (await sendSettle(other, [settlementBatch(theirs.header(0)!, theirs.pubdata(0)!, proof.proof)])).wait();
     proxy.clearHolds();
     const t0 = performance.now();
     proxy.releaseHeld(true);

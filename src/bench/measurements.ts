@@ -17,7 +17,7 @@ import { quantile } from "../stats/quantile.js";
 import type { ProverBackend } from "../prover/prover-pool.js";
 import type { PreparedInstance } from "../setup/prepared-instance.js";
 import { devWorkload } from "../workload/dev-workload.js";
-import { genesisOf, type Genesis } from "../protocol/genesis.js";
+import { genesisEthEscrow, genesisOf, type Genesis } from "../protocol/genesis.js";
 import { decodeOperation, isMalformed } from "../protocol/operation-codec.js";
 import type { SignedOperation } from "../protocol/operation.js";
 import type { StoredProof } from "../store/cluster-store.js";
@@ -29,7 +29,7 @@ const runFile = promisify(execFile);
 export interface BenchWorkload {
   genesis: Genesis;
   operations: SignedOperation[];
-  batches: { header: BatchHeader }[];
+  batches: { header: BatchHeader; pubdata: bigint[] }[];
   /** Circuit input of each batch. */
   inputs: Record<string, unknown>[];
   accepted: number;
@@ -48,7 +48,7 @@ export async function benchWorkload(prepared: PreparedInstance, batches: number,
     if (isMalformed(op)) throw new Error(`bench workload: line ${i + 1}: ${op.field}: ${op.reason}`);
     return op;
   });
-  const closed: { header: BatchHeader; input: CircuitInput }[] = [];
+  const closed: { header: BatchHeader; input: CircuitInput; pubdata: bigint[] }[] = [];
   for (const op of operations) {
     cluster.admit(op);
     if (cluster.full) closed.push(cluster.close());
@@ -58,11 +58,18 @@ export async function benchWorkload(prepared: PreparedInstance, batches: number,
   return {
     genesis,
     operations,
-    batches: closed.map((b) => ({ header: b.header })),
+    batches: closed.map((b) => ({ header: b.header, pubdata: b.pubdata })),
     inputs: closed.map((b) => b.input),
     accepted: operations.length,
     messages: operations.filter((o) => o.type === "SEND").length,
-    anchor: { roots: cluster.genesisRoots, commitment: cluster.genesisCommitment(), clusterId: genesis.clusterId, l1ChainId: genesis.l1ChainId },
+    anchor: {
+      roots: cluster.genesisRoots,
+      commitment: cluster.genesisCommitment(),
+      clusterId: genesis.clusterId,
+      l1ChainId: genesis.l1ChainId,
+      ethEscrow: genesisEthEscrow(genesis),
+      accounts: genesis.accounts,
+    },
   };
 }
 
@@ -205,7 +212,7 @@ export async function measureSettlementGas(
     const settlement = await deploySettlement(signer, prepared.contracts, settlementConfig(prepared, executed.anchor));
     const gas: number[] = [];
     for (let first = 0; first < executed.batches.length; first += perTransaction) {
-      const group = executed.batches.slice(first, first + perTransaction).map((b, k) => settlementBatch(b.header, proofs[first + k]));
+      const group = executed.batches.slice(first, first + perTransaction).map((b, k) => settlementBatch(b.header, b.pubdata, proofs[first + k]));
       const receipt = await (await sendSettle(settlement, group)).wait();
       if (!receipt) throw new Error("settle: no receipt");
       gas.push(Number(receipt.gasUsed));

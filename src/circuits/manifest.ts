@@ -49,7 +49,7 @@ export function mainSource(inst: CircuitInstance, includePath: string): string {
     "pragma circom 2.1.0;",
     `// Generated from circuits/instances.json ("${inst.name}"); do not edit.`,
     `include "${includePath}";`,
-    `component main {public [header, oldRootsCommitment, newRootsCommitment, newRoots]} = ` +
+    `component main {public [header, oldRootsCommitment, newRootsCommitment, pubdataCommitment, newRoots]} = ` +
       `ClusterBatch(${inst.members}, ${inst.depth}, ${inst.slots}, ${inst.deltaTicks});`,
     "",
   ].join("\n");

@@ -7,9 +7,11 @@
 /** The fields of an account leaf's Poseidon preimage, in order (AccountLeaf and LEAF_AX() … LEAF_NONCE() in circuits/lib/account.circom). */
 export const LEAF_FIELDS = ["ax", "ay", "tokenId", "balance", "nonce"] as const;
 
-/** Debit lane of a ClusterSlot (circuits/lib/slot.circom): a signed TRANSFER or SEND. */
+/** Debit lane of a ClusterSlot (circuits/lib/slot.circom): a signed TRANSFER, SEND or WITHDRAW. */
 export interface DebitLane {
   debitOn: bigint;
+  /** 1 for a WITHDRAW (toIndex is then the L1 address paid). */
+  isWithdraw: bigint;
   srcChain: bigint;
   dstChain: bigint;
   fromIndex: bigint;
@@ -28,9 +30,15 @@ export interface DebitLane {
   senderSiblings: bigint[];
 }
 
-/** Credit lane of a ClusterSlot: delivery of one message to its recipient. */
+/** Credit lane of a ClusterSlot: delivery of one message to its recipient, or of one L1 deposit. */
 export interface CreditLane {
   creditOn: bigint;
+  /** 1 for an L1 deposit. */
+  isDeposit: bigint;
+  /** 1 when the deposit is refunded on L1 (no leaf can take it; the leaf is unchanged). */
+  refund: bigint;
+  /** 1 when the refunded deposit's leaf is empty (its hash is 0). */
+  recipientEmpty: bigint;
   inSrcChain: bigint;
   inDstChain: bigint;
   inSeq: bigint;
@@ -52,6 +60,7 @@ export type SlotWitness = { tick: bigint } & DebitLane & CreditLane;
 export function emptyDebit(depth: number): DebitLane {
   return {
     debitOn: 0n,
+    isWithdraw: 0n,
     srcChain: 0n,
     dstChain: 0n,
     fromIndex: 0n,
@@ -73,6 +82,9 @@ export function emptyDebit(depth: number): DebitLane {
 export function emptyCredit(depth: number): CreditLane {
   return {
     creditOn: 0n,
+    isDeposit: 0n,
+    refund: 0n,
+    recipientEmpty: 0n,
     inSrcChain: 0n,
     inDstChain: 0n,
     inSeq: 0n,

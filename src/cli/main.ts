@@ -16,6 +16,7 @@ import { ptauCommand } from "./commands/ptau.js";
 import { runCommand } from "./commands/run.js";
 import { serveCommand } from "./commands/serve.js";
 import { setupCommand } from "./commands/setup.js";
+import { syncCommand } from "./commands/sync.js";
 import { verifyCommand } from "./commands/verify.js";
 import { workloadCommand } from "./commands/workload.js";
 import { describeRevert } from "../l1/revert.js";
@@ -32,6 +33,7 @@ const program = new Command("cluster-settle")
   .addCommand(ceremonyCommand())
   .addCommand(keysCommand())
   .addCommand(workloadCommand())
+  .addCommand(syncCommand())
   .addCommand(verifyCommand())
   .addCommand(devnetCommand())
   .addCommand(ptauCommand());

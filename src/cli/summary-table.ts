@@ -6,8 +6,9 @@ const n = (x: number) => x.toLocaleString("en-US", { maximumFractionDigits: 0 })
 const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
 /**
- * The run summary as a terminal table (cli-table3): batches, operations, messages, constraints,
- * proof time per batch, gas per settlement, rejected lines, and the roots line; first, in capitals, a
+ * The run summary as a terminal table (cli-table3): batches, operations, messages, L1 deposits,
+ * withdrawals, claims, escrow per member, published data, constraints, proof time per batch, gas per
+ * settlement, rejected lines, and the roots line; first, in capitals, a
  * warning row when the zkey has no secret phase-2 contribution (accepted with --insecure-dev-zkey).
  */
 export function formatRunSummary(r: RunReport): string {
@@ -20,7 +21,18 @@ export function formatRunSummary(r: RunReport): string {
     ["constraints", `${n(i.constraints)} per batch proof`],
     [
       "operations",
-      `${n(r.workload.accepted)} executed of ${n(r.workload.lines)} lines (${n(r.workload.transfers)} TRANSFER, ${n(r.workload.messages)} SEND), ${n(r.workload.rejected)} rejected`,
+      `${n(r.workload.accepted)} executed of ${n(r.workload.lines)} lines (${n(r.workload.transfers)} TRANSFER, ${n(r.workload.messages)} SEND, ${n(r.assets.withdrawals.count)} WITHDRAW), ${n(r.workload.rejected)} rejected`,
+    ],
+    [
+      "L1 deposits",
+      `${n(r.assets.deposits.count)} (${r.assets.deposits.amount} wei): ${n(r.assets.deposits.credited)} credited, ${n(r.assets.deposits.refunded)} refunded; gas per deposit ${n(r.assets.deposits.gasPerDeposit)}`,
+    ],
+    ["withdrawals", `${n(r.assets.withdrawals.count)} settled (${r.assets.withdrawals.amount} wei owed on L1)`],
+    ["claims", `${n(r.assets.claims.count)} on L1 (${r.assets.claims.amount} wei); gas per claim ${n(r.assets.claims.gasPerClaim)}`],
+    ["escrow per member", r.assets.escrow.map((e, c) => `chain ${c}: ${e} wei`).join(", ")],
+    [
+      "published data",
+      `${n(r.assets.pubdataBytesPerBatch)} bytes per batch, ${r.assets.pubdataBytesPerOperation.toFixed(1)} per operation or deposit (calldata, bound by pubdataCommitment)`,
     ],
     ["cross-chain messages", `${n(r.workload.messages)} sent and delivered (each in the slot of its SEND)`],
     ["batches", n(r.batches)],

@@ -1,13 +1,14 @@
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { ClusterSettlementClient } from "../l1/settlement-client.js";
-import type { SignedOperation } from "../protocol/operation.js";
+import type { L1Deposit, SignedOperation } from "../protocol/operation.js";
+import { OperationRejected } from "../state/cluster-state.js";
 import type { Logger } from "pino";
 import { publicSignals, type CircuitInput } from "../circuits/batch-input.js";
 import { proofEncodingProblem } from "../prover/proof-encoding.js";
 import { ProverPool, verifyGroth16, type ProverBackend, type ProveResult } from "../prover/prover-pool.js";
 import type { PreparedInstance } from "../setup/prepared-instance.js";
-import { parseGenesis, type Genesis } from "../protocol/genesis.js";
+import { genesisEthEscrow, parseGenesis, type Genesis } from "../protocol/genesis.js";
 import { defaultConfirmationDepth } from "../l1/finality.js";
 import { L1Submitter } from "../l1/l1-submitter.js";
 import { NodeMetrics } from "./metrics.js";
@@ -54,6 +55,8 @@ export interface NodeConfig {
   confirmations?: number;
   /** A batch waiting for its proof longer than this (ms) makes `/readyz` answer 503 (default 30 minutes). */
   provingAgeLimitMs?: number;
+  /** How often the node reads new Deposited events of its contract (ms; default 1000). */
+  depositPollMs?: number;
   /** Proof queue factory: default the embedded LocalProofQueue on `workers` piscina workers. */
   proofQueue?: (prepared: PreparedInstance, log: Logger) => Promise<ProofQueue>;
 }
@@ -105,6 +108,8 @@ export class ClusterNode {
   peakProverMemoryBytes = 0;
   /** Confirmation depth of the submitter (L1 blocks), after start. */
   private confirmations = 0;
+  /** Why the deposit queue cannot be read or admitted right now (a /readyz reason), or undefined. */
+  private depositTrouble: string | undefined;
 
   private sequencer: Sequencer | undefined;
   private queue: ProofQueue | undefined;
@@ -183,7 +188,14 @@ export class ClusterNode {
     this.l1 = await connectL1(
       this.store,
       this.prepared,
-      { roots: this.sequencer.genesisRoots, commitment: this.sequencer.genesisCommitment(), clusterId: genesis.clusterId, l1ChainId: genesis.l1ChainId },
+      {
+        roots: this.sequencer.genesisRoots,
+        commitment: this.sequencer.genesisCommitment(),
+        clusterId: genesis.clusterId,
+        l1ChainId: genesis.l1ChainId,
+        ethEscrow: genesisEthEscrow(genesis),
+        accounts: genesis.accounts,
+      },
       c,
       this.log,
     );
@@ -215,6 +227,8 @@ export class ClusterNode {
     // The reconcile may wait for the receipt of a pending settle transaction as long as the L1 takes
     // to mine it: it runs in the background, and /readyz says so until it is done.
     this.reconciling = this.reconcileInBackground();
+
+    void this.watchDeposits(this.l1.deployment.blockNumber ?? 0); // stops with `stopping`; never rejects
 
     if (c.tickDeadlineMs !== undefined) this.tickTimer = setInterval(() => this.closeDueTick(), Math.max(20, Math.min(250, c.tickDeadlineMs / 4)));
     this.log.info(
@@ -256,6 +270,75 @@ export class ClusterNode {
         );
         await sleep(this.config.rpcRetryMaxMs, undefined, { signal: this.stopSignal.signal }).catch(() => {});
       }
+    }
+  }
+
+  /**
+   * Reads the contract's deposit queue from its Deposited events, `confirmations` blocks below the
+   * head, every depositPollMs, and admits each new deposit in queue order (Sequencer.admitDeposit;
+   * one seen before is a duplicate). A deposit the executor cannot take stops the queue there: it is
+   * logged, `/readyz` names it, and it is tried again at the next poll. Never rejects.
+   */
+  private async watchDeposits(fromBlock: number): Promise<void> {
+    let from = fromBlock;
+    const settlement = this.l1!.settlement;
+    while (!this.stopping) {
+      try {
+        const to = (await this.l1!.provider.getBlockNumber()) - this.confirmations;
+        if (to >= from) {
+          const events = await settlement.queryFilter(settlement.filters.Deposited(), from, to);
+          if (this.stopping) return; // the store may be closed by now
+          const deposits = events
+            .map((e) => depositOfEvent((e as unknown as { args: Record<string, unknown> }).args))
+            .sort((a, b) => (a.index < b.index ? -1 : 1));
+          for (const d of deposits) this.admitDeposit(d);
+          from = to + 1;
+        }
+        this.depositTrouble = undefined;
+      } catch (e) {
+        if (this.stopping) return;
+        if (e instanceof StoreFailure) this.onFatal(e);
+        const reason = e instanceof OperationRejected ? `${e.field}: ${e.reason}` : (e as Error).message;
+        if (this.depositTrouble !== reason) this.log.error({ err: reason }, "the L1 deposit queue cannot be admitted; trying again");
+        this.depositTrouble = `deposit queue: ${reason}`;
+      }
+      await sleep(this.config.depositPollMs ?? 1000, undefined, { signal: this.stopSignal.signal }).catch(() => {});
+    }
+  }
+
+  /**
+   * Admits the next L1 deposit into the open batch (stored before it returns; Sequencer.admitDeposit).
+   * @throws OperationRejected naming `index` (not the next of the queue) or the deposit's field.
+   */
+  admitDeposit(deposit: L1Deposit): Admission {
+    const before = this.sequencer!.openBatchIndex;
+    const a = this.sequencer!.admitDeposit(deposit);
+    if (!a.duplicate) {
+      this.metrics.depositsAdmitted.inc();
+      this.log.info(
+        { depositIndex: Number(deposit.index), chainId: deposit.chainId, to: String(deposit.to), amount: String(deposit.amount) },
+        "L1 deposit admitted",
+      );
+    }
+    if (this.sequencer!.openBatchIndex > before) this.metrics.batchesClosed.inc({ cause: "full" });
+    return a;
+  }
+
+  /** Deposits of the L1 queue admitted so far. */
+  get depositsAdmitted(): bigint {
+    return this.sequencer?.nextDepositIndex ?? 0n;
+  }
+
+  /**
+   * Resolves when `count` deposits of the L1 queue are admitted (`run` after its deposits).
+   * @throws Error with the reason when the queue stops (a deposit the executor cannot take) for `timeoutMs`.
+   */
+  async whenDepositsAdmitted(count: bigint, timeoutMs = 120_000, pollMs = 100): Promise<void> {
+    const started = Date.now();
+    while (this.depositsAdmitted < count) {
+      if (Date.now() - started > timeoutMs)
+        throw new Error(this.depositTrouble ?? `only ${this.depositsAdmitted} of ${count} deposits admitted after ${timeoutMs} ms`);
+      await sleep(pollMs);
     }
   }
 
@@ -507,6 +590,7 @@ export class ClusterNode {
       );
     }
     reasons.push(...this.provingTrouble.values());
+    if (this.depositTrouble) reasons.push(this.depositTrouble);
     if (!this.reconcile.done && !this.reconcile.failure) reasons.push(RECONCILING);
     return { ready: reasons.length === 0, reasons };
   }
@@ -524,6 +608,18 @@ export class ClusterNode {
     if (this.submitter?.halted) reasons.push(this.submitter.halted);
     return reasons;
   }
+}
+
+/** An L1 deposit from the fields of a Deposited event (IClusterSettlement). */
+function depositOfEvent(args: Record<string, unknown>): L1Deposit {
+  return {
+    index: args.index as bigint,
+    chainId: Number(args.chainId as bigint),
+    to: args.to as bigint,
+    tokenId: args.tokenId as bigint,
+    amount: args.amount as bigint,
+    depositor: args.depositor as string,
+  };
 }
 
 /** The /readyz reason while the start-up reconcile with L1 runs (operations are admitted meanwhile). */

@@ -27,6 +27,11 @@ export class NodeMetrics {
     help: "Signed operations accepted (stored) by the API",
     registers: [this.registry],
   });
+  readonly depositsAdmitted = new Counter({
+    name: "cluster_deposits_admitted_total",
+    help: "L1 deposits read from the contract's Deposited events and admitted into a batch, in queue order",
+    registers: [this.registry],
+  });
   readonly operationsRejected = new Counter({
     name: "cluster_operations_rejected_total",
     help: "Signed operations rejected by the executor, by field at fault",

@@ -3,7 +3,8 @@ import { getPoseidon } from "../crypto/poseidon.js";
 import { batchCircuitInput, type CircuitInput } from "../circuits/batch-input.js";
 import type { CircuitInstance } from "../circuits/manifest.js";
 import { BatchBuilder, type ClosedBatch } from "./batch-builder.js";
-import type { Message, SignedOperation } from "../protocol/operation.js";
+import type { L1Deposit, Message, SignedOperation } from "../protocol/operation.js";
+import { OperationRejected } from "../state/cluster-state.js";
 import { ClusterState } from "../state/cluster-state.js";
 import { applyGenesis, genesisDomain, type Genesis } from "../protocol/genesis.js";
 
@@ -27,14 +28,17 @@ export class OpenCluster {
   private open: BatchBuilder;
   private readonly nextSeq = new Map<string, bigint>();
   private index = 0;
+  private depositsConsumed = 0n;
 
   /**
    * @param inst the circuit instance (N, D, B).
    * @param state the cluster state at genesis (mutated by `admit`).
+   * @param poseidon hash from `getPoseidon()`.
    */
   constructor(
     readonly inst: CircuitInstance,
     private readonly state: ClusterState,
+    private readonly poseidon: (x: bigint[]) => bigint,
   ) {
     this.genesisRoots = state.roots();
     this.open = this.newBatch();
@@ -61,12 +65,31 @@ export class OpenCluster {
   /**
    * Executes a signed operation into the open batch.
    * @param signatureChecked true only when replaying operations whose signatures were checked when admitted.
-   * @returns the message it sent (a TRANSFER's goes to its own chain).
+   * @returns the message it sent (a TRANSFER's goes to its own chain; none for a WITHDRAW).
    * @throws OperationRejected naming the field (nonce, amount, signature, …) when it is invalid: nothing
    *   changed; RangeError when the open batch is full.
    */
-  admit(op: SignedOperation, signatureChecked = false): Message {
+  admit(op: SignedOperation, signatureChecked = false): Message | undefined {
     return this.open.add(op, signatureChecked);
+  }
+
+  /** Deposits of the L1 queue consumed so far (the index of the next one). */
+  get nextDepositIndex(): bigint {
+    return this.depositsConsumed;
+  }
+
+  /**
+   * Consumes the next deposit of the L1 queue into the open batch (BatchBuilder.addDeposit): the
+   * settlement contract accepts a batch only when its deposits are the next entries of its queue.
+   * @throws OperationRejected naming `index` when it is not the next deposit of the queue, or the
+   *   field of ClusterState.applyDeposit; RangeError when the open batch is full.
+   */
+  admitDeposit(deposit: L1Deposit): void {
+    if (deposit.index !== this.depositsConsumed) {
+      throw new OperationRejected("index", `deposit ${deposit.index} is not the next of the L1 queue (${this.depositsConsumed})`);
+    }
+    this.open.addDeposit(deposit);
+    this.depositsConsumed++;
   }
 
   /**
@@ -93,7 +116,7 @@ export class OpenCluster {
   }
 
   private newBatch(): BatchBuilder {
-    return new BatchBuilder(this.state, this.inst.slots, BigInt(this.index), this.index + 1, this.nextSeq);
+    return new BatchBuilder(this.state, this.inst.slots, BigInt(this.index), this.index + 1, this.nextSeq, this.poseidon);
   }
 }
 
@@ -102,7 +125,8 @@ export class OpenCluster {
  * @throws Error naming `genesis.<field>` when the genesis does not fit the instance (applyGenesis).
  */
 export async function openCluster(inst: CircuitInstance, genesis: Genesis): Promise<OpenCluster> {
-  const state = new ClusterState(inst.members, inst.depth, await getPoseidon(), await EddsaSigner.create(), genesisDomain(genesis));
+  const poseidon = await getPoseidon();
+  const state = new ClusterState(inst.members, inst.depth, poseidon, await EddsaSigner.create(), genesisDomain(genesis));
   applyGenesis(state, genesis);
-  return new OpenCluster(inst, state);
+  return new OpenCluster(inst, state, poseidon);
 }

@@ -1,10 +1,11 @@
 import type { CircuitInstance } from "../circuits/manifest.js";
-import type { SignedOperation } from "../protocol/operation.js";
+import type { L1Deposit, SignedOperation } from "../protocol/operation.js";
 import type { Genesis } from "../protocol/genesis.js";
-import { canonicalOperation, decodeOperation, isMalformed, operationId } from "../protocol/operation-codec.js";
+import { canonicalDeposit, canonicalOperation, decodeStoredEntry, depositId, isDeposit, operationId } from "../protocol/operation-codec.js";
 import type { ClusterStore } from "../store/cluster-store.js";
 import { openCluster, type OpenCluster } from "./open-cluster.js";
 import { FieldError } from "../config/field-error.js";
+import { OperationRejected } from "../state/cluster-state.js";
 import type { CircuitInput } from "../circuits/batch-input.js";
 
 /** When the sequencer closes the open batch (one tick). */
@@ -63,7 +64,7 @@ export class Sequencer {
     for (let index = 0, count = store.batchCount(); index < count; index++) {
       // Stored operations had their signatures checked when accepted; the stored header check below
       // catches a store that was changed since.
-      for (const op of store.operationsOfBatch(index)) cluster.admit(decodeStored(op.body, op.seq), true);
+      for (const op of store.operationsOfBatch(index)) replay(cluster, decodeStored(op.body, op.seq));
       const replayed = cluster.close();
       const storedHeader = store.header(index)!;
       if (replayed.header.newRootsCommitment !== storedHeader.newRootsCommitment) {
@@ -74,7 +75,7 @@ export class Sequencer {
       }
     }
     for (const op of store.openOperations()) {
-      cluster.admit(decodeStored(op.body, op.seq), true);
+      replay(cluster, decodeStored(op.body, op.seq));
       seq.openSeqs.push(op.seq);
       seq.openedAt ??= Date.now();
       if (cluster.full) seq.closeOpenBatch();
@@ -131,6 +132,36 @@ export class Sequencer {
     return { id, seq, duplicate: false };
   }
 
+  /** Deposits of the L1 queue admitted so far (the queue position of the next one). */
+  get nextDepositIndex(): bigint {
+    return this.cluster.nextDepositIndex;
+  }
+
+  /**
+   * Consumes the next deposit of the L1 queue into the open batch and commits it to the store (as an
+   * entry of type DEPOSIT among the operations); closes the batch when it is full. A deposit admitted
+   * before (its index is below nextDepositIndex) is not admitted again.
+   * @throws OperationRejected naming `index` when it is not the next deposit (a gap: the caller reads
+   *   the queue in order), or the field of ClusterState.applyDeposit: nothing changed, nothing stored.
+   */
+  admitDeposit(deposit: L1Deposit): Admission {
+    const id = depositId(deposit);
+    const before = this.store.operationById(id);
+    if (before) return { id, seq: before.seq, duplicate: true };
+    if (deposit.index < this.cluster.nextDepositIndex) throw new OperationRejected("index", `deposit ${deposit.index} was admitted with other contents`);
+    this.cluster.admitDeposit(deposit);
+    const seq = this.store.operationCount();
+    try {
+      this.store.insertOperation({ seq, id, body: canonicalDeposit(deposit), acceptedAt: Date.now() });
+    } catch (e) {
+      throw new StoreFailure(`store: cannot record deposit ${deposit.index}: ${(e as Error).message}`);
+    }
+    this.openSeqs.push(seq);
+    this.openedAt ??= Date.now();
+    if (this.cluster.full) this.closeOpenBatch();
+    return { id, seq, duplicate: false };
+  }
+
   /**
    * Closes the open batch when its tick deadline has passed (call it on a timer).
    * @returns the index of the batch closed, or undefined.
@@ -167,8 +198,14 @@ export class StoreFailure extends Error {
   }
 }
 
-function decodeStored(body: string, seq: number): SignedOperation {
-  const op = decodeOperation(body, seq);
-  if (isMalformed(op)) throw new FieldError(`store`, `operation ${seq} is not a valid operation: ${op.field}: ${op.reason}`);
-  return op;
+function decodeStored(body: string, seq: number): SignedOperation | L1Deposit {
+  const entry = decodeStoredEntry(body);
+  if ("reason" in entry) throw new FieldError(`store`, `operation ${seq} is not a valid operation or deposit: ${entry.field}: ${entry.reason}`);
+  return entry;
+}
+
+/** Executes a stored entry again at recovery (signatures were checked when it was admitted). */
+function replay(cluster: OpenCluster, entry: SignedOperation | L1Deposit): void {
+  if (isDeposit(entry)) cluster.admitDeposit(entry);
+  else cluster.admit(entry, true);
 }

@@ -9,6 +9,12 @@ import { FetchRequest, JsonRpcProvider, Network } from "ethers";
 /** Private key of anvil's first pre-funded account (public, the same on every anvil devnet; never use elsewhere). */
 export const ANVIL_DEFAULT_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
 
+/**
+ * Private key of anvil's second pre-funded account (public, the same on every anvil devnet): the L1
+ * user of a run on its own devnet (it deposits, is paid the withdrawals, and claims them).
+ */
+export const ANVIL_USER_KEY = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
+
 /** A running anvil devnet on loopback. */
 export interface Devnet {
   rpcUrl: string;

@@ -71,3 +71,15 @@ export function compileContracts(verifierSol: string, dir: string): { settlement
   writeFileSync(cachePath, JSON.stringify({ hash, artifacts }));
   return artifacts;
 }
+
+let interfaceAbi: unknown[] | undefined;
+
+/**
+ * The ABI of IClusterSettlement (contracts/IClusterSettlement.sol, compiled once per process with
+ * solcCompile): what a reader of a deployed ClusterSettlement needs (`sync`, `exit`); the contract's
+ * ABI equals it (test/contract-interface.test.ts).
+ */
+export function settlementInterfaceAbi(): unknown[] {
+  interfaceAbi ??= solcCompile({ "IClusterSettlement.sol": settlementSources()["IClusterSettlement.sol"] })["IClusterSettlement.sol"].IClusterSettlement.abi;
+  return interfaceAbi;
+}

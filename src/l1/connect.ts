@@ -5,6 +5,8 @@ import { checkGenesisChain, deploySettlement, settlementConfig, type SettlementG
 import type { PreparedInstance } from "../setup/prepared-instance.js";
 import type { ClusterStore } from "../store/cluster-store.js";
 import { FieldError } from "../config/field-error.js";
+import { decodeStoredEntry, isDeposit } from "../protocol/operation-codec.js";
+import { ETH_TOKEN_ID } from "../protocol/genesis.js";
 import { settlementClient, type ClusterSettlementClient } from "./settlement-client.js";
 
 /** The deployment a store settles on, kept in its meta table. */
@@ -94,6 +96,7 @@ export async function connectL1(
       deployment = { chainId: chainId.toString(), settlement: await contract.getAddress(), deployedAt: Date.now(), blockNumber: receipt?.blockNumber };
       store.setMeta("deployment", deployment);
       log.info({ settlement: deployment.settlement, rpcUrl }, "ClusterSettlement deployed");
+      if (devnet) await redeposit(store, deployment.settlement, prepared, provider, log);
     }
     const settlement = settlementClient(deployment.settlement, prepared.contracts.settlement, wallet);
     const onChainGenesis = await settlement.rootsCommitment();
@@ -109,4 +112,27 @@ export async function connectL1(
     await close();
     throw e;
   }
+}
+
+/**
+ * Makes the store's deposits again on a new own devnet (its old chain is gone, and its stored batches
+ * consume them), in queue order, each from its depositor (anvil impersonation): what the contract
+ * recorded then, it records again, so the stored proofs settle as before.
+ * @throws Error naming `store` when a deposit is not of ETH (its ERC-20 is not on the new devnet).
+ */
+async function redeposit(store: ClusterStore, address: string, prepared: PreparedInstance, provider: JsonRpcProvider, log: Logger): Promise<void> {
+  const deposits = store.depositEntries().map((e) => decodeStoredEntry(e.body));
+  for (const d of deposits) {
+    if ("reason" in d || !isDeposit(d)) throw new FieldError("store", "a stored deposit entry is not readable");
+    if (d.tokenId !== ETH_TOKEN_ID)
+      throw new FieldError("store", `deposit ${d.index} is of token ${d.tokenId}, which a new devnet does not have: use --rpc-url`);
+    await provider.send("anvil_impersonateAccount", [d.depositor]);
+    const needed = d.amount + 10n ** 18n; // and gas
+    if ((await provider.getBalance(d.depositor)) < needed) await provider.send("anvil_setBalance", [d.depositor, `0x${needed.toString(16)}`]);
+    const as = settlementClient(address, prepared.contracts.settlement, await provider.getSigner(d.depositor));
+    await (await as.depositEth(d.chainId, d.to, { value: d.amount })).wait();
+    await provider.send("anvil_stopImpersonatingAccount", [d.depositor]);
+  }
+  if (deposits.length > 0)
+    log.warn({ deposits: deposits.length }, "own devnet is new: the store's L1 deposits were made again by their depositors, in queue order");
 }

@@ -2,6 +2,7 @@ import { type Contract, ContractFactory, type Signer } from "ethers";
 import { poseidonContract } from "circomlibjs";
 import type { ContractArtifact } from "./compile-contracts.js";
 import { FieldError } from "../config/field-error.js";
+import type { GenesisAccount } from "../protocol/genesis.js";
 
 /** What a ClusterSettlement deployment is bound to (ClusterSettlement.Config, less the contract addresses). */
 export interface SettlementConfig {
@@ -19,6 +20,16 @@ export interface SettlementConfig {
   maxTickLead?: number;
   /** Ticks per L1 second the bound grows by (default 10: 2^32 ticks last 13.6 years). */
   maxTicksPerSecond?: number;
+  /** B, slots per batch of the circuit instance. */
+  slots: number;
+  /** D, depth of each member's account tree. */
+  depth: number;
+  /** L1 blocks a deposit may wait before settlements must consume it (default DEFAULT_DEPOSIT_DEADLINE_BLOCKS). */
+  depositDeadlineBlocks?: number;
+  /** ETH (token 1) each member holds at genesis, in wei (index = chainId); the deployment sends their sum. */
+  genesisEthEscrow: bigint[];
+  /** The genesis accounts, published in the GenesisPublished event (`sync` rebuilds the state from them; default none). */
+  genesisAccounts?: GenesisAccount[];
 }
 
 /** What a deployment takes from the genesis: roots, their commitment, and the cluster's identity. */
@@ -29,6 +40,10 @@ export interface SettlementGenesis {
   clusterId: bigint;
   /** The L1 the genesis was made for (its operations are signed for it). */
   l1ChainId: number;
+  /** ETH (token 1) each member holds at genesis, in wei (genesisEthEscrow in src/protocol/genesis.ts). */
+  ethEscrow: bigint[];
+  /** The genesis accounts (published on L1 at deployment). */
+  accounts: GenesisAccount[];
 }
 
 /**
@@ -47,16 +62,28 @@ export function checkGenesisChain(genesis: Pick<SettlementGenesis, "l1ChainId">,
 /** Defaults of the tick bound: see SettlementConfig. */
 export const DEFAULT_MAX_TICK_LEAD = 86_400;
 export const DEFAULT_MAX_TICKS_PER_SECOND = 10;
+/** Default deposit deadline: 7,200 L1 blocks (a day of 12 s blocks). */
+export const DEFAULT_DEPOSIT_DEADLINE_BLOCKS = 7_200;
 
-/** The deployment configuration of an instance's contract at a genesis (default tick bounds, the deployer as sequencer). */
-export function settlementConfig(prepared: { inst: { deltaTicks: number } }, genesis: SettlementGenesis): SettlementConfig {
-  return { deltaTicks: prepared.inst.deltaTicks, clusterId: genesis.clusterId, genesisRoots: genesis.roots, genesisRootsCommitment: genesis.commitment };
+/** The deployment configuration of an instance's contract at a genesis (default tick bounds and deposit deadline, the deployer as sequencer). */
+export function settlementConfig(prepared: { inst: { deltaTicks: number; slots: number; depth: number } }, genesis: SettlementGenesis): SettlementConfig {
+  return {
+    deltaTicks: prepared.inst.deltaTicks,
+    slots: prepared.inst.slots,
+    depth: prepared.inst.depth,
+    clusterId: genesis.clusterId,
+    genesisRoots: genesis.roots,
+    genesisRootsCommitment: genesis.commitment,
+    genesisEthEscrow: genesis.ethEscrow,
+    genesisAccounts: genesis.accounts,
+  };
 }
 
 /**
  * Deploys the instance's Groth16Verifier, circomlibjs' Poseidon contracts of N and 2 inputs (used by
- * the constructor to recompute the genesis commitment on-chain) and a ClusterSettlement bound to them.
- * The deployer becomes the contract's owner (it may change the sequencer set).
+ * the constructor to recompute the genesis commitment on-chain) and of 6 inputs (the pubdata hash
+ * chain of every settle), and a ClusterSettlement bound to them, sending the genesis ETH escrow.
+ * The deployer becomes the contract's owner (it may change the sequencer set and list tokens).
  * @returns the ClusterSettlement contract, deployed and mined.
  * @throws ethers errors when a deployment transaction fails; the constructor's custom errors
  *   (GenesisCommitmentMismatch, VerifierArityMismatch, BadMemberCount, BadDeltaTicks) when the
@@ -76,17 +103,29 @@ export async function deploySettlement(
   const verifier = await deployed(artifacts.verifier.abi, artifacts.verifier.bytecode);
   const poseidonRoots = await deployed(poseidonContract.generateABI(n), poseidonContract.createCode(n));
   const poseidonPair = await deployed(poseidonContract.generateABI(2), poseidonContract.createCode(2));
-  const settlement = await deployed(artifacts.settlement.abi, artifacts.settlement.bytecode, {
-    verifier: await verifier.getAddress(),
-    poseidonRoots: await poseidonRoots.getAddress(),
-    poseidonPair: await poseidonPair.getAddress(),
-    deltaTicks: config.deltaTicks,
-    clusterId: config.clusterId,
-    genesisRoots: config.genesisRoots,
-    genesisRootsCommitment: config.genesisRootsCommitment,
-    sequencers: config.sequencers ?? [await signer.getAddress()],
-    maxTickLead: config.maxTickLead ?? DEFAULT_MAX_TICK_LEAD,
-    maxTicksPerSecond: config.maxTicksPerSecond ?? DEFAULT_MAX_TICKS_PER_SECOND,
-  });
+  const poseidonPubdata = await deployed(poseidonContract.generateABI(6), poseidonContract.createCode(6));
+  const settlement = await deployed(
+    artifacts.settlement.abi,
+    artifacts.settlement.bytecode,
+    {
+      verifier: await verifier.getAddress(),
+      poseidonRoots: await poseidonRoots.getAddress(),
+      poseidonPair: await poseidonPair.getAddress(),
+      poseidonPubdata: await poseidonPubdata.getAddress(),
+      slots: config.slots,
+      depth: config.depth,
+      depositDeadlineBlocks: config.depositDeadlineBlocks ?? DEFAULT_DEPOSIT_DEADLINE_BLOCKS,
+      genesisEthEscrow: config.genesisEthEscrow,
+      genesisAccounts: (config.genesisAccounts ?? []).flatMap((a) => [BigInt(a.chainId), a.index, a.ax, a.ay, a.tokenId, a.balance]),
+      deltaTicks: config.deltaTicks,
+      clusterId: config.clusterId,
+      genesisRoots: config.genesisRoots,
+      genesisRootsCommitment: config.genesisRootsCommitment,
+      sequencers: config.sequencers ?? [await signer.getAddress()],
+      maxTickLead: config.maxTickLead ?? DEFAULT_MAX_TICK_LEAD,
+      maxTicksPerSecond: config.maxTicksPerSecond ?? DEFAULT_MAX_TICKS_PER_SECOND,
+    },
+    { value: config.genesisEthEscrow.reduce((a, b) => a + b, 0n) },
+  );
   return settlement as Contract;
 }

@@ -277,7 +277,7 @@ export class L1Submitter {
       const proof = this.store.proof(i);
       if (!proof) break;
       group.push(i);
-      args.push(settlementBatch(this.store.header(i)!, proof.proof));
+      args.push(settlementBatch(this.store.header(i)!, this.store.pubdata(i)!, proof.proof));
     }
     if (group.length === 0) return 0;
     if (this.o.fillGroups && group.length < this.o.settleBatches && group.at(-1)! < this.store.batchCount() - 1) return 0; // more proofs will come

@@ -9,6 +9,8 @@ export interface SettlementBatch {
   oldRootsCommitment: bigint;
   newRootsCommitment: bigint;
   newRoots: bigint[];
+  /** B * PUBDATA_WORDS words (src/protocol/pubdata.ts): the contract recomputes pubdataCommitment from them. */
+  pubdata: bigint[];
   proof: bigint[];
 }
 
@@ -31,10 +33,10 @@ export function proofWords(proof: Groth16Proof): bigint[] {
   ];
 }
 
-/** The `settle` argument for one proven batch. */
-export function settlementBatch(header: BatchHeader, proof: Groth16Proof): SettlementBatch {
+/** The `settle` argument for one proven batch: its header, its published data (batchPubdata / pubdataOfInput) and its proof. */
+export function settlementBatch(header: BatchHeader, pubdata: bigint[], proof: Groth16Proof): SettlementBatch {
   const { oldRootsCommitment, newRootsCommitment, newRoots } = header;
-  return { header: packedHeader(header), oldRootsCommitment, newRootsCommitment, newRoots, proof: proofWords(proof) };
+  return { header: packedHeader(header), oldRootsCommitment, newRootsCommitment, newRoots, pubdata, proof: proofWords(proof) };
 }
 
 /**

@@ -15,6 +15,10 @@ export type ClusterSettlementClient = Contract & {
   currentRoots(at?: At): Promise<bigint[]>;
   lastSettledTick(at?: At): Promise<bigint>;
   domain(): Promise<bigint>;
+  depositCount(at?: At): Promise<bigint>;
+  depositsConsumed(at?: At): Promise<bigint>;
+  escrowOf(chainId: number | bigint, tokenId: number | bigint, at?: At): Promise<bigint>;
+  claimable(account: string, tokenId: number | bigint, at?: At): Promise<bigint>;
 };
 
 /**

@@ -6,12 +6,21 @@ import type { Genesis } from "../protocol/genesis.js";
 import { decodeOperation, isMalformed, operationId } from "../protocol/operation-codec.js";
 import { quantile } from "../stats/quantile.js";
 import type { RunStore } from "../store/run-store.js";
+import { PUBDATA_WORDS, decodeBatchPubdata } from "../protocol/pubdata.js";
 
 /** A workload line that did not execute: its 1-based line number, the field at fault and why. */
 export interface RejectedLine {
   line: number;
   field: string;
   reason: string;
+}
+
+/** What the run did on L1 with its assets (kept in its progress, so `--resume` reports it whole). */
+export interface RunAssets {
+  /** Gas of each deposit transaction the run sent. */
+  depositGas: string[];
+  /** Claims the run's L1 user made after the settlement: amount (wei) and gas of each. */
+  claims: { tokenId: string; amount: string; gasUsed: string }[];
 }
 
 /** Summary of one run (written as report.json, printed as a table). Times in milliseconds. */
@@ -41,6 +50,17 @@ export interface RunReport {
     rpcUrl: string;
     ownDevnet: boolean;
   };
+  /** Assets on L1 (token 1, ETH; amounts in wei): deposits, withdrawals, claims, each member's escrow, and the cost of each. */
+  assets: {
+    deposits: { count: number; credited: number; refunded: number; amount: string; gasPerDeposit: number };
+    withdrawals: { count: number; amount: string };
+    claims: { count: number; amount: string; gasPerClaim: number };
+    /** escrowOf(chainId, ETH) after the run, index = chainId. */
+    escrow: string[];
+    /** Published data: bytes per settled batch (B slots of 5 words), and per entry of it (operations and deposits). */
+    pubdataBytesPerBatch: number;
+    pubdataBytesPerOperation: number;
+  };
   /** From an operation's acceptance to the receipt of its batch's settlement. */
   latencyMs: { median: number; p95: number };
   roots: { match: boolean; executor: string[]; onChain: string[] };
@@ -63,6 +83,7 @@ export function buildRunReport(
   onChainRoots: bigint[],
   o: { workers: number; singleThread: boolean; settleBatches: number },
   out: string,
+  l1: RunAssets & { escrow: bigint[] },
 ): RunReport {
   const { inst } = prepared;
   const store = node.store;
@@ -77,7 +98,15 @@ export function buildRunReport(
     .map((op) => (op.batchIndex === null ? undefined : minedAt.get(op.batchIndex)) ?? Number.NaN)
     .map((t, i) => t - operations[i].acceptedAt)
     .filter((x) => !Number.isNaN(x));
-  const messages = operations.filter((op) => (JSON.parse(op.body) as { type: string }).type === "SEND").length;
+  const bodies = operations.map((op) => JSON.parse(op.body) as { type: string; amount: string; index?: string });
+  const ofType = (t: string) => bodies.filter((b) => b.type === t);
+  const messages = ofType("SEND").length;
+  const deposits = ofType("DEPOSIT");
+  const withdrawals = ofType("WITHDRAW");
+  const sum = (xs: { amount: string }[]) => xs.reduce((a, x) => a + BigInt(x.amount), 0n).toString();
+  const refunded = countRefunds(node);
+  const mean = (xs: string[]) => (xs.length ? xs.reduce((a, g) => a + Number(g), 0) / xs.length : 0);
+  const pubdataBytesPerBatch = inst.slots * PUBDATA_WORDS * 32;
   const perBatch = proofs.map((p) => p.witnessMs + p.proveMs);
   const firstClosed = store.batch(0)?.closedAt;
   const executor = node.status().roots as string[];
@@ -92,7 +121,7 @@ export function buildRunReport(
       constraints: prepared.r1cs.constraints,
     },
     phase2: { secure: prepared.keys.phase2.secure, source: prepared.keys.source, contributions: prepared.keys.phase2.contributions },
-    workload: { lines, accepted: operations.length, rejected: rejected.length, transfers: operations.length - messages, messages },
+    workload: { lines, accepted: operations.length - deposits.length, rejected: rejected.length, transfers: ofType("TRANSFER").length, messages },
     batches: batchCount,
     proving: {
       workers: o.workers,
@@ -119,6 +148,14 @@ export function buildRunReport(
       rpcUrl: String(st.rpcUrl),
       ownDevnet: node.ownDevnet,
     },
+    assets: {
+      deposits: { count: deposits.length, credited: deposits.length - refunded, refunded, amount: sum(deposits), gasPerDeposit: mean(l1.depositGas) },
+      withdrawals: { count: withdrawals.length, amount: sum(withdrawals) },
+      claims: { count: l1.claims.length, amount: sum(l1.claims), gasPerClaim: mean(l1.claims.map((c) => c.gasUsed)) },
+      escrow: l1.escrow.map(String),
+      pubdataBytesPerBatch,
+      pubdataBytesPerOperation: operations.length ? (pubdataBytesPerBatch * batchCount) / operations.length : 0,
+    },
     latencyMs: { median: quantile(latencies, 0.5), p95: quantile(latencies, 0.95) },
     roots: {
       match: onChainRoots.length === executor.length && onChainRoots.every((r, i) => r === BigInt(executor[i])),
@@ -128,6 +165,13 @@ export function buildRunReport(
     rejected,
     store: out,
   };
+}
+
+/** Deposits the batches refunded (their pubdata's refund flag), over every closed batch. */
+function countRefunds(node: ClusterNode): number {
+  let n = 0;
+  for (let i = 0; i < node.store.batchCount(); i++) for (const slot of decodeBatchPubdata(node.store.pubdata(i)!)) if (slot.isDeposit && slot.refund) n++;
+  return n;
 }
 
 /**
@@ -152,7 +196,7 @@ export function exportRunFolder(out: RunStore, node: ClusterNode, genesis: Genes
     const b = store.batch(i)!;
     const input = JSON.parse(b.input) as Record<string, string[]>;
     const messages = input.creditOn.flatMap((on, k) =>
-      on === "1"
+      on === "1" && input.isDeposit[k] !== "1"
         ? [
             {
               srcChain: Number(input.inSrcChain[k]),

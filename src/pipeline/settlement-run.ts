@@ -10,11 +10,21 @@ import type { Genesis } from "../protocol/genesis.js";
 import type { SignedOperation } from "../protocol/operation.js";
 import { decodeOperation, isMalformed } from "../protocol/operation-codec.js";
 import { RunStore } from "../store/run-store.js";
-import { buildRunReport, exportRunFolder, type RejectedLine, type RunReport } from "./run-report.js";
+import { buildRunReport, exportRunFolder, type RejectedLine, type RunAssets, type RunReport } from "./run-report.js";
 import { FieldError } from "../config/field-error.js";
+import { Wallet } from "ethers";
+import { ANVIL_USER_KEY } from "../l1/anvil.js";
+import { ETH_TOKEN_ID } from "../protocol/genesis.js";
 
 /** File name of a run's SQLite store in its run folder (the node's store; the other files are its readable export). */
 export const RUN_STORE_FILE = "cluster.sqlite";
+
+/** An ETH deposit a run makes on L1 before its workload (for leaf `to` on member `chainId`; wei). */
+export interface PlannedDeposit {
+  chainId: number;
+  to: bigint;
+  amount: bigint;
+}
 
 /** What a run needs: validated by the CLI's config schema (src/cli/run-config.ts). */
 export interface SettlementRunOptions {
@@ -35,6 +45,10 @@ export interface SettlementRunOptions {
   out: string;
   /** Groth16 prover (default snarkjs). */
   backend?: ProverBackend;
+  /** ETH deposits made on L1 before the workload (queue order), by the L1 user. */
+  deposits?: PlannedDeposit[];
+  /** Key of the L1 user who deposits and claims the workload's withdrawals (default: anvil's second account on an own devnet, else privateKey). */
+  userKey?: string;
 }
 
 /** Progress of a run through its workload, kept in the store's meta table ("run"), so `--resume` goes on where it stopped. */
@@ -44,6 +58,7 @@ interface RunProgress {
   /** Lines handled (accepted or rejected), from the start of the file. */
   linesDone: number;
   rejected: RejectedLine[];
+  assets?: RunAssets;
 }
 
 /** State of a run as its phases fill it in. */
@@ -102,13 +117,31 @@ export function settlementRunPhases(o: SettlementRunOptions): Phase<SettlementRu
       },
     },
     {
+      title: `Deposit on L1: ${(o.deposits ?? []).length} ETH deposits into the queue; the node admits them in queue order`,
+      run: async (ctx, status) => {
+        const node = ctx.node!;
+        const planned = o.deposits ?? [];
+        const progress = runProgress(node, o.lines);
+        progress.assets ??= { depositGas: [], claims: [] };
+        const user = l1User(node, o);
+        const settlement = node.settlementContract().connect(user) as ReturnType<ClusterNode["settlementContract"]>;
+        // deposits already on the queue (a resumed run) are not made again; the run's user is the only depositor
+        for (let k = Number(await settlement.depositCount()); k < planned.length; k++) {
+          const d = planned[k];
+          const receipt = await (await settlement.depositEth(d.chainId, d.to, { value: d.amount })).wait();
+          progress.assets.depositGas.push(String(receipt?.gasUsed ?? 0n));
+          node.store.setMeta("run", progress);
+          status({ label: "deposits made", done: k + 1, total: planned.length });
+        }
+        await node.whenDepositsAdmitted(BigInt(planned.length));
+        status(`${planned.length} deposits admitted by the node (from ${user.address})`);
+      },
+    },
+    {
       title: `Execute ${lines.length} workload lines on ${o.genesis.members} member chains`,
       run: async (ctx, status) => {
         const node = ctx.node!;
-        const sha = createHash("sha256").update(o.lines.join("\n")).digest("hex");
-        const progress = node.store.getMeta<RunProgress>("run") ?? { workloadSha256: sha, linesDone: 0, rejected: [] };
-        if (progress.workloadSha256 !== sha)
-          throw new FieldError(`operations`, `not the workload this run started with (SHA-256 ${progress.workloadSha256}); resume with the same file`);
+        const progress = runProgress(node, o.lines);
         const before = lines.filter((l) => l.line <= progress.linesDone).length;
         admitLines(
           lines.slice(before),
@@ -134,11 +167,31 @@ export function settlementRunPhases(o: SettlementRunOptions): Phase<SettlementRu
       },
     },
     {
+      title: "Claim on L1: the run's user takes what the settled withdrawals owe it",
+      run: async (ctx, status) => {
+        const node = ctx.node!;
+        const progress = runProgress(node, o.lines);
+        progress.assets ??= { depositGas: [], claims: [] };
+        const user = l1User(node, o);
+        const settlement = node.settlementContract().connect(user) as ReturnType<ClusterNode["settlementContract"]>;
+        const owed = (await settlement.claimable(user.address, ETH_TOKEN_ID)) as bigint;
+        if (owed > 0n) {
+          const receipt = await (await settlement.claim(ETH_TOKEN_ID)).wait();
+          progress.assets.claims.push({ tokenId: ETH_TOKEN_ID.toString(), amount: owed.toString(), gasUsed: String(receipt?.gasUsed ?? 0n) });
+          node.store.setMeta("run", progress);
+        }
+        const claimed = progress.assets.claims.reduce((a, c) => a + BigInt(c.amount), 0n);
+        status(`${user.address} claimed ${claimed} wei in ${progress.assets.claims.length} claim(s)`);
+      },
+    },
+    {
       title: "Compare every member's on-chain root with the executor's",
       run: async (ctx, status) => {
         const node = ctx.node!;
         const progress = node.store.getMeta<RunProgress>("run")!;
-        const onChain = [...(await node.settlementContract().currentRoots())];
+        const contract = node.settlementContract();
+        const onChain = [...(await contract.currentRoots())];
+        const escrow = await Promise.all(Array.from({ length: o.genesis.members }, (_, c) => contract.escrowOf(c, ETH_TOKEN_ID) as Promise<bigint>));
         ctx.report = buildRunReport(
           ctx.prepared!,
           node,
@@ -147,12 +200,31 @@ export function settlementRunPhases(o: SettlementRunOptions): Phase<SettlementRu
           onChain,
           { workers: o.workers, singleThread: o.singleThread, settleBatches: o.settleBatches },
           o.out,
+          { ...(progress.assets ?? { depositGas: [], claims: [] }), escrow },
         );
         exportRunFolder(new RunStore(o.out), node, o.genesis, lines, ctx.report);
         status(ctx.report.roots.match ? "all roots equal" : "ROOTS DIFFER");
       },
     },
   ];
+}
+
+/**
+ * The run's progress (store meta "run"), created at the first call.
+ * @throws Error naming `operations` when a resumed run is given another workload than it started with.
+ */
+function runProgress(node: ClusterNode, workload: string[]): RunProgress {
+  const sha = createHash("sha256").update(workload.join("\n")).digest("hex");
+  const progress = node.store.getMeta<RunProgress>("run") ?? { workloadSha256: sha, linesDone: 0, rejected: [] };
+  if (progress.workloadSha256 !== sha)
+    throw new FieldError(`operations`, `not the workload this run started with (SHA-256 ${progress.workloadSha256}); resume with the same file`);
+  return progress;
+}
+
+/** The run's L1 user (deposits, is paid the workload's withdrawals, claims): `userKey`, else anvil's second account on an own devnet, else the node's key. */
+function l1User(node: ClusterNode, o: SettlementRunOptions): Wallet {
+  const provider = node.settlementContract().runner!.provider!;
+  return new Wallet(o.userKey ?? (node.ownDevnet || !o.privateKey ? ANVIL_USER_KEY : o.privateKey), provider);
 }
 
 /**

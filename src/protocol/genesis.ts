@@ -101,6 +101,21 @@ export function genesisOf(keys: DevKeys): Genesis {
   };
 }
 
+/** Token id of ETH in the cluster (ClusterSettlement's ETH_TOKEN); listed ERC-20s get 2, 3, …. */
+export const ETH_TOKEN_ID = 1n;
+
+/**
+ * ETH each member holds at genesis: the sum of its genesis balances of token 1, in wei (index =
+ * chainId). The deployment sends it to ClusterSettlement as the members' genesis escrow, so every
+ * genesis balance of ETH is backed on L1. Balances of other tokens at genesis have no escrow: they can
+ * move inside their chain but never leave it (the contract's escrow caps refuse it).
+ */
+export function genesisEthEscrow(genesis: Pick<Genesis, "members" | "accounts">): bigint[] {
+  const escrow = Array.from({ length: genesis.members }, () => 0n);
+  for (const a of genesis.accounts) if (a.tokenId === ETH_TOKEN_ID && a.chainId < genesis.members) escrow[a.chainId] += a.balance;
+  return escrow;
+}
+
 /** Signing domain of a genesis' cluster: clusterDomain(l1ChainId, clusterId). */
 export function genesisDomain(genesis: Pick<Genesis, "l1ChainId" | "clusterId">): bigint {
   return clusterDomain(BigInt(genesis.l1ChainId), genesis.clusterId);

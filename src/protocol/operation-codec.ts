@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js";
-import type { SignedOperation } from "./operation.js";
+import type { L1Deposit, SignedOperation } from "./operation.js";
 import { SCALAR_FIELD } from "../crypto/field.js";
 import { toJson } from "./json.js";
 
@@ -22,11 +22,12 @@ const chainId = z.number().int().nonnegative().max(65535);
 
 /**
  * The signed operation, defined once: workload lines and API requests are read with it, and the HTTP
- * API's JSON Schema is derived from it (signedOperationJsonSchema).
+ * API's JSON Schema is derived from it (signedOperationJsonSchema). A WITHDRAW's `to` is the L1
+ * address paid, as a decimal uint160 (the executor refuses 0 and 2^160 or more, naming `to`).
  */
 const operationSchema = z
   .object({
-    type: z.enum(["TRANSFER", "SEND"]),
+    type: z.enum(["TRANSFER", "SEND", "WITHDRAW"]),
     chainId,
     dstChain: chainId.optional(),
     from: fieldElement,
@@ -48,7 +49,7 @@ export interface MalformedLine {
 }
 
 /**
- * Reads one JSONL line of a workload file: a signed TRANSFER or SEND with numbers as decimal strings
+ * Reads one JSONL line of a workload file: a signed TRANSFER, SEND or WITHDRAW with numbers as decimal strings
  * (or safe integers). `dstChain` defaults to `chainId` (TRANSFER), `dataHash` to 0.
  * @returns the operation, or the field at fault and why (the line is then skipped, nothing else lost).
  */
@@ -121,4 +122,65 @@ export function operationId(op: SignedOperation): string {
 export function signedOperationJsonSchema(): Record<string, unknown> {
   const { $schema: _draft, ...schema } = z.toJSONSchema(operationSchema, { io: "input", target: "draft-7" }) as Record<string, unknown>;
   return schema;
+}
+
+/** A deposit as the store keeps it among the admitted operations (canonicalDeposit). */
+const storedDepositSchema = z
+  .object({
+    type: z.literal("DEPOSIT"),
+    index: fieldElement,
+    chainId,
+    to: fieldElement,
+    tokenId: fieldElement,
+    amount: fieldElement,
+    depositor: z.string().regex(/^0x[0-9a-fA-F]{40}$/, "must be 0x and 40 hex digits"),
+  })
+  .strict();
+
+/**
+ * Canonical JSON of an L1 deposit, as the store keeps it among the admitted operations (type DEPOSIT;
+ * numbers as decimal strings, the depositor lower-case). Never accepted from a client: deposits come
+ * from the contract's Deposited events only.
+ */
+export function canonicalDeposit(d: L1Deposit): string {
+  return JSON.stringify({
+    type: "DEPOSIT",
+    index: d.index.toString(),
+    chainId: d.chainId,
+    to: d.to.toString(),
+    tokenId: d.tokenId.toString(),
+    amount: d.amount.toString(),
+    depositor: d.depositor.toLowerCase(),
+  });
+}
+
+/** Id of a deposit in the store: SHA-256 of its canonical JSON (as operationId), 64 hex digits. */
+export function depositId(d: L1Deposit): string {
+  return bytesToHex(sha256(utf8ToBytes(canonicalDeposit(d))));
+}
+
+/**
+ * Reads one admitted entry back from the store: a signed operation, or an L1 deposit (type DEPOSIT).
+ * @returns the entry, or the field at fault and why.
+ */
+export function decodeStoredEntry(text: string): SignedOperation | L1Deposit | { field: string; reason: string } {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    return { field: "(entry)", reason: `not JSON: ${(e as Error).message}` };
+  }
+  if ((raw as { type?: unknown } | null)?.type !== "DEPOSIT") return parseOperation(raw);
+  const parsed = storedDepositSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return { field: issue.path.join(".") || "(entry)", reason: issue.message };
+  }
+  const { type: _deposit, ...d } = parsed.data;
+  return d;
+}
+
+/** True for an L1 deposit entry (decodeStoredEntry). */
+export function isDeposit(x: SignedOperation | L1Deposit): x is L1Deposit {
+  return "depositor" in x;
 }

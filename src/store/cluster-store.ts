@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import type { Groth16Proof } from "snarkjs";
-import type { BatchHeader, CircuitInput } from "../circuits/batch-input.js";
+import { pubdataOfInput, type BatchHeader, type CircuitInput } from "../circuits/batch-input.js";
 import { toJson } from "../protocol/json.js";
 import { FieldError } from "../config/field-error.js";
 
@@ -216,6 +216,11 @@ export class ClusterStore {
     return this.db.prepare(`SELECT ${OPERATION_COLUMNS} FROM operations WHERE batch_index IS NULL ORDER BY seq`).all() as StoredOperation[];
   }
 
+  /** The admitted L1 deposits (entries of type DEPOSIT, canonicalDeposit), in queue order. */
+  depositEntries(): StoredOperation[] {
+    return this.db.prepare(`SELECT ${OPERATION_COLUMNS} FROM operations WHERE body LIKE '{"type":"DEPOSIT"%' ORDER BY seq`).all() as StoredOperation[];
+  }
+
   /** Every operation, in acceptance order (for audits and tests). */
   allOperations(): StoredOperation[] {
     return this.db.prepare(`SELECT ${OPERATION_COLUMNS} FROM operations ORDER BY seq`).all() as StoredOperation[];
@@ -264,10 +269,16 @@ export class ClusterStore {
       newRoots: (h.newRoots as string[]).map(BigInt),
       oldRootsCommitment: BigInt(h.oldRootsCommitment as string),
       newRootsCommitment: BigInt(h.newRootsCommitment as string),
+      pubdataCommitment: BigInt(h.pubdataCommitment as string),
     };
   }
 
-  /** Batches closed but not yet proved, by index. */
+  /** The published data of a closed batch (pubdataOfInput of its stored circuit input), or undefined. */
+  pubdata(index: number): bigint[] | undefined {
+    const row = this.db.prepare("SELECT input FROM batches WHERE batch_index = ?").get(index) as { input: string } | undefined;
+    return row && pubdataOfInput(JSON.parse(row.input) as CircuitInput);
+  }
+
   /** The oldest batch waiting for its proof (lowest index with status proving): index and closing time (ms), or undefined. */
   oldestUnprovedBatch(): { batchIndex: number; closedAt: number } | undefined {
     return this.db

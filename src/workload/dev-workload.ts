@@ -16,12 +16,12 @@ export const WORKLOAD_DEFAULTS = {
 
 /**
  * Dev keys for an instance's N members (16 accounts per chain, or 2^D if smaller) and a signed
- * workload for them, with WORKLOAD_DEFAULTS for what `o` does not set. Used by `run` without
- * `--operations` and by the bench.
+ * workload for them, with WORKLOAD_DEFAULTS for what `o` does not set (WITHDRAWs to `o.withdrawTo`
+ * when given). Used by `run` without `--operations` and by the bench.
  */
 export async function devWorkload(
   inst: CircuitInstance,
-  o: { operations: number; crossChainShare: number; faults: boolean; seed: string },
+  o: { operations: number; crossChainShare: number; faults: boolean; seed: string; withdrawTo?: bigint },
 ): Promise<{ keys: DevKeys; workload: Workload }> {
   const signer = await EddsaSigner.create();
   const keys = generateDevKeys(signer, {
@@ -38,6 +38,7 @@ export async function devWorkload(
     maxAmount: WORKLOAD_DEFAULTS.maxAmount,
     faults: o.faults,
     seed: o.seed,
+    withdrawTo: o.withdrawTo,
   });
   return { keys, workload };
 }

@@ -29,6 +29,10 @@ export interface WorkloadOptions {
   /** Insert one line of each fault kind, spread through the file. */
   faults: boolean;
   seed: string;
+  /** L1 address (a uint160) that WITHDRAW operations pay; none are generated without it. */
+  withdrawTo?: bigint;
+  /** Share of WITHDRAW among valid operations when `withdrawTo` is given, 0..1 (default 0.1). */
+  withdrawShare?: number;
 }
 
 /** A generated workload: JSONL lines, and what they hold. */
@@ -36,6 +40,7 @@ export interface Workload {
   lines: string[];
   transfers: number;
   sends: number;
+  withdrawals: number;
   /** 1-based line numbers of the fault lines, with the kind and the field a rejection must name. */
   faults: { line: number; kind: FaultKind; field: string }[];
 }
@@ -43,13 +48,18 @@ export interface Workload {
 /**
  * Generates a realistic signed workload for a dev key set: senders and recipients drawn with Zipf
  * popularity on a uniformly chosen chain, SEND to a uniformly chosen other member with probability
- * `crossChainShare`, amounts uniform in 1..maxAmount. Every valid operation is valid when executed in
+ * `crossChainShare`, amounts uniform in 1..maxAmount; with `withdrawTo`, a share `withdrawShare` of
+ * WITHDRAW operations to that L1 address. Every valid operation is valid when executed in
  * file order (nonces follow; balances are tracked conservatively: cross-chain credits are not spent).
  * @throws RangeError naming the option at fault.
  */
 export function generateWorkload(keys: DevKeys, signer: EddsaSigner, poseidon: (x: bigint[]) => bigint, o: WorkloadOptions): Workload {
   if (!Number.isInteger(o.operations) || o.operations < 1) throw new RangeError(`operations: must be an integer >= 1, got ${o.operations}`);
   if (!(o.crossChainShare >= 0 && o.crossChainShare <= 1)) throw new RangeError(`crossChainShare: must be in 0..1, got ${o.crossChainShare}`);
+  if (o.withdrawShare !== undefined && !(o.withdrawShare >= 0 && o.withdrawShare <= 1))
+    throw new RangeError(`withdrawShare: must be in 0..1, got ${o.withdrawShare}`);
+  if (o.withdrawTo !== undefined && (o.withdrawTo <= 0n || o.withdrawTo >= 1n << 160n))
+    throw new RangeError("withdrawTo: must be a non-zero L1 address (uint160)");
   if (o.maxAmount < 1n) throw new RangeError(`maxAmount: must be >= 1, got ${o.maxAmount}`);
   const domain = genesisDomain(keys);
   const random = new SeededRandom(`workload:${o.seed}`);
@@ -61,7 +71,7 @@ export function generateWorkload(keys: DevKeys, signer: EddsaSigner, poseidon: (
     signature: signer.sign(privateKeyBytes(privateKey), operationDigest(poseidon, domain, op)),
   });
 
-  const out: Workload = { lines: [], transfers: 0, sends: 0, faults: [] };
+  const out: Workload = { lines: [], transfers: 0, sends: 0, withdrawals: 0, faults: [] };
   // fault k goes before valid operation floor((k+1)·operations/(F+1)): spread evenly through the file
   const faultKinds = o.faults ? (Object.keys(FAULT_KINDS) as FaultKind[]) : [];
   const faultsBefore = new Map<number, FaultKind[]>();
@@ -77,6 +87,23 @@ export function generateWorkload(keys: DevKeys, signer: EddsaSigner, poseidon: (
       const from = byChain[chainId][pickAccount[chainId]()];
       const account = sim.get(`${chainId}/${from.index}`)!;
       if (account.balance < 1n) continue;
+      if (o.withdrawTo !== undefined && random.float() < (o.withdrawShare ?? 0.1)) {
+        // biome-ignore lint/complexity/useMathMinMax: bigints (Math.min takes numbers)
+        const cap = account.balance < o.maxAmount ? account.balance : o.maxAmount;
+        const amount = 1n + BigInt(Math.floor(random.float() * Number(cap)));
+        const op = {
+          type: "WITHDRAW",
+          chainId,
+          dstChain: chainId,
+          from: from.index,
+          to: o.withdrawTo,
+          tokenId: from.tokenId,
+          amount,
+          nonce: account.nonce,
+          dataHash: 0n,
+        } as const;
+        return { op, key: from.privateKey, account, recipient: undefined };
+      }
       const cross = random.float() < o.crossChainShare;
       const dstChain = cross ? (chainId + random.int(1, keys.members - 1)) % keys.members : chainId;
       const to = byChain[dstChain][pickAccount[dstChain]()];
@@ -110,6 +137,7 @@ export function generateWorkload(keys: DevKeys, signer: EddsaSigner, poseidon: (
     account.nonce += 1n;
     if (recipient) recipient.balance += op.amount;
     if (op.type === "SEND") out.sends++;
+    else if (op.type === "WITHDRAW") out.withdrawals++;
     else out.transfers++;
   }
   return out;

@@ -1,13 +1,13 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { WitnessTester } from "../../src/circuits/constraint-check.js";
 import { noopSlot, type SlotWitness } from "../../src/circuits/witness-layout.js";
-import { debitOnly, deliverOnly, execute, makeCluster, sendOp, transferOp } from "../helpers/cluster-fixture.js";
+import { debitOnly, deliverOnly, depositSlot, execute, makeCluster, sendOp, transferOp, withdrawOp, withdrawSlot } from "../helpers/cluster-fixture.js";
 import { bumped, circuitInput, exactly, templateTester, signalValue } from "./template-tester.js";
 
 // ClusterSlot(N = 2, D = 3, DELTA = 2, BALANCE_BITS = 16, TICK_BITS = 8) (circuits/lib/slot.circom): a
 // DebitLane, then a CreditLane on the roots the debit lane leaves. The debit lane's outbox hash and the
 // credit lane's inbox hash of one message are one MessageHash, so a TRANSFER executed in one slot leaves
-// equal outbox and inbox chains. Valid witnesses (from src/state) pass the R1CS; an attack or an edited
+// equal outbox and inbox chains; a WITHDRAW (debit lane) and an L1 deposit (credit lane) move no message. Valid witnesses (from src/state) pass the R1CS; an attack or an edited
 // witness fails a constraint of the component at fault.
 const N = 2;
 const D = 3;
@@ -15,7 +15,7 @@ const DELTA = 2;
 const BITS = 16;
 const TICK_BITS = 8;
 /** Constraints of the test main, pinned: a change to the template shows up here. */
-const CONSTRAINTS = 10_273;
+const CONSTRAINTS = 10_287;
 let t: WitnessTester;
 
 const zeros = () => Array.from({ length: N }, () => Array.from({ length: N }, () => 0n));
@@ -44,6 +44,33 @@ describe("ClusterSlot(2, 3, 2, 16, 8): valid slots pass the R1CS", () => {
     const second = debitOnly(fx, sendOp(0, 1, 0n, 1n, 20n, 1n), 3, 1n);
     const slot = { ...second.slot, ...pickCredit(deliverOnly(fx, first.message, 3)) };
     await t.expectPass(input(rootsIn, fx.domain, slot));
+  });
+
+  it("a WITHDRAW and, in its free credit lane, a deposit credited to the same leaf: the state's roots; no message", async () => {
+    const fx = await makeCluster(N, D);
+    const rootsIn = fx.state.roots();
+    const withdraw = withdrawSlot(fx, withdrawOp(0, 0n, "0x00000000000000000000000000000000000c0ffe", 30n, 0n), 3);
+    const slot = depositSlot(
+      fx,
+      { index: 0n, chainId: 0, to: 0n, tokenId: 1n, amount: 7n, depositor: "0x00000000000000000000000000000000000000dd" },
+      3,
+      withdraw,
+    );
+    expect(slot).toMatchObject({ debitOn: 1n, isWithdraw: 1n, creditOn: 1n, isDeposit: 1n, refund: 0n });
+    const w = await t.expectPass(input(rootsIn, fx.domain, slot));
+    expect([0, 1].map((i) => signalValue(t, w, `main.rootsOut[${i}]`))).toEqual(fx.state.roots());
+    expect(fx.state.account(0, 0n)?.balance).toBe(1000n - 30n + 7n);
+    expect(table(w, "main.outboxOut")).toEqual(zeros());
+    expect(table(w, "main.inboxOut")).toEqual(zeros());
+  });
+
+  it("a deposit refunded to an empty leaf: nothing changes", async () => {
+    const fx = await makeCluster(N, D);
+    const rootsIn = fx.state.roots();
+    const slot = depositSlot(fx, { index: 0n, chainId: 1, to: 7n, tokenId: 1n, amount: 7n, depositor: "0x00000000000000000000000000000000000000dd" }, 3);
+    expect(slot).toMatchObject({ refund: 1n, recipientEmpty: 1n });
+    const w = await t.expectPass(input(rootsIn, fx.domain, slot));
+    expect([0, 1].map((i) => signalValue(t, w, `main.rootsOut[${i}]`))).toEqual(rootsIn);
   });
 
   it("a NOOP: nothing changes", async () => {
@@ -88,6 +115,36 @@ describe("ClusterSlot(2, 3, 2, 16, 8): the lanes are chained", () => {
 
 /** The credit-lane fields of a slot. */
 function pickCredit(s: SlotWitness) {
-  const { creditOn, inSrcChain, inDstChain, inSeq, inSendTick, inRecipient, inTokenId, inAmount, inDataHash, recipient, recipientSiblings } = s;
-  return { creditOn, inSrcChain, inDstChain, inSeq, inSendTick, inRecipient, inTokenId, inAmount, inDataHash, recipient, recipientSiblings };
+  const {
+    creditOn,
+    isDeposit,
+    refund,
+    recipientEmpty,
+    inSrcChain,
+    inDstChain,
+    inSeq,
+    inSendTick,
+    inRecipient,
+    inTokenId,
+    inAmount,
+    inDataHash,
+    recipient,
+    recipientSiblings,
+  } = s;
+  return {
+    creditOn,
+    isDeposit,
+    refund,
+    recipientEmpty,
+    inSrcChain,
+    inDstChain,
+    inSeq,
+    inSendTick,
+    inRecipient,
+    inTokenId,
+    inAmount,
+    inDataHash,
+    recipient,
+    recipientSiblings,
+  };
 }

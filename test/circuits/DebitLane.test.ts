@@ -2,19 +2,21 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { WitnessTester } from "../../src/circuits/constraint-check.js";
 import { messageHash, operationDigest, type Message } from "../../src/protocol/operation.js";
 import { emptyDebit, type DebitLane } from "../../src/circuits/witness-layout.js";
-import { makeCluster, sendOp, transferOp, type ClusterFixture } from "../helpers/cluster-fixture.js";
-import { bumped, circuitInput, exactly, templateTester, signalValue } from "./template-tester.js";
+import { accountFields } from "../../src/state/account.js";
+import { makeCluster, sendOp, transferOp, withdrawOp, type ClusterFixture } from "../helpers/cluster-fixture.js";
+import { appendedAnyway, bumped, circuitInput, exactly, leafKept, signalNamed, templateTester, signalValue } from "./template-tester.js";
 
-// DebitLane(N = 2, D = 3, BALANCE_BITS = 16) (circuits/lib/slot.circom): a signed TRANSFER or SEND checks
-// the sender's signature, debits the sender's leaf in srcChain's tree and appends its message (stamped with
-// the tick) to outbox(src -> dst); empty, it changes nothing. The witnesses come from src/state (the
+// DebitLane(N = 2, D = 3, BALANCE_BITS = 16) (circuits/lib/slot.circom): a signed TRANSFER, SEND or WITHDRAW
+// checks the sender's signature, debits the sender's leaf in srcChain's tree and, for a TRANSFER or SEND,
+// appends its message (stamped with the tick) to outbox(src -> dst); a WITHDRAW (isWithdraw, dstChain ==
+// srcChain, toIndex the L1 address paid) appends none; empty, it changes nothing. The witnesses come from src/state (the
 // executor's own lane witnesses). Each rule: a valid witness passes the R1CS, and an attack witness (or an
 // edited one) fails a constraint of that rule's component.
 const N = 2;
 const D = 3;
 const BITS = 16;
 /** Constraints of the test main, pinned: a change to the template shows up here. */
-const CONSTRAINTS = 7_475;
+const CONSTRAINTS = 7_478;
 const TICK = 5;
 let t: WitnessTester;
 
@@ -29,7 +31,15 @@ async function lane(kind: "SEND" | "TRANSFER" = "SEND", balances?: bigint[]): Pr
   const { debit, message } = fx.state.applySigned(fx.sign(op), TICK, 0n);
   return { fx, rootsIn, debit, message };
 }
-const input = (l: Lane, over: Partial<DebitLane> = {}) =>
+/** L1 address a WITHDRAW pays (a uint160). */
+const ADDRESS = "0x00000000000000000000000000000000000c0ffe";
+/** A signed WITHDRAW of 30 from leaf 0 on chain 0 to ADDRESS, as the state executes it (applyWithdraw). */
+async function withdrawLane(): Promise<Omit<Lane, "message">> {
+  const fx = await makeCluster(N, D);
+  const rootsIn = fx.state.roots();
+  return { fx, rootsIn, debit: fx.state.applyWithdraw(fx.sign(withdrawOp(0, 0n, ADDRESS, 30n, 0n))) };
+}
+const input = (l: Omit<Lane, "message">, over: Partial<DebitLane> = {}) =>
   circuitInput({ rootsIn: l.rootsIn, outboxIn: zeros(), tick: BigInt(TICK), domain: l.fx.domain, ...l.debit, ...over });
 const read = (w: bigint[], name: string, n: number) => Array.from({ length: n }, (_, i) => signalValue(t, w, `${name}[${i}]`));
 /** A signature of `op` by the sender's key for `domain`, as debit lane fields. */
@@ -68,8 +78,93 @@ describe("DebitLane(2, 3, 16): valid lanes pass the R1CS", () => {
     expect([0, 1].map((i) => read(w, `main.outboxOut[${i}]`, N))).toEqual(outboxIn);
   });
 
+  it("a WITHDRAW: the sender debited (roots as the state's after it), its outbox unchanged (no message)", async () => {
+    const l = await withdrawLane();
+    const outboxIn = [
+      [1n, 2n],
+      [3n, 4n],
+    ];
+    const w = await t.expectPass({ ...input(l), outboxIn: circuitInput({ outboxIn }).outboxIn });
+    expect(read(w, "main.rootsOut", N)).toEqual(l.fx.state.roots());
+    expect(read(w, "main.rootsOut", N)).not.toEqual(l.rootsIn);
+    expect([0, 1].map((i) => read(w, `main.outboxOut[${i}]`, N))).toEqual(outboxIn);
+    expect(l.fx.state.account(0, 0n)).toMatchObject({ balance: 970n, nonce: 1n });
+    expect(l.debit).toMatchObject({ isWithdraw: 1n, dstChain: 0n, toIndex: BigInt(ADDRESS) });
+  });
+
   it("constraints are pinned", () => {
     t.expectConstraintCount(CONSTRAINTS);
+  });
+});
+
+describe("DebitLane(2, 3, 16): a WITHDRAW refuses its attacks", () => {
+  it("a withdrawal without debit: the sender's new leaf is its old leaf (path, roots and outbox consistent)", async () => {
+    const l = await withdrawLane();
+    const w = await t.expectPass(input(l));
+    const newLeaf = signalNamed(t, w, /^main\.AccountLeaf_\d+_\d+\.out$/, l.fx.poseidon(accountFields(l.fx.state.account(0, 0n)!)));
+    const kept = leafKept(t, w, "main.senderUpdate", {
+      newLeaf,
+      oldLeaf: l.fx.poseidon(l.debit.sender),
+      rootsOut: ["main.rootsOut[0]", "main.rootsOut[1]"],
+      rootsIn: l.rootsIn,
+    });
+    expect(read(kept, "main.rootsOut", N)).toEqual(l.rootsIn);
+    const violated = t.expectConstraintFail(kept, exactly(newLeaf));
+    for (const c of violated)
+      expect(
+        t.signalsOf(c).some((n) => n.startsWith(newLeaf.replace(/\.out$/, "."))),
+        `constraint #${c} on ${t.signalsOf(c)}`,
+      ).toBe(true);
+  });
+
+  it("a withdrawal without debit: the roots after it edited back to those before", async () => {
+    const l = await withdrawLane();
+    const w = await t.expectPass(input(l));
+    t.expectConstraintFail(t.editWitness(w, { "main.rootsOut[0]": l.rootsIn[0] }), exactly("main.rootsOut[0]"));
+  });
+
+  it("a WITHDRAW with dstChain != srcChain (signed as the circuit digests it, opType 5)", async () => {
+    const l = await withdrawLane();
+    const op = withdrawOp(0, 0n, ADDRESS, 30n, 0n);
+    const digest = l.fx.poseidon([l.fx.domain, 5n, 0n, 1n, op.from, op.to, op.tokenId, op.amount, op.nonce, op.dataHash]);
+    const s = l.fx.signer.sign(l.fx.keys[0].privateKey, digest);
+    const attack = await t.attackWitness(input(l, { dstChain: 1n, sigR8x: s.R8x, sigR8y: s.R8y, sigS: s.S }));
+    t.expectConstraintFail(attack, exactly("main.isWithdraw", "main.dstChain", "main.srcChain"));
+  });
+
+  it("isWithdraw = 1 with debitOn = 0 (a withdrawal published without an operation)", async () => {
+    const l = await withdrawLane();
+    t.expectConstraintFail(await t.attackWitness(input(l, { debitOn: 0n })), exactly("main.isWithdraw", "main.debitOn"));
+  });
+
+  it("isWithdraw = 1 on an empty lane (emptyDebit)", async () => {
+    const l = await withdrawLane();
+    const w = await t.expectPass(circuitInput({ rootsIn: l.rootsIn, outboxIn: zeros(), tick: 9n, domain: l.fx.domain, ...emptyDebit(D) }));
+    t.expectConstraintFail(t.editWitness(w, { "main.isWithdraw": 1n }), exactly("main.isWithdraw", "main.debitOn"));
+  });
+
+  it("a WITHDRAW whose message is appended anyway (selectors and outbox entry as if enabled)", async () => {
+    const l = await withdrawLane();
+    const w = await t.expectPass(input(l));
+    const appended = appendedAnyway(t, w, N, 0, 0, "main.outboxOut");
+    expect(signalValue(t, appended, "main.outboxOut[0][0]")).toBe(l.fx.poseidon([0n, signalValue(t, w, "main.sent")]));
+    t.expectConstraintFail(appended, /^main\.PairChainAppend_\d+_\d+\.rowSel\[0\]$/);
+  });
+
+  it("a WITHDRAW whose outbox entry is edited (a message appended) fails a constraint on it", async () => {
+    const w = await t.expectPass(input(await withdrawLane()));
+    t.expectConstraintFail(bumped(t, w, "main.outboxOut[0][0]"), exactly("main.outboxOut[0][0]"));
+  });
+
+  it("a signed TRANSFER run as a WITHDRAW (opType 1 signed, 4 digested)", async () => {
+    const l = await withdrawLane();
+    const sig = signature(l.fx, { ...withdrawOp(0, 0n, ADDRESS, 30n, 0n), type: "TRANSFER" });
+    t.expectConstraintFail(await t.attackWitness(input(l, sig)), /^main\.sig\./);
+  });
+
+  it("a signed WITHDRAW run as a TRANSFER (isWithdraw = 0: the withdrawn amount sent as a message)", async () => {
+    const l = await withdrawLane();
+    t.expectConstraintFail(await t.attackWitness(input(l, { isWithdraw: 0n })), /^main\.sig\./);
   });
 });
 

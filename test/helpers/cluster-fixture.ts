@@ -4,7 +4,7 @@ import { ClusterState } from "../../src/state/cluster-state.js";
 import { slotOf, type SlotWitness } from "../../src/circuits/witness-layout.js";
 import { batchCircuitInput, makeHeader, type BatchHeader } from "../../src/circuits/batch-input.js";
 import { clusterDomain } from "../../src/protocol/domain.js";
-import { operationDigest, type Message, type SignedOperation } from "../../src/protocol/operation.js";
+import { operationDigest, type L1Deposit, type Message, type SignedOperation } from "../../src/protocol/operation.js";
 
 /** Identity of the test cluster: its id, and anvil's chain id as its L1 (the domain every fixture signs for). */
 export const TEST_CLUSTER = { clusterId: 1234n, l1ChainId: 31337 } as const;
@@ -21,7 +21,10 @@ export interface ClusterFixture {
   sign(op: Omit<SignedOperation, "signature">, key?: KeyPair): SignedOperation;
 }
 
-/** Builds the fixture; `balances[i]` is the genesis balance of leaf i (on every chain). */
+/** ETH each chain of a default fixture holds at genesis (its two leaves' balances, 1000 + 50): the genesis escrow to deploy with. */
+export const FIXTURE_ETH_PER_CHAIN = 1050n;
+
+/** Builds the fixture; `balances[i]` is the genesis balance of leaf i (on every chain) of token 1 (ETH). */
 export async function makeCluster(members: number, depth: number, balances: bigint[] = [1000n, 50n]): Promise<ClusterFixture> {
   const poseidon = await getPoseidon();
   const signer = await EddsaSigner.create();
@@ -83,6 +86,29 @@ export async function sendThenDeliverBatch(inst: {
   const oldRoots = fx.state.roots();
   const send = debitOnly(fx, sendOp(1, 0, 1n, 0n, 20n, 0n), 4);
   const receive = deliverOnly(fx, send.message, 5);
-  const header = makeHeader(fx.poseidon, { domain: fx.domain, batchIndex: 3n, firstTick: 4, lastTick: 5, oldRoots, newRoots: fx.state.roots() });
-  return { header, input: batchCircuitInput(header, [send.slot, receive], inst.slots, inst.depth) };
+  const slots = [send.slot, receive];
+  const header = makeHeader(
+    fx.poseidon,
+    { domain: fx.domain, batchIndex: 3n, firstTick: 4, lastTick: 5, oldRoots, newRoots: fx.state.roots() },
+    slots,
+    inst.slots,
+    inst.depth,
+  );
+  return { header, input: batchCircuitInput(header, slots, inst.slots, inst.depth) };
+}
+
+/** Unsigned fields of a WITHDRAW of `amount` of token 1 from leaf `from` on `chain` to the L1 address `to` (a uint160). */
+export function withdrawOp(chain: number, from: bigint, to: string, amount: bigint, nonce: bigint): Omit<SignedOperation, "signature"> {
+  return { type: "WITHDRAW", chainId: chain, dstChain: chain, from, to: BigInt(to), tokenId: 1n, amount, nonce, dataHash: 0n };
+}
+
+/** A slot whose debit lane runs a signed WITHDRAW (and whose credit lane is free for a deposit). */
+export function withdrawSlot(fx: ClusterFixture, op: Omit<SignedOperation, "signature">, tick: number): SlotWitness {
+  return slotOf(tick, fx.state.depth, fx.state.applyWithdraw(fx.sign(op)));
+}
+
+/** A slot whose credit lane consumes an L1 deposit (credit or refund, ClusterState.applyDeposit); `into` puts it in that slot's free credit lane instead. */
+export function depositSlot(fx: ClusterFixture, deposit: L1Deposit, tick: number, into?: SlotWitness): SlotWitness {
+  const credit = fx.state.applyDeposit(deposit);
+  return into ? { ...into, ...credit } : slotOf(tick, fx.state.depth, undefined, credit);
 }

@@ -2,7 +2,9 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Command, Option } from "commander";
 import { existsSync } from "node:fs";
-import { closeRun, RUN_STORE_FILE, settlementRunPhases, type SettlementRunContext } from "../../pipeline/settlement-run.js";
+import { Wallet } from "ethers";
+import { closeRun, RUN_STORE_FILE, settlementRunPhases, type PlannedDeposit, type SettlementRunContext } from "../../pipeline/settlement-run.js";
+import { ANVIL_USER_KEY } from "../../l1/anvil.js";
 import { RunStore } from "../../store/run-store.js";
 import { loadGenesis, type Genesis } from "../../protocol/genesis.js";
 import { CliError, EXIT } from "../cli-error.js";
@@ -49,6 +51,7 @@ export function runCommand(): Command {
       const store = new RunStore(out);
       let genesis: Genesis;
       let lines: string[];
+      let deposits: PlannedDeposit[] = [];
       if (cfg.operations) {
         if (!cfg.genesis) throw new CliError("--genesis: required with --operations (the keys or genesis file the workload was made for)", EXIT.USAGE);
         genesis = inputFile(() => loadGenesis(cfg.genesis!));
@@ -57,11 +60,12 @@ export function runCommand(): Command {
           throw new CliError(`--genesis: genesis.members is ${genesis.members}, but instance "${inst.name}" has N = ${inst.members} members`, EXIT.INPUT);
         }
       } else {
-        ({ genesis, lines } = await generateRunWorkload(inst, store, {
+        ({ genesis, lines, deposits } = await generateRunWorkload(inst, store, {
           operations: cfg.workloadOperations,
           crossChainShare: cfg.crossChainShare,
           faults: cfg.faults,
           seed: cfg.seed,
+          withdrawTo: BigInt(new Wallet(cfg.rpcUrl && cfg.privateKey ? cfg.privateKey : ANVIL_USER_KEY).address),
         }));
       }
       const ctx: SettlementRunContext = {};
@@ -80,6 +84,7 @@ export function runCommand(): Command {
             privateKey: cfg.privateKey,
             out,
             backend: proverBackend(cfg),
+            deposits,
           }),
           ctx,
         );

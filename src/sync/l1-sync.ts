@@ -1,0 +1,116 @@
+import { Contract, Interface, type Provider } from "ethers";
+import { EddsaSigner } from "../crypto/eddsa.js";
+import { getPoseidon } from "../crypto/poseidon.js";
+import { ClusterState } from "../state/cluster-state.js";
+import { decodeBatchPubdata } from "../protocol/pubdata.js";
+import { FieldError } from "../config/field-error.js";
+import { settlementInterfaceAbi } from "../l1/compile-contracts.js";
+
+/** Words per published genesis account (GenesisPublished): chainId, leaf index, ax, ay, tokenId, balance. */
+const GENESIS_ACCOUNT_WORDS = 6;
+
+/** What `sync` rebuilt from L1. */
+export interface SyncedCluster {
+  /** The contract's N, D, B and signing domain. */
+  members: number;
+  depth: number;
+  slots: number;
+  domain: bigint;
+  /** Every member's state, replayed from the genesis through every settled batch. */
+  state: ClusterState;
+  /** Batches replayed (the contract's nextBatchIndex). */
+  batches: number;
+  /** Genesis accounts published at deployment. */
+  genesisAccounts: number;
+  /** The rebuilt roots (index = chainId) and the contract's currentRoots(); equal unless L1 data is inconsistent. */
+  roots: bigint[];
+  onChainRoots: bigint[];
+  /** L1 block the sync read up to. */
+  blockNumber: number;
+}
+
+/**
+ * Rebuilds every member's state from L1 alone: the genesis accounts of the contract's
+ * GenesisPublished event (checked against the genesis roots commitment the first batch starts from),
+ * then the published data (pubdata) of every settled batch, read from the calldata of the settle
+ * transactions that emitted BatchSettled, replayed slot by slot (ClusterState.replayPublished) and
+ * checked against each batch's newRoots. Reads at one block (the head when it starts).
+ * @param address ClusterSettlement's address.
+ * @throws FieldError naming `contract` when no ClusterSettlement is there or its events are missing,
+ *   or `batch <i>` when a settled batch's data does not replay to its roots.
+ */
+export async function syncFromL1(provider: Provider, address: string): Promise<SyncedCluster> {
+  const abi = settlementInterfaceAbi();
+  const iface = new Interface(abi as never);
+  const contract = new Contract(address, abi as never, provider);
+  if ((await provider.getCode(address)) === "0x") throw new FieldError("contract", `no contract at ${address}`);
+  const blockNumber = await provider.getBlockNumber();
+  const at = { blockTag: blockNumber };
+  const [members, depth, slots, domain, settledCount] = (await Promise.all([
+    contract.members(at),
+    contract.depth(at),
+    contract.slots(at),
+    contract.domain(at),
+    contract.nextBatchIndex(at),
+  ])) as bigint[];
+
+  const published = await contract.queryFilter(contract.filters.GenesisPublished(), 0, blockNumber);
+  if (published.length !== 1) throw new FieldError("contract", `expected one GenesisPublished event at ${address}, found ${published.length}`);
+  const words = (published[0] as unknown as { args: { accounts: bigint[] } }).args.accounts;
+  const state = new ClusterState(Number(members), Number(depth), await getPoseidon(), await EddsaSigner.create(), domain);
+  for (let k = 0; k < words.length; k += GENESIS_ACCOUNT_WORDS) {
+    const [chainId, index, ax, ay, tokenId, balance] = words.slice(k, k + GENESIS_ACCOUNT_WORDS);
+    state.createAccount(Number(chainId), index, { ax, ay, tokenId, balance, nonce: 0n });
+  }
+
+  const events = await contract.queryFilter(contract.filters.BatchSettled(), 0, blockNumber);
+  const settled = events
+    .map((e) => ({ index: Number((e as unknown as { args: { batchIndex: bigint } }).args.batchIndex), txHash: e.transactionHash }))
+    .sort((a, b) => a.index - b.index);
+  if (settled.length !== Number(settledCount) || settled.some((e, i) => e.index !== i)) {
+    throw new FieldError("contract", `BatchSettled events do not cover batches 0..${Number(settledCount) - 1}`);
+  }
+  const calls = new Map<string, { header: bigint; oldRootsCommitment: bigint; newRoots: bigint[]; pubdata: bigint[] }[]>();
+  for (const { index, txHash } of settled) {
+    let batches = calls.get(txHash);
+    if (!batches) {
+      const tx = await provider.getTransaction(txHash);
+      if (!tx) throw new FieldError(`batch ${index}`, `settle transaction ${txHash} not found`);
+      batches = (iface.decodeFunctionData("settle", tx.data)[0] as unknown[]).map((b) => {
+        const x = b as { header: bigint; oldRootsCommitment: bigint; newRoots: bigint[]; pubdata: bigint[] };
+        return { header: x.header, oldRootsCommitment: x.oldRootsCommitment, newRoots: [...x.newRoots], pubdata: [...x.pubdata] };
+      });
+      calls.set(txHash, batches);
+    }
+    const batch = batches.find((b) => Number(b.header >> 64n) === index);
+    if (!batch) throw new FieldError(`batch ${index}`, `not in the calldata of ${txHash}`);
+    if (index === 0 && batch.oldRootsCommitment !== state.rootsCommitment()) {
+      throw new FieldError("contract", "the published genesis accounts do not give the genesis roots commitment");
+    }
+    decodeBatchPubdata(batch.pubdata).forEach((slot, s) => {
+      try {
+        state.replayPublished(slot);
+      } catch (e) {
+        throw new FieldError(`batch ${index}`, `slot ${s}: ${(e as FieldError).field}: ${(e as FieldError).reason ?? (e as Error).message}`);
+      }
+    });
+    const roots = state.roots();
+    if (roots.some((r, i) => r !== batch.newRoots[i])) throw new FieldError(`batch ${index}`, "its published data does not replay to its newRoots");
+  }
+  if (settled.length === 0 && state.rootsCommitment() !== ((await contract.rootsCommitment(at)) as bigint)) {
+    throw new FieldError("contract", "the published genesis accounts do not give the genesis roots commitment");
+  }
+  const onChainRoots = [...((await contract.currentRoots(at)) as bigint[])];
+  return {
+    members: Number(members),
+    depth: Number(depth),
+    slots: Number(slots),
+    domain,
+    state,
+    batches: settled.length,
+    genesisAccounts: words.length / GENESIS_ACCOUNT_WORDS,
+    roots: state.roots(),
+    onChainRoots,
+    blockNumber,
+  };
+}

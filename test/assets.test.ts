@@ -1,0 +1,272 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as snarkjs from "snarkjs";
+import { type Contract, ContractFactory, Interface, NonceManager, Wallet, id, type JsonRpcProvider } from "ethers";
+import { preparedTestInstance, terminateCurve } from "./helpers/test-instance.js";
+import { batchCircuitInput, batchPubdata, makeHeader } from "../src/circuits/batch-input.js";
+import { compileContracts, solcCompile, type ContractArtifact } from "../src/l1/compile-contracts.js";
+import { ANVIL_DEFAULT_KEY, devnetProvider, startAnvil, type Devnet } from "../src/l1/anvil.js";
+import { deploySettlement, type SettlementConfig } from "../src/l1/deploy.js";
+import { sendSettle, settlementBatch, type SettlementBatch } from "../src/l1/settlement-calldata.js";
+import type { SlotWitness } from "../src/circuits/witness-layout.js";
+import type { L1Deposit } from "../src/protocol/operation.js";
+import { REPO_ROOT } from "../src/circuits/manifest.js";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { FIXTURE_ETH_PER_CHAIN, depositSlot, execute, makeCluster, sendOp, withdrawOp, withdrawSlot, type ClusterFixture } from "./helpers/cluster-fixture.js";
+
+// Real assets on anvil with the "test" instance (N = 2, D = 4, B = 2): deposits queued on L1 and
+// consumed in order by proven batches, withdrawals owed and claimed once, escrow caps per member and
+// token, and every refusal with its custom error. Each batch here is proven with snarkjs.
+
+let inst: Awaited<ReturnType<typeof preparedTestInstance>>["inst"];
+let prepared: Awaited<ReturnType<typeof preparedTestInstance>>;
+let devnet: Devnet;
+let provider: JsonRpcProvider;
+let operator: NonceManager;
+let artifacts: { settlement: ContractArtifact; verifier: ContractArtifact };
+let tokenArtifact: ContractArtifact;
+
+/** anvil's second pre-funded dev account (public key material, devnets only), and a key funded by the test. */
+const ALICE_KEY = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
+const BOB_KEY = id("assets.test bob");
+let alice: Wallet;
+let bob: Wallet;
+
+beforeAll(async () => {
+  prepared = await preparedTestInstance();
+  inst = prepared.inst;
+  artifacts = compileContracts(prepared.keys.verifierSol, prepared.circuit.dir);
+  tokenArtifact = solcCompile({ "TestToken.sol": { content: readFileSync(join(REPO_ROOT, "contracts/test/TestToken.sol"), "utf8") } })["TestToken.sol"]
+    .TestToken;
+  devnet = await startAnvil();
+  provider = devnetProvider(devnet.rpcUrl);
+  operator = new NonceManager(new Wallet(ANVIL_DEFAULT_KEY, provider));
+  alice = new Wallet(ALICE_KEY, provider);
+  bob = new Wallet(BOB_KEY, provider);
+  await provider.send("anvil_setBalance", [bob.address, "0xde0b6b3a7640000"]); // 1 ETH
+}, 600_000);
+
+afterAll(async () => {
+  provider?.destroy();
+  await devnet?.stop();
+  await terminateCurve();
+});
+
+/** A fresh cluster fixture and a ClusterSettlement at its genesis (genesis ETH escrow funded unless overridden). */
+async function deployed(over: Partial<SettlementConfig> = {}): Promise<{ fx: ClusterFixture; c: Contract }> {
+  const fx = await makeCluster(inst.members, inst.depth);
+  operator = new NonceManager(operator.signer);
+  const c = await deploySettlement(operator, artifacts, {
+    deltaTicks: inst.deltaTicks,
+    clusterId: fx.clusterId,
+    genesisRoots: fx.state.roots(),
+    genesisRootsCommitment: fx.state.rootsCommitment(),
+    slots: inst.slots,
+    depth: inst.depth,
+    genesisEthEscrow: [FIXTURE_ETH_PER_CHAIN, FIXTURE_ETH_PER_CHAIN],
+    ...over,
+  });
+  return { fx, c };
+}
+
+/** Proves batch `index` of `slots` (ticks firstTick..lastTick) over the fixture's state. */
+async function proven(
+  fx: ClusterFixture,
+  oldRoots: bigint[],
+  index: bigint,
+  slots: SlotWitness[],
+  firstTick: number,
+  lastTick = firstTick,
+): Promise<SettlementBatch> {
+  const header = makeHeader(
+    fx.poseidon,
+    { domain: fx.domain, batchIndex: index, firstTick, lastTick, oldRoots, newRoots: fx.state.roots() },
+    slots,
+    inst.slots,
+    inst.depth,
+  );
+  const { proof } = await snarkjs.groth16.fullProve(batchCircuitInput(header, slots, inst.slots, inst.depth), prepared.circuit.wasm, prepared.keys.zkey);
+  return settlementBatch(header, batchPubdata(slots, inst.slots, lastTick, inst.depth), proof);
+}
+
+/** The custom error a failing call reverts with, as `Name(args)`. */
+async function revertOf(call: Promise<unknown>): Promise<string> {
+  try {
+    await call;
+  } catch (e) {
+    const data = (e as { data?: string; info?: { error?: { data?: string } } }).data ?? (e as { info?: { error?: { data?: string } } }).info?.error?.data;
+    const parsed = data ? new Interface(artifacts.settlement.abi as never).parseError(data) : null;
+    return parsed ? `${parsed.name}(${[...parsed.args].map(String).join(", ")})` : `undecoded: ${(e as Error).message}`;
+  }
+  return "no revert";
+}
+
+const as = (c: Contract, w: Wallet | NonceManager) => c.connect(w) as Contract;
+
+/** Deposits ETH from `who` and returns the queue entry as the sequencer reads it. */
+async function depositEth(c: Contract, who: Wallet, index: bigint, chainId: number, to: bigint, amount: bigint): Promise<L1Deposit> {
+  await (await as(c, who).depositEth(chainId, to, { value: amount })).wait();
+  return { index, chainId, to, tokenId: 1n, amount, depositor: who.address };
+}
+
+describe("deposits: the L1 queue", () => {
+  it("refuses a deposit of zero, of an unlisted token, to an unknown chain or leaf, or above the cap, with its custom error", async () => {
+    const { c } = await deployed();
+    expect(await revertOf(as(c, alice).depositEth(0, 0, { value: 0 }))).toBe("ZeroDeposit()");
+    expect(await revertOf(as(c, alice).depositEth(2, 0, { value: 1 }))).toBe("UnknownChain(2)");
+    expect(await revertOf(as(c, alice).depositEth(0, 16, { value: 1 }))).toBe("UnknownAccount(0, 16)");
+    expect(await revertOf(as(c, alice).depositErc20(7, 1, 0, 0))).toBe("UnlistedToken(7)");
+    expect(await revertOf(as(c, alice).depositErc20(1, 1, 0, 0))).toBe("UnlistedToken(1)"); // ETH goes through depositEth
+    const stranger = await new ContractFactory(tokenArtifact.abi as never, tokenArtifact.bytecode, alice).deploy("Big", "BIG");
+    expect(await revertOf(as(c, alice).listToken(await stranger.getAddress()))).toMatch(/^NotOwner\(/);
+    expect(await c.depositCount()).toBe(0n);
+  }, 120_000);
+
+  it("credits deposits in queue order, refunds the ones no leaf can take, and owes a settled WITHDRAW once", async () => {
+    const { fx, c } = await deployed();
+    const token = await new ContractFactory(tokenArtifact.abi as never, tokenArtifact.bytecode, operator).deploy("Test", "TST");
+    await (await as(c, operator).listToken(await token.getAddress())).wait();
+    expect(await c.tokenCount()).toBe(2n);
+    await (await (token.connect(alice) as Contract).mint(alice.address, 1000n)).wait();
+    await (await (token.connect(alice) as Contract).approve(await c.getAddress(), 1000n)).wait();
+
+    const d0 = await depositEth(c, alice, 0n, 0, 0n, 100n); // leaf 0 on chain 0 holds ETH: credited
+    await (await as(c, alice).depositErc20(2, 40n, 1, 1n)).wait(); // leaf 1 on chain 1 holds ETH, not token 2: refunded
+    const d1: L1Deposit = { index: 1n, chainId: 1, to: 1n, tokenId: 2n, amount: 40n, depositor: alice.address };
+    const d2 = await depositEth(c, bob, 2n, 1, 9n, 7n); // leaf 9 on chain 1 is empty: refunded
+    expect(await c.depositCount()).toBe(3n);
+    const escrowBefore = await c.escrowOf(0, 1);
+    expect(escrowBefore).toBe(FIXTURE_ETH_PER_CHAIN);
+
+    // batch 0: [d0 credited, d1 refunded]; batch 1: [WITHDRAW 30 from leaf 0 on chain 0 to Bob + d2 refunded, a SEND 5 chain 0 -> 1]
+    const g = fx.state.roots();
+    const b0 = await proven(fx, g, 0n, [depositSlot(fx, d0, 1), depositSlot(fx, d1, 1)], 1);
+    expect(fx.state.account(0, 0n)?.balance).toBe(1100n);
+    const r1 = fx.state.roots();
+    const w = depositSlot(fx, d2, 2, withdrawSlot(fx, withdrawOp(0, 0n, bob.address, 30n, 0n), 2)); // state updates in slot order
+    const s = execute(fx, sendOp(0, 1, 1n, 0n, 5n, 0n), 2);
+    const b1 = await proven(fx, r1, 1n, [w, s.slot], 2);
+
+    const receipt = await (await sendSettle(as(c, operator), [b0, b1])).wait();
+    expect(receipt?.status).toBe(1);
+    expect(await c.depositsConsumed()).toBe(3n);
+    expect(await c.escrowOf(0, 1)).toBe(FIXTURE_ETH_PER_CHAIN + 100n - 30n - 5n);
+    expect(await c.escrowOf(1, 1)).toBe(FIXTURE_ETH_PER_CHAIN + 5n);
+    expect(await c.escrowOf(1, 2)).toBe(0n); // the refunded token deposit never entered chain 1
+    expect(await c.claimable(bob.address, 1)).toBe(30n + 7n); // the WITHDRAW and Bob's refunded deposit
+    expect(await c.claimable(alice.address, 2)).toBe(40n);
+
+    // claims: once each, by the address owed only
+    expect(await revertOf(as(c, alice).claim(1))).toBe(`NothingToClaim(${alice.address}, 1)`);
+    const before = await provider.getBalance(bob.address);
+    const claim = await (await as(c, bob).claim(1)).wait();
+    const fee = claim!.gasUsed * BigInt(claim!.gasPrice);
+    expect((await provider.getBalance(bob.address)) - before + fee).toBe(37n);
+    expect(await revertOf(as(c, bob).claim(1))).toBe(`NothingToClaim(${bob.address}, 1)`);
+    await (await as(c, alice).claim(2)).wait();
+    expect(await (token as Contract).balanceOf(alice.address)).toBe(1000n);
+    // what the contract holds is what it owes: escrows + claimable + unconsumed deposits
+    expect(await provider.getBalance(await c.getAddress())).toBe((await c.escrowOf(0, 1)) + (await c.escrowOf(1, 1)));
+  }, 300_000);
+
+  it("refuses a batch that skips or reorders a deposit, and one whose pubdata differs from the proven by one byte", async () => {
+    const { fx, c } = await deployed();
+    const d0 = await depositEth(c, alice, 0n, 0, 0n, 11n);
+    const d1 = await depositEth(c, alice, 1n, 1, 0n, 22n);
+    const g = fx.state.roots();
+    const skipped = await proven(fx, g, 0n, [depositSlot(fx, d1, 1)], 1);
+    expect(await revertOf(sendSettle(as(c, operator), [skipped]))).toBe("DepositMismatch(0, 0, 0)");
+    const fx2 = await makeCluster(inst.members, inst.depth);
+    const reordered = await proven(fx2, g, 0n, [depositSlot(fx2, d1, 1), depositSlot(fx2, d0, 1)], 1);
+    expect(await revertOf(sendSettle(as(c, operator), [reordered]))).toBe("DepositMismatch(0, 0, 0)");
+    const fx3 = await makeCluster(inst.members, inst.depth);
+    const good = await proven(fx3, g, 0n, [depositSlot(fx3, d0, 1), depositSlot(fx3, d1, 1)], 1);
+    const edited = { ...good, pubdata: [...good.pubdata] };
+    edited.pubdata[3] ^= 1n << 8n; // one byte of the first slot's deposit amount
+    expect(await revertOf(sendSettle(as(c, operator), [edited]))).toBe("InvalidProof(0)");
+    const short = { ...good, pubdata: good.pubdata.slice(1) };
+    expect(await revertOf(sendSettle(as(c, operator), [short]))).toBe(`BadPubdataLength(0, ${inst.slots * 5}, ${inst.slots * 5 - 1})`);
+    expect(await c.depositsConsumed()).toBe(0n);
+    await (await sendSettle(as(c, operator), [good])).wait();
+    expect(await c.depositsConsumed()).toBe(2n);
+    expect(await c.escrowOf(1, 1)).toBe(FIXTURE_ETH_PER_CHAIN + 22n);
+  }, 300_000);
+
+  it("refuses a batch that credits a deposit not yet made", async () => {
+    const { fx, c } = await deployed();
+    const ghost: L1Deposit = { index: 0n, chainId: 0, to: 0n, tokenId: 1n, amount: 5n, depositor: alice.address };
+    const b = await proven(fx, fx.state.roots(), 0n, [depositSlot(fx, ghost, 1)], 1);
+    expect(await revertOf(sendSettle(as(c, operator), [b]))).toBe("DepositNotQueued(0, 0, 0)");
+  }, 300_000);
+
+  it("refuses a batch that leaves a deposit past its deadline unconsumed, unless every slot consumed a deposit", async () => {
+    const { fx, c } = await deployed({ depositDeadlineBlocks: 2 });
+    const d0 = await depositEth(c, alice, 0n, 0, 0n, 1n);
+    const d1 = await depositEth(c, alice, 1n, 0, 0n, 2n);
+    const d2 = await depositEth(c, alice, 2n, 0, 0n, 3n);
+    await provider.send("anvil_mine", ["0x3"]);
+    const g = fx.state.roots();
+    const transfer = execute(fx, sendOp(0, 1, 1n, 1n, 1n, 0n), 1);
+    const b = await proven(fx, g, 0n, [transfer.slot], 1);
+    const queuedAt = (await provider.getBlockNumber()) - 5;
+    expect(await revertOf(sendSettle(as(c, operator), [b]))).toBe(`DepositOverdue(0, 0, ${queuedAt})`);
+    // a batch full of deposits may leave the third one: the operator is never stuck
+    const fx2 = await makeCluster(inst.members, inst.depth);
+    const full = await proven(fx2, g, 0n, [depositSlot(fx2, d0, 1), depositSlot(fx2, d1, 1)], 1);
+    await (await sendSettle(as(c, operator), [full])).wait();
+    expect(await c.depositsConsumed()).toBe(2n);
+    const r1 = fx2.state.roots();
+    const next = await proven(fx2, r1, 1n, [depositSlot(fx2, d2, 2)], 2);
+    await (await sendSettle(as(c, operator), [next])).wait();
+    expect(await c.depositsConsumed()).toBe(3n);
+  }, 300_000);
+});
+
+describe("containment: escrow caps per member and token", () => {
+  it("refuses a settlement whose flows would take a member's escrow below zero, naming the member and token", async () => {
+    // chain 0's genesis balances are not backed on L1 (a broken member): its proof is valid, its escrow is 0
+    const { fx, c } = await deployed({ genesisEthEscrow: [0n, FIXTURE_ETH_PER_CHAIN] });
+    const g = fx.state.roots();
+    const w = withdrawSlot(fx, withdrawOp(0, 0n, bob.address, 30n, 0n), 1);
+    const b = await proven(fx, g, 0n, [w], 1);
+    expect(await revertOf(sendSettle(as(c, operator), [b]))).toBe("EscrowOverdrawn(0, 1, 0, 30)");
+    const fx2 = await makeCluster(inst.members, inst.depth);
+    const send = execute(fx2, sendOp(0, 1, 0n, 0n, 10n, 0n), 1);
+    const s = await proven(fx2, g, 0n, [send.slot], 1);
+    expect(await revertOf(sendSettle(as(c, operator), [s]))).toBe("EscrowOverdrawn(0, 1, 0, 10)");
+    // the healthy member is untouched: it moves value out of what it holds
+    const fx3 = await makeCluster(inst.members, inst.depth);
+    const ok = await proven(fx3, g, 0n, [withdrawSlot(fx3, withdrawOp(1, 0n, bob.address, 30n, 0n), 1)], 1);
+    await (await sendSettle(as(c, operator), [ok])).wait();
+    expect(await c.escrowOf(1, 1)).toBe(FIXTURE_ETH_PER_CHAIN - 30n);
+  }, 300_000);
+
+  it("refuses a deployment whose ETH does not fund the genesis escrow", async () => {
+    const fx = await makeCluster(inst.members, inst.depth);
+    const factory = new ContractFactory(artifacts.settlement.abi as never, artifacts.settlement.bytecode, operator);
+    const poseidon = await deploySettlement(operator, artifacts, {
+      deltaTicks: inst.deltaTicks,
+      clusterId: fx.clusterId,
+      genesisRoots: fx.state.roots(),
+      genesisRootsCommitment: fx.state.rootsCommitment(),
+      slots: inst.slots,
+      depth: inst.depth,
+      genesisEthEscrow: [0n, 0n],
+    });
+    // the same configuration as a deployed contract's, with 1 wei short of its escrow
+    const config = await configOf(poseidon);
+    const err = await revertOf(factory.deploy({ ...config, genesisEthEscrow: [5n, 0n] }, { value: 4n }));
+    expect(err).toBe("GenesisEscrowUnfunded(5, 4)");
+  }, 120_000);
+});
+
+/** Rebuilds a deployed contract's Config from its constructor transaction (decoded with the ABI). */
+async function configOf(c: Contract): Promise<Record<string, unknown>> {
+  const tx = await provider.getTransaction(c.deploymentTransaction()!.hash);
+  const iface = new Interface(artifacts.settlement.abi as never);
+  const args = iface.deploy.inputs;
+  const encoded = `0x${tx!.data.slice(artifacts.settlement.bytecode.length)}`;
+  const [config] = iface.getAbiCoder().decode(args, encoded);
+  const fields = (config as { toObject(): Record<string, unknown> }).toObject();
+  return Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, Array.isArray(v) ? [...v] : v]));
+}
