@@ -2,6 +2,7 @@
 pragma solidity ^0.8.24;
 
 import "./IClusterSettlement.sol";
+import "./BabyJubjub.sol";
 
 /// @title ClusterSettlement
 /// @notice Joint settlement of an N-member chain-cluster: each call verifies one or more consecutive
@@ -81,6 +82,22 @@ contract ClusterSettlement is IClusterSettlement {
     /// @inheritdoc IClusterSettlement
     uint256 public tokenCount;
 
+    /// @dev circomlibjs Poseidon contract of 5 inputs: account leaves and EdDSA challenges of exits.
+    address private immutable poseidonLeaf;
+    /// @dev circomlibjs Poseidon contract of 2 inputs: Merkle nodes of exit proofs.
+    address private immutable poseidonPair;
+    /// @inheritdoc IClusterSettlement
+    uint256 public immutable exodusTimeoutBlocks;
+    /// @inheritdoc IClusterSettlement
+    uint256 public lastSettlementBlock;
+    /// @dev Set by the first exit or reclaim: exodus mode is for good, whatever settles later could not.
+    bool private _exodus;
+    /// @inheritdoc IClusterSettlement
+    mapping(uint256 => mapping(uint256 => bool)) public exited;
+    mapping(uint256 => bool) private _reclaimed;
+    /// @dev Operation type of the exit digest (after TRANSFER 1, SEND 2, RECEIVE 3, WITHDRAW 4).
+    uint256 private constant EXIT_OP = 5;
+
     /// @inheritdoc IClusterSettlement
     address public owner;
     /// @inheritdoc IClusterSettlement
@@ -102,7 +119,7 @@ contract ClusterSettlement is IClusterSettlement {
         if (config.deltaTicks == 0 || config.deltaTicks >= 2 ** 16) revert BadDeltaTicks(config.deltaTicks);
         if (config.maxTicksPerSecond == 0) revert BadTickRate();
         if (config.slots == 0 || config.slots > 64 || config.depth < 2 || config.depth > 32 || config.depositDeadlineBlocks == 0
-            || config.genesisEthEscrow.length != n) revert BadInstanceShape();
+            || config.genesisEthEscrow.length != n || config.exodusTimeoutBlocks == 0) revert BadInstanceShape();
         bytes4 selector = bytes4(keccak256(abi.encodePacked(
             "verifyProof(uint256[2],uint256[2][2],uint256[2],uint256[", _decimal(n + 4), "])")));
         if (!_hasVerifyProof(config.verifier, selector, n + 4)) revert VerifierArityMismatch(config.verifier, n + 4);
@@ -139,6 +156,10 @@ contract ClusterSettlement is IClusterSettlement {
         slots = config.slots;
         depth = config.depth;
         depositDeadlineBlocks = config.depositDeadlineBlocks;
+        poseidonLeaf = config.poseidonLeaf;
+        poseidonPair = config.poseidonPair;
+        exodusTimeoutBlocks = config.exodusTimeoutBlocks;
+        lastSettlementBlock = block.number;
         rootsCommitment = commitment;
         owner = msg.sender;
         emit OwnershipTransferred(address(0), msg.sender);
@@ -188,6 +209,7 @@ contract ClusterSettlement is IClusterSettlement {
     /// @inheritdoc IClusterSettlement
     function settle(Batch[] calldata batches) external {
         if (!isSequencer[msg.sender]) revert NotSequencer(msg.sender);
+        if (exodusMode()) revert ExodusActive();
         if (batches.length == 0) revert EmptySettlement();
         uint256 n = members;
         uint256 commitment = rootsCommitment;
@@ -221,6 +243,56 @@ contract ClusterSettlement is IClusterSettlement {
         rootsCommitment = commitment;
         nextBatchIndex = next;
         lastSettledTick = tick;
+        lastSettlementBlock = block.number;
+    }
+
+    /// @inheritdoc IClusterSettlement
+    function exodusMode() public view returns (bool) {
+        return _exodus || block.number > lastSettlementBlock + exodusTimeoutBlocks;
+    }
+
+    /// @inheritdoc IClusterSettlement
+    function exit(ExitRequest calldata e) external {
+        _enterExodus();
+        if (e.chainId >= members) revert UnknownChain(e.chainId);
+        if (e.leafIndex >= 2 ** depth || e.siblings.length != depth) revert ExitProofInvalid(e.chainId, e.leafIndex);
+        if (exited[e.chainId][e.leafIndex]) revert AlreadyExited(e.chainId, e.leafIndex);
+        if (e.recipient == address(0)) revert ZeroAddress();
+        bytes4 leafSelector = bytes4(keccak256("poseidon(uint256[5])"));
+        bytes4 pairSelector = bytes4(keccak256("poseidon(uint256[2])"));
+        uint256 node = _poseidon(poseidonLeaf, abi.encodePacked(leafSelector, e.ax, e.ay, e.tokenId, e.balance, e.nonce));
+        for (uint256 level = 0; level < e.siblings.length; level++) {
+            node = (e.leafIndex >> level) & 1 == 0
+                ? _poseidon(poseidonPair, abi.encodePacked(pairSelector, node, e.siblings[level]))
+                : _poseidon(poseidonPair, abi.encodePacked(pairSelector, e.siblings[level], node));
+        }
+        if (node != _roots[e.chainId]) revert ExitProofInvalid(e.chainId, e.leafIndex);
+        uint256 digest = _poseidon(poseidonPubdata, abi.encodePacked(bytes4(keccak256("poseidon(uint256[6])")),
+            domain, EXIT_OP, e.chainId, e.leafIndex, e.tokenId, uint256(uint160(e.recipient))));
+        if (!BabyJubjub.verify(poseidonLeaf, e.ax, e.ay, e.r8x, e.r8y, e.s, digest)) revert BadExitSignature(e.chainId, e.leafIndex);
+        exited[e.chainId][e.leafIndex] = true;
+        uint256 held = escrowOf[e.chainId][e.tokenId];
+        uint256 paid = e.balance < held ? e.balance : held; // a member pays out at most what it holds
+        escrowOf[e.chainId][e.tokenId] = held - paid;
+        claimable[e.recipient][e.tokenId] += paid;
+        emit Exited(e.chainId, e.leafIndex, e.tokenId, paid, e.recipient);
+    }
+
+    /// @inheritdoc IClusterSettlement
+    function reclaimDeposit(uint256 index, uint256 chainId, uint256 to, uint256 tokenId, uint256 amount) external {
+        _enterExodus();
+        QueuedDeposit storage d = _deposits[index];
+        if (index < depositsConsumed || index >= depositCount || _reclaimed[index]
+            || d.hash != keccak256(abi.encode(chainId, to, tokenId, amount))) revert NotReclaimable(index);
+        _reclaimed[index] = true;
+        claimable[d.depositor][tokenId] += amount;
+        emit DepositReclaimed(index, d.depositor);
+    }
+
+    /// @dev Refuses unless in exodus mode, and makes it permanent.
+    function _enterExodus() private {
+        if (!exodusMode()) revert NotInExodus(lastSettlementBlock + exodusTimeoutBlocks + 1);
+        _exodus = true;
     }
 
     /// @inheritdoc IClusterSettlement
@@ -265,6 +337,7 @@ contract ClusterSettlement is IClusterSettlement {
 
     /// @dev Appends a checked deposit to the queue.
     function _enqueue(uint256 chainId, uint256 to, uint256 tokenId, uint256 amount) private {
+        if (exodusMode()) revert ExodusActive();
         if (amount == 0) revert ZeroDeposit();
         if (amount >= DEPOSIT_LIMIT) revert DepositTooLarge(amount);
         if (chainId >= members) revert UnknownChain(chainId);

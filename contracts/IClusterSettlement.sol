@@ -29,6 +29,24 @@ interface IClusterSettlement {
         uint256[8] proof;
     }
 
+    /// @notice An exodus exit: the account's leaf as the last settled root of its chain holds it, its Merkle path,
+    ///         and its owner's EdDSA-Poseidon signature (Baby Jubjub) of
+    ///         Poseidon(domain, 5, chainId, leafIndex, tokenId, recipient): only the owner names where its balance goes.
+    struct ExitRequest {
+        uint256 chainId;              // the member
+        uint256 leafIndex;            // the account's leaf index
+        uint256 ax;                   // owner's public key, x
+        uint256 ay;                   // owner's public key, y
+        uint256 tokenId;              // the token the leaf holds
+        uint256 balance;              // its balance at the last settled root
+        uint256 nonce;                // its nonce there
+        uint256[] siblings;           // Merkle path, leaf level first (D entries)
+        uint256 r8x;                  // signature point R8, x
+        uint256 r8y;                  // signature point R8, y
+        uint256 s;                    // signature scalar S
+        address recipient;            // L1 address the balance is owed to
+    }
+
     /// @notice Deployment parameters (one struct: the constructor takes many).
     struct Config {
         address verifier;             // Groth16Verifier of the circuit instance (N + 4 public inputs)
@@ -40,6 +58,8 @@ interface IClusterSettlement {
         uint256 depositDeadlineBlocks; // L1 blocks a deposit may wait before a batch must consume it, > 0
         uint256[] genesisEthEscrow;   // ETH (token 1) each member holds at genesis, in wei; their sum is sent with the deployment
         uint256[] genesisAccounts;    // every genesis account, 6 words each: chainId, leaf index, ax, ay, tokenId, balance (published, not checked)
+        address poseidonLeaf;         // circomlibjs Poseidon contract of 5 inputs (leaf hash and EdDSA challenge of exits)
+        uint256 exodusTimeoutBlocks;  // L1 blocks without a settlement after which the contract is in exodus mode, > 0
         uint256 deltaTicks;           // Δ of the circuit instance, 1..2^16 - 1
         uint256 clusterId;            // the cluster's id (genesis file): with block.chainid, the signing domain
         uint256[] genesisRoots;       // state root of each member at genesis, index = chainId
@@ -155,6 +175,40 @@ interface IClusterSettlement {
     /// @param batchIndex the batch's index.
     /// @param slot the slot.
     error BadWithdrawalAddress(uint64 batchIndex, uint256 slot);
+
+    // ---- exodus ----
+
+    /// @notice The contract is in exodus mode (no settlement for `exodusTimeoutBlocks`): nothing settles or is deposited any more.
+    /// @dev selector 0x94ac3ff8
+    error ExodusActive();
+
+    /// @notice An exit or a deposit reclaim before exodus mode.
+    /// @dev selector 0x3e2bcd92
+    /// @param exodusBlock the first block of exodus mode if nothing settles before it.
+    error NotInExodus(uint256 exodusBlock);
+
+    /// @notice The account exited already (once per account; an account holds one token).
+    /// @dev selector 0xf424afc5
+    /// @param chainId the member.
+    /// @param leafIndex the account's leaf.
+    error AlreadyExited(uint256 chainId, uint256 leafIndex);
+
+    /// @notice The leaf and its Merkle path do not give the member's last settled root.
+    /// @dev selector 0x5c5ff4be
+    /// @param chainId the member.
+    /// @param leafIndex the account's leaf.
+    error ExitProofInvalid(uint256 chainId, uint256 leafIndex);
+
+    /// @notice The exit is not signed by the account's key (EdDSA-Poseidon over the exit digest).
+    /// @dev selector 0x5eb22727
+    /// @param chainId the member.
+    /// @param leafIndex the account's leaf.
+    error BadExitSignature(uint256 chainId, uint256 leafIndex);
+
+    /// @notice A deposit reclaim of a deposit that was consumed, reclaimed already, never made, or not with these fields.
+    /// @dev selector 0xd30fc237
+    /// @param index the deposit's queue position.
+    error NotReclaimable(uint256 index);
 
     // ---- deposits and claims ----
 
@@ -285,6 +339,19 @@ interface IClusterSettlement {
     /// @param accounts 6 words per account: chainId, leaf index, ax, ay, tokenId, balance.
     event GenesisPublished(uint256[] accounts);
 
+    /// @notice An account exited in exodus mode: `amount` (its balance, at most its chain's escrow) is owed to `recipient`.
+    /// @param chainId the member.
+    /// @param leafIndex the account's leaf.
+    /// @param tokenId the token.
+    /// @param amount what is owed (claim it with `claim`).
+    /// @param recipient the L1 address its owner signed.
+    event Exited(uint256 indexed chainId, uint256 indexed leafIndex, uint256 tokenId, uint256 amount, address recipient);
+
+    /// @notice In exodus mode, an unconsumed deposit was given back to its depositor (claim it with `claim`).
+    /// @param index the deposit's queue position.
+    /// @param depositor who deposited.
+    event DepositReclaimed(uint256 indexed index, address depositor);
+
     /// @notice A deposit joined the queue. `sync` and the sequencer read the queue from these events.
     /// @param index its queue position.
     /// @param chainId the member credited.
@@ -357,6 +424,24 @@ interface IClusterSettlement {
     /// @param token the ERC-20 contract.
     /// @return tokenId the id it is listed under (2, 3, …; 1 is ETH).
     function listToken(address token) external returns (uint256 tokenId);
+
+    /// @notice In exodus mode: pays an account's balance at its chain's last settled root to the L1 address its owner
+    ///         signed (owed, then `claim`), at most the chain's escrow of the token; once per account. Anyone may send it.
+    /// @param request the leaf, its Merkle path and the owner's signature.
+    function exit(ExitRequest calldata request) external;
+
+    /// @notice In exodus mode: gives an unconsumed deposit back to its depositor (owed, then `claim`). Anyone may send it.
+    /// @param index the deposit's queue position (not consumed by a settled batch).
+    /// @param chainId the deposit's member, as in its Deposited event.
+    /// @param to its leaf index.
+    /// @param tokenId its token.
+    /// @param amount its amount.
+    function reclaimDeposit(uint256 index, uint256 chainId, uint256 to, uint256 tokenId, uint256 amount) external;
+
+    /// @notice Whether the contract is in exodus mode: no batch settled for `exodusTimeoutBlocks` blocks (or an exit
+    ///         or reclaim already happened). For good: nothing settles or is deposited any more.
+    /// @return true in exodus mode.
+    function exodusMode() external view returns (bool);
 
     /// @notice All member roots, index = chainId.
     /// @return the current state root of each of the N members.
@@ -481,6 +566,20 @@ interface IClusterSettlement {
     /// @param tokenId the token id.
     /// @return the ERC-20 contract.
     function tokenAddress(uint256 tokenId) external view returns (address);
+
+    /// @notice L1 blocks without a settlement after which the contract is in exodus mode.
+    /// @return the timeout, in blocks.
+    function exodusTimeoutBlocks() external view returns (uint256);
+
+    /// @notice The L1 block of the last settlement (the deployment's before the first).
+    /// @return the block number.
+    function lastSettlementBlock() external view returns (uint256);
+
+    /// @notice Whether the account at `leafIndex` on member `chainId` exited in exodus mode.
+    /// @param chainId the member.
+    /// @param leafIndex the account's leaf.
+    /// @return true once it exited.
+    function exited(uint256 chainId, uint256 leafIndex) external view returns (bool);
 
     /// @notice Number of token ids in use, ETH included (the next listing gets this + 1).
     /// @return the last listed token id.

@@ -10,6 +10,7 @@ import { sendSettle, settlementBatch, type SettlementBatch } from "../src/l1/set
 import type { SlotWitness } from "../src/circuits/witness-layout.js";
 import type { L1Deposit } from "../src/protocol/operation.js";
 import { REPO_ROOT } from "../src/circuits/manifest.js";
+import { buildExitRequest } from "../src/sync/exodus-exit.js";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { FIXTURE_ETH_PER_CHAIN, depositSlot, execute, makeCluster, sendOp, withdrawOp, withdrawSlot, type ClusterFixture } from "./helpers/cluster-fixture.js";
@@ -270,3 +271,63 @@ async function configOf(c: Contract): Promise<Record<string, unknown>> {
   const fields = (config as { toObject(): Record<string, unknown> }).toObject();
   return Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, Array.isArray(v) ? [...v] : v]));
 }
+
+describe("exodus: an exit that needs no operator", () => {
+  it("after the timeout: nothing settles or is deposited; each owner exits once with a Merkle proof and its signature, bounded by escrow; unconsumed deposits go back", async () => {
+    const { fx, c } = await deployed({ exodusTimeoutBlocks: 6 });
+    const d0 = await depositEth(c, alice, 0n, 0, 1n, 60n);
+    await depositEth(c, alice, 1n, 1, 1n, 9n); // never consumed: reclaimed in exodus
+    const g = fx.state.roots();
+    const b = await proven(fx, g, 0n, [depositSlot(fx, d0, 1)], 1); // leaf 1 on chain 0: 50 + 60
+    await (await sendSettle(as(c, operator), [b])).wait();
+    const request = (leaf: bigint, key = fx.keys[Number(leaf)].privateKey, recipient = bob.address) =>
+      buildExitRequest(fx.state, fx.poseidon, 0, leaf, key, recipient);
+
+    expect(await revertOf(as(c, alice).exit(await request(1n)))).toMatch(/^NotInExodus\(\d+\)$/);
+    await provider.send("anvil_mine", ["0x7"]);
+    expect(await c.exodusMode()).toBe(true);
+    const fx2 = await makeCluster(inst.members, inst.depth);
+    depositSlot(fx2, d0, 1); // the settled state, in a copy (fx stays at the settled roots for the exits)
+    const late = await proven(fx2, fx2.state.roots(), 1n, [execute(fx2, sendOp(0, 1, 0n, 0n, 1n, 0n), 2).slot], 2);
+    expect(await revertOf(sendSettle(as(c, operator), [late]))).toBe("ExodusActive()");
+    expect(await revertOf(as(c, alice).depositEth(0, 0, { value: 1 }))).toBe("ExodusActive()");
+
+    // a stale leaf (the genesis balance, before the settled deposit) is not under the last settled root
+    const stale = await makeCluster(inst.members, inst.depth);
+    expect(await revertOf(as(c, alice).exit(await buildExitRequest(stale.state, stale.poseidon, 0, 1n, fx.keys[1].privateKey, bob.address)))).toBe(
+      "ExitProofInvalid(0, 1)",
+    );
+    // the right leaf, but signed by another key, or sent to another recipient than signed
+    const forged = { ...(await request(1n)), ax: fx.keys[0].ax, ay: fx.keys[0].ay };
+    expect(await revertOf(as(c, alice).exit(forged))).toBe("ExitProofInvalid(0, 1)"); // the key is in the leaf
+    const redirected = { ...(await request(1n)), recipient: alice.address };
+    expect(await revertOf(as(c, alice).exit(redirected))).toBe("BadExitSignature(0, 1)");
+    const signed = await request(1n);
+    const malleable = { ...signed, s: signed.s + 2736030358979909402780800718157159386076813972158567259200215660948447373041n }; // S + l: the same point
+    expect(await revertOf(as(c, alice).exit(malleable))).toBe("BadExitSignature(0, 1)");
+
+    const receipt = await (await as(c, alice).exit(await request(1n))).wait(); // anyone may send it; Bob is paid
+    console.log(`exodus exit: ${receipt!.gasUsed} gas (D = ${inst.depth})`);
+    expect(await c.exited(0, 1)).toBe(true);
+    expect(await c.claimable(bob.address, 1)).toBe(110n);
+    expect(await c.escrowOf(0, 1)).toBe(FIXTURE_ETH_PER_CHAIN + 60n - 110n);
+    expect(await revertOf(as(c, alice).exit(await request(1n)))).toBe("AlreadyExited(0, 1)");
+
+    // the unconsumed deposit goes back to its depositor, once
+    expect(await revertOf(as(c, bob).reclaimDeposit(0, 0, 1, 1, 60))).toBe("NotReclaimable(0)"); // consumed
+    expect(await revertOf(as(c, bob).reclaimDeposit(1, 1, 1, 1, 10))).toBe("NotReclaimable(1)"); // not its fields
+    await (await as(c, bob).reclaimDeposit(1, 1, 1, 1, 9)).wait();
+    expect(await c.claimable(alice.address, 1)).toBe(9n);
+    expect(await revertOf(as(c, bob).reclaimDeposit(1, 1, 1, 1, 9))).toBe("NotReclaimable(1)");
+  }, 300_000);
+
+  it("pays an exit at most what its chain holds (a broken member's last owners share what is left)", async () => {
+    const { fx, c } = await deployed({ exodusTimeoutBlocks: 1, genesisEthEscrow: [1020n, FIXTURE_ETH_PER_CHAIN] }); // chain 0 backs 1020 of its 1050
+    await provider.send("anvil_mine", ["0x2"]);
+    await (await as(c, alice).exit(await buildExitRequest(fx.state, fx.poseidon, 0, 0n, fx.keys[0].privateKey, bob.address))).wait(); // 1000
+    await (await as(c, alice).exit(await buildExitRequest(fx.state, fx.poseidon, 0, 1n, fx.keys[1].privateKey, alice.address))).wait(); // 50, but 20 left
+    expect(await c.claimable(bob.address, 1)).toBe(1000n);
+    expect(await c.claimable(alice.address, 1)).toBe(20n);
+    expect(await c.escrowOf(0, 1)).toBe(0n);
+  }, 120_000);
+});

@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Contract, Wallet } from "ethers";
 import { syncFromL1 } from "../src/sync/l1-sync.js";
+import { buildExitRequest } from "../src/sync/exodus-exit.js";
+import { getPoseidon } from "../src/crypto/poseidon.js";
+import { privateKeyBytes } from "../src/workload/dev-keys.js";
 import { preparedTestInstance, terminateCurve } from "./helpers/test-instance.js";
 import { expectedRoots, quietLogger, signedOperations, tempDir } from "./helpers/service-fixture.js";
 import { ClusterNode } from "../src/core/cluster-node.js";
@@ -22,7 +25,7 @@ describe("end to end: operations -> the cluster node (executor, prover pool, sub
   }, 600_000);
 
   it("settles every batch with the L1 deposits it admitted; an overdraft is refused and the rest settles; on-chain roots equal the executor's and sync's", async () => {
-    const { genesis, operations } = await signedOperations(prepared.inst, 5, "end-to-end");
+    const { genesis, operations, keys } = await signedOperations(prepared.inst, 5, "end-to-end");
     node = await ClusterNode.start(
       {
         dataDir: tempDir("end-to-end"),
@@ -33,6 +36,7 @@ describe("end to end: operations -> the cluster node (executor, prover pool, sub
         rpcRetryMinMs: 100,
         rpcRetryMaxMs: 1000,
         depositPollMs: 100,
+        deployment: { exodusTimeoutBlocks: 40 },
       },
       prepared,
       quietLogger(),
@@ -70,6 +74,17 @@ describe("end to end: operations -> the cluster node (executor, prover pool, sub
     const synced = await syncFromL1(devnetProvider(String(node.status().rpcUrl)), String(node.status().settlement));
     expect(synced.roots).toEqual(roots); // from L1 logs and calldata alone
     expect(await settlement.depositsConsumed()).toBe(2n);
+
+    // exodus: once no batch has settled for the timeout, an owner exits from sync's state alone (no operator)
+    const provider = devnetProvider(String(node.status().rpcUrl));
+    expect(await settlement.exodusMode()).toBe(false);
+    await provider.send("anvil_mine", ["0x29"]); // 41 blocks: past the timeout of 40
+    expect(await settlement.exodusMode()).toBe(true);
+    const owner = keys.accounts.find((a) => a.chainId === 0 && a.index === 1n)!;
+    const request = await buildExitRequest(synced.state, await getPoseidon(), 0, 1n, privateKeyBytes(owner.privateKey), user.address);
+    await (await (node.settlementContract().connect(user) as Contract).exit(request)).wait();
+    expect(await settlement.claimable(user.address, 1n)).toBe(synced.state.account(0, 1n)!.balance);
+    expect(synced.state.account(0, 1n)!.balance).toBeGreaterThan(0n);
     expect(roots.map(String)).toEqual(node.status().roots);
     expect(Number(await settlement.nextBatchIndex())).toBe(node.store.batchCount());
     expect(node.store.batchCounts()).toMatchObject({ proving: 0, proved: 0, included: 0, settled: 4 }); // B = 2: 2 deposits + 5 operations

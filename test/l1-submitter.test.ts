@@ -153,8 +153,8 @@ describe("L1 submitter against anvil", () => {
     await proxy.restore();
     expect(await settling).toBe(1);
     expect(store.batch(0)!.status).toBe("settled");
-    // nonces 0..4 deployed the verifier, three Poseidon contracts and ClusterSettlement
-    expect(store.submissions()).toMatchObject([{ firstBatch: 0, lastBatch: 0, status: "mined", nonce: 5 }]);
+    // nonces 0..5 deployed the verifier, four Poseidon contracts and ClusterSettlement
+    expect(store.submissions()).toMatchObject([{ firstBatch: 0, lastBatch: 0, status: "mined", nonce: 6 }]);
     await submitter.stop();
   });
 

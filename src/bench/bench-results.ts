@@ -1,3 +1,4 @@
+import type { AssetGas } from "./measurements.js";
 import type { BenchPlan } from "./bench-plan.js";
 import type { PipelineMeasurement } from "./measurements.js";
 
@@ -32,6 +33,8 @@ export interface BenchResults {
   plan: BenchPlan;
   detail: InstanceResult;
   sweep: InstanceResult[];
+  /** Gas of deposits, an exodus exit, a claim and of the published data, at the detail instance (measureAssetGas). */
+  assets: AssetGas;
   /** Gas per message for the largest instance a 2^20 ceremony file holds at N = 4, D = 16: extrapolated, not measured. */
   extrapolation: {
     members: number;

@@ -88,10 +88,23 @@ export function benchTables(r: BenchResults): string {
   }
   const g = d.gas;
   const e = r.extrapolation;
+  const a = r.assets;
+  const assets = new Table({ head: ["asset path (L1, anvil)", "gas"], style });
+  assets.push(
+    ["deposit ETH (depositEth)", n(a.depositEth)],
+    ["deposit ERC-20 (depositErc20, after approve)", n(a.depositErc20)],
+    [`exodus exit (D=${i.depth}: leaf, Merkle path, EdDSA-Poseidon on L1)`, n(a.exodusExit)],
+    ["claim ETH (claim)", n(a.claimEth)],
+    [`published data per slot (${a.pubdataBytesPerBatch / i.slots} bytes: Poseidon(6) + calldata)`, n(a.pubdataGasPerSlot)],
+    ["published data per byte", n(a.pubdataGasPerByte)],
+  );
   return [
     `Detail: ${i.name} (N=${i.members}, D=${i.depth}, B=${i.slots}; ${n(i.constraints)} constraints, ${i.publicInputs} public inputs), ${d.batches} batches of ${i.slots} operations (${d.crossChainMessages} cross-chain)`,
     detail.toString(),
     `gas per settled batch: ${n(g.atOnePerTransaction?.gasPerBatch ?? 0)} at 1 batch per transaction, ${n(g.atKPerTransaction.gasPerBatch)} at ${g.atKPerTransaction.k}; per operation ${n(g.atKPerTransaction.gasPerOperation)}`,
+    "",
+    `Assets at ${i.name}: every slot costs the same constraints whatever it holds (TRANSFER, SEND, WITHDRAW, deposit): ${n(i.constraints / i.slots)} per slot with the batch's share`,
+    assets.toString(),
     "",
     `Sweep (${r.plan.defaultSetting.workers} workers, single-threaded snarkjs: the default setting)`,
     sweep.toString(),

@@ -25,7 +25,16 @@ import type { PreparedInstance } from "../setup/prepared-instance.js";
 import { benchPlan, type PoolSetting } from "./bench-plan.js";
 import { sweepChartSvg } from "./bench-chart.js";
 import { benchTables } from "./bench-tables.js";
-import { benchWorkload, measurePipeline, measureSettlementGas, openBenchL1, rawSnarkjsProve, type BenchL1, type PipelineMeasurement } from "./measurements.js";
+import {
+  benchWorkload,
+  measureAssetGas,
+  measurePipeline,
+  measureSettlementGas,
+  openBenchL1,
+  rawSnarkjsProve,
+  type BenchL1,
+  type PipelineMeasurement,
+} from "./measurements.js";
 import type { BenchResults, InstanceResult } from "./bench-results.js";
 
 const runFile = promisify(execFile);
@@ -55,6 +64,7 @@ const prepared = new Map<string, PreparedInstance>();
 const results = new Map<string, InstanceResult>();
 let l1: BenchL1 | undefined;
 let extrapolation: BenchResults["extrapolation"];
+let assets: BenchResults["assets"] | undefined;
 const seconds = (ms: number) => (ms / 1000).toFixed(1);
 
 /** Writes what is measured so far to <out>/<mode>.partial.json, so a failed or interrupted run keeps it. */
@@ -177,6 +187,15 @@ const phases: Phase<object>[] = [
     title: `Detail: ${plan.detail}: baseline, ${plan.poolSettings.length} pool settings, gas at 1 and ${plan.settleBatches} batches per transaction`,
     run: async (_c, status) => measureInstance(plan.detail, plan.poolSettings, true, status),
   },
+  {
+    title: `Assets at ${plan.detail}: gas of deposits, an exodus exit, a claim and the published data`,
+    run: async (_c, status) => {
+      const p = prepared.get(plan.detail)!;
+      l1 ??= await openBenchL1();
+      assets = await measureAssetGas(p, await benchWorkload(p, 1, `bench-assets:${plan.detail}`), l1);
+      status(`deposit ${assets.depositEth.toLocaleString("en-US")} gas, exit ${assets.exodusExit.toLocaleString("en-US")} gas`);
+    },
+  },
   ...plan.sweep
     .filter((n) => n !== plan.detail)
     .map(
@@ -198,6 +217,7 @@ try {
     machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? "unknown", node: process.version },
     plan,
     detail,
+    assets: assets!,
     sweep: plan.sweep.map((n) => results.get(n)!),
     extrapolation: extrapolation!,
   };

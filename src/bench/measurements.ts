@@ -3,7 +3,16 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { NonceManager, Wallet } from "ethers";
+import { type Contract, ContractFactory, NonceManager, Wallet } from "ethers";
+import { readFileSync } from "node:fs";
+import { poseidonContract } from "circomlibjs";
+import { solcCompile } from "../l1/compile-contracts.js";
+import { syncFromL1 } from "../sync/l1-sync.js";
+import { buildExitRequest } from "../sync/exodus-exit.js";
+import { getPoseidon } from "../crypto/poseidon.js";
+import { privateKeyBytes } from "../workload/dev-keys.js";
+import { SCALAR_FIELD } from "../crypto/field.js";
+import { PUBDATA_WORDS } from "../protocol/pubdata.js";
 import { pino } from "pino";
 import type { Groth16Proof } from "snarkjs";
 import { REPO_ROOT } from "../circuits/manifest.js";
@@ -17,7 +26,7 @@ import { quantile } from "../stats/quantile.js";
 import type { ProverBackend } from "../prover/prover-pool.js";
 import type { PreparedInstance } from "../setup/prepared-instance.js";
 import { devWorkload } from "../workload/dev-workload.js";
-import { genesisEthEscrow, genesisOf, type Genesis } from "../protocol/genesis.js";
+import { ETH_TOKEN_ID, genesisEthEscrow, genesisOf, type DevKeys, type Genesis } from "../protocol/genesis.js";
 import { decodeOperation, isMalformed } from "../protocol/operation-codec.js";
 import type { SignedOperation } from "../protocol/operation.js";
 import type { StoredProof } from "../store/cluster-store.js";
@@ -35,6 +44,8 @@ export interface BenchWorkload {
   accepted: number;
   messages: number;
   anchor: SettlementGenesis;
+  /** The dev keys of the genesis (the exodus exit signs with one). */
+  keys: DevKeys;
 }
 
 /** Makes a bench workload: `batches` full batches (B operations each, 40% cross-chain, Zipf accounts), executed by openCluster. */
@@ -57,6 +68,7 @@ export async function benchWorkload(prepared: PreparedInstance, batches: number,
   if (closed.length !== batches) throw new Error(`bench workload: expected ${batches} full batches, got ${closed.length}`);
   return {
     genesis,
+    keys,
     operations,
     batches: closed.map((b) => ({ header: b.header, pubdata: b.pubdata })),
     inputs: closed.map((b) => b.input),
@@ -218,6 +230,72 @@ export async function measureSettlementGas(
       gas.push(Number(receipt.gasUsed));
     }
     return { perTransaction, gasPerTransaction: gas, gasPerBatch: gas.reduce((a, b) => a + b, 0) / executed.batches.length };
+  } finally {
+    provider.destroy();
+  }
+}
+
+/** Gas of the asset paths on L1 (anvil), and what the published data costs (see measureAssetGas). */
+export interface AssetGas {
+  depositEth: number;
+  depositErc20: number;
+  /** An exodus exit: leaf and Merkle path (D Poseidon calls), the exit digest and the EdDSA-Poseidon check on L1. */
+  exodusExit: number;
+  claimEth: number;
+  /** Published data of one batch: B slots of PUBDATA_WORDS words. */
+  pubdataBytesPerBatch: number;
+  /** What one slot's words cost the settle call: one call of circomlibjs' Poseidon contract of 6 inputs (execution, estimated) and 16 gas per calldata byte. */
+  pubdataGasPerSlot: number;
+  pubdataGasPerByte: number;
+}
+
+/**
+ * Measures the asset paths on a fresh ClusterSettlement at the bench genesis: an ETH and an ERC-20
+ * deposit (TestToken, listed by the owner), then, once the contract is in exodus mode, an exit of a
+ * genesis account built from `sync` (syncFromL1, buildExitRequest) and the claim of what it is owed;
+ * and the gas of one slot's published words (a Poseidon(6) call as the settle makes it, plus calldata).
+ */
+export async function measureAssetGas(prepared: PreparedInstance, executed: BenchWorkload, l1: BenchL1): Promise<AssetGas> {
+  const provider = devnetProvider(l1.rpcUrl);
+  try {
+    const signer = new NonceManager(new Wallet(ANVIL_DEFAULT_KEY, provider));
+    const timeout = 10;
+    const settlement = (await deploySettlement(signer, prepared.contracts, {
+      ...settlementConfig(prepared, executed.anchor),
+      exodusTimeoutBlocks: timeout,
+    })) as unknown as Contract;
+    const gasOf = async (tx: Promise<{ wait(): Promise<{ gasUsed: bigint } | null> }>) => Number((await (await tx).wait())!.gasUsed);
+    const depositEth = await gasOf(settlement.depositEth(0, 0, { value: 1000n }));
+    const tokenArtifact = solcCompile({ "TestToken.sol": { content: readFileSync(join(REPO_ROOT, "contracts/test/TestToken.sol"), "utf8") } })["TestToken.sol"]
+      .TestToken;
+    const token = (await new ContractFactory(tokenArtifact.abi as never, tokenArtifact.bytecode, signer).deploy("Bench", "BNC")) as unknown as Contract;
+    await (await token.waitForDeployment()).getAddress();
+    await (await settlement.listToken(await token.getAddress())).wait();
+    await (await token.mint(await signer.getAddress(), 10n ** 18n)).wait();
+    await (await token.approve(await settlement.getAddress(), 10n ** 18n)).wait();
+    const depositErc20 = await gasOf(settlement.depositErc20(2, 1000n, 1, 0));
+    await provider.send("anvil_mine", [`0x${(timeout + 1).toString(16)}`]);
+    const synced = await syncFromL1(provider, await settlement.getAddress());
+    const owner = executed.keys.accounts.find((a) => a.chainId === 0 && a.index === 0n)!;
+    const recipient = await signer.getAddress();
+    const request = await buildExitRequest(synced.state, await getPoseidon(), 0, 0n, privateKeyBytes(owner.privateKey), recipient);
+    const exodusExit = await gasOf(settlement.exit(request));
+    const claimEth = await gasOf(settlement.claim(ETH_TOKEN_ID));
+    const poseidon6 = await new ContractFactory(poseidonContract.generateABI(6) as never, poseidonContract.createCode(6), signer).deploy();
+    const words = Array.from({ length: 6 }, (_, i) => (2n ** 250n + BigInt(i)) % SCALAR_FIELD);
+    const call = { to: await poseidon6.getAddress(), data: poseidon6.interface.encodeFunctionData("poseidon(uint256[6])", [words]) };
+    const poseidonGas = Number(await provider.estimateGas(call)) - 21_000 - 16 * (4 + 6 * 32);
+    const slotBytes = PUBDATA_WORDS * 32;
+    const pubdataGasPerSlot = poseidonGas + 16 * slotBytes;
+    return {
+      depositEth,
+      depositErc20,
+      exodusExit,
+      claimEth,
+      pubdataBytesPerBatch: prepared.inst.slots * slotBytes,
+      pubdataGasPerSlot,
+      pubdataGasPerByte: pubdataGasPerSlot / slotBytes,
+    };
   } finally {
     provider.destroy();
   }

@@ -17,6 +17,7 @@ import { runCommand } from "./commands/run.js";
 import { serveCommand } from "./commands/serve.js";
 import { setupCommand } from "./commands/setup.js";
 import { syncCommand } from "./commands/sync.js";
+import { exitCommand } from "./commands/exit.js";
 import { verifyCommand } from "./commands/verify.js";
 import { workloadCommand } from "./commands/workload.js";
 import { describeRevert } from "../l1/revert.js";
@@ -34,6 +35,7 @@ const program = new Command("cluster-settle")
   .addCommand(keysCommand())
   .addCommand(workloadCommand())
   .addCommand(syncCommand())
+  .addCommand(exitCommand())
   .addCommand(verifyCommand())
   .addCommand(devnetCommand())
   .addCommand(ptauCommand());

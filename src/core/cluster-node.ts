@@ -15,6 +15,7 @@ import { NodeMetrics } from "./metrics.js";
 import { LocalProofQueue, type ProofQueue, type ResultOrigin } from "../prover/proof-queue.js";
 import { Sequencer, StoreFailure, type Admission } from "./sequencer.js";
 import { connectL1, type L1Connection } from "../l1/connect.js";
+import type { DeploymentParameters } from "../l1/deploy.js";
 import { ClusterStore, type BatchStatus } from "../store/cluster-store.js";
 import { toJson } from "../protocol/json.js";
 import { FieldError } from "../config/field-error.js";
@@ -55,6 +56,8 @@ export interface NodeConfig {
   confirmations?: number;
   /** A batch waiting for its proof longer than this (ms) makes `/readyz` answer 503 (default 30 minutes). */
   provingAgeLimitMs?: number;
+  /** Parameters of the contract the node deploys on first start (default: deploy.ts's defaults). */
+  deployment?: DeploymentParameters;
   /** How often the node reads new Deposited events of its contract (ms; default 1000). */
   depositPollMs?: number;
   /** Proof queue factory: default the embedded LocalProofQueue on `workers` piscina workers. */

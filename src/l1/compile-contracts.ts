@@ -17,7 +17,7 @@ export type SoliditySources = Record<string, { content: string }>;
  * The files of contracts/ that ClusterSettlement.sol is built from, by the name its imports resolve to
  * (`import "./IClusterSettlement.sol";` in a file at the root of the sources is "IClusterSettlement.sol").
  */
-export const SETTLEMENT_SOURCES = ["IClusterSettlement.sol", "ClusterSettlement.sol"] as const;
+export const SETTLEMENT_SOURCES = ["IClusterSettlement.sol", "BabyJubjub.sol", "ClusterSettlement.sol"] as const;
 
 /** The standard-JSON sources of SETTLEMENT_SOURCES, read from contracts/. */
 export function settlementSources(): SoliditySources {

@@ -1,7 +1,7 @@
 import { NonceManager, Wallet, type JsonRpcProvider } from "ethers";
 import type { Logger } from "pino";
 import { ANVIL_DEFAULT_KEY, devnetProvider, startAnvil, type Devnet } from "./anvil.js";
-import { checkGenesisChain, deploySettlement, settlementConfig, type SettlementGenesis } from "./deploy.js";
+import { checkGenesisChain, deploySettlement, settlementConfig, type DeploymentParameters, type SettlementGenesis } from "./deploy.js";
 import type { PreparedInstance } from "../setup/prepared-instance.js";
 import type { ClusterStore } from "../store/cluster-store.js";
 import { FieldError } from "../config/field-error.js";
@@ -46,7 +46,7 @@ export async function connectL1(
   store: ClusterStore,
   prepared: PreparedInstance,
   genesis: SettlementGenesis,
-  o: { rpcUrl?: string; privateKey?: string },
+  o: { rpcUrl?: string; privateKey?: string; deployment?: DeploymentParameters },
   log: Logger,
 ): Promise<L1Connection> {
   if (o.rpcUrl && !o.privateKey)
@@ -91,7 +91,7 @@ export async function connectL1(
       deployment = undefined;
     }
     if (!deployment) {
-      const contract = await deploySettlement(new NonceManager(wallet), prepared.contracts, settlementConfig(prepared, genesis));
+      const contract = await deploySettlement(new NonceManager(wallet), prepared.contracts, { ...settlementConfig(prepared, genesis), ...o.deployment });
       const receipt = await contract.deploymentTransaction()?.wait();
       deployment = { chainId: chainId.toString(), settlement: await contract.getAddress(), deployedAt: Date.now(), blockNumber: receipt?.blockNumber };
       store.setMeta("deployment", deployment);

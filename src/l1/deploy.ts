@@ -30,7 +30,12 @@ export interface SettlementConfig {
   genesisEthEscrow: bigint[];
   /** The genesis accounts, published in the GenesisPublished event (`sync` rebuilds the state from them; default none). */
   genesisAccounts?: GenesisAccount[];
+  /** L1 blocks without a settlement after which the contract is in exodus mode (default DEFAULT_EXODUS_TIMEOUT_BLOCKS). */
+  exodusTimeoutBlocks?: number;
 }
+
+/** The deployment parameters a node may set (the rest comes from the instance and the genesis): the L1 timeouts. */
+export type DeploymentParameters = Partial<Pick<SettlementConfig, "depositDeadlineBlocks" | "exodusTimeoutBlocks" | "maxTickLead" | "maxTicksPerSecond">>;
 
 /** What a deployment takes from the genesis: roots, their commitment, and the cluster's identity. */
 export interface SettlementGenesis {
@@ -62,6 +67,8 @@ export function checkGenesisChain(genesis: Pick<SettlementGenesis, "l1ChainId">,
 /** Defaults of the tick bound: see SettlementConfig. */
 export const DEFAULT_MAX_TICK_LEAD = 86_400;
 export const DEFAULT_MAX_TICKS_PER_SECOND = 10;
+/** Default exodus timeout: 50,400 L1 blocks (a week of 12 s blocks) without a settlement. */
+export const DEFAULT_EXODUS_TIMEOUT_BLOCKS = 50_400;
 /** Default deposit deadline: 7,200 L1 blocks (a day of 12 s blocks). */
 export const DEFAULT_DEPOSIT_DEADLINE_BLOCKS = 7_200;
 
@@ -82,7 +89,8 @@ export function settlementConfig(prepared: { inst: { deltaTicks: number; slots: 
 /**
  * Deploys the instance's Groth16Verifier, circomlibjs' Poseidon contracts of N and 2 inputs (used by
  * the constructor to recompute the genesis commitment on-chain) and of 6 inputs (the pubdata hash
- * chain of every settle), and a ClusterSettlement bound to them, sending the genesis ETH escrow.
+ * chain of every settle) and of 5 inputs (leaves and EdDSA challenges of exodus exits), and a
+ * ClusterSettlement bound to them, sending the genesis ETH escrow.
  * The deployer becomes the contract's owner (it may change the sequencer set and list tokens).
  * @returns the ClusterSettlement contract, deployed and mined.
  * @throws ethers errors when a deployment transaction fails; the constructor's custom errors
@@ -104,6 +112,7 @@ export async function deploySettlement(
   const poseidonRoots = await deployed(poseidonContract.generateABI(n), poseidonContract.createCode(n));
   const poseidonPair = await deployed(poseidonContract.generateABI(2), poseidonContract.createCode(2));
   const poseidonPubdata = await deployed(poseidonContract.generateABI(6), poseidonContract.createCode(6));
+  const poseidonLeaf = await deployed(poseidonContract.generateABI(5), poseidonContract.createCode(5));
   const settlement = await deployed(
     artifacts.settlement.abi,
     artifacts.settlement.bytecode,
@@ -117,6 +126,8 @@ export async function deploySettlement(
       depositDeadlineBlocks: config.depositDeadlineBlocks ?? DEFAULT_DEPOSIT_DEADLINE_BLOCKS,
       genesisEthEscrow: config.genesisEthEscrow,
       genesisAccounts: (config.genesisAccounts ?? []).flatMap((a) => [BigInt(a.chainId), a.index, a.ax, a.ay, a.tokenId, a.balance]),
+      poseidonLeaf: await poseidonLeaf.getAddress(),
+      exodusTimeoutBlocks: config.exodusTimeoutBlocks ?? DEFAULT_EXODUS_TIMEOUT_BLOCKS,
       deltaTicks: config.deltaTicks,
       clusterId: config.clusterId,
       genesisRoots: config.genesisRoots,

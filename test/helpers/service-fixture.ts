@@ -7,7 +7,7 @@ import { EddsaSigner } from "../../src/crypto/eddsa.js";
 import type { CircuitInstance } from "../../src/circuits/manifest.js";
 import { ClusterState } from "../../src/state/cluster-state.js";
 import { devWorkload } from "../../src/workload/dev-workload.js";
-import { applyGenesis, genesisDomain, genesisOf, type Genesis } from "../../src/protocol/genesis.js";
+import { type DevKeys, applyGenesis, genesisDomain, genesisOf, type Genesis } from "../../src/protocol/genesis.js";
 import { decodeOperation, isMalformed } from "../../src/protocol/operation-codec.js";
 
 /** A fresh temporary folder. */
@@ -20,9 +20,9 @@ export async function signedOperations(
   inst: CircuitInstance,
   n: number,
   seed = "service-test",
-): Promise<{ genesis: Genesis; operations: Record<string, unknown>[] }> {
+): Promise<{ genesis: Genesis; operations: Record<string, unknown>[]; keys: DevKeys }> {
   const { keys, workload } = await devWorkload(inst, { operations: n, crossChainShare: 0.5, faults: false, seed });
-  return { genesis: genesisOf(keys), operations: workload.lines.map((l) => JSON.parse(l) as Record<string, unknown>) };
+  return { genesis: genesisOf(keys), operations: workload.lines.map((l) => JSON.parse(l) as Record<string, unknown>), keys };
 }
 
 /** POSTs operations to a service; returns the status and the JSON body. */
