@@ -298,9 +298,12 @@ describe.skipIf(!redisAvailable)("BullMQ proof queue on a real redis-server, wit
         "job reassigned after the proving deadline, settled; counted from /readyz reporting the wait",
         performance.now() - t0,
       );
-      expect(taken.map((id) => id.replace(/^batch-0-[0-9a-f]{16}/, ""))).toEqual(["", "-a1"]);
+      // the held job, then its reassignment (on a loaded machine a proof of attempt 1 may pass the deadline too: then attempt 2, …)
+      const attempts = taken.map((id) => id.replace(/^batch-0-[0-9a-f]{16}/, ""));
+      expect(attempts.slice(0, 2)).toEqual(["", "-a1"]);
+      expect(attempts.slice(2).every((a, i) => a === `-a${i + 2}`)).toBe(true);
       const metrics = await (await fetch(`${service.url}/metrics`)).text();
-      expect(metrics).toMatch(/cluster_proving_deadline_expired_total\{queue="bullmq"\} 1/);
+      expect(Number(metrics.match(/cluster_proving_deadline_expired_total\{queue="bullmq"\} (\d+)/)?.[1])).toBe(attempts.length - 1);
       expect(metrics).toMatch(/cluster_oldest_unproved_batch_age_seconds 0/);
       expect((await getJson<{ ready: boolean }>(`${service.url}/readyz`)).body.ready).toBe(true);
     } finally {

@@ -143,6 +143,27 @@ describe("CLI: bad flags and config name the field", () => {
       /^error: --rpc-url: no L1 answers at http:\/\/127.0.0.1:1/m,
     ],
     [["prover", "--workers", "1"], EXIT.USAGE, /required option '--redis-url <url>' not specified/],
+    [["sync", "--rpc-url", "http://127.0.0.1:1"], EXIT.USAGE, /required option '--contract <address>' not specified/],
+    [["sync", "--rpc-url", "http://127.0.0.1:1", "--contract", "0x12"], EXIT.USAGE, /^error: --contract: must be 0x and 40 hex digits/m],
+    [
+      [
+        "exit",
+        "--rpc-url",
+        "http://127.0.0.1:1",
+        "--contract",
+        `0x${"1".repeat(40)}`,
+        "--chain",
+        "0",
+        "--index",
+        "1",
+        "--recipient",
+        `0x${"2".repeat(40)}`,
+        "--private-key",
+        `0x${"1".repeat(64)}`,
+      ],
+      EXIT.USAGE,
+      /^error: --account-key: give exactly one of --account-key and --keys/m,
+    ],
   ])("%j exits %i", async (args, code, message) => {
     const r = await cli(...(args as string[]));
     expect(r.stderr).toMatch(message);
