@@ -6,6 +6,7 @@ import { devnetProvider } from "../../l1/anvil.js";
 import { syncFromL1 } from "../../sync/l1-sync.js";
 import { buildExitRequest } from "../../sync/exodus-exit.js";
 import { settlementInterfaceAbi } from "../../l1/compile-contracts.js";
+import { describeRevert } from "../../l1/revert.js";
 import { getPoseidon } from "../../crypto/poseidon.js";
 import { loadDevKeys } from "../../protocol/genesis.js";
 import { cliErrorOf, parseOptions } from "../options.js";
@@ -55,7 +56,12 @@ export function exitCommand(): Command {
         const request = await buildExitRequest(synced.state, await getPoseidon(), o.chain, index, hexToBytes(key.slice(2)), o.recipient);
         const wallet = new Wallet(o.privateKey, provider);
         const contract = new Contract(o.contract, settlementInterfaceAbi() as never, wallet);
-        const receipt = await (await contract.exit(request)).wait();
+        const receipt = await (
+          await contract.exit(request).catch((e: unknown) => {
+            const why = describeRevert(e, contract) ?? describeRevert((e as { info?: { error?: unknown } }).info?.error, contract);
+            throw why ? new CliError(`exit: L1 reverted: ${why}`, EXIT.L1) : e;
+          })
+        ).wait();
         const owed = (await contract.claimable(o.recipient, request.tokenId)) as bigint;
         process.stdout.write(
           `exited account ${index} on chain ${o.chain}: balance ${request.balance} of token ${request.tokenId}; ${o.recipient} is owed ${owed} (gas ${receipt?.gasUsed})\n`,
