@@ -1,7 +1,7 @@
 import { noopSlot, type SlotWitness } from "./witness-layout.js";
 import { rootsCommitment } from "../protocol/roots-commitment.js";
 import { toJson } from "../protocol/json.js";
-import { pubdataCommitment, slotPubdataWords } from "../protocol/pubdata.js";
+import { PUBDATA_FIELDS, pubdataCommitment, slotPubdataWords } from "../protocol/pubdata.js";
 
 /** Header of a batch: what the proof's public inputs are made of. */
 export interface BatchHeader {
@@ -113,24 +113,3 @@ export function pubdataOfInput(input: CircuitInput): bigint[] {
   }
   return words;
 }
-
-/** The slot fields the pubdata words are made of (SlotPubdata's inputs in circuits/lib/pubdata.circom). */
-const PUBDATA_FIELDS = [
-  "debitOn",
-  "isWithdraw",
-  "creditOn",
-  "isDeposit",
-  "refund",
-  "srcChain",
-  "dstChain",
-  "inSrcChain",
-  "inDstChain",
-  "fromIndex",
-  "toIndex",
-  "tokenId",
-  "amount",
-  "dataHash",
-  "inRecipient",
-  "inTokenId",
-  "inAmount",
-] as const;

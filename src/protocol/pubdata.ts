@@ -13,6 +13,27 @@ export const TOKEN_BITS = 16;
 /** Largest token id + 1. */
 export const TOKEN_LIMIT = 1n << BigInt(TOKEN_BITS);
 
+/** The slot fields the pubdata words are made of (SlotPubdata's inputs in circuits/lib/pubdata.circom, in its order). */
+export const PUBDATA_FIELDS = [
+  "debitOn",
+  "isWithdraw",
+  "creditOn",
+  "isDeposit",
+  "refund",
+  "srcChain",
+  "dstChain",
+  "inSrcChain",
+  "inDstChain",
+  "fromIndex",
+  "toIndex",
+  "tokenId",
+  "amount",
+  "dataHash",
+  "inRecipient",
+  "inTokenId",
+  "inAmount",
+] as const;
+
 /** Bit offsets of the packed word 1 (see circuits/lib/pubdata.circom). */
 const AT = { amount: 0n, tokenId: 128n, inTokenId: 144n, flags: 160n, chains: 165n, fromIndex: 181n } as const;
 const FLAG = { debitOn: 1n, isWithdraw: 2n, creditOn: 4n, isDeposit: 8n, refund: 16n } as const;

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { WitnessTester } from "../../src/circuits/constraint-check.js";
 import { noopSlot, slotOf, type SlotWitness } from "../../src/circuits/witness-layout.js";
-import { decodeSlotPubdata, PUBDATA_WORDS, slotPubdataWords, TOKEN_LIMIT, type SlotRecord } from "../../src/protocol/pubdata.js";
+import { decodeSlotPubdata, PUBDATA_FIELDS, PUBDATA_WORDS, slotPubdataWords, TOKEN_LIMIT, type SlotRecord } from "../../src/protocol/pubdata.js";
 import { SCALAR_FIELD } from "../../src/crypto/field.js";
 import { execute, makeCluster, sendOp } from "../helpers/cluster-fixture.js";
 import { bumped, circuitInput, exactly, namedSignals, templateTester, signalValue } from "./template-tester.js";
@@ -16,27 +16,7 @@ const D = 3;
 const CONSTRAINTS = 32;
 let t: WitnessTester;
 
-/** SlotPubdata's inputs, in its order: the slot fields the words are made of. */
-const FIELDS = [
-  "debitOn",
-  "isWithdraw",
-  "creditOn",
-  "isDeposit",
-  "refund",
-  "srcChain",
-  "dstChain",
-  "inSrcChain",
-  "inDstChain",
-  "fromIndex",
-  "toIndex",
-  "tokenId",
-  "amount",
-  "dataHash",
-  "inRecipient",
-  "inTokenId",
-  "inAmount",
-] as const;
-const input = (s: SlotWitness) => circuitInput(Object.fromEntries(FIELDS.map((k) => [k, s[k]])));
+const input = (s: SlotWitness) => circuitInput(Object.fromEntries(PUBDATA_FIELDS.map((k) => [k, s[k]])));
 const words = (w: bigint[]) => Array.from({ length: PUBDATA_WORDS }, (_, i) => signalValue(t, w, `main.words[${i}]`));
 /** What a slot did, as decodeSlotPubdata must read it back. */
 const record = (s: SlotWitness): SlotRecord => ({
