@@ -1,8 +1,9 @@
 /**
  * Piscina worker: computes the witness (circom's WASM witness calculator via snarkjs `wtns.calculate`)
  * and the Groth16 proof of one batch, in this worker's thread, with the configured prover backend:
- * snarkjs `groth16.prove` (default; the zkey is read once per worker and kept in memory), or a native
- * rapidsnark-compatible binary (`prover <zkey> <wtns> <proof.json> <public.json>`). Loaded as compiled
+ * snarkjs `groth16.prove` (the zkey is read once per worker and kept in memory), the project's native
+ * addon (src/prover/native-prover.ts: the zkey parsed once per worker into Montgomery-form points,
+ * witness bytes in memory), or a rapidsnark-compatible binary (`prover <zkey> <wtns> <proof.json> <public.json>`). Loaded as compiled
  * JavaScript (dist/workers/prove-batch.js).
  */
 import { execFile } from "node:child_process";
@@ -12,6 +13,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { buildBn128 } from "ffjavascript";
 import * as snarkjs from "snarkjs";
+import { proveNative as proveWithAddon } from "../src/prover/native-prover.js";
 import type { ProveResult, ProveTask } from "../src/prover/prove-task.js";
 
 const run = promisify(execFile);
@@ -39,6 +41,18 @@ export default async function proveBatch(task: ProveTask): Promise<ProveResult> 
   const wtns = { type: "mem" } as { type: "mem"; data?: Uint8Array };
   await snarkjs.wtns.calculate(task.input, task.wasm, wtns);
   const witnessDone = performance.now();
+  if (task.backend.kind === "native") {
+    const r = proveWithAddon(task.zkey, wtns.data!, task.backend.threads);
+    const mem = process.memoryUsage();
+    return {
+      proof: r.proof,
+      publicSignals: r.publicSignals,
+      witnessMs: witnessDone - started,
+      proveMs: performance.now() - witnessDone,
+      native: r.timings,
+      workerMemoryBytes: mem.heapTotal + mem.external,
+    };
+  }
   if (task.backend.kind === "snarkjs" && task.singleThread) await useSingleThreadCurve();
   const { proof, publicSignals } =
     task.backend.kind === "rapidsnark"

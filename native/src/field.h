@@ -263,8 +263,9 @@ template <FieldConsts *C> struct Fp {
       "adoxq %[hi], %[r2]\n\t"
       "adcxq %[z], %[r2]\n\t"
       : [r0] "+&r"(r0), [r1] "+&r"(r1), [r2] "+&r"(r2), [r3] "+&r"(r3), [r4] "+&r"(r4), [lo] "=&r"(lo), [hi] "=&r"(hi), [z] "=&r"(z), "=&d"(rdx)
-      : [a] "r"(a.v), [b] "r"(b.v), [p] "r"(C->p), [inv] "m"(C->inv)
-      : "cc", "memory");
+      : [a] "r"(a.v), [b] "r"(b.v), [p] "r"(C->p), [inv] "m"(C->inv), "m"(*(const uint64_t(*)[4])a.v), "m"(*(const uint64_t(*)[4])b.v),
+        "m"(*(const uint64_t(*)[4])C->p)
+      : "cc");
     Fp r{{r4, r0, r1, r2}};
     reduceOnce(r.v);
     return r;

@@ -36,6 +36,21 @@ export function benchTables(r: BenchResults): string {
     "",
     "",
   ]);
+  const rawPpm = d.baseline.proofsPerMinute;
+  for (const x of d.native ?? []) {
+    detail.push([
+      `raw native, 1 process, ${x.threads} thread(s) per proof`,
+      s(x.perBatchMs.reduce((a, b) => a + b, 0)),
+      n(x.proofsPerMinute, 2),
+      "",
+      n(x.proofsPerMinute / rawPpm, 2),
+      "",
+      `${s(x.mean.witnessMs)} / ${s(x.mean.proveMs)}`,
+      "",
+      "",
+      `${n(x.peakRssBytes / 2 ** 20)} MiB`,
+    ]);
+  }
   for (const p of d.pipelines) {
     detail.push([
       `${p.backend}: ${p.workers} worker(s), threads ${p.singleThread ? "off" : "on"}`,
@@ -48,6 +63,24 @@ export function benchTables(r: BenchResults): string {
       `${s(p.latencyMs.median)} / ${s(p.latencyMs.p95)}`,
       `${n(p.peakWorkerMemoryMiB)} MiB`,
       `${n(p.processPeakRssMiB)} MiB`,
+    ]);
+  }
+  const phases = new Table({
+    head: ["native prover", "per proof", "witness (wasm)", "a,b,c sums", "NTT / H", "MSM G1 (A, B1, C, H)", "MSM G2 (B)", "windows G1/G2/H", "zkey in memory"],
+    style,
+  });
+  for (const x of d.native ?? []) {
+    const m = x.mean;
+    phases.push([
+      `${x.threads} thread(s)`,
+      s(m.witnessMs + m.proveMs),
+      s(m.witnessMs),
+      s(m.abcMs),
+      s(m.nttMs),
+      s(m.msmG1Ms),
+      s(m.msmG2Ms),
+      `${x.windows.g1}/${x.windows.g2}/${x.windows.h} bits`,
+      `${n(x.zkeyBytes / 2 ** 20)} MiB (parsed in ${s(x.parseMs)})`,
     ]);
   }
   const sweep = new Table({
@@ -91,6 +124,7 @@ export function benchTables(r: BenchResults): string {
   return [
     `Detail: ${i.name} (N=${i.members}, D=${i.depth}, B=${i.slots}; ${n(i.constraints)} constraints, ${i.publicInputs} public inputs), ${d.batches} batches of ${i.slots} operations (${d.crossChainMessages} cross-chain)`,
     detail.toString(),
+    ...(d.native?.length ? ["Where the native prover's time goes (means over the batches)", phases.toString()] : []),
     `gas per settled batch: ${n(g.atOnePerTransaction?.gasPerBatch ?? 0)} at 1 batch per transaction, ${n(g.atKPerTransaction.gasPerBatch)} at ${g.atKPerTransaction.k}; per operation ${n(g.atKPerTransaction.gasPerOperation)}`,
     "",
     `Sweep (${r.plan.defaultSetting.workers} workers, single-threaded snarkjs: the default setting)`,

@@ -25,6 +25,8 @@ export interface RunReport {
   proving: {
     workers: number;
     singleThread: boolean;
+    /** The Groth16 prover in words (backendLabel). */
+    backend: string;
     witnessMsMedian: number;
     proveMsMedian: number;
     perBatchMsMedian: number;
@@ -61,7 +63,7 @@ export function buildRunReport(
   rejected: RejectedLine[],
   lines: number,
   onChainRoots: bigint[],
-  o: { workers: number; singleThread: boolean; settleBatches: number },
+  o: { workers: number; singleThread: boolean; settleBatches: number; backend: string },
   out: string,
 ): RunReport {
   const { inst } = prepared;
@@ -97,6 +99,7 @@ export function buildRunReport(
     proving: {
       workers: o.workers,
       singleThread: o.singleThread,
+      backend: o.backend,
       witnessMsMedian: quantile(
         proofs.map((p) => p.witnessMs),
         0.5,
