@@ -111,12 +111,12 @@ describe.skipIf(!load.ok)(`native prover${load.ok ? "" : ` (skipped: ${!load.ok 
     }
   });
 
-  it("MSM over the zkey's A and B2 bases (points at infinity included) agrees with ffjavascript, scalars 0, 1, r-1", async () => {
+  it("MSM over the zkey's A and B2 bases (points at infinity included) agrees with ffjavascript, scalars 0, 1, r-1, small and large sizes", async () => {
     if (!load.ok) return;
     const curve = (await buildBn128(true)) as unknown as ReferenceCurve;
     try {
-      const n = 300;
-      const [a0] = zkeySection(zkeyBytes, 5);
+      const [a0, a1] = zkeySection(zkeyBytes, 5);
+      const n = (a1 - a0) / 64; // every A point: windows wide enough for the batched-affine buckets
       const [b0] = zkeySection(zkeyBytes, 7);
       const basesA = zkeyBytes.subarray(a0, a0 + 64 * n);
       const basesB = zkeyBytes.subarray(b0, b0 + 128 * n);
@@ -130,6 +130,16 @@ describe.skipIf(!load.ok)(`native prover${load.ok ? "" : ` (skipped: ${!load.ok 
       const toObject = (p: Uint8Array) => curve.G1.toObject(curve.G1.toAffine(p)).map(String);
       expect(load.addon.msmG1(basesA, scalars, 2)).toEqual(toObject(await curve.G1.multiExpAffine(basesA, scalars)));
       expect(load.addon.msmG1(basesA, scalars, 1)).toEqual(toObject(await curve.G1.multiExpAffine(basesA, scalars)));
+      // a small MSM (narrow windows: Jacobian buckets)
+      const few = 300;
+      expect(load.addon.msmG1(basesA.subarray(0, 64 * few), scalars.subarray(0, 32 * few))).toEqual(
+        toObject(await curve.G1.multiExpAffine(basesA.subarray(0, 64 * few), scalars.subarray(0, 32 * few))),
+      );
+      expect(load.addon.msmG2(basesB.subarray(0, 128 * few), scalars.subarray(0, 32 * few))).toEqual(
+        (curve.G2.toObject(curve.G2.toAffine(await curve.G2.multiExpAffine(basesB.subarray(0, 128 * few), scalars.subarray(0, 32 * few)))) as unknown[][]).map(
+          (c) => c.map(String),
+        ),
+      );
       const g2 = (curve.G2.toObject(curve.G2.toAffine(await curve.G2.multiExpAffine(basesB, scalars))) as unknown[][]).map((c) => c.map(String));
       expect(load.addon.msmG2(basesB, scalars, 2)).toEqual(g2);
       // single terms: 1 * P = P, 0 * P = infinity, (r-1) * P = -P

@@ -135,7 +135,7 @@ template <FieldConsts *C> struct Fp {
   // low and one for the high halves of the partial products (Intel, "New Instructions Supporting Large
   // Integer Arithmetic", 2012). Five accumulator registers rotate: after each REDC step the lowest word
   // is exactly 0 and becomes the next top word. Output < 2p; reduceOnce brings it below p.
-  static inline Fp mulAdx(const Fp &a, const Fp &b) {
+  __attribute__((always_inline)) static inline Fp mulAdx(const Fp &a, const Fp &b) {
     uint64_t r0 = 0, r1 = 0, r2 = 0, r3 = 0, r4 = 0, lo, hi, z, rdx;
     __asm__(
       "xorl %k[z], %k[z]\n\t"

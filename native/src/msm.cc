@@ -2,19 +2,20 @@
 
 #include <algorithm>
 #include <thread>
+#include <utility>
 
 namespace bn254 {
 
 int chooseWindow(size_t n, size_t small) {
-  // cost(c) = windows(c) * (big + 2 * 2^(c-1)) + 2 * small, in additions (a bucket-sum addition is a
-  // full Jacobian one, ~1.4 mixed ones: counted as 1 to favour smaller windows, which also keep the
-  // buckets in cache).
+  // cost(c) = windows(c) * (big + 4 * 2^(c-1)) + 2 * small, in batched affine additions (~6 field
+  // multiplications); each bucket costs a mixed and a full Jacobian addition in the running sum
+  // (~27 multiplications, counted as 4 to favour smaller windows, whose buckets stay in cache).
   const size_t big = n - small;
   int best = 1;
   double bestCost = 1e300;
   for (int c = 2; c <= 20; c++) {
     const int windows = 254 / c + 1;
-    const double cost = (double)windows * ((double)big + 2.0 * (double)(1u << (c - 1))) + 2.0 * (double)small;
+    const double cost = (double)windows * ((double)big + 4.0 * (double)(1u << (c - 1))) + 2.0 * (double)small;
     if (cost < bestCost) {
       bestCost = cost;
       best = c;
@@ -53,10 +54,12 @@ static void recode(const uint64_t *scalars, size_t n, int c, int windows, std::v
   }
 }
 
+// Window sum with Jacobian buckets (mixed additions): for small windows, where a batch of distinct
+// buckets would be too small to amortise an inversion.
 template <class F>
-static Jac<F> windowSum(const Affine<F> *bases, const int32_t *digits, size_t n, int c, std::vector<Jac<F>> &buckets) {
+static Jac<F> windowSumJacobian(const Affine<F> *bases, const int32_t *digits, size_t n, int c) {
   const size_t nb = (size_t)1 << (c - 1);
-  buckets.assign(nb, Jac<F>::inf());
+  std::vector<Jac<F>> buckets(nb, Jac<F>::inf());
   for (size_t i = 0; i < n; i++) {
     const int32_t d = digits[i];
     if (d == 0) continue;
@@ -73,6 +76,118 @@ static Jac<F> windowSum(const Affine<F> *bases, const int32_t *digits, size_t n,
     sum = Jac<F>::add(sum, running);
   }
   return sum;
+}
+
+// Window sum with affine buckets and batched affine additions. An affine addition P + Q needs
+// lambda = (yQ - yP) / (xQ - xP): 1/(xQ - xP) for a whole batch of additions costs one inversion plus
+// 3 multiplications each (Montgomery's trick: prefix products, one inverse, walk back), so an addition
+// is ~6 multiplications instead of the 11 of a mixed Jacobian one. A batch may touch a bucket only
+// once: a point whose bucket is already in the batch goes into that bucket's Jacobian twin instead
+// (a mixed addition), and the running sum adds both. Batches hold up to 512 additions.
+template <class F> struct AffineBuckets {
+  std::vector<Affine<F>> bucket;
+  std::vector<Jac<F>> twin;        // the conflicting additions, per bucket
+  std::vector<uint8_t> set, busy;  // bucket holds a point; bucket is in the current batch
+  std::vector<uint32_t> bIdx;      // the batch: bucket index and the point to add
+  std::vector<Affine<F>> bPt;
+  std::vector<F> dx, prefix;
+  size_t cap = 0;
+
+  void reset(size_t nb, size_t batch) {
+    bucket.resize(nb);
+    twin.assign(nb, Jac<F>::inf());
+    set.assign(nb, 0);
+    busy.assign(nb, 0);
+    cap = batch;
+    bIdx.clear();
+    bPt.clear();
+    dx.resize(batch);
+    prefix.resize(batch);
+  }
+
+  // Adds every queued pair: bucket = bucket + point, affine, one shared inversion.
+  void flush() {
+    const size_t m = bIdx.size();
+    if (m == 0) return;
+    F acc = F::one();
+    for (size_t k = 0; k < m; k++) {
+      prefix[k] = acc;  // product of dx[0..k-1]
+      acc = F::mul(acc, dx[k]);
+    }
+    F inv = F::inv(acc);
+    for (size_t k = m; k-- > 0;) {
+      const F invK = F::mul(inv, prefix[k]);  // 1 / dx[k]
+      inv = F::mul(inv, dx[k]);
+      Affine<F> &b = bucket[bIdx[k]];
+      const Affine<F> &p = bPt[k];
+      const F lambda = F::mul(F::sub(p.y, b.y), invK);
+      const F x3 = F::sub(F::sub(F::sqr(lambda), b.x), p.x);
+      b.y = F::sub(F::mul(lambda, F::sub(b.x, x3)), b.y);
+      b.x = x3;
+      busy[bIdx[k]] = 0;
+    }
+    bIdx.clear();
+    bPt.clear();
+  }
+
+  // bucket[b] += p (p finite): queued in the batch, or into the twin when b is already in it.
+  void add(uint32_t b, const Affine<F> &p) {
+    if (busy[b]) {
+      twin[b] = Jac<F>::addMixed(twin[b], p);
+      return;
+    }
+    if (!set[b]) {
+      bucket[b] = p;
+      set[b] = 1;
+      return;
+    }
+    Affine<F> &q = bucket[b];
+    const F d = F::sub(p.x, q.x);
+    if (d.isZero()) {
+      // same x: p = q (double, its own inversion; rare) or p = -q (the bucket empties)
+      if (p.y == q.y) {
+        Jac<F> t = Jac<F>::dbl(Jac<F>::fromAffine(q));
+        q = t.toAffine();
+        set[b] = !t.isInf();
+      } else {
+        set[b] = 0;
+      }
+      return;
+    }
+    busy[b] = 1;
+    dx[bIdx.size()] = d;
+    bIdx.push_back(b);
+    bPt.push_back(p);
+    if (bIdx.size() == cap) flush();
+  }
+};
+
+template <class F> static inline Affine<F> signedPoint(const Affine<F> &p, int32_t d) { return d > 0 ? p : negAffine(p); }
+
+template <class F>
+static Jac<F> windowSumAffine(const Affine<F> *bases, const int32_t *digits, size_t n, int c, AffineBuckets<F> &ab) {
+  const size_t nb = (size_t)1 << (c - 1);
+  ab.reset(nb, std::min<size_t>(512, nb / 4));
+  for (size_t i = 0; i < n; i++) {
+    const int32_t d = digits[i];
+    if (d == 0 || bases[i].isInf()) continue;
+    ab.add((uint32_t)(d > 0 ? d : -d) - 1, signedPoint(bases[i], d));
+  }
+  ab.flush();
+  Jac<F> running = Jac<F>::inf(), sum = Jac<F>::inf();
+  for (size_t b = nb; b-- > 0;) {
+    if (ab.set[b]) running = Jac<F>::addMixed(running, ab.bucket[b]);
+    if (!ab.twin[b].isInf()) running = Jac<F>::add(running, ab.twin[b]);
+    sum = Jac<F>::add(sum, running);
+  }
+  return sum;
+}
+
+// Batched affine buckets from 2^(c-1) >= 256 on (a batch of 64+ distinct buckets amortises the inversion).
+int g_affineFromWindow = 9;
+
+template <class F> static Jac<F> windowSum(const Affine<F> *bases, const int32_t *digits, size_t n, int c, AffineBuckets<F> &ab) {
+  return c >= g_affineFromWindow ? windowSumAffine(bases, digits, n, c, ab) : windowSumJacobian(bases, digits, n, c);
 }
 
 template <class F> static Jac<F> msm(const Affine<F> *bases, const uint64_t *scalars, size_t n, int threads, MsmStats *stats) {
@@ -93,8 +208,8 @@ template <class F> static Jac<F> msm(const Affine<F> *bases, const uint64_t *sca
   std::vector<Jac<F>> sums(windows);
   if (threads == 1) {
     recode(scalars, n, c, windows, digits, 0, n);
-    std::vector<Jac<F>> buckets;
-    for (int w = 0; w < windows; w++) sums[w] = windowSum(bases, digits.data() + (size_t)w * n, n, c, buckets);
+    AffineBuckets<F> ab;
+    for (int w = 0; w < windows; w++) sums[w] = windowSum(bases, digits.data() + (size_t)w * n, n, c, ab);
   } else {
     std::vector<std::thread> pool;
     for (int t = 0; t < threads; t++) {
@@ -105,8 +220,8 @@ template <class F> static Jac<F> msm(const Affine<F> *bases, const uint64_t *sca
     // windows dealt round-robin: the top windows are sparse (small digits), so interleaving balances load
     for (int t = 0; t < threads; t++) {
       pool.emplace_back([&, t] {
-        std::vector<Jac<F>> buckets;
-        for (int w = t; w < windows; w += threads) sums[w] = windowSum(bases, digits.data() + (size_t)w * n, n, c, buckets);
+        AffineBuckets<F> ab;
+        for (int w = t; w < windows; w += threads) sums[w] = windowSum(bases, digits.data() + (size_t)w * n, n, c, ab);
       });
     }
     for (auto &th : pool) th.join();
