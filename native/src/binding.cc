@@ -1,7 +1,8 @@
 // Node-API binding: NativeProver (a parsed zkey kept in memory, proves from .wtns bytes) and the
-// test-only entries frMul, msmG1, msmG2. Errors become JS Errors carrying the C++ message.
+// test-only entries frMul, msmG1, msmG2, and fieldMulNs for the bench. Errors become JS Errors carrying the C++ message.
 #include <napi.h>
 
+#include <chrono>
 #include <memory>
 
 #include "msm.h"
@@ -175,12 +176,37 @@ template <bool G2Group> static Napi::Value Msm(const Napi::CallbackInfo &info) {
   return g1Json(env, msmG1(p.data(), k.data(), n, threads).toAffine());
 }
 
+// fieldMulNs(iterations) -> { latencyNs, throughputNs }: time of one Fq Montgomery multiplication in a
+// dependent chain and over 8 independent chains (the bench's CPU floor of an MSM: muls x ns).
+static Napi::Value FieldMulNs(const Napi::CallbackInfo &info) {
+  initFields();
+  const int64_t iters = info.Length() > 0 && info[0].IsNumber() ? info[0].As<Napi::Number>().Int64Value() : 2000000;
+  uint64_t seed[4] = {0x1234567890abcdefULL, 0x0fedcba987654321ULL, 0x1111222233334444ULL, 0x0555666677778888ULL};
+  Fq b = Fq::fromPlain(seed), a = Fq::one();
+  auto t0 = std::chrono::steady_clock::now();
+  for (int64_t i = 0; i < iters; i++) a = Fq::mul(a, b);
+  const double lat = std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - t0).count() / (double)iters;
+  Fq c[8];
+  for (int j = 0; j < 8; j++) c[j] = Fq::add(a, Fq::fromPlain(seed));
+  t0 = std::chrono::steady_clock::now();
+  for (int64_t i = 0; i < iters / 8; i++) {
+    for (int j = 0; j < 8; j++) c[j] = Fq::mul(c[j], b);
+  }
+  const double thr = std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - t0).count() / (double)(iters / 8 * 8);
+  Napi::Object out = Napi::Object::New(info.Env());
+  out["latencyNs"] = lat;
+  out["throughputNs"] = thr;
+  out["sink"] = (double)(a.v[0] ^ c[3].v[0] ^ c[7].v[1]) * 0;  // keeps the loops from being optimised away
+  return out;
+}
+
 static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   initCurves();
   exports["NativeProver"] = NativeProver::Init(env);
   exports["frMul"] = Napi::Function::New(env, FrMul);
   exports["msmG1"] = Napi::Function::New(env, Msm<false>);
   exports["msmG2"] = Napi::Function::New(env, Msm<true>);
+  exports["fieldMulNs"] = Napi::Function::New(env, FieldMulNs);
   return exports;
 }
 

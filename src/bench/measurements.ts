@@ -112,6 +112,10 @@ export interface RawNativeRun {
   parseMs: number;
   /** Memory the parsed zkey holds. */
   zkeyBytes: number;
+  /** ns per Fq multiplication on this machine (the addon's fieldMulNs, before the proofs). */
+  fieldMulNs: { latencyNs: number; throughputNs: number };
+  nVars: number;
+  domainSize: number;
   /** Peak resident memory of the child process (getrusage maxRSS). */
   peakRssBytes: number;
   times: RawNativeTime[];

@@ -52,6 +52,8 @@ export interface NativeAddon {
   frMul(a: Uint8Array, b: Uint8Array): Uint8Array;
   msmG1(bases: Uint8Array, scalars: Uint8Array, threads?: number): string[];
   msmG2(bases: Uint8Array, scalars: Uint8Array, threads?: number): string[][];
+  /** ns per Fq Montgomery multiplication: in a dependent chain (latency) and over 8 independent chains (throughput). */
+  fieldMulNs(iterations?: number): { latencyNs: number; throughputNs: number };
 }
 
 /** The outcome of loading the addon: the addon, or the reason it is unavailable (one line). */
