@@ -40,7 +40,12 @@ const r = spawnSync(process.execPath, [nodeGyp, "rebuild", "--release", `--noded
   stdio: verbose ? "inherit" : "pipe",
 });
 if (r.status !== 0) {
-  const lines = `${r.stderr ?? ""}\n${r.stdout ?? ""}`.split("\n").filter((l) => /error|not found|No such file/i.test(l) && !/gyp info/.test(l));
-  fail(r.error ? r.error.message : (lines[0] ?? `node-gyp exited with ${r.status}`).trim());
+  // the first specific line: a compiler's "error:", a missing program or file, node-gyp's own finding
+  const lines = `${r.stderr ?? ""}\n${r.stdout ?? ""}`
+    .split("\n")
+    .map((l) => l.replace(/^gyp ERR! (find Python |stack )?/, "").trim())
+    .filter((l) => l && !/^(gyp info|configure error|build error|System |command |cwd |node -v|node-gyp -v|not ok|\*+$)/.test(l));
+  const specific = lines.find((l) => /error:|not found|No such file|You need to install|could not be run|Error:/.test(l));
+  fail(r.error ? r.error.message : (specific ?? lines[0] ?? `node-gyp exited with ${r.status}`));
 }
 console.log(`native prover built: native/build/Release/bn254_prover.node (${((Date.now() - started) / 1000).toFixed(0)} s)`);

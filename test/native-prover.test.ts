@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../src/circuits/manifest.js";
 import { batchCircuitInput, makeHeader, publicSignals } from "../src/circuits/batch-input.js";
 import { loadNativeAddon, type NativeZkey, parseNativeZkey, proveNative } from "../src/prover/native-prover.js";
-import { verifyGroth16 } from "../src/prover/prover-pool.js";
+import { ProverPool, verifyGroth16 } from "../src/prover/prover-pool.js";
 import type { PreparedInstance } from "../src/setup/prepared-instance.js";
 import { execute, makeCluster, transferOp } from "./helpers/cluster-fixture.js";
 import { preparedTestInstance, terminateCurve } from "./helpers/test-instance.js";
@@ -88,6 +88,23 @@ describe.skipIf(!load.ok)(`native prover${load.ok ? "" : ` (skipped: ${!load.ok 
     expect(await verifyGroth16(prepared.keys.vkey, again.publicSignals, again.proof)).toBe(true);
     expect(native.timings.msmG1Ms).toBeGreaterThan(0);
     expect(native.timings.totalMs).toBeGreaterThanOrEqual(native.timings.msmG1Ms + native.timings.msmG2Ms);
+  }, 120_000);
+
+  it("proves in the pool's workers (backend native): verified by the pool, phase timings returned", async () => {
+    const inst = prepared.inst;
+    const fx = await makeCluster(inst.members, inst.depth);
+    const g = fx.state.roots();
+    const t = execute(fx, transferOp(0, 0n, 1n, 3n, 0n), 1);
+    const header = makeHeader(fx.poseidon, { domain: fx.domain, batchIndex: 0n, firstTick: 1, lastTick: 1, oldRoots: g, newRoots: fx.state.roots() });
+    const pool = new ProverPool(prepared.keys.vkey, { workers: 1, backend: { kind: "native", threads: 2 } });
+    try {
+      const r = await pool.prove(batchCircuitInput(header, [t.slot], inst.slots, inst.depth), prepared.circuit.wasm, prepared.keys.zkey);
+      expect(r.publicSignals).toEqual(publicSignals(header).map(String));
+      expect(r.native?.msmG1Ms).toBeGreaterThan(0);
+      expect(r.native?.nttMs).toBeGreaterThan(0);
+    } finally {
+      await pool.close();
+    }
   }, 120_000);
 
   it("a witness that breaks a constraint gives a proof that does not verify", async () => {
