@@ -109,15 +109,18 @@ template <class F> struct AffineBuckets {
   void flush() {
     const size_t m = bIdx.size();
     if (m == 0) return;
-    F acc = F::one();
+    // Two interleaved product chains (even and odd k), so consecutive multiplications do not wait on
+    // each other; one inversion serves both: 1/A0 = A1/(A0 A1), 1/A1 = A0/(A0 A1).
+    F acc[2] = {F::one(), F::one()};
     for (size_t k = 0; k < m; k++) {
-      prefix[k] = acc;  // product of dx[0..k-1]
-      acc = F::mul(acc, dx[k]);
+      prefix[k] = acc[k & 1];  // product of dx[j] for j < k of the same parity
+      acc[k & 1] = F::mul(acc[k & 1], dx[k]);
     }
-    F inv = F::inv(acc);
+    const F both = F::inv(F::mul(acc[0], acc[1]));
+    F inv[2] = {F::mul(both, acc[1]), F::mul(both, acc[0])};
     for (size_t k = m; k-- > 0;) {
-      const F invK = F::mul(inv, prefix[k]);  // 1 / dx[k]
-      inv = F::mul(inv, dx[k]);
+      const F invK = F::mul(inv[k & 1], prefix[k]);  // 1 / dx[k]
+      inv[k & 1] = F::mul(inv[k & 1], dx[k]);
       Affine<F> &b = bucket[bIdx[k]];
       const Affine<F> &p = bPt[k];
       const F lambda = F::mul(F::sub(p.y, b.y), invK);
