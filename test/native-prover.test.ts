@@ -2,10 +2,13 @@ import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { ContractFactory, type Contract, NonceManager, Wallet } from "ethers";
 import { buildBn128 } from "ffjavascript";
 import * as snarkjs from "snarkjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../src/circuits/manifest.js";
+import { ANVIL_DEFAULT_KEY, devnetProvider, startAnvil } from "../src/l1/anvil.js";
+import { compileContracts } from "../src/l1/compile-contracts.js";
 import { batchCircuitInput, makeHeader, publicSignals } from "../src/circuits/batch-input.js";
 import { loadNativeAddon, type NativeZkey, parseNativeZkey, proveNative } from "../src/prover/native-prover.js";
 import { ProverPool, verifyGroth16 } from "../src/prover/prover-pool.js";
@@ -89,6 +92,32 @@ describe.skipIf(!load.ok)(`native prover${load.ok ? "" : ` (skipped: ${!load.ok 
     expect(native.timings.msmG1Ms).toBeGreaterThan(0);
     expect(native.timings.totalMs).toBeGreaterThanOrEqual(native.timings.msmG1Ms + native.timings.msmG2Ms);
   }, 120_000);
+
+  it("the exported Solidity verifier accepts a native proof (on anvil), and refuses it for other public signals", async () => {
+    const { verifier } = compileContracts(prepared.keys.verifierSol, prepared.circuit.dir);
+    const devnet = await startAnvil();
+    try {
+      const signer = new NonceManager(new Wallet(ANVIL_DEFAULT_KEY, devnetProvider(devnet.rpcUrl)));
+      const contract = (await (await new ContractFactory(verifier.abi as never, verifier.bytecode, signer).deploy()).waitForDeployment()) as Contract;
+      const r = proveNative(zkey, wtns, 1);
+      // the verifier's encoding: G2 coordinates as (c1, c0), as snarkjs' exportSolidityCallData writes them
+      const p = r.proof;
+      const args: (string[] | string[][])[] = [
+        [p.pi_a[0], p.pi_a[1]],
+        [
+          [p.pi_b[0][1], p.pi_b[0][0]],
+          [p.pi_b[1][1], p.pi_b[1][0]],
+        ],
+        [p.pi_c[0], p.pi_c[1]],
+        [...r.publicSignals],
+      ];
+      expect(await contract.verifyProof(...args)).toBe(true);
+      (args[3] as string[])[0] = (BigInt(r.publicSignals[0]) + 1n).toString();
+      expect(await contract.verifyProof(...args)).toBe(false);
+    } finally {
+      await devnet.stop();
+    }
+  }, 300_000);
 
   it("proves in the pool's workers (backend native): verified by the pool, phase timings returned", async () => {
     const inst = prepared.inst;
