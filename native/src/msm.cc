@@ -187,10 +187,10 @@ static Jac<F> windowSumAffine(const Affine<F> *bases, const int32_t *digits, siz
 }
 
 // Batched affine buckets from 2^(c-1) >= 256 on (a batch of 64+ distinct buckets amortises the inversion).
-int g_affineFromWindow = 9;
+static const int AFFINE_FROM_WINDOW = 9;
 
 template <class F> static Jac<F> windowSum(const Affine<F> *bases, const int32_t *digits, size_t n, int c, AffineBuckets<F> &ab) {
-  return c >= g_affineFromWindow ? windowSumAffine(bases, digits, n, c, ab) : windowSumJacobian(bases, digits, n, c);
+  return c >= AFFINE_FROM_WINDOW ? windowSumAffine(bases, digits, n, c, ab) : windowSumJacobian(bases, digits, n, c);
 }
 
 template <class F> static Jac<F> msm(const Affine<F> *bases, const uint64_t *scalars, size_t n, int threads, MsmStats *stats) {
