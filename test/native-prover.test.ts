@@ -136,6 +136,15 @@ describe.skipIf(!load.ok)(`native prover${load.ok ? "" : ` (skipped: ${!load.ok 
     }
   }, 120_000);
 
+  it("with fixed-base tables (precompute) the proof verifies too, and the tables are counted in memoryBytes", async () => {
+    const tables = parseNativeZkey(zkeyBytes, { precompute: true, threads: 2 });
+    expect(tables.precomputed).toBe(true);
+    expect(tables.memoryBytes).toBeGreaterThan(5 * zkey.memoryBytes); // 16 windows of the bases (the coefficients are not multiplied)
+    const r = proveNative(tables, wtns, 2);
+    expect(r.publicSignals).toEqual(expectedSignals);
+    expect(await verifyGroth16(prepared.keys.vkey, r.publicSignals, r.proof)).toBe(true);
+  }, 300_000);
+
   it("a witness that breaks a constraint gives a proof that does not verify", async () => {
     const broken = Buffer.from(wtns);
     const [start] = wtnsValues(broken);

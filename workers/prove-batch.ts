@@ -15,7 +15,7 @@ import { promisify } from "node:util";
 import { WitnessCalculatorBuilder, type WitnessCalculator } from "circom_runtime";
 import { buildBn128 } from "ffjavascript";
 import * as snarkjs from "snarkjs";
-import { proveNative as proveWithAddon } from "../src/prover/native-prover.js";
+import { nativeZkey, proveNative as proveWithAddon } from "../src/prover/native-prover.js";
 import type { ProveResult, ProveTask } from "../src/prover/prove-task.js";
 
 const run = promisify(execFile);
@@ -58,7 +58,8 @@ export default async function proveBatch(task: ProveTask): Promise<ProveResult> 
   const wtns = { type: "mem", data: await (await witnessCalculator(task.wasm)).calculateWTNSBin(task.input, false) } as { type: "mem"; data?: Uint8Array };
   const witnessDone = performance.now();
   if (task.backend.kind === "native") {
-    const r = proveWithAddon(task.zkey, wtns.data!, task.backend.threads);
+    const b = task.backend;
+    const r = proveWithAddon(nativeZkey(task.zkey, { precompute: b.precompute, threads: b.threads }), wtns.data!, b.threads);
     const mem = process.memoryUsage();
     return {
       proof: r.proof,

@@ -3,6 +3,7 @@
 #include <napi.h>
 
 #include <chrono>
+#include <algorithm>
 #include <memory>
 
 #include "msm.h"
@@ -63,18 +64,30 @@ class NativeProver : public Napi::ObjectWrap<NativeProver> {
     return DefineClass(env, "NativeProver",
                        {InstanceMethod("prove", &NativeProver::Prove), InstanceAccessor("nVars", &NativeProver::NVars, nullptr),
                         InstanceAccessor("nPublic", &NativeProver::NPublic, nullptr), InstanceAccessor("domainSize", &NativeProver::DomainSize, nullptr),
-                        InstanceAccessor("memoryBytes", &NativeProver::MemoryBytes, nullptr)});
+                        InstanceAccessor("memoryBytes", &NativeProver::MemoryBytes, nullptr),
+                        InstanceAccessor("precomputed", &NativeProver::Precomputed, nullptr)});
   }
 
-  // new NativeProver(zkeyBytes)
+  // new NativeProver(zkeyBytes, { precompute?: boolean, threads?: number })
   NativeProver(const Napi::CallbackInfo &info) : Napi::ObjectWrap<NativeProver>(info) {
     Napi::Buffer<uint8_t> zkey = bufferArg(info, 0, "zkey");
+    bool precompute = false;
+    int threads = 1;
+    if (info.Length() > 1 && info[1].IsObject()) {
+      Napi::Object o = info[1].As<Napi::Object>();
+      precompute = o.Has("precompute") && o.Get("precompute").ToBoolean().Value();
+      if (o.Has("threads") && o.Get("threads").IsNumber()) threads = std::max(1, o.Get("threads").As<Napi::Number>().Int32Value());
+    }
     try {
       zk_ = std::make_unique<Zkey>(parseZkey(zkey.Data(), zkey.Length()));
+      if (precompute) {
+        tables_ = std::make_unique<ProverTables>();
+        buildProverTables(*tables_, *zk_, 16, threads);
+      }
     } catch (const std::exception &e) {
       throw Napi::Error::New(info.Env(), e.what());
     }
-    adjusted_ = (int64_t)zk_->bytes();
+    adjusted_ = (int64_t)bytes();
     Napi::MemoryManagement::AdjustExternalMemory(info.Env(), adjusted_);
   }
   ~NativeProver() override {
@@ -84,12 +97,16 @@ class NativeProver : public Napi::ObjectWrap<NativeProver> {
 
  private:
   std::unique_ptr<Zkey> zk_;
+  std::unique_ptr<ProverTables> tables_;
   int64_t adjusted_ = 0;
+
+  size_t bytes() const { return zk_->bytes() + (tables_ ? tables_->bytes() : 0); }
 
   Napi::Value NVars(const Napi::CallbackInfo &info) { return Napi::Number::New(info.Env(), zk_->nVars); }
   Napi::Value NPublic(const Napi::CallbackInfo &info) { return Napi::Number::New(info.Env(), zk_->nPublic); }
   Napi::Value DomainSize(const Napi::CallbackInfo &info) { return Napi::Number::New(info.Env(), zk_->domainSize); }
-  Napi::Value MemoryBytes(const Napi::CallbackInfo &info) { return Napi::Number::New(info.Env(), (double)zk_->bytes()); }
+  Napi::Value MemoryBytes(const Napi::CallbackInfo &info) { return Napi::Number::New(info.Env(), (double)bytes()); }
+  Napi::Value Precomputed(const Napi::CallbackInfo &info) { return Napi::Boolean::New(info.Env(), tables_ != nullptr); }
 
   // prove(wtnsBytes, random128, threads) -> { proof, publicSignals, timings }
   Napi::Value Prove(const Napi::CallbackInfo &info) {
@@ -102,7 +119,7 @@ class NativeProver : public Napi::ObjectWrap<NativeProver> {
     Proof p;
     try {
       Witness w = parseWitness(wtns.Data(), wtns.Length(), zk_->nVars);
-      p = prove(*zk_, w, random.Data(), threads);
+      p = prove(*zk_, w, random.Data(), threads, tables_.get());
     } catch (const std::exception &e) {
       throw Napi::Error::New(env, e.what());
     }

@@ -241,3 +241,101 @@ G1 msmG1(const G1Affine *bases, const uint64_t *scalars, size_t n, int threads, 
 G2 msmG2(const G2Affine *bases, const uint64_t *scalars, size_t n, int threads, MsmStats *stats) { return msm<Fq2>(bases, scalars, n, threads, stats); }
 
 }  // namespace bn254
+
+namespace bn254 {
+
+// 2^(c j) P_i for all i, j: c doublings per step in Jacobian form, then to affine in chunks with one
+// inversion each (Montgomery's trick again: z_k^-1 from prefix products).
+template <class F> static void buildTableImpl(FixedBaseTable<F> &t, const Affine<F> *bases, size_t n, int c) {
+  t.c = c;
+  t.windows = 254 / c + 1;
+  t.n = n;
+  const size_t W = (size_t)t.windows;
+  t.pts.assign(n * W, Affine<F>{F::zero(), F::zero()});
+  const size_t CHUNK = 1024;
+  std::vector<Jac<F>> jac(CHUNK);
+  std::vector<F> prefix(CHUNK);
+  std::vector<size_t> where(CHUNK);
+  size_t m = 0;
+  auto flush = [&] {
+    F acc = F::one();
+    for (size_t k = 0; k < m; k++) {
+      prefix[k] = acc;
+      acc = F::mul(acc, jac[k].Z);
+    }
+    F inv = F::inv(acc);
+    for (size_t k = m; k-- > 0;) {
+      const F zi = F::mul(inv, prefix[k]);
+      inv = F::mul(inv, jac[k].Z);
+      const F zi2 = F::sqr(zi);
+      t.pts[where[k]] = Affine<F>{F::mul(jac[k].X, zi2), F::mul(jac[k].Y, F::mul(zi2, zi))};
+    }
+    m = 0;
+  };
+  for (size_t i = 0; i < n; i++) {
+    if (bases[i].isInf()) continue;  // stays (0, 0)
+    Jac<F> q = Jac<F>::fromAffine(bases[i]);
+    for (size_t j = 0; j < W; j++) {
+      if (j > 0) {
+        for (int d = 0; d < c; d++) q = Jac<F>::dbl(q);
+      }
+      jac[m] = q;
+      where[m] = i * W + j;
+      if (++m == CHUNK) flush();
+    }
+  }
+  flush();
+}
+
+void buildTable(FixedBaseTable<Fq> &t, const G1Affine *bases, size_t n, int c) { buildTableImpl(t, bases, n, c); }
+void buildTable(FixedBaseTable<Fq2> &t, const G2Affine *bases, size_t n, int c) { buildTableImpl(t, bases, n, c); }
+
+// One bucket set for all windows: every (point, window) digit goes into bucket |d| with the table's
+// point for that window. Threads take ranges of points, each with its own buckets.
+template <class F> static Jac<F> msmTableImpl(const FixedBaseTable<F> &t, size_t offset, const uint64_t *scalars, size_t n, int threads) {
+  if (n == 0) return Jac<F>::inf();
+  const int c = t.c, W = t.windows;
+  const size_t nb = (size_t)1 << (c - 1);
+  threads = std::max(1, threads);
+  std::vector<Jac<F>> partial(threads, Jac<F>::inf());
+  auto work = [&](int th) {
+    const size_t from = n * th / threads, to = n * (th + 1) / threads;
+    std::vector<int32_t> digits((size_t)W * (to - from));
+    recode(scalars + 4 * from, to - from, c, W, digits, 0, to - from);
+    AffineBuckets<F> ab;
+    ab.reset(nb, 512);
+    const size_t len = to - from;
+    for (size_t i = 0; i < len; i++) {
+      const Affine<F> *row = &t.pts[(offset + from + i) * (size_t)W];
+      if (row[0].isInf()) continue;
+      for (int j = 0; j < W; j++) {
+        const int32_t d = digits[(size_t)j * len + i];
+        if (d == 0) continue;
+        ab.add((uint32_t)(d > 0 ? d : -d) - 1, signedPoint(row[j], d));
+      }
+    }
+    ab.flush();
+    Jac<F> running = Jac<F>::inf(), sum = Jac<F>::inf();
+    for (size_t b = nb; b-- > 0;) {
+      if (ab.set[b]) running = Jac<F>::addMixed(running, ab.bucket[b]);
+      if (!ab.twin[b].isInf()) running = Jac<F>::add(running, ab.twin[b]);
+      sum = Jac<F>::add(sum, running);
+    }
+    partial[th] = sum;
+  };
+  if (threads == 1) {
+    work(0);
+  } else {
+    std::vector<std::thread> pool;
+    for (int th = 0; th < threads; th++) pool.emplace_back(work, th);
+    for (auto &p : pool) p.join();
+  }
+  Jac<F> acc = Jac<F>::inf();
+  for (auto &p : partial) acc = Jac<F>::add(acc, p);
+  return acc;
+}
+
+G1 msmTable(const FixedBaseTable<Fq> &t, size_t offset, const uint64_t *scalars, size_t n, int threads) { return msmTableImpl(t, offset, scalars, n, threads); }
+G2 msmTable(const FixedBaseTable<Fq2> &t, size_t offset, const uint64_t *scalars, size_t n, int threads) { return msmTableImpl(t, offset, scalars, n, threads); }
+
+}  // namespace bn254

@@ -28,6 +28,22 @@ struct MsmStats {
 G1 msmG1(const G1Affine *bases, const uint64_t *scalars, size_t n, int threads, MsmStats *stats = nullptr);
 G2 msmG2(const G2Affine *bases, const uint64_t *scalars, size_t n, int threads, MsmStats *stats = nullptr);
 
+// Fixed-base tables (the zkey's bases never change): for every base P_i and window j the point
+// 2^(c j) P_i, affine, so that all windows share one set of buckets and no doublings remain:
+// sum_i k_i P_i = sum_i sum_j d_ij (2^(c j) P_i). Memory: windows x the bases (16 x for c = 16);
+// additions: n x windows + one bucket sum, against n x windows(c') + windows(c') bucket sums without.
+template <class F> struct FixedBaseTable {
+  int c = 0, windows = 0;
+  size_t n = 0;
+  std::vector<Affine<F>> pts;  // pts[i * windows + j] = 2^(c j) P_i
+  size_t bytes() const { return pts.size() * sizeof(Affine<F>); }
+};
+void buildTable(FixedBaseTable<Fq> &t, const G1Affine *bases, size_t n, int c);
+void buildTable(FixedBaseTable<Fq2> &t, const G2Affine *bases, size_t n, int c);
+// The MSM over a table's first n bases (from base `offset`), scalars as in msmG1.
+G1 msmTable(const FixedBaseTable<Fq> &t, size_t offset, const uint64_t *scalars, size_t n, int threads);
+G2 msmTable(const FixedBaseTable<Fq2> &t, size_t offset, const uint64_t *scalars, size_t n, int threads);
+
 // The window the cost model picks for n scalars of which `small` are below 2^32 (exposed for tests/bench).
 int chooseWindow(size_t n, size_t small);
 

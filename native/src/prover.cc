@@ -29,7 +29,14 @@ static void scalarFrom512(const uint8_t *bytes, uint64_t *out) {
 
 static void runParallel(int threads, std::vector<std::function<void()>> jobs);
 
-Proof prove(const Zkey &zk, const Witness &w, const uint8_t *random, int threads) {
+void buildProverTables(ProverTables &t, const Zkey &zk, int c, int threads) {
+  std::vector<std::function<void()>> jobs = {[&] { buildTable(t.B2, zk.B2.data(), zk.B2.size(), c); }, [&] { buildTable(t.A, zk.A.data(), zk.A.size(), c); },
+                                             [&] { buildTable(t.B1, zk.B1.data(), zk.B1.size(), c); }, [&] { buildTable(t.C, zk.C.data(), zk.C.size(), c); },
+                                             [&] { buildTable(t.H, zk.H.data(), zk.H.size(), c); }};
+  runParallel(threads, jobs);
+}
+
+Proof prove(const Zkey &zk, const Witness &w, const uint8_t *random, int threads, const ProverTables *tables) {
   const auto t0 = Clock::now();
   Proof out;
   ProveTimings &tm = out.timings;
@@ -65,13 +72,25 @@ Proof prove(const Zkey &zk, const Witness &w, const uint8_t *random, int threads
   // 3. the multi-scalar multiplications
   MsmStats sG1, sG2, sH;
   t = Clock::now();
-  const G1 msmA = msmG1(zk.A.data(), wv, zk.nVars, threads, &sG1);
-  const G1 msmB1 = msmG1(zk.B1.data(), wv, zk.nVars, threads);
-  const G1 msmC = msmG1(zk.C.data(), wv + (size_t)(zk.nPublic + 1) * 4, zk.nVars - zk.nPublic - 1, threads);
-  const G1 msmH = msmG1(zk.H.data(), h.data(), n, threads, &sH);
+  const uint64_t *wPrivate = wv + (size_t)(zk.nPublic + 1) * 4;
+  const size_t nPrivate = zk.nVars - zk.nPublic - 1;
+  G1 msmA, msmB1, msmC, msmH;
+  G2 msmB2;
+  if (tables) {
+    msmA = msmTable(tables->A, 0, wv, zk.nVars, threads);
+    msmB1 = msmTable(tables->B1, 0, wv, zk.nVars, threads);
+    msmC = msmTable(tables->C, 0, wPrivate, nPrivate, threads);
+    msmH = msmTable(tables->H, 0, h.data(), n, threads);
+    sG1.window = sH.window = sG2.window = tables->A.c;
+  } else {
+    msmA = msmG1(zk.A.data(), wv, zk.nVars, threads, &sG1);
+    msmB1 = msmG1(zk.B1.data(), wv, zk.nVars, threads);
+    msmC = msmG1(zk.C.data(), wPrivate, nPrivate, threads);
+    msmH = msmG1(zk.H.data(), h.data(), n, threads, &sH);
+  }
   tm.msmG1Ms = msSince(t);
   t = Clock::now();
-  const G2 msmB2 = msmG2(zk.B2.data(), wv, zk.nVars, threads, &sG2);
+  msmB2 = tables ? msmTable(tables->B2, 0, wv, zk.nVars, threads) : msmG2(zk.B2.data(), wv, zk.nVars, threads, &sG2);
   tm.msmG2Ms = msSince(t);
   tm.windowG1 = sG1.window;
   tm.windowG2 = sG2.window;

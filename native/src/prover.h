@@ -31,8 +31,20 @@ struct Proof {
   ProveTimings timings;
 };
 
+// Optional fixed-base tables of a zkey's MSM bases (msm.h FixedBaseTable): built once per zkey, they
+// make every later proof's MSMs cheaper (no per-window bucket sums, wider windows) at the cost of
+// windows x the bases' memory and a build of ~254 doublings per base.
+struct ProverTables {
+  FixedBaseTable<Fq> A, B1, C, H;
+  FixedBaseTable<Fq2> B2;
+  size_t bytes() const { return A.bytes() + B1.bytes() + C.bytes() + H.bytes() + B2.bytes(); }
+};
+// Builds the tables (window c bits; 16 measured best on the default instance), `threads` tables at once.
+void buildProverTables(ProverTables &t, const Zkey &zk, int c, int threads);
+
 // Proves; `random` holds 128 CSPRNG bytes: r and s are each a 512-bit little-endian number reduced
 // mod the scalar field (bias below 2^-250). threads >= 1 share the MSM windows and the NTTs.
-Proof prove(const Zkey &zk, const Witness &w, const uint8_t *random, int threads);
+// `tables` (optional) replaces the per-proof Pippenger windows by the fixed-base tables.
+Proof prove(const Zkey &zk, const Witness &w, const uint8_t *random, int threads, const ProverTables *tables = nullptr);
 
 }  // namespace bn254

@@ -61,7 +61,7 @@ export function benchTables(r: BenchResults): string {
   const rawPpm = d.baseline.proofsPerMinute;
   for (const x of d.native ?? []) {
     detail.push([
-      `raw native, 1 process, ${x.threads} thread(s) per proof`,
+      `raw native, 1 process, ${x.threads} thread(s) per proof${x.precompute ? ", fixed-base tables" : ""}`,
       s(x.perBatchMs.reduce((a, b) => a + b, 0)),
       n(x.proofsPerMinute, 2),
       "",
@@ -94,7 +94,7 @@ export function benchTables(r: BenchResults): string {
   for (const x of d.native ?? []) {
     const m = x.mean;
     phases.push([
-      `${x.threads} thread(s)`,
+      `${x.threads} thread(s)${x.precompute ? ", tables" : ""}`,
       s(m.witnessMs + m.proveMs),
       s(m.witnessMs),
       s(m.abcMs),
@@ -102,7 +102,7 @@ export function benchTables(r: BenchResults): string {
       s(m.msmG1Ms),
       s(m.msmG2Ms),
       `${x.windows.g1}/${x.windows.g2}/${x.windows.h} bits`,
-      `${n(x.zkeyBytes / 2 ** 20)} MiB (parsed in ${s(x.parseMs)})`,
+      `${n(x.zkeyBytes / 2 ** 20)} MiB (${x.precompute ? "parsed and tables built" : "parsed"} in ${s(x.parseMs)})`,
     ]);
   }
   const sweep = new Table({

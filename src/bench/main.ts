@@ -92,9 +92,11 @@ async function measureInstance(name: string, settings: PoolSetting[], withGasAtO
   const rawTotalMs = raw.reduce((a, r) => a + r.witnessMs + r.proveMs, 0);
   const native: NonNullable<InstanceResult["native"]> = [];
   if (measureNative) {
-    for (const threads of [...new Set([1, cores])]) {
-      status(`native prover: ${plan.batches} batches one after another, ${threads} thread(s) per proof`);
-      const { times, ...run } = await rawNativeProve(p, executed, threads);
+    const runs = [...new Set([1, cores])].map((threads) => ({ threads, precompute: false }));
+    if (name === plan.detail) runs.push({ threads: 1, precompute: true });
+    for (const { threads, precompute } of runs) {
+      status(`native prover: ${plan.batches} batches one after another, ${threads} thread(s) per proof${precompute ? ", fixed-base tables" : ""}`);
+      const { times, ...run } = await rawNativeProve(p, executed, threads, precompute);
       const mean = (f: (t: (typeof times)[number]) => number) => times.reduce((a, t) => a + f(t), 0) / times.length;
       const perBatchMs = times.map((t) => t.witnessMs + t.proveMs);
       native.push({

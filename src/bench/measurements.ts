@@ -108,6 +108,8 @@ export type RawNativeTime = { witnessMs: number; proveMs: number } & NativeTimin
 /** The native prover's run over the batches in one child process. */
 export interface RawNativeRun {
   threads: number;
+  /** Fixed-base tables built with the zkey (parseMs then includes building them). */
+  precompute: boolean;
   /** Parsing the zkey into the addon (once, before the clock). */
   parseMs: number;
   /** Memory the parsed zkey holds. */
@@ -123,15 +125,16 @@ export interface RawNativeRun {
 
 /**
  * Proves the batches one after another with the native prover in a child process
- * (dist/src/bench/raw-native-child.js), `threads` threads inside each proof.
+ * (dist/src/bench/raw-native-child.js), `threads` threads inside each proof, with fixed-base tables
+ * when `precompute`.
  */
-export async function rawNativeProve(prepared: PreparedInstance, executed: BenchWorkload, threads: number): Promise<RawNativeRun> {
+export async function rawNativeProve(prepared: PreparedInstance, executed: BenchWorkload, threads: number, precompute = false): Promise<RawNativeRun> {
   const dir = mkdtempSync(join(tmpdir(), "bench-native-"));
   try {
     const taskFile = join(dir, "task.json");
-    writeFileSync(taskFile, JSON.stringify({ wasm: prepared.circuit.wasm, zkey: prepared.keys.zkey, inputs: executed.inputs, threads }));
+    writeFileSync(taskFile, JSON.stringify({ wasm: prepared.circuit.wasm, zkey: prepared.keys.zkey, inputs: executed.inputs, threads, precompute }));
     const { stdout } = await runFile(process.execPath, [join(REPO_ROOT, "dist/src/bench/raw-native-child.js"), taskFile], { maxBuffer: 16 << 20 });
-    return { threads, ...(JSON.parse(stdout) as Omit<RawNativeRun, "threads">) };
+    return { threads, precompute, ...(JSON.parse(stdout) as Omit<RawNativeRun, "threads" | "precompute">) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -36,19 +36,32 @@ export interface NativeTimings {
   windowH: number;
 }
 
+/**
+ * How a zkey is held. `precompute`: also build fixed-base tables (for every base P and 16-bit window j
+ * the point 2^(16 j) P, affine): the MSMs then need no per-window bucket sums and no doublings, for
+ * 16x the bases' memory (~400 MiB more at the default instance) and a build of ~254 doublings per
+ * base when the zkey is loaded (seconds); `threads` builds that many tables at once.
+ */
+export interface NativeZkeyOptions {
+  precompute?: boolean;
+  threads?: number;
+}
+
 /** The addon object that holds one parsed zkey (its points in Montgomery form). */
 export interface NativeZkey {
   readonly nVars: number;
   readonly nPublic: number;
   readonly domainSize: number;
-  /** Bytes of parsed points and coefficients the object holds. */
+  /** Bytes of parsed points and coefficients the object holds (fixed-base tables included). */
   readonly memoryBytes: number;
+  /** Whether fixed-base tables were built (constructor option `precompute`). */
+  readonly precomputed: boolean;
   prove(wtns: Uint8Array, random: Uint8Array, threads: number): { proof: Groth16Proof; publicSignals: string[]; timings: NativeTimings };
 }
 
 /** The addon's exports. frMul and msmG1/msmG2 are test entries (plain little-endian 32-byte scalars, zkey-layout bases). */
 export interface NativeAddon {
-  NativeProver: new (zkey: Uint8Array) => NativeZkey;
+  NativeProver: new (zkey: Uint8Array, options?: NativeZkeyOptions) => NativeZkey;
   frMul(a: Uint8Array, b: Uint8Array): Uint8Array;
   msmG1(bases: Uint8Array, scalars: Uint8Array, threads?: number): string[];
   msmG2(bases: Uint8Array, scalars: Uint8Array, threads?: number): string[][];
@@ -87,20 +100,22 @@ export function resetNativeAddon(): void {
   zkeys.clear();
 }
 
-/** Parsed zkeys of this thread: path -> addon object (parsed once, kept in memory for every later proof). */
+/** Parsed zkeys of this thread: path (and table option) -> addon object (parsed once, kept in memory for every later proof). */
 const zkeys = new Map<string, NativeZkey>();
 
 /**
  * The parsed zkey of a path, parsing it on first use (reads the file, checks every section, point and
- * coefficient; ~0.05 s and ~40 MiB for the default instance's 45 MB zkey).
+ * coefficient; ~0.15 s and 45 MiB for the default instance's 45 MB zkey; with `precompute`, see
+ * NativeZkeyOptions).
  * @throws Error when the addon is unavailable (its reason), or "zkey section N (name): reason" for a
  *   truncated or garbled file, another curve, or points off the curve.
  */
-export function nativeZkey(zkeyPath: string): NativeZkey {
-  let z = zkeys.get(zkeyPath);
+export function nativeZkey(zkeyPath: string, options: NativeZkeyOptions = {}): NativeZkey {
+  const key = `${options.precompute ? "tables:" : ""}${zkeyPath}`;
+  let z = zkeys.get(key);
   if (!z) {
-    z = parseNativeZkey(readFileSync(zkeyPath));
-    zkeys.set(zkeyPath, z);
+    z = parseNativeZkey(readFileSync(zkeyPath), options);
+    zkeys.set(key, z);
   }
   return z;
 }
@@ -109,10 +124,10 @@ export function nativeZkey(zkeyPath: string): NativeZkey {
  * Parses zkey bytes with the addon (not cached).
  * @throws Error as nativeZkey.
  */
-export function parseNativeZkey(bytes: Uint8Array): NativeZkey {
+export function parseNativeZkey(bytes: Uint8Array, options: NativeZkeyOptions = {}): NativeZkey {
   const load = loadNativeAddon();
   if (!load.ok) throw new Error(load.reason);
-  return new load.addon.NativeProver(bytes);
+  return new load.addon.NativeProver(bytes, options);
 }
 
 /**

@@ -9,9 +9,10 @@ import type { NativeTimings } from "./native-prover.js";
 
 /**
  * Which Groth16 prover makes the proof from the witness: snarkjs, the project's native addon
- * (src/prover/native-prover.ts; `threads` inside each proof), or a rapidsnark-compatible binary.
+ * (src/prover/native-prover.ts; `threads` inside each proof, `precompute`: fixed-base tables per
+ * worker), or a rapidsnark-compatible binary.
  */
-export type ProverBackend = { kind: "snarkjs" } | { kind: "native"; threads: number } | { kind: "rapidsnark"; path: string };
+export type ProverBackend = { kind: "snarkjs" } | { kind: "native"; threads: number; precompute?: boolean } | { kind: "rapidsnark"; path: string };
 
 /** A proving job: circuit input (decimal strings) and the instance's wasm and zkey paths. */
 export interface ProveTask {
