@@ -1,6 +1,6 @@
 import type { AssetGas } from "./measurements.js";
 import type { BenchPlan } from "./bench-plan.js";
-import type { PipelineMeasurement } from "./measurements.js";
+import type { PipelineMeasurement, RawNativeRun } from "./measurements.js";
 
 /** Measurements of one circuit instance (times in ms, memory in MiB). */
 export interface InstanceResult {
@@ -11,6 +11,16 @@ export interface InstanceResult {
   crossChainMessages: number;
   /** Raw snarkjs, one batch after another in one process, single-threaded. */
   baseline: { perBatchMs: number[]; totalMs: number; witnessMsMean: number; proveMsMean: number; proofsPerMinute: number };
+  /**
+   * The native prover (where the addon loaded) on the same batches, one after another in one child
+   * process, once single-threaded and once with a thread per core; means of the phases in ms.
+   */
+  native?: (Omit<RawNativeRun, "times"> & {
+    perBatchMs: number[];
+    proofsPerMinute: number;
+    mean: { witnessMs: number; proveMs: number; abcMs: number; nttMs: number; msmG1Ms: number; msmG2Ms: number };
+    windows: { g1: number; g2: number; h: number };
+  })[];
   pipelines: (Omit<PipelineMeasurement, "proofs"> & {
     witnessMsMean: number;
     proveMsMean: number;

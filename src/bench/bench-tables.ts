@@ -5,6 +5,28 @@ const n = (x: number, digits = 0) => x.toLocaleString("en-US", { maximumFraction
 const s = (ms: number) => `${n(ms / 1000, 2)} s`;
 const style = { head: [], border: [] };
 
+/**
+ * Estimated Fq multiplications of one proof's MSMs (Pippenger, signed windows, batched affine buckets):
+ * per point and window ~6.6 (an affine addition with its share of the batch inversion, and some
+ * conflicting Jacobian ones), per bucket ~27 (a mixed and a full Jacobian addition in the running sum);
+ * G2 counts 3 per Fq2 multiplication. G1: A, B1, C (nVars each, about) and H (domain size); G2: B (nVars,
+ * points at infinity included, so an upper bound).
+ */
+export function msmMulEstimate(nVars: number, domainSize: number, windowG1: number, windowG2: number): number {
+  const perMsm = (points: number, c: number) => (Math.floor(254 / c) + 1) * (points * 6.6 + 2 ** (c - 1) * 27);
+  return 3 * perMsm(nVars, windowG1) + perMsm(domainSize, windowG1) + 3 * perMsm(nVars, windowG2);
+}
+
+/** One line: the MSMs' CPU floor on this machine, estimated multiplications x measured ns per multiplication. */
+function nativeFloor(x: NonNullable<BenchResults["detail"]["native"]>[number]): string {
+  const muls = msmMulEstimate(x.nVars, x.domainSize, x.windows.g1, x.windows.g2);
+  const floorMs = (muls * x.fieldMulNs.throughputNs) / 1e6;
+  return (
+    `CPU floor of the MSMs (estimate): ${n(muls / 1e6, 1)} M Fq multiplications x ${n(x.fieldMulNs.throughputNs, 1)} ns (latency ${n(x.fieldMulNs.latencyNs, 1)} ns) = ` +
+    `${s(floorMs)} per proof per core, ${n(60_000 / floorMs, 1)} proofs/min per core (measured MSMs: ${s(x.mean.msmG1Ms + x.mean.msmG2Ms)})`
+  );
+}
+
 /** The bench results as terminal tables (cli-table3): detail instance, sweep, gas, extrapolation. */
 export function benchTables(r: BenchResults): string {
   const d = r.detail;
@@ -36,6 +58,21 @@ export function benchTables(r: BenchResults): string {
     "",
     "",
   ]);
+  const rawPpm = d.baseline.proofsPerMinute;
+  for (const x of d.native ?? []) {
+    detail.push([
+      `raw native, 1 process, ${x.threads} thread(s) per proof${x.precompute ? ", fixed-base tables" : ""}`,
+      s(x.perBatchMs.reduce((a, b) => a + b, 0)),
+      n(x.proofsPerMinute, 2),
+      "",
+      n(x.proofsPerMinute / rawPpm, 2),
+      "",
+      `${s(x.mean.witnessMs)} / ${s(x.mean.proveMs)}`,
+      "",
+      "",
+      `${n(x.peakRssBytes / 2 ** 20)} MiB`,
+    ]);
+  }
   for (const p of d.pipelines) {
     detail.push([
       `${p.backend}: ${p.workers} worker(s), threads ${p.singleThread ? "off" : "on"}`,
@@ -48,6 +85,24 @@ export function benchTables(r: BenchResults): string {
       `${s(p.latencyMs.median)} / ${s(p.latencyMs.p95)}`,
       `${n(p.peakWorkerMemoryMiB)} MiB`,
       `${n(p.processPeakRssMiB)} MiB`,
+    ]);
+  }
+  const phases = new Table({
+    head: ["native prover", "per proof", "witness (wasm)", "a,b,c sums", "NTT / H", "MSM G1 (A, B1, C, H)", "MSM G2 (B)", "windows G1/G2/H", "zkey in memory"],
+    style,
+  });
+  for (const x of d.native ?? []) {
+    const m = x.mean;
+    phases.push([
+      `${x.threads} thread(s)${x.precompute ? ", tables" : ""}`,
+      s(m.witnessMs + m.proveMs),
+      s(m.witnessMs),
+      s(m.abcMs),
+      s(m.nttMs),
+      s(m.msmG1Ms),
+      s(m.msmG2Ms),
+      `${x.windows.g1}/${x.windows.g2}/${x.windows.h} bits`,
+      `${n(x.zkeyBytes / 2 ** 20)} MiB (${x.precompute ? "parsed and tables built" : "parsed"} in ${s(x.parseMs)})`,
     ]);
   }
   const sweep = new Table({
@@ -101,6 +156,7 @@ export function benchTables(r: BenchResults): string {
   return [
     `Detail: ${i.name} (N=${i.members}, D=${i.depth}, B=${i.slots}; ${n(i.constraints)} constraints, ${i.publicInputs} public inputs), ${d.batches} batches of ${i.slots} operations (${d.crossChainMessages} cross-chain)`,
     detail.toString(),
+    ...(d.native?.length ? ["Where the native prover's time goes (means over the batches)", phases.toString(), nativeFloor(d.native[0])] : []),
     `gas per settled batch: ${n(g.atOnePerTransaction?.gasPerBatch ?? 0)} at 1 batch per transaction, ${n(g.atKPerTransaction.gasPerBatch)} at ${g.atKPerTransaction.k}; per operation ${n(g.atKPerTransaction.gasPerOperation)}`,
     "",
     `Assets at ${i.name}: every slot costs the same constraints whatever it holds (TRANSFER, SEND, WITHDRAW, deposit): ${n(i.constraints / i.slots)} per slot with the batch's share`,

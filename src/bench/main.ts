@@ -3,7 +3,10 @@
  * `npm run bench`: proof throughput, latency, constraints and gas of the pipeline on this machine,
  * measured on the same batches. Quick mode by default (under 10 minutes on 2 cores from a clean clone);
  * `npm run bench -- --full` for the instance sweep. Writes bench/results/<mode>.json and .svg and prints
- * tables. `--prover rapidsnark --prover-path PATH` adds a native prover beside snarkjs.
+ * tables. The project's native prover (native/, where it built) is measured beside raw snarkjs and the
+ * snarkjs pool on the same batches: raw in one process (1 thread and a thread per core, with its phase
+ * timings) and in the pool (2 workers x 1 thread, 1 worker x 2 threads). `--prover snarkjs` leaves it
+ * out; `--prover rapidsnark --prover-path PATH` adds a rapidsnark-compatible binary.
  */
 import { execFile } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
@@ -20,6 +23,7 @@ import { r1csInfo } from "../circuits/r1cs-info.js";
 import { runWithProgress } from "../phases/progress.js";
 import type { Phase, PhaseProgress } from "../phases/phase.js";
 import { releaseSnarkjsCurve } from "../prover/release-curve.js";
+import { loadNativeAddon } from "../prover/native-prover.js";
 import { prepareInstance } from "../setup/prepare-instance.js";
 import type { PreparedInstance } from "../setup/prepared-instance.js";
 import { benchPlan, type PoolSetting } from "./bench-plan.js";
@@ -31,6 +35,7 @@ import {
   measurePipeline,
   measureSettlementGas,
   openBenchL1,
+  rawNativeProve,
   rawSnarkjsProve,
   type BenchL1,
   type PipelineMeasurement,
@@ -44,19 +49,25 @@ const program = addProverBackendFlags(
     .description("Benchmark proof throughput, latency, constraints and gas; writes bench/results/<mode>.{json,svg}")
     .option("--full", "full mode: the instance sweep N in 2, 4, 8 and B in 2, 4 (about 40 minutes on 2 cores)")
     .option("--out <dir>", "results folder", join(REPO_ROOT, "bench/results")),
-  "also measure this Groth16 prover beside the snarkjs pool: rapidsnark (a native binary; snarkjs, the default, adds nothing)",
+  "Groth16 provers beside the snarkjs pool: native (the default where the addon built), snarkjs (snarkjs only), rapidsnark (also a binary)",
 ).parse();
-const opts = program.opts<{ full?: boolean; prover?: string; proverPath?: string; out: string }>();
+const opts = program.opts<{ full?: boolean; prover?: string; proverPath?: string; nativeThreads?: string; out: string }>();
 /** The extra backend to measure (the shared prover option group's backend), or undefined. */
 let extraBackend: ProverBackend | undefined;
 const backendOptions = z
   .object(proverBackendFields)
   .refine(...proverPathRule)
-  .safeParse({ prover: opts.prover, proverPath: opts.proverPath });
+  .safeParse({ prover: opts.prover, proverPath: opts.proverPath, nativeThreads: opts.nativeThreads });
 if (!backendOptions.success) {
   const issue = backendOptions.error.issues[0];
   program.error(`error: --${String(issue.path[0]).replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}: ${issue.message}`);
 } else extraBackend = backendOptions.data.prover === "rapidsnark" ? proverBackend(backendOptions.data) : undefined;
+/** Whether the native prover is measured: unless `--prover snarkjs`; `--prover native` where it did not build is an error. */
+const nativeLoad = loadNativeAddon();
+const measureNative = nativeLoad.ok && opts.prover !== "snarkjs";
+if (!nativeLoad.ok && opts.prover === "native") program.error(`error: --prover: native is unavailable: ${nativeLoad.reason}`);
+if (!nativeLoad.ok && opts.prover === undefined) console.warn(`${nativeLoad.reason}; the bench measures snarkjs only`);
+const cores = cpus().length;
 
 const plan = benchPlan(opts.full ? "full" : "quick");
 const instances = [...new Set([plan.detail, ...plan.sweep])];
@@ -81,6 +92,31 @@ async function measureInstance(name: string, settings: PoolSetting[], withGasAtO
   status(`baseline: raw snarkjs, ${plan.batches} batches one after another`);
   const raw = await rawSnarkjsProve(p, executed);
   const rawTotalMs = raw.reduce((a, r) => a + r.witnessMs + r.proveMs, 0);
+  const native: NonNullable<InstanceResult["native"]> = [];
+  if (measureNative) {
+    const runs = [...new Set([1, cores])].map((threads) => ({ threads, precompute: false }));
+    if (name === plan.detail) runs.push({ threads: 1, precompute: true });
+    for (const { threads, precompute } of runs) {
+      status(`native prover: ${plan.batches} batches one after another, ${threads} thread(s) per proof${precompute ? ", fixed-base tables" : ""}`);
+      const { times, ...run } = await rawNativeProve(p, executed, threads, precompute);
+      const mean = (f: (t: (typeof times)[number]) => number) => times.reduce((a, t) => a + f(t), 0) / times.length;
+      const perBatchMs = times.map((t) => t.witnessMs + t.proveMs);
+      native.push({
+        ...run,
+        perBatchMs,
+        proofsPerMinute: (60_000 * times.length) / perBatchMs.reduce((a, b) => a + b, 0),
+        mean: {
+          witnessMs: mean((t) => t.witnessMs),
+          proveMs: mean((t) => t.proveMs),
+          abcMs: mean((t) => t.abcMs),
+          nttMs: mean((t) => t.nttMs),
+          msmG1Ms: mean((t) => t.msmG1Ms),
+          msmG2Ms: mean((t) => t.msmG2Ms),
+        },
+        windows: { g1: times[0].windowG1, g2: times[0].windowG2, h: times[0].windowH },
+      });
+    }
+  }
   const pipelines: PipelineMeasurement[] = [];
   for (const s of settings) {
     const label = `pipeline: ${s.workers} worker(s), snarkjs threads ${s.singleThread ? "off" : "on"}`;
@@ -96,6 +132,34 @@ async function measureInstance(name: string, settings: PoolSetting[], withGasAtO
         status({ label: `pipeline: rapidsnark (${opts.proverPath}): batches proven (${x.settled} settled)`, done: x.proven, total: x.total }),
       ),
     );
+  }
+  if (measureNative) {
+    // one proof per core (workers x 1 thread) and one proof at a time with a thread per core
+    const nativeSettings =
+      name === plan.detail
+        ? [
+            { workers: cores, threads: 1 },
+            { workers: 1, threads: cores },
+          ]
+        : [{ workers: cores, threads: 1 }];
+    for (const ns of nativeSettings) {
+      pipelines.push(
+        await measurePipeline(
+          p,
+          executed,
+          l1,
+          { workers: ns.workers, singleThread: ns.threads === 1 },
+          plan.settleBatches,
+          { kind: "native", threads: ns.threads },
+          (x) =>
+            status({
+              label: `pipeline: native, ${ns.workers} worker(s) x ${ns.threads} thread(s): batches proven (${x.settled} settled)`,
+              done: x.proven,
+              total: x.total,
+            }),
+        ),
+      );
+    }
   }
   const proofs = pipelines[0].proofs.map((x) => x.proof);
   status("gas on anvil");
@@ -114,6 +178,7 @@ async function measureInstance(name: string, settings: PoolSetting[], withGasAtO
     batches: executed.batches.length,
     operations: executed.accepted,
     crossChainMessages: executed.messages,
+    native: measureNative ? native : undefined,
     baseline: {
       perBatchMs: raw.map((r) => r.witnessMs + r.proveMs),
       totalMs: rawTotalMs,
@@ -226,7 +291,9 @@ try {
   rmSync(join(opts.out, `${plan.mode}.partial.json`), { force: true });
   const svg = await sweepChartSvg(
     out.sweep.map((r) => {
-      const best = r.pipelines.find((m) => m.workers === plan.defaultSetting.workers && m.singleThread === plan.defaultSetting.singleThread)!;
+      const best = r.pipelines.find(
+        (m) => m.backend === "snarkjs" && m.workers === plan.defaultSetting.workers && m.singleThread === plan.defaultSetting.singleThread,
+      )!;
       return {
         instance: r.instance.name,
         members: r.instance.members,

@@ -24,6 +24,7 @@ import { sendSettle, settlementBatch } from "../l1/settlement-calldata.js";
 import { deploySettlement, settlementConfig, type SettlementGenesis } from "../l1/deploy.js";
 import { quantile } from "../stats/quantile.js";
 import type { ProverBackend } from "../prover/prover-pool.js";
+import type { NativeTimings } from "../prover/native-prover.js";
 import type { PreparedInstance } from "../setup/prepared-instance.js";
 import { devWorkload } from "../workload/dev-workload.js";
 import { ETH_TOKEN_ID, genesisEthEscrow, genesisOf, type DevKeys, type Genesis } from "../protocol/genesis.js";
@@ -120,6 +121,44 @@ export async function rawSnarkjsProve(prepared: PreparedInstance, executed: Benc
   }
 }
 
+/** Times of one native proof in the bench's child process (ms): the witness, the whole addon call, and its phases. */
+export type RawNativeTime = { witnessMs: number; proveMs: number } & NativeTimings;
+
+/** The native prover's run over the batches in one child process. */
+export interface RawNativeRun {
+  threads: number;
+  /** Fixed-base tables built with the zkey (parseMs then includes building them). */
+  precompute: boolean;
+  /** Parsing the zkey into the addon (once, before the clock). */
+  parseMs: number;
+  /** Memory the parsed zkey holds. */
+  zkeyBytes: number;
+  /** ns per Fq multiplication on this machine (the addon's fieldMulNs, before the proofs). */
+  fieldMulNs: { latencyNs: number; throughputNs: number };
+  nVars: number;
+  domainSize: number;
+  /** Peak resident memory of the child process (getrusage maxRSS). */
+  peakRssBytes: number;
+  times: RawNativeTime[];
+}
+
+/**
+ * Proves the batches one after another with the native prover in a child process
+ * (dist/src/bench/raw-native-child.js), `threads` threads inside each proof, with fixed-base tables
+ * when `precompute`.
+ */
+export async function rawNativeProve(prepared: PreparedInstance, executed: BenchWorkload, threads: number, precompute = false): Promise<RawNativeRun> {
+  const dir = mkdtempSync(join(tmpdir(), "bench-native-"));
+  try {
+    const taskFile = join(dir, "task.json");
+    writeFileSync(taskFile, JSON.stringify({ wasm: prepared.circuit.wasm, zkey: prepared.keys.zkey, inputs: executed.inputs, threads, precompute }));
+    const { stdout } = await runFile(process.execPath, [join(REPO_ROOT, "dist/src/bench/raw-native-child.js"), taskFile], { maxBuffer: 16 << 20 });
+    return { threads, precompute, ...(JSON.parse(stdout) as Omit<RawNativeRun, "threads" | "precompute">) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** A pipeline measurement: the cluster node (the core `run` and `serve` use) executes, proves and settles the workload. */
 export interface PipelineMeasurement extends PoolSetting {
   backend: string;
@@ -193,7 +232,7 @@ export async function measurePipeline(
     const seconds = provingWallMs / 1000;
     return {
       ...setting,
-      backend: backend.kind,
+      backend: backend.kind === "native" ? `native ${backend.threads}t` : backend.kind,
       provingWallMs,
       proofsPerMinute: (60 * total) / seconds,
       operationsPerSecond: executed.accepted / seconds,

@@ -40,7 +40,7 @@ export function formatRunSummary(r: RunReport): string {
       "proof time per batch",
       `median ${s(r.proving.perBatchMsMedian)} (witness ${s(r.proving.witnessMsMedian)} + Groth16 ${s(r.proving.proveMsMedian)}), max ${s(r.proving.perBatchMsMax)}`,
     ],
-    ["proving wall time", `${s(r.proving.wallMs)} with ${r.proving.workers} workers${r.proving.singleThread ? " (single-threaded snarkjs each)" : ""}`],
+    ["proving wall time", `${s(r.proving.wallMs)} with ${r.proving.workers} workers, ${r.proving.backend}`],
     ["settlements", `${r.settlement.transactions} transactions of up to ${r.settlement.batchesPerTransaction} batches`],
     ["gas per settlement", gasPerTx.length ? gasPerTx.join(", ") : "-"],
     ["gas per batch", `${n(r.settlement.gasPerBatch)} (average)`],

@@ -34,6 +34,8 @@ export interface RunReport {
   proving: {
     workers: number;
     singleThread: boolean;
+    /** The Groth16 prover in words (backendLabel). */
+    backend: string;
     witnessMsMedian: number;
     proveMsMedian: number;
     perBatchMsMedian: number;
@@ -81,7 +83,7 @@ export function buildRunReport(
   rejected: RejectedLine[],
   lines: number,
   onChainRoots: bigint[],
-  o: { workers: number; singleThread: boolean; settleBatches: number },
+  o: { workers: number; singleThread: boolean; settleBatches: number; backend: string },
   out: string,
   l1: RunAssets & { escrow: bigint[] },
 ): RunReport {
@@ -126,6 +128,7 @@ export function buildRunReport(
     proving: {
       workers: o.workers,
       singleThread: o.singleThread,
+      backend: o.backend,
       witnessMsMedian: quantile(
         proofs.map((p) => p.witnessMs),
         0.5,

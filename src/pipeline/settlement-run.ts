@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { pino, destination } from "pino";
 import type { ProverBackend } from "../prover/prover-pool.js";
+import { backendLabel } from "../config/prover-options.js";
 import { setupPhases, type SetupContext } from "../setup/setup-phases.js";
 import { ClusterNode } from "../core/cluster-node.js";
 import type { Phase } from "../phases/phase.js";
@@ -160,7 +161,7 @@ export function settlementRunPhases(o: SettlementRunOptions): Phase<SettlementRu
       },
     },
     {
-      title: `Prove batches (${o.workers} workers, ${o.backend?.kind === "rapidsnark" ? `rapidsnark ${o.backend.path}` : `snarkjs${o.singleThread ? " single-threaded" : ""}`}) and settle up to ${o.settleBatches} per transaction`,
+      title: `Prove batches (${o.workers} workers, ${backendLabel(o.backend, o.singleThread)}) and settle up to ${o.settleBatches} per transaction`,
       run: async (ctx, status) => {
         const total = ctx.node!.store.batchCount();
         await ctx.node!.whenAllSettled((c) => status({ label: `batches settled (${c.proved + c.included + c.settled} proven)`, done: c.settled, total }));
@@ -198,7 +199,7 @@ export function settlementRunPhases(o: SettlementRunOptions): Phase<SettlementRu
           progress.rejected,
           lines.length,
           onChain,
-          { workers: o.workers, singleThread: o.singleThread, settleBatches: o.settleBatches },
+          { workers: o.workers, singleThread: o.singleThread, settleBatches: o.settleBatches, backend: backendLabel(o.backend, o.singleThread) },
           o.out,
           { ...(progress.assets ?? { depositGas: [], claims: [] }), escrow },
         );

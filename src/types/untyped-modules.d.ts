@@ -22,6 +22,8 @@ declare module "circomlibjs" {
 declare module "circom_runtime" {
   export interface WitnessCalculator {
     calculateWitness(input: Record<string, unknown>, sanityCheck?: boolean): Promise<bigint[]>;
+    /** The witness as .wtns bytes (what snarkjs `wtns.calculate` writes). */
+    calculateWTNSBin(input: Record<string, unknown>, sanityCheck?: boolean): Promise<Uint8Array>;
   }
   export function WitnessCalculatorBuilder(code: Uint8Array, options?: Record<string, unknown>): Promise<WitnessCalculator>;
 }
