@@ -73,8 +73,10 @@ function abiLines(iface: Interface): string[] {
  * IClusterSettlement.sol. A change here is an ABI change: review the clients with it.
  */
 const PINNED_ABI = [
-  "constructor((address verifier, address poseidonRoots, address poseidonPair, address poseidonPubdata, uint256 slots, uint256 depth, uint256 depositDeadlineBlocks, uint256[] genesisEthEscrow, uint256[] genesisAccounts, uint256 deltaTicks, uint256 clusterId, uint256[] genesisRoots, uint256 genesisRootsCommitment, address[] sequencers, uint32 maxTickLead, uint32 maxTicksPerSecond) config)",
+  "constructor((address verifier, address poseidonRoots, address poseidonPair, address poseidonPubdata, uint256 slots, uint256 depth, uint256 depositDeadlineBlocks, uint256[] genesisEthEscrow, uint256[] genesisAccounts, address poseidonLeaf, uint256 exodusTimeoutBlocks, uint256 deltaTicks, uint256 clusterId, uint256[] genesisRoots, uint256 genesisRootsCommitment, address[] sequencers, uint32 maxTickLead, uint32 maxTicksPerSecond) config)",
+  "error AlreadyExited(uint256 chainId, uint256 leafIndex)",
   "error BadDeltaTicks(uint256 deltaTicks)",
+  "error BadExitSignature(uint256 chainId, uint256 leafIndex)",
   "error BadHeader(uint256 header)",
   "error BadInstanceShape()",
   "error BadMemberCount(uint256 members)",
@@ -90,11 +92,15 @@ const PINNED_ABI = [
   "error EmptySettlement()",
   "error EscrowOverdrawn(uint256 chainId, uint256 tokenId, uint256 escrow, uint256 amount)",
   "error EthTransferFailed(address account)",
+  "error ExitProofInvalid(uint256 chainId, uint256 leafIndex)",
+  "error ExodusActive()",
   "error GenesisCommitmentMismatch(uint256 computed, uint256 given)",
   "error GenesisEscrowUnfunded(uint256 expected, uint256 got)",
   "error GenesisRootNotInField(uint256 chainId, uint256 root)",
   "error InvalidProof(uint64 batchIndex)",
+  "error NotInExodus(uint256 exodusBlock)",
   "error NotOwner(address caller)",
+  "error NotReclaimable(uint256 index)",
   "error NotSequencer(address caller)",
   "error NothingToClaim(address account, uint256 tokenId)",
   "error OldRootsMismatch(uint64 batchIndex, uint256 expectedCommitment, uint256 gotCommitment)",
@@ -114,7 +120,9 @@ const PINNED_ABI = [
   "event BatchSettled(uint64 indexed batchIndex, uint256 header, uint256 newRootsCommitment)",
   "event Claimed(address indexed account, uint256 indexed tokenId, uint256 amount)",
   "event DepositConsumed(uint256 indexed index, uint64 indexed batchIndex, bool refunded)",
+  "event DepositReclaimed(uint256 indexed index, address depositor)",
   "event Deposited(uint256 indexed index, uint256 chainId, uint256 to, uint256 tokenId, uint256 amount, address depositor)",
+  "event Exited(uint256 indexed chainId, uint256 indexed leafIndex, uint256 tokenId, uint256 amount, address recipient)",
   "event GenesisPublished(uint256[] accounts)",
   "event OwnershipTransferred(address indexed previousOwner, address indexed newOwner)",
   "event SequencerSet(address indexed account, bool allowed)",
@@ -133,9 +141,14 @@ const PINNED_ABI = [
   "function depth() view returns (uint256)",
   "function domain() view returns (uint256)",
   "function escrowOf(uint256, uint256) view returns (uint256)",
+  "function exit((uint256 chainId, uint256 leafIndex, uint256 ax, uint256 ay, uint256 tokenId, uint256 balance, uint256 nonce, uint256[] siblings, uint256 r8x, uint256 r8y, uint256 s, address recipient) e)",
+  "function exited(uint256, uint256) view returns (bool)",
+  "function exodusMode() view returns (bool)",
+  "function exodusTimeoutBlocks() view returns (uint256)",
   "function genesisTime() view returns (uint256)",
   "function isSequencer(address) view returns (bool)",
   "function lastSettledTick() view returns (uint32)",
+  "function lastSettlementBlock() view returns (uint256)",
   "function listToken(address token) returns (uint256 tokenId)",
   "function maxTickAt(uint256 timestamp) view returns (uint256)",
   "function maxTickLead() view returns (uint256)",
@@ -144,6 +157,7 @@ const PINNED_ABI = [
   "function nextBatchIndex() view returns (uint64)",
   "function owner() view returns (address)",
   "function packHeader(uint64 batchIndex, uint32 firstTick, uint32 lastTick) pure returns (uint256)",
+  "function reclaimDeposit(uint256 index, uint256 chainId, uint256 to, uint256 tokenId, uint256 amount)",
   "function rootOf(uint256 chainId) view returns (uint256)",
   "function rootsCommitment() view returns (uint256)",
   "function setSequencer(address account, bool allowed)",
@@ -173,7 +187,7 @@ describe("IClusterSettlement.sol: the reviewed interface of ClusterSettlement", 
       .map((f) => `${f.type} ${(f as FunctionFragment).name}`)
       .sort();
     expect(parsed).toEqual(compiled);
-    expect(decls.filter((d) => d.kind === "error").length).toBe(37);
+    expect(decls.filter((d) => d.kind === "error").length).toBe(43);
   });
 
   it("each error's selector comment equals the selector ethers computes from the contract's ABI", () => {
