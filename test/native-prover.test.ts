@@ -6,14 +6,15 @@ import { ContractFactory, type Contract, NonceManager, Wallet } from "ethers";
 import { buildBn128 } from "ffjavascript";
 import * as snarkjs from "snarkjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { REPO_ROOT } from "../src/circuits/manifest.js";
+import { REPO_ROOT, loadInstance } from "../src/circuits/manifest.js";
+import { compileInstance } from "../src/circuits/compile.js";
 import { ANVIL_DEFAULT_KEY, devnetProvider, startAnvil } from "../src/l1/anvil.js";
 import { compileContracts } from "../src/l1/compile-contracts.js";
 import { batchCircuitInput, makeHeader, publicSignals } from "../src/circuits/batch-input.js";
 import { loadNativeAddon, type NativeZkey, parseNativeZkey, proveNative } from "../src/prover/native-prover.js";
 import { ProverPool, verifyGroth16 } from "../src/prover/prover-pool.js";
 import type { PreparedInstance } from "../src/setup/prepared-instance.js";
-import { execute, makeCluster, transferOp } from "./helpers/cluster-fixture.js";
+import { execute, makeCluster, sendThenDeliverBatch, transferOp } from "./helpers/cluster-fixture.js";
 import { preparedTestInstance, terminateCurve } from "./helpers/test-instance.js";
 
 // The project's native Groth16 prover (native/, a Node-API addon built at install). Where it did not
@@ -230,8 +231,13 @@ describe.skipIf(!load.ok)(`native prover${load.ok ? "" : ` (skipped: ${!load.ok 
     short.writeBigUInt64LE(BigInt(wtns.length - 32 - v0), v0 - 8);
     expect(() => proveNative(zkey, short)).toThrow(/wtns section 1 \(header\): has \d+ values, the zkey's circuit has \d+/);
     expect(() => proveNative(zkey, wtns.subarray(0, wtns.length - 32))).toThrow(/wtns section header 1: .*truncated file/);
-    const otherCircuit = parseNativeZkey(readFileSync(join(REPO_ROOT, "build/circuits/default/circuit_final.zkey")));
-    expect(() => proveNative(otherCircuit, wtns)).toThrow(
+    // a witness of another circuit (the circuit-test instance, N = 2, D = 4, B = 4: compiled here, no set-up needed)
+    const otherInst = loadInstance("circuit-test");
+    const other = await compileInstance(otherInst);
+    const { input } = await sendThenDeliverBatch(otherInst);
+    const otherWtns = { type: "mem" } as { type: "mem"; data?: Uint8Array };
+    await snarkjs.wtns.calculate(input as never, other.wasm, otherWtns);
+    expect(() => proveNative(zkey, otherWtns.data!)).toThrow(
       /wtns section 1 \(header\): has \d+ values, the zkey's circuit has \d+ \(witness of another circuit\?\)/,
     );
     const otherField = Buffer.from(wtns);
