@@ -1,6 +1,5 @@
 import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { promisify } from "node:util";
 import { ContractFactory, type Contract, NonceManager, Wallet } from "ethers";
 import { buildBn128 } from "ffjavascript";
