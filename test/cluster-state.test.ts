@@ -3,7 +3,8 @@ import { SparseMerkleTree } from "../src/state/sparse-merkle-tree.js";
 import { OperationRejected } from "../src/state/cluster-state.js";
 import { accountLeaf } from "../src/state/account.js";
 import { operationDigest } from "../src/protocol/operation.js";
-import { execute, makeCluster, sendOp, transferOp } from "./helpers/cluster-fixture.js";
+import { execute, makeCluster, sendOp, transferOp, withdrawOp } from "./helpers/cluster-fixture.js";
+import { parseOperation } from "../src/protocol/operation-codec.js";
 
 describe("SparseMerkleTree", () => {
   it("matches a hand-built depth-2 tree and its paths", async () => {
@@ -80,5 +81,55 @@ describe("ClusterState", () => {
     // a valid operation still executes after the rejection
     execute(fx, transferOp(0, 0n, 1n, 5n, 0n), 1);
     expect(fx.state.account(0, 1n)?.balance).toBe(55n);
+  });
+});
+
+describe("ClusterState: WITHDRAW and L1 deposits, refused naming the field, nothing changed", () => {
+  const L1 = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
+  it.each([
+    ["above the balance", { amount: 1001n }, "amount"],
+    ["to the zero address", { to: 0n }, "to"],
+    ["to a value that is not a uint160", { to: 1n << 160n }, "to"],
+    ["off its chain", { dstChain: 1 }, "dstChain"],
+    ["with a wrong nonce", { nonce: 1n }, "nonce"],
+  ])("a WITHDRAW %s", async (_name, edit, field) => {
+    const fx = await makeCluster(2, 4);
+    const before = fx.state.roots();
+    const op = fx.sign({ ...withdrawOp(0, 0n, L1, 30n, 0n), ...edit });
+    expect(() => fx.state.applyWithdraw(op)).toThrow(expect.objectContaining({ field }));
+    expect(fx.state.roots()).toEqual(before);
+  });
+
+  it("a WITHDRAW with another's signature is refused, naming the signature", async () => {
+    const fx = await makeCluster(2, 4);
+    const op = fx.sign(withdrawOp(0, 0n, L1, 30n, 0n), fx.keys[1]);
+    expect(() => fx.state.applyWithdraw(op)).toThrow(expect.objectContaining({ field: "signature" }));
+  });
+
+  it.each([
+    ["to an unknown chain", { chainId: 2 }, "chainId"],
+    ["to a leaf outside the tree", { to: 16n }, "to"],
+    ["of zero", { amount: 0n }, "amount"],
+    ["of 2^96", { amount: 1n << 96n }, "amount"],
+  ])("a deposit %s", async (_name, edit, field) => {
+    const fx = await makeCluster(2, 4);
+    const before = fx.state.roots();
+    const d = { index: 0n, chainId: 0, to: 0n, tokenId: 1n, amount: 5n, depositor: L1, ...edit };
+    expect(() => fx.state.applyDeposit(d)).toThrow(expect.objectContaining({ field }));
+    expect(fx.state.roots()).toEqual(before);
+  });
+
+  it("a client cannot send a DEPOSIT as an operation (deposits come from L1 events only)", () => {
+    const parsed = parseOperation({
+      type: "DEPOSIT",
+      chainId: 0,
+      from: "0",
+      to: "0",
+      tokenId: "1",
+      amount: "5",
+      nonce: "0",
+      signature: { R8x: "0", R8y: "0", S: "0" },
+    });
+    expect(parsed).toMatchObject({ field: "type" });
   });
 });
