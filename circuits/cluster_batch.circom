@@ -16,8 +16,8 @@ template RootsCommitment(N) {
 }
 
 // One batch of the joint settlement of an N-member chain-cluster: B operation slots over
-// consecutive ticks [firstTick, lastTick]; each slot a debit lane (a signed TRANSFER or SEND) and a
-// credit lane (delivery of one message). Proves the invariants of DESIGN.md:
+// consecutive ticks [firstTick, lastTick]; each slot a debit lane (a signed TRANSFER, SEND, WITHDRAW
+// or MINT) and a credit lane (delivery of one message or one L1 deposit). Proves the invariants of DESIGN.md:
 //  1. each member's oldRoot goes to its newRoot by valid operations only (ClusterSlot: a DebitLane
 //     and a CreditLane, circuits/lib/slot.circom);
 //  2. for every ordered pair (src, dst) the inbox hash chain equals the outbox hash chain at
@@ -58,8 +58,9 @@ template ClusterBatch(N, D, B, DELTA) {
 
     // per-slot fields, one entry per slot (see ClusterSlot, DebitLane and CreditLane)
     signal input tick[B];             // cluster tick of the slot
-    signal input debitOn[B];          // debit lane: 1 holds a signed TRANSFER, SEND or WITHDRAW, 0 empty
+    signal input debitOn[B];          // debit lane: 1 holds a signed TRANSFER, SEND, WITHDRAW or MINT, 0 empty
     signal input isWithdraw[B];       // debit lane: 1 the operation is a WITHDRAW
+    signal input isMint[B];           // debit lane: 1 the operation is a MINT of a cluster-native token
     signal input srcChain[B];         // debit lane: chain of the sender
     signal input dstChain[B];         // debit lane: chain of the recipient (= srcChain for a TRANSFER)
     signal input fromIndex[B];        // debit lane: sender's leaf index on srcChain
@@ -124,6 +125,7 @@ template ClusterBatch(N, D, B, DELTA) {
         slots[s].tick <== tick[s];
         slots[s].debitOn <== debitOn[s];
         slots[s].isWithdraw <== isWithdraw[s];
+        slots[s].isMint <== isMint[s];
         slots[s].srcChain <== srcChain[s];
         slots[s].dstChain <== dstChain[s];
         slots[s].fromIndex <== fromIndex[s];
@@ -160,7 +162,7 @@ template ClusterBatch(N, D, B, DELTA) {
     pubdataChain[0] <== 0;
     for (var s = 0; s < B; s++) {
         words[s] <== SlotPubdata(D)(
-            debitOn[s], isWithdraw[s], creditOn[s], isDeposit[s], refund[s],
+            debitOn[s], isWithdraw[s], isMint[s], creditOn[s], isDeposit[s], refund[s],
             srcChain[s], dstChain[s], inSrcChain[s], inDstChain[s],
             fromIndex[s], toIndex[s], tokenId[s], amount[s], dataHash[s],
             inRecipient[s], inTokenId[s], inAmount[s]);

@@ -55,8 +55,11 @@ contract ClusterSettlement is IClusterSettlement {
     /// @dev Words per slot of the published data, and the bit fields of word 1 (circuits/lib/pubdata.circom).
     uint256 private constant PUBDATA_WORDS = 5;
     uint256 private constant TOKEN_BITS = 16;
-    /// @dev Token 1 is ETH; ERC-20s get 2, 3, … by `listToken`; ids stay below 2^TOKEN_BITS.
+    /// @dev Token 1 is ETH; ERC-20s get 2, 3, … by `listToken`, below NATIVE_TOKEN_BASE: owned by L1.
     uint256 private constant ETH_TOKEN = 1;
+    /// @dev Ids from 2^15 up are cluster-native: id = NATIVE_TOKEN_BASE + 16 * minterIndex + ownerChain
+    ///      (MintRight in circuits/lib/operation.circom), minted only on the owner chain, never on L1.
+    uint256 private constant NATIVE_TOKEN_BASE = 2 ** 15;
     /// @dev Cap of one deposit: every balance stays below 2^128 (the circuit's BALANCE_BITS).
     uint256 private constant DEPOSIT_LIMIT = 2 ** 96;
 
@@ -258,6 +261,7 @@ contract ClusterSettlement is IClusterSettlement {
         if (e.leafIndex >= 2 ** depth || e.siblings.length != depth) revert ExitProofInvalid(e.chainId, e.leafIndex);
         if (exited[e.chainId][e.leafIndex]) revert AlreadyExited(e.chainId, e.leafIndex);
         if (e.recipient == address(0)) revert ZeroAddress();
+        if (e.tokenId >= NATIVE_TOKEN_BASE) revert NativeTokenNotWithdrawable(e.chainId, e.tokenId);
         bytes4 leafSelector = bytes4(keccak256("poseidon(uint256[5])"));
         bytes4 pairSelector = bytes4(keccak256("poseidon(uint256[2])"));
         uint256 node = _poseidon(poseidonLeaf, abi.encodePacked(leafSelector, e.ax, e.ay, e.tokenId, e.balance, e.nonce));
@@ -328,7 +332,7 @@ contract ClusterSettlement is IClusterSettlement {
     function listToken(address token) external onlyOwner returns (uint256 tokenId) {
         if (token == address(0) || _tokenIdOf[token] != 0) revert TokenAlreadyListed(token);
         tokenId = tokenCount + 1;
-        if (tokenId >= 2 ** TOKEN_BITS) revert UnlistedToken(tokenId);
+        if (tokenId >= NATIVE_TOKEN_BASE) revert UnlistedToken(tokenId);
         tokenCount = tokenId;
         tokenAddress[tokenId] = token;
         _tokenIdOf[token] = tokenId;
@@ -380,8 +384,8 @@ contract ClusterSettlement is IClusterSettlement {
         f.amount = w & (2 ** 128 - 1);
         f.tokenId = (w >> 128) & (2 ** TOKEN_BITS - 1);
         f.inTokenId = (w >> 144) & (2 ** TOKEN_BITS - 1);
-        uint256 flags = (w >> 160) & 31;
-        uint256 chains = (w >> 165) & 0xffff;
+        uint256 flags = (w >> 160) & 63; // bit 5, isMint, needs nothing here: a MINT credits its own chain
+        uint256 chains = (w >> 166) & 0xffff;
         f.debitOn = flags & 1 != 0;
         f.isWithdraw = flags & 2 != 0;
         f.creditOn = flags & 4 != 0;
@@ -400,6 +404,8 @@ contract ClusterSettlement is IClusterSettlement {
     ///      checked against the member's escrow; so the escrow after the batch is checked, whatever the slot
     ///      order inside it. Then the deposit deadline: a batch that leaves an overdue deposit must have
     ///      filled every slot with deposits (the operator is never stuck, and can never censor).
+    ///      A cluster-native token's owner chain is its issuer: its escrow of that token is not kept (it
+    ///      mints), while every other member's escrow of it is, from the messages that carried it in.
     function _applyPubdata(uint64 batchIndex, uint256[] calldata pubdata) private {
         uint256 b = slots;
         uint64 consumed = depositsConsumed;
@@ -422,11 +428,15 @@ contract ClusterSettlement is IClusterSettlement {
                 consumed++;
                 depositSlots++;
             }
-            if (f.debitOn && !f.isWithdraw && f.srcChain != f.dstChain) escrowOf[f.dstChain][f.tokenId] += f.amount;
+            if (f.debitOn && !f.isWithdraw && f.srcChain != f.dstChain && !_issues(f.dstChain, f.tokenId)) {
+                escrowOf[f.dstChain][f.tokenId] += f.amount;
+            }
         }
         for (uint256 s = 0; s < b; s++) {
             SlotFlows memory f = _decodeSlot(pubdata, s);
             if (!f.debitOn || (!f.isWithdraw && f.srcChain == f.dstChain)) continue; // nothing leaves the member
+            if (f.isWithdraw && f.tokenId >= NATIVE_TOKEN_BASE) revert NativeTokenNotWithdrawable(f.srcChain, f.tokenId);
+            if (_issues(f.srcChain, f.tokenId)) continue; // the issuer sends what it minted
             uint256 held = escrowOf[f.srcChain][f.tokenId];
             if (held < f.amount) revert EscrowOverdrawn(f.srcChain, f.tokenId, held, f.amount);
             escrowOf[f.srcChain][f.tokenId] = held - f.amount;
@@ -442,6 +452,11 @@ contract ClusterSettlement is IClusterSettlement {
             uint256 queuedAt = _deposits[consumed].blockNumber;
             if (block.number > queuedAt + depositDeadlineBlocks) revert DepositOverdue(batchIndex, consumed, queuedAt);
         }
+    }
+
+    /// @dev Whether member `chainId` is the owner chain (the issuer) of cluster-native token `tokenId`.
+    function _issues(uint256 chainId, uint256 tokenId) private pure returns (bool) {
+        return tokenId >= NATIVE_TOKEN_BASE && (tokenId - NATIVE_TOKEN_BASE) % 16 == chainId;
     }
 
     function _balanceOf(address token) private view returns (uint256) {

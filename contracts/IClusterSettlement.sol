@@ -170,6 +170,12 @@ interface IClusterSettlement {
     /// @param amount what the batch takes out of it.
     error EscrowOverdrawn(uint256 chainId, uint256 tokenId, uint256 escrow, uint256 amount);
 
+    /// @notice A WITHDRAW or an exodus exit of a cluster-native token: it exists only inside the cluster (no L1 asset).
+    /// @dev selector 0x11c0dfa4
+    /// @param chainId the member.
+    /// @param tokenId the token (2^15 or more).
+    error NativeTokenNotWithdrawable(uint256 chainId, uint256 tokenId);
+
     /// @notice A batch's WITHDRAW pays an address that is zero or not a uint160.
     /// @dev selector 0xfed5ea3e
     /// @param batchIndex the batch's index.
@@ -422,7 +428,7 @@ interface IClusterSettlement {
 
     /// @notice Lists an ERC-20 for deposits under the next token id. Owner only (a governance action later).
     /// @param token the ERC-20 contract.
-    /// @return tokenId the id it is listed under (2, 3, …; 1 is ETH).
+    /// @return tokenId the id it is listed under (2, 3, … below 2^15; 1 is ETH; 2^15 and up are cluster-native).
     function listToken(address token) external returns (uint256 tokenId);
 
     /// @notice In exodus mode: pays an account's balance at its chain's last settled root to the L1 address its owner
@@ -550,7 +556,8 @@ interface IClusterSettlement {
     /// @return the number consumed.
     function depositsConsumed() external view returns (uint64);
 
-    /// @notice What member `chainId` holds of `tokenId` on L1: the most its settlements can take out.
+    /// @notice What member `chainId` holds of `tokenId` on L1: the most its settlements can take out. Not kept
+    ///         (0) for a cluster-native token on its owner chain, which issues it.
     /// @param chainId the member.
     /// @param tokenId the token.
     /// @return the escrow, in base units.

@@ -7,13 +7,28 @@ import { compileContracts, solcCompile, type ContractArtifact } from "../src/l1/
 import { ANVIL_DEFAULT_KEY, devnetProvider, startAnvil, type Devnet } from "../src/l1/anvil.js";
 import { deploySettlement, type SettlementConfig } from "../src/l1/deploy.js";
 import { sendSettle, settlementBatch, type SettlementBatch } from "../src/l1/settlement-calldata.js";
-import type { SlotWitness } from "../src/circuits/witness-layout.js";
 import type { L1Deposit } from "../src/protocol/operation.js";
 import { REPO_ROOT } from "../src/circuits/manifest.js";
 import { buildExitRequest } from "../src/sync/exodus-exit.js";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { FIXTURE_ETH_PER_CHAIN, depositSlot, execute, makeCluster, sendOp, withdrawOp, withdrawSlot, type ClusterFixture } from "./helpers/cluster-fixture.js";
+import {
+  FIXTURE_ETH_PER_CHAIN,
+  MINTER_LEAF,
+  NATIVE_HOLDER_LEAF,
+  addNativeToken,
+  depositSlot,
+  execute,
+  makeCluster,
+  mintOp,
+  sendOp,
+  withdrawOp,
+  withdrawSlot,
+  type ClusterFixture,
+} from "./helpers/cluster-fixture.js";
+import { accountFields } from "../src/state/account.js";
+import { emptyDebit, slotOf, type DebitLane, type SlotWitness } from "../src/circuits/witness-layout.js";
+import { decodeSlotPubdata, slotPubdataWords } from "../src/protocol/pubdata.js";
 
 // Real assets on anvil with the "test" instance (N = 2, D = 4, B = 2): deposits queued on L1 and
 // consumed in order by proven batches, withdrawals owed and claimed once, escrow caps per member and
@@ -53,9 +68,10 @@ afterAll(async () => {
   await terminateCurve();
 });
 
-/** A fresh cluster fixture and a ClusterSettlement at its genesis (genesis ETH escrow funded unless overridden). */
-async function deployed(over: Partial<SettlementConfig> = {}): Promise<{ fx: ClusterFixture; c: Contract }> {
+/** A fresh cluster fixture (with `prepare`'s genesis accounts added) and a ClusterSettlement at its genesis (genesis ETH escrow funded unless overridden). */
+async function deployed(over: Partial<SettlementConfig> = {}, prepare?: (fx: ClusterFixture) => void): Promise<{ fx: ClusterFixture; c: Contract }> {
   const fx = await makeCluster(inst.members, inst.depth);
+  prepare?.(fx);
   operator = new NonceManager(operator.signer);
   const c = await deploySettlement(operator, artifacts, {
     deltaTicks: inst.deltaTicks,
@@ -259,6 +275,63 @@ describe("containment: escrow caps per member and token", () => {
     const err = await revertOf(factory.deploy({ ...config, genesisEthEscrow: [5n, 0n] }, { value: 4n }));
     expect(err).toBe("GenesisEscrowUnfunded(5, 4)");
   }, 120_000);
+});
+
+describe("containment: a cluster-native token is minted on its owner chain only, and escrowed off it", () => {
+  /** Chain 0's native token; chain 1's holder leaf has 100 of it at genesis, which nothing backs (a broken member's balance). */
+  const native = (fx: ClusterFixture) => addNativeToken(fx, 0, [0n, 100n]);
+  const send = (fx: ClusterFixture, tokenId: bigint, src: number, amount: bigint, nonce: bigint, tick: number) =>
+    execute(fx, { ...sendOp(src, 1 - src, NATIVE_HOLDER_LEAF, NATIVE_HOLDER_LEAF, amount, nonce), tokenId }, tick).slot;
+
+  it("the owner mints and sends; the receiver's escrow counts what came in, and it sends out no more than that", async () => {
+    let token: ReturnType<typeof native> | undefined;
+    const { fx, c } = await deployed({}, (f) => {
+      token = native(f);
+    });
+    const { tokenId, minterKey } = token!;
+    const g = fx.state.roots();
+    const minted = fx.state.applySigned(fx.sign(mintOp(0, MINTER_LEAF, NATIVE_HOLDER_LEAF, tokenId, 500n, 0n), minterKey), 1, 0n);
+    const mint = slotOf(1, inst.depth, minted.debit, fx.state.applyCredit(minted.message));
+    const b0 = await proven(fx, g, 0n, [mint, send(fx, tokenId, 0, 200n, 0n, 1)], 1);
+    await (await sendSettle(as(c, operator), [b0])).wait();
+    expect(await c.escrowOf(1, tokenId)).toBe(200n); // what the owner sent in; not the genesis 100
+    expect(await c.escrowOf(0, tokenId)).toBe(0n); // the issuer's own escrow is not kept
+    const r1 = fx.state.roots();
+    const b1 = await proven(fx, r1, 1n, [send(fx, tokenId, 1, 150n, 0n, 2)], 2);
+    await (await sendSettle(as(c, operator), [b1])).wait();
+    expect(await c.escrowOf(1, tokenId)).toBe(50n);
+    // chain 1 holds 150 in its state (100 unbacked + 50): it can send out only the 50 it was sent
+    const b2 = await proven(fx, fx.state.roots(), 2n, [send(fx, tokenId, 1, 100n, 1n, 3)], 3);
+    expect(await revertOf(sendSettle(as(c, operator), [b2]))).toBe(`EscrowOverdrawn(1, ${tokenId}, 50, 100)`);
+  }, 300_000);
+
+  it("refuses a proven WITHDRAW of a native token, and its exodus exit, naming the member and token (it has no L1 asset)", async () => {
+    let tokenId = 0n;
+    const { fx, c } = await deployed({ exodusTimeoutBlocks: 4 }, (f) => {
+      tokenId = native(f).tokenId;
+    });
+    const g = fx.state.roots();
+    // the sequencer refuses it (ClusterState.applyWithdraw); a broken member proves it anyway, since the
+    // circuit checks the debit and the signature, not the token's kind
+    const op = fx.sign({ ...withdrawOp(1, NATIVE_HOLDER_LEAF, bob.address, 40n, 0n), tokenId }, fx.keys[0]);
+    expect(() => fx.state.applyWithdraw(op)).toThrow(/^tokenId: /);
+    const debit: DebitLane = {
+      ...emptyDebit(inst.depth),
+      ...{ debitOn: 1n, isWithdraw: 1n, srcChain: 1n, dstChain: 1n, fromIndex: NATIVE_HOLDER_LEAF, toIndex: op.to, tokenId, amount: 40n, nonce: 0n },
+      ...{ sigR8x: op.signature.R8x, sigR8y: op.signature.R8y, sigS: op.signature.S },
+      ...{ sender: accountFields(fx.state.account(1, NATIVE_HOLDER_LEAF)!), senderSiblings: fx.state.siblings(1, NATIVE_HOLDER_LEAF) },
+    };
+    const slot = slotOf(1, inst.depth, debit);
+    fx.state.replayPublished(decodeSlotPubdata(slotPubdataWords(slot))); // the state as the forged witness moves it
+    const b = await proven(fx, g, 0n, [slot], 1);
+    expect(await revertOf(sendSettle(as(c, operator), [b]))).toBe(`NativeTokenNotWithdrawable(1, ${tokenId})`);
+    // nothing settled: in exodus, the leaf under the genesis root cannot exit either
+    await provider.send("anvil_mine", ["0x5"]);
+    const genesis = await makeCluster(inst.members, inst.depth);
+    native(genesis);
+    const exit = await buildExitRequest(genesis.state, genesis.poseidon, 1, NATIVE_HOLDER_LEAF, fx.keys[0].privateKey, bob.address);
+    expect(await revertOf(as(c, alice).exit(exit))).toBe(`NativeTokenNotWithdrawable(1, ${tokenId})`);
+  }, 300_000);
 });
 
 /** Rebuilds a deployed contract's Config from its constructor transaction (decoded with the ABI). */

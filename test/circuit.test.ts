@@ -4,9 +4,15 @@ import { compileInstance } from "../src/circuits/compile.js";
 import { WitnessTester } from "../src/circuits/constraint-check.js";
 import { batchCircuitInput, batchPubdata, makeHeader, publicSignals, type BatchHeader } from "../src/circuits/batch-input.js";
 import { operationDigest, type L1Deposit } from "../src/protocol/operation.js";
-import { emptyCredit, type SlotWitness } from "../src/circuits/witness-layout.js";
+import { emptyCredit, emptyDebit, type SlotWitness } from "../src/circuits/witness-layout.js";
 import { decodeBatchPubdata, pubdataCommitment } from "../src/protocol/pubdata.js";
+import { accountFields } from "../src/state/account.js";
+import { nativeTokenId } from "../src/protocol/token.js";
 import {
+  MINTER_LEAF,
+  NATIVE_HOLDER_LEAF,
+  addNativeToken,
+  mintOp,
   debitOnly,
   deliverOnly,
   depositSlot,
@@ -30,7 +36,7 @@ const inst = loadInstance("circuit-test");
 let tester: WitnessTester;
 
 /** Constraints of the instances, pinned: a change to the circuit shows up here (and in the README). */
-const CONSTRAINTS = { "circuit-test": 49_339, test: 25_229 };
+const CONSTRAINTS = { "circuit-test": 49_359, test: 25_239 };
 
 beforeAll(async () => {
   tester = await WitnessTester.load(await compileInstance(inst));
@@ -362,5 +368,73 @@ describe("ClusterBatch circuit: deposits and withdrawals are what the pubdata sa
       inst.depth,
     );
     await expectRuleViolated({ header, slots }, /^main\.(isWithdraw|debitOn)\[0\]$/);
+  }, 60_000);
+});
+
+/**
+ * What a prover who lies about a MINT computes: leaf `leaf` on `chain` (holding `tokenId`, key keys[0])
+ * signs a MINT of `amount` to itself at `tick`; the slot's debit lane keeps its balance and bumps its
+ * nonce, its credit lane credits it, each read where the circuit reads it (the fixture's state moves
+ * as the witness says, by ClusterState.replayPublished).
+ */
+function forgedMintSlot(fx: ClusterFixture, chain: number, leaf: bigint, tokenId: bigint, amount: bigint, tick: number): SlotWitness {
+  const op = mintOp(chain, leaf, leaf, tokenId, amount, fx.state.account(chain, leaf)!.nonce);
+  const sig = fx.signer.sign(fx.keys[0].privateKey, operationDigest(fx.poseidon, fx.domain, op));
+  const sender = accountFields(fx.state.account(chain, leaf)!);
+  const senderSiblings = fx.state.siblings(chain, leaf);
+  const noop = decodeBatchPubdata(batchPubdata([], 1, tick, inst.depth))[0]; // a NOOP slot's record: nothing on
+  const record = { ...noop, srcChain: chain, dstChain: chain, fromIndex: leaf, toIndex: leaf, tokenId, amount };
+  fx.state.replayPublished({ ...record, debitOn: true, isMint: true });
+  const recipient = accountFields(fx.state.account(chain, leaf)!);
+  const recipientSiblings = fx.state.siblings(chain, leaf);
+  fx.state.replayPublished({ ...record, creditOn: true, inDstChain: chain, inRecipient: leaf, inTokenId: tokenId, inAmount: amount });
+  return {
+    tick: BigInt(tick),
+    ...emptyDebit(inst.depth),
+    ...{ debitOn: 1n, isMint: 1n, srcChain: BigInt(chain), dstChain: BigInt(chain), fromIndex: leaf, toIndex: leaf, tokenId, amount, nonce: op.nonce },
+    ...{ sigR8x: sig.R8x, sigR8y: sig.R8y, sigS: sig.S, sender, senderSiblings },
+    ...emptyCredit(inst.depth),
+    ...{
+      creditOn: 1n,
+      inSrcChain: BigInt(chain),
+      inDstChain: BigInt(chain),
+      inSendTick: BigInt(tick),
+      inRecipient: leaf,
+      inTokenId: tokenId,
+      inAmount: amount,
+    },
+    ...{ recipient, recipientSiblings },
+  };
+}
+
+describe("ClusterBatch circuit: only a token's owner chain mints it (attack witness, R1CS check)", () => {
+  it("a MINT of chain 0's native token by its minter leaf, then a SEND of it to chain 1, passes; the pubdata flags the MINT", async () => {
+    const fx = await makeCluster(inst.members, inst.depth);
+    const { tokenId, minterKey } = addNativeToken(fx, 0);
+    const oldRoots = fx.state.roots();
+    const minted = fx.state.applySigned(fx.sign(mintOp(0, MINTER_LEAF, NATIVE_HOLDER_LEAF, tokenId, 500n, 0n), minterKey), 1, 0n);
+    const mint = { tick: 1n, ...minted.debit, ...fx.state.applyCredit(minted.message) };
+    const send = execute(fx, { ...sendOp(0, 1, NATIVE_HOLDER_LEAF, NATIVE_HOLDER_LEAF, 200n, 0n), tokenId }, 1, 0n);
+    const b = batchOf(fx, oldRoots, [mint, send.slot], 1);
+    await tester.expectPass(input(b));
+    expect(fx.state.account(1, NATIVE_HOLDER_LEAF)?.balance).toBe(200n);
+    expect(decodeBatchPubdata(batchPubdata(b.slots, inst.slots, 1, inst.depth)).map((r) => r.isMint)).toEqual([true, false, false, false]);
+  }, 60_000);
+
+  it("the forged slot itself is sound: made by the owner chain's minter leaf, it passes (so the next test fails for the chain alone)", async () => {
+    const fx = await makeCluster(inst.members, inst.depth);
+    const tokenId = nativeTokenId(0, MINTER_LEAF);
+    fx.state.createAccount(0, MINTER_LEAF, { ax: fx.keys[0].ax, ay: fx.keys[0].ay, tokenId, balance: 0n, nonce: 0n });
+    const oldRoots = fx.state.roots();
+    await tester.expectPass(input(batchOf(fx, oldRoots, [forgedMintSlot(fx, 0, MINTER_LEAF, tokenId, 30n, 1)], 1)));
+  }, 60_000);
+
+  it("a mint on a non-owner chain: chain 1's holder of chain 0's token mints it to itself (signed, leaves and paths genuine)", async () => {
+    const fx = await makeCluster(inst.members, inst.depth);
+    const { tokenId } = addNativeToken(fx, 0);
+    const oldRoots = fx.state.roots();
+    const slot = forgedMintSlot(fx, 1, NATIVE_HOLDER_LEAF, tokenId, 30n, 1);
+    expect(fx.state.account(1, NATIVE_HOLDER_LEAF)).toMatchObject({ balance: 30n, nonce: 1n });
+    await expectRuleViolated(batchOf(fx, oldRoots, [slot], 1), /^main\.(isMint|srcChain|fromIndex|tokenId)\[0\]$/);
   }, 60_000);
 });

@@ -3,7 +3,8 @@ import { SparseMerkleTree } from "../src/state/sparse-merkle-tree.js";
 import { OperationRejected } from "../src/state/cluster-state.js";
 import { accountLeaf } from "../src/state/account.js";
 import { operationDigest } from "../src/protocol/operation.js";
-import { execute, makeCluster, sendOp, transferOp, withdrawOp } from "./helpers/cluster-fixture.js";
+import { MINTER_LEAF, NATIVE_HOLDER_LEAF, addNativeToken, execute, makeCluster, mintOp, sendOp, transferOp, withdrawOp } from "./helpers/cluster-fixture.js";
+import { decodeSlotPubdata, slotPubdataWords } from "../src/protocol/pubdata.js";
 import { parseOperation } from "../src/protocol/operation-codec.js";
 
 describe("SparseMerkleTree", () => {
@@ -131,5 +132,73 @@ describe("ClusterState: WITHDRAW and L1 deposits, refused naming the field, noth
       signature: { R8x: "0", R8y: "0", S: "0" },
     });
     expect(parsed).toMatchObject({ field: "type" });
+  });
+});
+
+describe("ClusterState: MINT of a cluster-native token, only by its minter leaf on its owner chain", () => {
+  async function minting() {
+    const fx = await makeCluster(2, 4);
+    const { tokenId, minterKey } = addNativeToken(fx, 0, [0n, 7n]);
+    return {
+      fx,
+      tokenId,
+      minterKey,
+      mint: (over: Partial<ReturnType<typeof mintOp>> = {}, key = minterKey) =>
+        fx.sign({ ...mintOp(0, MINTER_LEAF, NATIVE_HOLDER_LEAF, tokenId, 500n, 0n), ...over }, key),
+    };
+  }
+
+  it("a MINT keeps the minter's balance (nonce + 1) and its message credits the recipient; sync replays it to the same roots", async () => {
+    const { fx, mint } = await minting();
+    const genesis = await makeCluster(2, 4);
+    addNativeToken(genesis, 0, [0n, 7n]);
+    const { debit, message } = fx.state.applySigned(mint(), 1, 0n);
+    const credit = fx.state.applyCredit(message);
+    expect(fx.state.account(0, MINTER_LEAF)).toMatchObject({ balance: 0n, nonce: 1n });
+    expect(fx.state.account(0, NATIVE_HOLDER_LEAF)?.balance).toBe(500n);
+    expect(message).toMatchObject({ srcChain: 0, dstChain: 0, amount: 500n });
+    genesis.state.replayPublished(decodeSlotPubdata(slotPubdataWords({ tick: 1n, ...debit, ...credit })));
+    expect(genesis.state.roots()).toEqual(fx.state.roots());
+  });
+
+  it.each([
+    ["on a chain that does not own the token", { chainId: 1, dstChain: 1, from: NATIVE_HOLDER_LEAF }, "chainId"],
+    ["by a leaf other than the minter", { from: NATIVE_HOLDER_LEAF, to: 0n }, "from"],
+    ["of an L1-bridged token (ETH)", { tokenId: 1n }, "tokenId"],
+    ["to another chain", { dstChain: 1 }, "dstChain"],
+    ["to the minter itself", { to: MINTER_LEAF }, "to"],
+    ["to a leaf of another token", { to: 0n }, "tokenId"],
+    ["of zero", { amount: 0n }, "amount"],
+    ["with a wrong nonce", { nonce: 1n }, "nonce"],
+  ])("a MINT %s is refused, naming the field, nothing changed", async (_name, over, field) => {
+    const { fx, mint } = await minting();
+    const before = fx.state.roots();
+    expect(() => fx.state.applySigned(mint(over), 1, 0n)).toThrow(expect.objectContaining({ field }));
+    expect(fx.state.roots()).toEqual(before);
+  });
+
+  it("a MINT signed by another key than the minter leaf's is refused, naming the signature", async () => {
+    const { fx, mint } = await minting();
+    expect(() => fx.state.applySigned(mint({}, fx.keys[0]), 1, 0n)).toThrow(expect.objectContaining({ field: "signature" }));
+  });
+
+  it("a WITHDRAW of a cluster-native token is refused, naming the token (it has no L1 asset)", async () => {
+    const { fx, tokenId } = await minting();
+    const op = fx.sign({ ...withdrawOp(1, NATIVE_HOLDER_LEAF, "0x70997970C51812dc3A010C7d01b50e0d17dc79C8", 5n, 0n), tokenId }, fx.keys[0]);
+    expect(() => fx.state.applyWithdraw(op)).toThrow(/^tokenId: token \d+ is cluster-native/);
+  });
+
+  it("a MINT line of a workload file parses (the codec knows the type)", () => {
+    const parsed = parseOperation({
+      type: "MINT",
+      chainId: 0,
+      from: "2",
+      to: "3",
+      tokenId: "32800",
+      amount: "5",
+      nonce: "0",
+      signature: { R8x: "1", R8y: "2", S: "3" },
+    });
+    expect(parsed).toMatchObject({ type: "MINT", dstChain: 0, tokenId: 32800n });
   });
 });

@@ -21,16 +21,18 @@ template AccountLeaf() {
 }
 
 // The sender's account after a signed debit of `amount`: balance - amount, nonce + 1, key and token
-// kept. When enabled, checks that the operation's token id and nonce are the leaf's and that the
-// balance covers the amount (no overdraft: balance - amount has BALANCE_BITS bits). The amount is
-// range-checked even when disabled (an empty lane carries 0): the message it sends is credited
-// without a second check.
+// kept; for a MINT (isMint = 1) the minter's balance is kept and only the nonce moves (the message
+// carries newly made units). When enabled, checks that the operation's token id and nonce are the
+// leaf's and that the balance covers the amount debited (no overdraft: the balance after has
+// BALANCE_BITS bits). The amount is range-checked even when disabled (an empty lane carries 0) and
+// when minting: the message it sends is credited without a second check.
 template AccountDebit(BALANCE_BITS) {
     assert(BALANCE_BITS >= 8 && BALANCE_BITS <= 200);
     signal input enabled;                 // 1: a debit; 0: only the amount is checked (caller asserts booleanity)
+    signal input isMint;                  // 1: a MINT, nothing is debited (caller asserts booleanity and isMint <= enabled)
     signal input before[LEAF_FIELDS()];   // sender leaf preimage before the debit
     signal input tokenId;                 // token id of the operation
-    signal input amount;                  // amount debited
+    signal input amount;                  // amount of the operation (debited unless minted)
     signal input nonce;                   // nonce the sender signed
     signal output after[LEAF_FIELDS()];   // sender leaf preimage after the debit
 
@@ -38,14 +40,15 @@ template AccountDebit(BALANCE_BITS) {
     amountBits.in <== amount;
     (before[LEAF_TOKEN()] - tokenId) * enabled === 0;   // token id kept
     (before[LEAF_NONCE()] - nonce) * enabled === 0;     // nonce matches the leaf
-    signal debited <== enabled * (before[LEAF_BALANCE()] - amount); // balance after the debit (0 when disabled)
+    signal taken <== (1 - isMint) * amount;          // what leaves the sender's balance (0 for a MINT)
+    signal debited <== enabled * (before[LEAF_BALANCE()] - taken); // balance after the debit (0 when disabled)
     component debitedBits = Num2Bits(BALANCE_BITS); // no overdraft: 0 <= balance - amount
     debitedBits.in <== debited;
 
     after[LEAF_AX()] <== before[LEAF_AX()];
     after[LEAF_AY()] <== before[LEAF_AY()];
     after[LEAF_TOKEN()] <== before[LEAF_TOKEN()];
-    after[LEAF_BALANCE()] <== before[LEAF_BALANCE()] - amount;
+    after[LEAF_BALANCE()] <== before[LEAF_BALANCE()] - taken;
     after[LEAF_NONCE()] <== before[LEAF_NONCE()] + 1;
 }
 

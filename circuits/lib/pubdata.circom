@@ -13,8 +13,8 @@ include "circomlib/circuits/bitify.circom";
 // Layout of one slot's words (src/protocol/pubdata.ts encodes and decodes the same, and
 // ClusterSettlement reads it):
 //   word 0: dataHash (the debit lane's message payload hash, a field element)
-//   word 1: amount | tokenId << 128 | inTokenId << 144 | flags << 160 | chains << 165 | fromIndex << 181
-//           flags = debitOn | isWithdraw << 1 | creditOn << 2 | isDeposit << 3 | refund << 4
+//   word 1: amount | tokenId << 128 | inTokenId << 144 | flags << 160 | chains << 166 | fromIndex << 182
+//           flags = debitOn | isWithdraw << 1 | creditOn << 2 | isDeposit << 3 | refund << 4 | isMint << 5
 //           chains = srcChain | dstChain << 4 | inSrcChain << 8 | inDstChain << 12
 //   word 2: toIndex (recipient leaf index of a message; the L1 address of a WITHDRAW)
 //   word 3: inAmount
@@ -32,6 +32,7 @@ template SlotPubdata(D) {
     assert(D >= 2 && D <= 32);
     signal input debitOn;       // debit lane holds an operation
     signal input isWithdraw;    // the operation is a WITHDRAW
+    signal input isMint;        // the operation is a MINT
     signal input creditOn;      // credit lane credits a message or a deposit
     signal input isDeposit;     // the credit is an L1 deposit
     signal input refund;        // the deposit is refunded on L1 (no leaf can take it)
@@ -51,10 +52,10 @@ template SlotPubdata(D) {
 
     _ <== Num2Bits(TOKEN_BITS())(tokenId);    // tokenId < 2^16
     _ <== Num2Bits(TOKEN_BITS())(inTokenId);  // inTokenId < 2^16
-    var flags = debitOn + isWithdraw * 2 + creditOn * 4 + isDeposit * 8 + refund * 16;
+    var flags = debitOn + isWithdraw * 2 + creditOn * 4 + isDeposit * 8 + refund * 16 + isMint * 32;
     var chains = srcChain + dstChain * 2 ** 4 + inSrcChain * 2 ** 8 + inDstChain * 2 ** 12;
     words[0] <== dataHash;
-    words[1] <== amount + tokenId * 2 ** 128 + inTokenId * 2 ** 144 + flags * 2 ** 160 + chains * 2 ** 165 + fromIndex * 2 ** 181;
+    words[1] <== amount + tokenId * 2 ** 128 + inTokenId * 2 ** 144 + flags * 2 ** 160 + chains * 2 ** 166 + fromIndex * 2 ** 182;
     words[2] <== toIndex;
     words[3] <== inAmount;
     words[4] <== inRecipient;

@@ -7,13 +7,16 @@ include "member.circom";
 include "message.circom";
 include "operation.circom";
 
-// Debit lane of a slot: one signed TRANSFER, SEND or WITHDRAW at the slot's tick. Checks the sender's
+// Debit lane of a slot: one signed TRANSFER, SEND, WITHDRAW or MINT at the slot's tick. Checks the sender's
 // EdDSA-Poseidon signature (Baby Jubjub, circomlib) over the OperationDigest, debits the sender's
 // leaf in srcChain's tree (AccountDebit, one Merkle leaf update) and, for a TRANSFER or SEND, appends
 // the message the operation sends, stamped with the tick, to outbox(srcChain -> dstChain). A TRANSFER
 // is a message from a chain to itself (dstChain == srcChain). A WITHDRAW (dstChain == srcChain,
 // toIndex = the L1 address paid) sends no message: the batch publishes it and the settlement contract
-// owes the amount to that address. Empty (debitOn = 0): changes nothing.
+// owes the amount to that address. A MINT (dstChain == srcChain) is a TRANSFER of newly made units of
+// a cluster-native token: signed by the token's minter leaf on its owner chain (MintRight), it keeps
+// the minter's balance and sends the message that credits the recipient. Empty (debitOn = 0): changes
+// nothing.
 template DebitLane(N, D, BALANCE_BITS) {
     assert(N >= 2 && N <= 16);
     assert(D >= 2 && D <= 32);
@@ -25,8 +28,9 @@ template DebitLane(N, D, BALANCE_BITS) {
     signal input domain;              // signing domain of the cluster deployment (in the signed digest)
     signal input debitOn;             // 1: the lane holds an operation; 0: empty
     signal input isWithdraw;          // 1: the operation is a WITHDRAW (needs debitOn)
+    signal input isMint;              // 1: the operation is a MINT (needs debitOn, not a WITHDRAW)
     signal input srcChain;            // chain of the sender
-    signal input dstChain;            // chain of the recipient (= srcChain for a TRANSFER or WITHDRAW)
+    signal input dstChain;            // chain of the recipient (= srcChain for a TRANSFER, WITHDRAW or MINT)
     signal input fromIndex;           // sender's leaf index on srcChain
     signal input toIndex;             // recipient's leaf index on dstChain; the L1 address of a WITHDRAW
     signal input tokenId;             // token moved
@@ -46,9 +50,14 @@ template DebitLane(N, D, BALANCE_BITS) {
     isWithdraw * (isWithdraw - 1) === 0;
     isWithdraw * (1 - debitOn) === 0;              // a WITHDRAW is an operation of the lane
     isWithdraw * (dstChain - srcChain) === 0;      // a WITHDRAW stays on its chain (one canonical form)
+    isMint * (isMint - 1) === 0;
+    isMint * (1 - debitOn + isWithdraw) === 0;     // a MINT is an operation of the lane, and not a WITHDRAW
+    isMint * (dstChain - srcChain) === 0;          // a MINT credits its own chain
+    MintRight()(isMint, srcChain, fromIndex, tokenId); // only the token's minter leaf on its owner chain mints
 
     component debit = AccountDebit(BALANCE_BITS);   // the sender's leaf after the debit
     debit.enabled <== debitOn;
+    debit.isMint <== isMint;
     debit.before <== sender;
     debit.tokenId <== tokenId;
     debit.amount <== amount;
@@ -70,7 +79,7 @@ template DebitLane(N, D, BALANCE_BITS) {
     sig.S <== sigS;
     sig.R8x <== sigR8x;
     sig.R8y <== sigR8y;
-    sig.M <== OperationDigest()(domain, isWithdraw, srcChain, dstChain, fromIndex, toIndex, tokenId, amount, nonce, dataHash);
+    sig.M <== OperationDigest()(domain, isWithdraw, isMint, srcChain, dstChain, fromIndex, toIndex, tokenId, amount, nonce, dataHash);
 
     signal sent <== MessageHash()(srcChain, dstChain, msgSeq, tick, toIndex, tokenId, amount, dataHash); // the message sent
     signal dst[N] <== ChainSelector(N)(dstChain);   // one-hot of dstChain
@@ -177,9 +186,10 @@ template ClusterSlot(N, D, DELTA, BALANCE_BITS, TICK_BITS) {
     signal input tick;                // cluster tick of the slot (both lanes)
     signal input domain;              // signing domain of the cluster deployment (in every signed digest)
 
-    // ---- debit lane: a signed TRANSFER, SEND or WITHDRAW (see DebitLane for each field)
+    // ---- debit lane: a signed TRANSFER, SEND, WITHDRAW or MINT (see DebitLane for each field)
     signal input debitOn;             // 1: the lane holds an operation; 0: empty
     signal input isWithdraw;          // 1: the operation is a WITHDRAW
+    signal input isMint;              // 1: the operation is a MINT
     signal input srcChain;            // chain of the sender
     signal input dstChain;            // chain of the recipient (= srcChain for a TRANSFER)
     signal input fromIndex;           // sender's leaf index on srcChain
@@ -223,6 +233,7 @@ template ClusterSlot(N, D, DELTA, BALANCE_BITS, TICK_BITS) {
     debitLane.domain <== domain;
     debitLane.debitOn <== debitOn;
     debitLane.isWithdraw <== isWithdraw;
+    debitLane.isMint <== isMint;
     debitLane.srcChain <== srcChain;
     debitLane.dstChain <== dstChain;
     debitLane.fromIndex <== fromIndex;

@@ -7,11 +7,13 @@
 /** The fields of an account leaf's Poseidon preimage, in order (AccountLeaf and LEAF_AX() … LEAF_NONCE() in circuits/lib/account.circom). */
 export const LEAF_FIELDS = ["ax", "ay", "tokenId", "balance", "nonce"] as const;
 
-/** Debit lane of a ClusterSlot (circuits/lib/slot.circom): a signed TRANSFER, SEND or WITHDRAW. */
+/** Debit lane of a ClusterSlot (circuits/lib/slot.circom): a signed TRANSFER, SEND, WITHDRAW or MINT. */
 export interface DebitLane {
   debitOn: bigint;
   /** 1 for a WITHDRAW (toIndex is then the L1 address paid). */
   isWithdraw: bigint;
+  /** 1 for a MINT (the sender is the token's minter leaf; its balance is kept). */
+  isMint: bigint;
   srcChain: bigint;
   dstChain: bigint;
   fromIndex: bigint;
@@ -61,6 +63,7 @@ export function emptyDebit(depth: number): DebitLane {
   return {
     debitOn: 0n,
     isWithdraw: 0n,
+    isMint: 0n,
     srcChain: 0n,
     dstChain: 0n,
     fromIndex: 0n,

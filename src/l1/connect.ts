@@ -6,7 +6,7 @@ import type { PreparedInstance } from "../setup/prepared-instance.js";
 import type { ClusterStore } from "../store/cluster-store.js";
 import { FieldError } from "../config/field-error.js";
 import { decodeStoredEntry, isDeposit } from "../protocol/operation-codec.js";
-import { ETH_TOKEN_ID } from "../protocol/genesis.js";
+import { ETH_TOKEN_ID } from "../protocol/token.js";
 import { settlementClient, type ClusterSettlementClient } from "./settlement-client.js";
 
 /** The deployment a store settles on, kept in its meta table. */

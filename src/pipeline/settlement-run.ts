@@ -15,7 +15,7 @@ import { buildRunReport, exportRunFolder, type RejectedLine, type RunAssets, typ
 import { FieldError } from "../config/field-error.js";
 import { Wallet } from "ethers";
 import { ANVIL_USER_KEY } from "../l1/anvil.js";
-import { ETH_TOKEN_ID } from "../protocol/genesis.js";
+import { ETH_TOKEN_ID } from "../protocol/token.js";
 
 /** File name of a run's SQLite store in its run folder (the node's store; the other files are its readable export). */
 export const RUN_STORE_FILE = "cluster.sqlite";

@@ -5,6 +5,7 @@ import { formatZodIssue } from "../config/zod-error.js";
 import { clusterDomain } from "./domain.js";
 import { SCALAR_FIELD } from "../crypto/field.js";
 import { toJson } from "./json.js";
+import { ETH_TOKEN_ID } from "./token.js";
 import { FieldError } from "../config/field-error.js";
 
 const decimal = z
@@ -100,9 +101,6 @@ export function genesisOf(keys: DevKeys): Genesis {
     accounts: keys.accounts.map(({ privateKey: _secret, ...account }) => account),
   };
 }
-
-/** Token id of ETH in the cluster (ClusterSettlement's ETH_TOKEN); listed ERC-20s get 2, 3, …. */
-export const ETH_TOKEN_ID = 1n;
 
 /**
  * ETH each member holds at genesis: the sum of its genesis balances of token 1, in wei (index =

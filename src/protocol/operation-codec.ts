@@ -27,7 +27,7 @@ const chainId = z.number().int().nonnegative().max(65535);
  */
 const operationSchema = z
   .object({
-    type: z.enum(["TRANSFER", "SEND", "WITHDRAW"]),
+    type: z.enum(["TRANSFER", "SEND", "WITHDRAW", "MINT"]),
     chainId,
     dstChain: chainId.optional(),
     from: fieldElement,
@@ -49,7 +49,7 @@ export interface MalformedLine {
 }
 
 /**
- * Reads one JSONL line of a workload file: a signed TRANSFER, SEND or WITHDRAW with numbers as decimal strings
+ * Reads one JSONL line of a workload file: a signed TRANSFER, SEND, WITHDRAW or MINT with numbers as decimal strings
  * (or safe integers). `dstChain` defaults to `chainId` (TRANSFER), `dataHash` to 0.
  * @returns the operation, or the field at fault and why (the line is then skipped, nothing else lost).
  */

@@ -1,5 +1,5 @@
 /** Slot operation types, as encoded in the circuit's `opType` signal. */
-export const OpType = { NOOP: 0, TRANSFER: 1, SEND: 2, RECEIVE: 3, WITHDRAW: 4 } as const;
+export const OpType = { NOOP: 0, TRANSFER: 1, SEND: 2, RECEIVE: 3, WITHDRAW: 4, MINT: 6 } as const;
 export type OpTypeName = keyof typeof OpType;
 
 /** EdDSA-Poseidon signature over Baby Jubjub (circomlibjs `signPoseidon`): point R8 and scalar S. */
@@ -13,10 +13,13 @@ export interface Signature {
  * A user operation, signed by the sender. `chainId` is the chain it executes on; for SEND,
  * `dstChain` is the destination member and `to` the recipient's leaf index there; for WITHDRAW,
  * `dstChain` = `chainId` and `to` is the L1 address (a uint160, not zero) the settlement contract
- * owes the amount to once the batch settles. Amounts are integers in token base units, < 2^128.
+ * owes the amount to once the batch settles; for MINT, `dstChain` = `chainId`, `from` is the token's
+ * minter leaf (signing with its key) and `to` the recipient's leaf on the same chain: `tokenId` must be
+ * the cluster-native token that leaf mints (nativeTokenId in ./token.ts). Amounts are integers in token
+ * base units, < 2^128.
  */
 export interface SignedOperation {
-  type: "TRANSFER" | "SEND" | "WITHDRAW";
+  type: "TRANSFER" | "SEND" | "WITHDRAW" | "MINT";
   chainId: number;
   dstChain: number;
   from: bigint;
@@ -42,7 +45,7 @@ export interface Message {
 
 /**
  * Digest the sender signs: Poseidon(domain, opType, chainId, peerChainId, from, to, tokenId, amount,
- * nonce, dataHash); peerChainId = dstChain for SEND and chainId for TRANSFER and WITHDRAW. Matches `digest` in
+ * nonce, dataHash); peerChainId = dstChain for SEND and chainId for TRANSFER, WITHDRAW and MINT. Matches `digest` in
  * circuits/lib/operation.circom (OperationDigest). Binding both chain ids and the nonce prevents replay across chains; the
  * domain (clusterDomain in ./domain.ts: L1 chain id and cluster id) replay across deployments.
  * @param domain the cluster's signing domain, a field element.

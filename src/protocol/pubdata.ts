@@ -17,6 +17,7 @@ export const TOKEN_LIMIT = 1n << BigInt(TOKEN_BITS);
 export const PUBDATA_FIELDS = [
   "debitOn",
   "isWithdraw",
+  "isMint",
   "creditOn",
   "isDeposit",
   "refund",
@@ -35,13 +36,17 @@ export const PUBDATA_FIELDS = [
 ] as const;
 
 /** Bit offsets of the packed word 1 (see circuits/lib/pubdata.circom). */
-const AT = { amount: 0n, tokenId: 128n, inTokenId: 144n, flags: 160n, chains: 165n, fromIndex: 181n } as const;
-const FLAG = { debitOn: 1n, isWithdraw: 2n, creditOn: 4n, isDeposit: 8n, refund: 16n } as const;
+const AT = { amount: 0n, tokenId: 128n, inTokenId: 144n, flags: 160n, chains: 166n, fromIndex: 182n } as const;
+const FLAG = { debitOn: 1n, isWithdraw: 2n, creditOn: 4n, isDeposit: 8n, refund: 16n, isMint: 32n } as const;
+/** Width of the flags field of word 1. */
+const FLAG_BITS = 6n;
 
 /** What one slot did, as its published words say (decoded; field names as in the circuit's slot). */
 export interface SlotRecord {
   debitOn: boolean;
   isWithdraw: boolean;
+  /** The debit lane minted (the sender is the token's minter; its balance is kept). */
+  isMint: boolean;
   creditOn: boolean;
   isDeposit: boolean;
   refund: boolean;
@@ -71,7 +76,13 @@ export function slotPubdataWords(s: SlotWitness): bigint[] {
     if (v < 0n || v > mask(bits)) throw new RangeError(`${field}: ${v} does not fit ${bits} bits of the pubdata word`);
     return v;
   };
-  const flags = s.debitOn * FLAG.debitOn + s.isWithdraw * FLAG.isWithdraw + s.creditOn * FLAG.creditOn + s.isDeposit * FLAG.isDeposit + s.refund * FLAG.refund;
+  const flags =
+    s.debitOn * FLAG.debitOn +
+    s.isWithdraw * FLAG.isWithdraw +
+    s.isMint * FLAG.isMint +
+    s.creditOn * FLAG.creditOn +
+    s.isDeposit * FLAG.isDeposit +
+    s.refund * FLAG.refund;
   const chains =
     check("srcChain", s.srcChain, 4n) |
     (check("dstChain", s.dstChain, 4n) << 4n) |
@@ -91,11 +102,12 @@ export function slotPubdataWords(s: SlotWitness): bigint[] {
 export function decodeSlotPubdata(words: bigint[]): SlotRecord {
   if (words.length !== PUBDATA_WORDS) throw new RangeError(`pubdata: a slot has ${PUBDATA_WORDS} words, got ${words.length}`);
   const [dataHash, w, toIndex, inAmount, inRecipient] = words;
-  const flags = (w >> AT.flags) & mask(5n);
+  const flags = (w >> AT.flags) & mask(FLAG_BITS);
   const chains = (w >> AT.chains) & mask(16n);
   return {
     debitOn: (flags & FLAG.debitOn) !== 0n,
     isWithdraw: (flags & FLAG.isWithdraw) !== 0n,
+    isMint: (flags & FLAG.isMint) !== 0n,
     creditOn: (flags & FLAG.creditOn) !== 0n,
     isDeposit: (flags & FLAG.isDeposit) !== 0n,
     refund: (flags & FLAG.refund) !== 0n,

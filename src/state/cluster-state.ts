@@ -6,6 +6,7 @@ import { rootsCommitment } from "../protocol/roots-commitment.js";
 import { FieldError } from "../config/field-error.js";
 import type { CreditLane, DebitLane } from "../circuits/witness-layout.js";
 import type { SlotRecord } from "../protocol/pubdata.js";
+import { nativeTokenOwner } from "../protocol/token.js";
 
 /** Largest balance or amount (exclusive): the circuit range-checks them to 128 bits. */
 export const BALANCE_LIMIT = 1n << 128n;
@@ -79,9 +80,11 @@ export class ClusterState {
   }
 
   /**
-   * Executes the debit of a signed TRANSFER or SEND at `tick`: checks it, debits the sender and
-   * returns the debit lane and the message it sends (a TRANSFER is a message to its own chain), to be
-   * delivered with `applyCredit`. The recipient is checked now, so the delivery cannot fail.
+   * Executes the debit of a signed TRANSFER, SEND or MINT at `tick`: checks it, debits the sender and
+   * returns the debit lane and the message it sends (a TRANSFER or MINT is a message to its own chain),
+   * to be delivered with `applyCredit`. The recipient is checked now, so the delivery cannot fail. A
+   * MINT is signed by the minter leaf of a cluster-native token on its owner chain (nativeTokenOwner);
+   * the minter's balance is kept (nonce + 1) and the message carries `amount` newly made units.
    * @param seq sequence number of the message in its (src, dst) pair (from the executor).
    * @param signatureChecked true when this operation's signature was already checked against this
    *   sender (a replay of stored operations at recovery): the EdDSA check (~20 ms) is skipped.
@@ -94,18 +97,19 @@ export class ClusterState {
       this.checkChain("dstChain", op.dstChain);
       if (op.dstChain === op.chainId) throw new OperationRejected("dstChain", "equals chainId; use TRANSFER");
     } else if (op.dstChain !== op.chainId) {
-      throw new OperationRejected("dstChain", "a TRANSFER stays on chainId");
+      throw new OperationRejected("dstChain", `a ${op.type} stays on chainId`);
     }
+    if (op.type === "MINT") this.checkMintRight(op);
     const sender = this.accounts[op.chainId].get(op.from);
     if (!sender) throw new OperationRejected("from", `no account ${op.from} on chain ${op.chainId}`);
     const recipient = this.accounts[op.dstChain].get(op.to);
     if (!recipient) throw new OperationRejected("to", `no account ${op.to} on chain ${op.dstChain}`);
-    if (op.type === "TRANSFER" && op.to === op.from) throw new OperationRejected("to", "equals from");
+    if (op.type !== "SEND" && op.to === op.from) throw new OperationRejected("to", "equals from");
     if (op.amount <= 0n || op.amount >= BALANCE_LIMIT) throw new OperationRejected("amount", "must be in 1..2^128-1");
     if (sender.tokenId !== op.tokenId) throw new OperationRejected("tokenId", `sender holds token ${sender.tokenId}`);
     if (recipient.tokenId !== op.tokenId) throw new OperationRejected("tokenId", `recipient holds token ${recipient.tokenId}`);
     if (op.nonce !== sender.nonce) throw new OperationRejected("nonce", `expected ${sender.nonce}, got ${op.nonce}`);
-    if (op.amount > sender.balance) throw new OperationRejected("amount", `overdraft: balance ${sender.balance}`);
+    if (op.type !== "MINT" && op.amount > sender.balance) throw new OperationRejected("amount", `overdraft: balance ${sender.balance}`);
     if (recipient.balance + op.amount >= BALANCE_LIMIT) throw new OperationRejected("amount", "recipient balance would overflow 2^128");
     this.checkSignature(op, sender, signatureChecked);
     const debit = this.debit(op, sender, seq);
@@ -139,6 +143,7 @@ export class ClusterState {
     if (!sender) throw new OperationRejected("from", `no account ${op.from} on chain ${op.chainId}`);
     if (op.amount <= 0n || op.amount >= BALANCE_LIMIT) throw new OperationRejected("amount", "must be in 1..2^128-1");
     if (sender.tokenId !== op.tokenId) throw new OperationRejected("tokenId", `sender holds token ${sender.tokenId}`);
+    if (nativeTokenOwner(op.tokenId)) throw new OperationRejected("tokenId", `token ${op.tokenId} is cluster-native: it has no L1 asset to withdraw`);
     if (op.nonce !== sender.nonce) throw new OperationRejected("nonce", `expected ${sender.nonce}, got ${op.nonce}`);
     if (op.amount > sender.balance) throw new OperationRejected("amount", `above the balance ${sender.balance}`);
     this.checkSignature(op, sender, signatureChecked);
@@ -222,7 +227,7 @@ export class ClusterState {
 
   /**
    * Replays one slot of a settled batch's published data (`sync`): debits the sender of its debit lane
-   * (balance - amount, nonce + 1) and credits its credit lane's leaf (a delivery or a credited
+   * (balance - amount, nonce + 1; a MINT keeps the minter's balance) and credits its credit lane's leaf (a delivery or a credited
    * deposit; a refunded deposit changes nothing), as the proven circuit did.
    * @throws FieldError naming the slot's field when the data cannot be a proven slot of this state
    *   (no such leaf, another token, a balance below the amount): the L1 data and the state disagree.
@@ -236,8 +241,9 @@ export class ClusterState {
     };
     if (r.debitOn) {
       const sender = leaf("fromIndex", r.srcChain, r.fromIndex, r.tokenId);
-      if (sender.balance < r.amount) throw new FieldError("amount", `account ${r.fromIndex} on chain ${r.srcChain} holds ${sender.balance}, below ${r.amount}`);
-      sender.balance -= r.amount;
+      const taken = r.isMint ? 0n : r.amount;
+      if (sender.balance < taken) throw new FieldError("amount", `account ${r.fromIndex} on chain ${r.srcChain} holds ${sender.balance}, below ${r.amount}`);
+      sender.balance -= taken;
       sender.nonce += 1n;
       this.trees[r.srcChain].update(r.fromIndex, accountLeaf(this.poseidon, sender));
     }
@@ -274,12 +280,22 @@ export class ClusterState {
     }
   }
 
-  /** Debits the (checked) sender of `op` and returns the debit lane, with the leaf and path read before the update. */
+  /** Refuses a MINT unless its sender is the minter leaf of its token on the token's owner chain (MintRight in the circuit). */
+  private checkMintRight(op: SignedOperation): void {
+    const owner = nativeTokenOwner(op.tokenId);
+    if (!owner) throw new OperationRejected("tokenId", `token ${op.tokenId} is not cluster-native (ids from 32768): only L1 mints it`);
+    if (owner.chainId !== op.chainId) throw new OperationRejected("chainId", `token ${op.tokenId} is owned by chain ${owner.chainId}: only it mints`);
+    if (owner.minterIndex !== op.from) throw new OperationRejected("from", `token ${op.tokenId} is minted by leaf ${owner.minterIndex}`);
+  }
+
+  /** Debits the (checked) sender of `op` (a MINT keeps its balance) and returns the debit lane, with the leaf and path read before the update. */
   private debit(op: SignedOperation, sender: Account, seq: bigint): DebitLane {
     const tree = this.trees[op.chainId];
+    const isMint = op.type === "MINT";
     const debit: DebitLane = {
       debitOn: 1n,
       isWithdraw: 0n,
+      isMint: isMint ? 1n : 0n,
       srcChain: BigInt(op.chainId),
       dstChain: BigInt(op.dstChain),
       fromIndex: op.from,
@@ -295,7 +311,7 @@ export class ClusterState {
       sender: accountFields(sender),
       senderSiblings: tree.siblings(op.from),
     };
-    sender.balance -= op.amount;
+    if (!isMint) sender.balance -= op.amount;
     sender.nonce += 1n;
     tree.update(op.from, accountLeaf(this.poseidon, sender));
     return debit;

@@ -3,7 +3,7 @@ import type { ClusterState } from "../state/cluster-state.js";
 import { FieldError } from "../config/field-error.js";
 import { ADDRESS_LIMIT } from "../state/cluster-state.js";
 
-/** Operation type of an exodus exit's digest (EXIT_OP in ClusterSettlement: after TRANSFER 1, SEND 2, RECEIVE 3, WITHDRAW 4). */
+/** Operation type of an exodus exit's digest (EXIT_OP in ClusterSettlement: after TRANSFER 1, SEND 2, RECEIVE 3, WITHDRAW 4; MINT is 6). */
 export const EXIT_OP = 5n;
 
 /** `ClusterSettlement.ExitRequest` as ethers encodes it (IClusterSettlement.sol). */

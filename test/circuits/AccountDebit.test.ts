@@ -3,18 +3,19 @@ import type { WitnessTester } from "../../src/circuits/constraint-check.js";
 import { bumped, circuitInput, exactly, neg, templateTester, signalValue } from "./template-tester.js";
 
 // AccountDebit(BALANCE_BITS = 16) (circuits/lib/account.circom): the sender's leaf after a signed debit
-// (balance - amount, nonce + 1, key and token kept); when enabled, the token id and nonce are the leaf's
-// and the balance covers the amount; the amount has BALANCE_BITS bits always. Each rule: a valid witness
+// (balance - amount, nonce + 1, key and token kept; a MINT keeps the balance); when enabled, the token id
+// and nonce are the leaf's and the balance covers what is taken; the amount has BALANCE_BITS bits always,
+// a minted one too. Each rule: a valid witness
 // passes the R1CS, and an attack witness (or an edited one) fails a constraint of that rule.
 const BITS = 16;
 /** Constraints of the test main, pinned: a change to the template shows up here. */
-const CONSTRAINTS = 35;
+const CONSTRAINTS = 36;
 let t: WitnessTester;
 
 /** Leaf preimage [ax, ay, tokenId, balance, nonce]. */
 const leaf = (balance: bigint, nonce = 2n, tokenId = 1n) => [11n, 22n, tokenId, balance, nonce];
-const debit = (over: Partial<{ enabled: bigint; before: bigint[]; tokenId: bigint; amount: bigint; nonce: bigint }> = {}) =>
-  circuitInput({ enabled: 1n, before: leaf(100n), tokenId: 1n, amount: 30n, nonce: 2n, ...over });
+const debit = (over: Partial<{ enabled: bigint; isMint: bigint; before: bigint[]; tokenId: bigint; amount: bigint; nonce: bigint }> = {}) =>
+  circuitInput({ enabled: 1n, isMint: 0n, before: leaf(100n), tokenId: 1n, amount: 30n, nonce: 2n, ...over });
 
 beforeAll(async () => {
   t = await templateTester("AccountDebit", "lib/account.circom", "AccountDebit", [BITS]);
@@ -29,6 +30,11 @@ describe("AccountDebit(16): valid debits pass the R1CS", () => {
   it("a debit of the whole balance (0 left) and of the largest amount (2^16 - 1)", async () => {
     await t.expectPass(debit({ amount: 100n }));
     await t.expectPass(debit({ before: leaf(2n ** 16n - 1n), amount: 2n ** 16n - 1n }));
+  });
+
+  it("a MINT of 500 by a minter holding 100: balance kept, nonce 3 (the amount is more than the balance)", async () => {
+    const w = await t.expectPass(debit({ isMint: 1n, amount: 500n }));
+    expect([0, 1, 2, 3, 4].map((k) => signalValue(t, w, `main.after[${k}]`))).toEqual([11n, 22n, 1n, 100n, 3n]);
   });
 
   it("disabled (an empty lane): token, nonce and balance are not checked", async () => {
@@ -55,6 +61,15 @@ describe("AccountDebit(16): each rule refuses its attack", () => {
 
   it("a negative amount (-1: the debit would mint)", async () => {
     t.expectConstraintFail(await t.attackWitness(debit({ amount: neg(1n) })), /^main\.amountBits\./);
+  });
+
+  it("a negative minted amount (-1: the recipient's credit would burn), though nothing is taken from the minter", async () => {
+    t.expectConstraintFail(await t.attackWitness(debit({ isMint: 1n, amount: neg(1n) })), /^main\.amountBits\./);
+  });
+
+  it("a MINT's balance taken anyway (after = before - amount: the minter pays for what it made)", async () => {
+    const w = await t.expectPass(debit({ isMint: 1n }));
+    t.expectConstraintFail(t.editWitness(w, { "main.after[3]": 70n }), exactly("main.after[3]"));
   });
 
   it("an amount of 2^16 (over BALANCE_BITS), even in a disabled lane", async () => {

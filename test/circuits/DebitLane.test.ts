@@ -3,20 +3,32 @@ import type { WitnessTester } from "../../src/circuits/constraint-check.js";
 import { messageHash, operationDigest, type Message } from "../../src/protocol/operation.js";
 import { emptyDebit, type DebitLane } from "../../src/circuits/witness-layout.js";
 import { accountFields } from "../../src/state/account.js";
-import { makeCluster, sendOp, transferOp, withdrawOp, type ClusterFixture } from "../helpers/cluster-fixture.js";
+import type { KeyPair } from "../../src/crypto/eddsa.js";
+import {
+  MINTER_LEAF,
+  NATIVE_HOLDER_LEAF,
+  addNativeToken,
+  makeCluster,
+  mintOp,
+  sendOp,
+  transferOp,
+  withdrawOp,
+  type ClusterFixture,
+} from "../helpers/cluster-fixture.js";
 import { appendedAnyway, bumped, circuitInput, exactly, leafKept, signalNamed, templateTester, signalValue } from "./template-tester.js";
 
-// DebitLane(N = 2, D = 3, BALANCE_BITS = 16) (circuits/lib/slot.circom): a signed TRANSFER, SEND or WITHDRAW
-// checks the sender's signature, debits the sender's leaf in srcChain's tree and, for a TRANSFER or SEND,
-// appends its message (stamped with the tick) to outbox(src -> dst); a WITHDRAW (isWithdraw, dstChain ==
-// srcChain, toIndex the L1 address paid) appends none; empty, it changes nothing. The witnesses come from src/state (the
+// DebitLane(N = 2, D = 3, BALANCE_BITS = 16) (circuits/lib/slot.circom): a signed TRANSFER, SEND, WITHDRAW or
+// MINT checks the sender's signature, debits the sender's leaf in srcChain's tree and, for a TRANSFER, SEND or
+// MINT, appends its message (stamped with the tick) to outbox(src -> dst); a WITHDRAW (isWithdraw, dstChain ==
+// srcChain, toIndex the L1 address paid) appends none; a MINT (isMint, by the token's minter leaf on its owner
+// chain: MintRight) keeps the minter's balance; empty, it changes nothing. The witnesses come from src/state (the
 // executor's own lane witnesses). Each rule: a valid witness passes the R1CS, and an attack witness (or an
 // edited one) fails a constraint of that rule's component.
 const N = 2;
 const D = 3;
 const BITS = 16;
 /** Constraints of the test main, pinned: a change to the template shows up here. */
-const CONSTRAINTS = 7_478;
+const CONSTRAINTS = 7_483;
 const TICK = 5;
 let t: WitnessTester;
 
@@ -165,6 +177,80 @@ describe("DebitLane(2, 3, 16): a WITHDRAW refuses its attacks", () => {
   it("a signed WITHDRAW run as a TRANSFER (isWithdraw = 0: the withdrawn amount sent as a message)", async () => {
     const l = await withdrawLane();
     t.expectConstraintFail(await t.attackWitness(input(l, { isWithdraw: 0n })), /^main\.sig\./);
+  });
+});
+
+/** A signed MINT of 30 of chain 0's native token by its minter leaf to the holder leaf, as the state executes it (applySigned). */
+async function mintLane(): Promise<Lane & { tokenId: bigint; minterKey: KeyPair }> {
+  const fx = await makeCluster(N, D);
+  const { tokenId, minterKey } = addNativeToken(fx, 0, [0n, 100n]);
+  const rootsIn = fx.state.roots();
+  const op = fx.sign(mintOp(0, MINTER_LEAF, NATIVE_HOLDER_LEAF, tokenId, 30n, 0n), minterKey);
+  const { debit, message } = fx.state.applySigned(op, TICK, 0n);
+  return { fx, rootsIn, debit, message, tokenId, minterKey };
+}
+
+describe("DebitLane(2, 3, 16): a MINT", () => {
+  it("passes: the minter's balance kept and its nonce + 1 (roots as the state's), its message to its own chain appended", async () => {
+    const l = await mintLane();
+    const w = await t.expectPass(input(l));
+    expect(read(w, "main.rootsOut", N)).toEqual(l.fx.state.roots());
+    expect(l.fx.state.account(0, MINTER_LEAF)).toMatchObject({ balance: 0n, nonce: 1n });
+    const outbox = zeros();
+    outbox[0][0] = l.fx.poseidon([0n, messageHash(l.fx.poseidon, l.message)]);
+    expect([0, 1].map((i) => read(w, `main.outboxOut[${i}]`, N))).toEqual(outbox);
+    expect(l.debit).toMatchObject({ isMint: 1n, isWithdraw: 0n, srcChain: 0n, dstChain: 0n, fromIndex: MINTER_LEAF });
+  });
+
+  it("a mint on a non-owner chain: chain 1's holder of chain 0's token signs a MINT of it (its leaf and path genuine)", async () => {
+    const l = await mintLane();
+    const holder = l.fx.state.account(1, NATIVE_HOLDER_LEAF)!;
+    const op = mintOp(1, NATIVE_HOLDER_LEAF, 0n, l.tokenId, 30n, 0n);
+    const forged: DebitLane = {
+      ...l.debit,
+      srcChain: 1n,
+      dstChain: 1n,
+      fromIndex: NATIVE_HOLDER_LEAF,
+      toIndex: 0n,
+      ...signature(l.fx, op, l.fx.domain, l.fx.keys[0]),
+      sender: accountFields(holder),
+      senderSiblings: l.fx.state.siblings(1, NATIVE_HOLDER_LEAF),
+    };
+    expect(() => l.fx.state.applySigned(l.fx.sign(op, l.fx.keys[0]), TICK, 0n)).toThrow(/^chainId: token \d+ is owned by chain 0/);
+    const attack = await t.attackWitness(input(l, forged));
+    t.expectConstraintFail(attack, exactly("main.isMint", "main.srcChain", "main.fromIndex", "main.tokenId"));
+  });
+
+  it("a mint of an L1-bridged token: the ETH leaf 0 signs a MINT of ETH to leaf 1", async () => {
+    const l = await lane("TRANSFER");
+    const op = { ...transferOp(0, 0n, 1n, 30n, 0n), type: "MINT" as const };
+    const attack = await t.attackWitness(input(l, { isMint: 1n, ...signature(l.fx, op) }));
+    t.expectConstraintFail(attack, exactly("main.isMint", "main.srcChain", "main.fromIndex", "main.tokenId"));
+  });
+
+  it("a signed TRANSFER of the minter run as a MINT (opType 1 signed, 6 digested: the balance would be kept)", async () => {
+    const l = await mintLane();
+    const sig = signature(l.fx, { ...mintOp(0, MINTER_LEAF, NATIVE_HOLDER_LEAF, l.tokenId, 30n, 0n), type: "TRANSFER" }, l.fx.domain, l.minterKey);
+    t.expectConstraintFail(await t.attackWitness(input(l, sig)), /^main\.sig\./);
+  });
+
+  it("a MINT whose message goes to another chain (dstChain 1, signed as digested, opType 7)", async () => {
+    const l = await mintLane();
+    const digest = l.fx.poseidon([l.fx.domain, 7n, 0n, 1n, MINTER_LEAF, NATIVE_HOLDER_LEAF, l.tokenId, 30n, 0n, 0n]);
+    const s = l.fx.signer.sign(l.minterKey.privateKey, digest);
+    const attack = await t.attackWitness(input(l, { dstChain: 1n, sigR8x: s.R8x, sigR8y: s.R8y, sigS: s.S }));
+    t.expectConstraintFail(attack, exactly("main.isMint", "main.dstChain", "main.srcChain"));
+  });
+
+  it("isMint = 1 on a WITHDRAW (a withdrawal that keeps the balance)", async () => {
+    const l = await withdrawLane();
+    t.expectConstraintFail(await t.attackWitness(input(l, { isMint: 1n })), exactly("main.isMint", "main.debitOn", "main.isWithdraw"));
+  });
+
+  it("isMint = 1 on an empty lane (emptyDebit)", async () => {
+    const l = await lane();
+    const w = await t.expectPass(circuitInput({ rootsIn: l.rootsIn, outboxIn: zeros(), tick: 9n, domain: l.fx.domain, ...emptyDebit(D) }));
+    t.expectConstraintFail(t.editWitness(w, { "main.isMint": 1n }), exactly("main.isMint", "main.debitOn", "main.isWithdraw"));
   });
 });
 

@@ -3,11 +3,11 @@ import type { WitnessTester } from "../../src/circuits/constraint-check.js";
 import { noopSlot, slotOf, type SlotWitness } from "../../src/circuits/witness-layout.js";
 import { decodeSlotPubdata, PUBDATA_FIELDS, PUBDATA_WORDS, slotPubdataWords, TOKEN_LIMIT, type SlotRecord } from "../../src/protocol/pubdata.js";
 import { SCALAR_FIELD } from "../../src/crypto/field.js";
-import { execute, makeCluster, sendOp } from "../helpers/cluster-fixture.js";
+import { MINTER_LEAF, NATIVE_HOLDER_LEAF, addNativeToken, execute, makeCluster, mintOp, sendOp } from "../helpers/cluster-fixture.js";
 import { bumped, circuitInput, exactly, namedSignals, templateTester, signalValue } from "./template-tester.js";
 
 // SlotPubdata(D = 3) (circuits/lib/pubdata.circom): the PUBDATA_WORDS published words of one slot (word 0
-// dataHash; word 1 amount | tokenId << 128 | inTokenId << 144 | flags << 160 | chains << 165 | fromIndex << 181;
+// dataHash; word 1 amount | tokenId << 128 | inTokenId << 144 | flags << 160 | chains << 166 | fromIndex << 182;
 // word 2 toIndex; word 3 inAmount; word 4 inRecipient), both token ids range-checked to 16 bits. A valid
 // witness passes the R1CS and its words are slotPubdataWords' of src/protocol/pubdata.ts, which
 // decodeSlotPubdata reads back; a token id of 2^16 fails its Num2Bits, an edited word a constraint on it.
@@ -22,6 +22,7 @@ const words = (w: bigint[]) => Array.from({ length: PUBDATA_WORDS }, (_, i) => s
 const record = (s: SlotWitness): SlotRecord => ({
   debitOn: s.debitOn === 1n,
   isWithdraw: s.isWithdraw === 1n,
+  isMint: s.isMint === 1n,
   creditOn: s.creditOn === 1n,
   isDeposit: s.isDeposit === 1n,
   refund: s.refund === 1n,
@@ -40,7 +41,7 @@ const record = (s: SlotWitness): SlotRecord => ({
 });
 
 const ADDRESS = 0xd00d_0000_0000_0000_0000_0000_0000_0000_0000_beefn;
-/** The slots of the tests, from src/state: a WITHDRAW with a credited deposit, a SEND delivered at once, a refunded deposit, a NOOP, and every packed field at its largest. */
+/** The slots of the tests, from src/state: a WITHDRAW with a credited deposit, a SEND delivered at once, a refunded deposit, a NOOP, a MINT delivered at once, and every packed field at its largest. */
 async function slots(): Promise<Record<string, SlotWitness>> {
   const fx = await makeCluster(2, D);
   const deposit = { index: 0n, chainId: 1, to: 1n, tokenId: 1n, amount: 40n, depositor: "0x00000000000000000000000000000000000000aa" };
@@ -50,10 +51,13 @@ async function slots(): Promise<Record<string, SlotWitness>> {
   const withdrawAndDeposit = slotOf(1, D, withdraw, fx.state.applyDeposit(deposit));
   const send = execute(fx, sendOp(0, 1, 1n, 0n, 20n, 0n), 2).slot;
   const refund = slotOf(3, D, undefined, fx.state.applyDeposit({ ...deposit, index: 1n, chainId: 0, to: 6n }));
+  const { tokenId, minterKey } = addNativeToken(fx, 0);
+  const minted = fx.state.applySigned(fx.sign(mintOp(0, MINTER_LEAF, NATIVE_HOLDER_LEAF, tokenId, 25n, 0n), minterKey), 6, 0n);
+  const mint = slotOf(6, D, minted.debit, fx.state.applyCredit(minted.message));
   const ones = (bits: number) => (1n << BigInt(bits)) - 1n;
   const largest: SlotWitness = {
     ...noopSlot(4, D),
-    ...{ debitOn: 1n, isWithdraw: 1n, creditOn: 1n, isDeposit: 1n, refund: 1n },
+    ...{ debitOn: 1n, isWithdraw: 1n, isMint: 1n, creditOn: 1n, isDeposit: 1n, refund: 1n },
     ...{ srcChain: 15n, dstChain: 15n, inSrcChain: 15n, inDstChain: 15n, fromIndex: ones(32) },
     ...{ amount: ones(128), tokenId: ones(16), inTokenId: ones(16), toIndex: ones(160) },
     ...{ dataHash: SCALAR_FIELD - 1n, inAmount: SCALAR_FIELD - 1n, inRecipient: SCALAR_FIELD - 1n },
@@ -63,6 +67,7 @@ async function slots(): Promise<Record<string, SlotWitness>> {
     "a SEND and its delivery": send,
     "a refunded deposit": refund,
     "a NOOP": noopSlot(5, D),
+    "a MINT and its delivery": mint,
     "every packed field at its largest": largest,
   };
 }
@@ -83,14 +88,20 @@ describe("SlotPubdata(3): the words are slotPubdataWords of src/protocol/pubdata
   it("a WITHDRAW's words: the flags debitOn | isWithdraw and the L1 address in word 2; the deposit's flags creditOn | isDeposit", async () => {
     const s = (await slots())["a WITHDRAW and a credited deposit"];
     const w = await t.expectPass(input(s));
-    expect((words(w)[1] >> 160n) & 31n).toBe(1n + 2n + 4n + 8n);
+    expect((words(w)[1] >> 160n) & 63n).toBe(1n + 2n + 4n + 8n);
     expect(words(w)[2]).toBe(ADDRESS);
     expect(decodeSlotPubdata(words(w))).toMatchObject({ isWithdraw: true, isDeposit: true, refund: false, inAmount: 40n, inDstChain: 1, inRecipient: 1n });
   });
 
   it("a refund's flags: creditOn | isDeposit | refund", async () => {
     const w = await t.expectPass(input((await slots())["a refunded deposit"]));
-    expect((words(w)[1] >> 160n) & 31n).toBe(4n + 8n + 16n);
+    expect((words(w)[1] >> 160n) & 63n).toBe(4n + 8n + 16n);
+  });
+
+  it("a MINT's flags: debitOn | isMint | creditOn (its message credited on its own chain)", async () => {
+    const w = await t.expectPass(input((await slots())["a MINT and its delivery"]));
+    expect((words(w)[1] >> 160n) & 63n).toBe(1n + 32n + 4n);
+    expect(decodeSlotPubdata(words(w))).toMatchObject({ isMint: true, isWithdraw: false, srcChain: 0, dstChain: 0, fromIndex: MINTER_LEAF, amount: 25n });
   });
 
   it("constraints are pinned", () => {

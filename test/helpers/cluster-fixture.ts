@@ -5,6 +5,7 @@ import { slotOf, type SlotWitness } from "../../src/circuits/witness-layout.js";
 import { batchCircuitInput, makeHeader, type BatchHeader } from "../../src/circuits/batch-input.js";
 import { clusterDomain } from "../../src/protocol/domain.js";
 import { operationDigest, type L1Deposit, type Message, type SignedOperation } from "../../src/protocol/operation.js";
+import { nativeTokenId } from "../../src/protocol/token.js";
 
 /** Identity of the test cluster: its id, and anvil's chain id as its L1 (the domain every fixture signs for). */
 export const TEST_CLUSTER = { clusterId: 1234n, l1ChainId: 31337 } as const;
@@ -18,6 +19,7 @@ export interface ClusterFixture {
   signer: EddsaSigner;
   poseidon: (x: bigint[]) => bigint;
   keys: KeyPair[]; // keys[i] owns leaf i on every chain
+  /** Signs with `key`, by default the key of the sender's leaf. */
   sign(op: Omit<SignedOperation, "signature">, key?: KeyPair): SignedOperation;
 }
 
@@ -36,7 +38,10 @@ export async function makeCluster(members: number, depth: number, balances: bigi
       state.createAccount(c, BigInt(i), { ax: keys[i].ax, ay: keys[i].ay, tokenId: 1n, balance, nonce: 0n });
     });
   }
-  const sign = (op: Omit<SignedOperation, "signature">, key = keys[Number(op.from)]): SignedOperation => ({
+  /** The key of the sender's leaf (keys[from] for a leaf that does not exist). */
+  const ownerKey = (op: Omit<SignedOperation, "signature">) =>
+    keys.find((k) => k.ax === state.account(op.chainId, op.from)?.ax) ?? keys[Number(op.from)] ?? keys[0];
+  const sign = (op: Omit<SignedOperation, "signature">, key = ownerKey(op)): SignedOperation => ({
     ...op,
     signature: signer.sign(key.privateKey, operationDigest(poseidon, domain, op)),
   });
@@ -111,4 +116,29 @@ export function withdrawSlot(fx: ClusterFixture, op: Omit<SignedOperation, "sign
 export function depositSlot(fx: ClusterFixture, deposit: L1Deposit, tick: number, into?: SlotWitness): SlotWitness {
   const credit = fx.state.applyDeposit(deposit);
   return into ? { ...into, ...credit } : slotOf(tick, fx.state.depth, undefined, credit);
+}
+
+/** Leaf of the fixture's cluster-native token minter on its owner chain (addNativeToken), and the leaf that holds it on every chain. */
+export const MINTER_LEAF = 2n;
+export const NATIVE_HOLDER_LEAF = 3n;
+
+/**
+ * Adds a cluster-native token to the fixture: its id is nativeTokenId(owner, MINTER_LEAF), minted by leaf
+ * MINTER_LEAF on chain `owner` (key `minterKey`, balance 0), and held by leaf NATIVE_HOLDER_LEAF on every chain
+ * (key keys[0]) with `holderBalances[c]` on chain c (default 0: a genesis balance of it off its owner chain has no escrow on L1).
+ * Call it before the genesis roots are read.
+ */
+export function addNativeToken(fx: ClusterFixture, owner: number, holderBalances: bigint[] = []): { tokenId: bigint; minterKey: KeyPair } {
+  const tokenId = nativeTokenId(owner, MINTER_LEAF);
+  const minterKey = fx.signer.keyPair(new Uint8Array(32).fill(0x4d));
+  fx.state.createAccount(owner, MINTER_LEAF, { ax: minterKey.ax, ay: minterKey.ay, tokenId, balance: 0n, nonce: 0n });
+  for (let c = 0; c < fx.state.members; c++) {
+    fx.state.createAccount(c, NATIVE_HOLDER_LEAF, { ax: fx.keys[0].ax, ay: fx.keys[0].ay, tokenId, balance: holderBalances[c] ?? 0n, nonce: 0n });
+  }
+  return { tokenId, minterKey };
+}
+
+/** Unsigned fields of a MINT of `amount` of `tokenId` by leaf `minter` on `chain` to leaf `to` there (sign it with the minter's key). */
+export function mintOp(chain: number, minter: bigint, to: bigint, tokenId: bigint, amount: bigint, nonce: bigint): Omit<SignedOperation, "signature"> {
+  return { type: "MINT", chainId: chain, dstChain: chain, from: minter, to, tokenId, amount, nonce, dataHash: 0n };
 }
