@@ -7,7 +7,7 @@ import { compileContracts, solcCompile, type ContractArtifact } from "../src/l1/
 import { ANVIL_DEFAULT_KEY, devnetProvider, startAnvil, type Devnet } from "../src/l1/anvil.js";
 import { deploySettlement, type SettlementConfig } from "../src/l1/deploy.js";
 import { sendSettle, settlementBatch, type SettlementBatch } from "../src/l1/settlement-calldata.js";
-import type { L1Deposit } from "../src/protocol/operation.js";
+import type { L1Deposit, SignedOperation } from "../src/protocol/operation.js";
 import { REPO_ROOT } from "../src/circuits/manifest.js";
 import { buildExitRequest } from "../src/sync/exodus-exit.js";
 import { readFileSync } from "node:fs";
@@ -277,6 +277,39 @@ describe("containment: escrow caps per member and token", () => {
   }, 120_000);
 });
 
+/**
+ * A slot whose debit lane runs `op` (a WITHDRAW the sequencer refuses, signed by the sender's key) as a
+ * broken member would prove it: the circuit checks the debit and the signature only. The fixture's
+ * state moves as the witness says (ClusterState.replayPublished).
+ */
+function forgedWithdrawSlot(fx: ClusterFixture, op: Omit<SignedOperation, "signature">, tick: number): SlotWitness {
+  const signed = fx.sign(op);
+  const debit: DebitLane = {
+    ...emptyDebit(inst.depth),
+    ...{ debitOn: 1n, isWithdraw: 1n, srcChain: BigInt(op.chainId), dstChain: BigInt(op.chainId), fromIndex: op.from, toIndex: op.to },
+    ...{ tokenId: op.tokenId, amount: op.amount, nonce: op.nonce, sigR8x: signed.signature.R8x, sigR8y: signed.signature.R8y, sigS: signed.signature.S },
+    ...{ sender: accountFields(fx.state.account(op.chainId, op.from)!), senderSiblings: fx.state.siblings(op.chainId, op.from) },
+  };
+  const slot = slotOf(tick, inst.depth, debit);
+  fx.state.replayPublished(decodeSlotPubdata(slotPubdataWords(slot)));
+  return slot;
+}
+
+describe("withdrawals: a proven WITHDRAW the sequencer would refuse", () => {
+  it("refuses a settlement whose WITHDRAW pays the zero address (BadWithdrawalAddress), and settles the same batch paying Bob", async () => {
+    const { fx, c } = await deployed();
+    const g = fx.state.roots();
+    const op = { ...withdrawOp(0, 0n, bob.address, 30n, 0n), to: 0n };
+    expect(() => fx.state.applyWithdraw(fx.sign(op))).toThrow(/^to: /);
+    const b = await proven(fx, g, 0n, [forgedWithdrawSlot(fx, op, 1)], 1);
+    expect(await revertOf(sendSettle(as(c, operator), [b]))).toBe("BadWithdrawalAddress(0, 0)");
+    const fx2 = await makeCluster(inst.members, inst.depth);
+    const ok = await proven(fx2, g, 0n, [withdrawSlot(fx2, withdrawOp(0, 0n, bob.address, 30n, 0n), 1)], 1);
+    await (await sendSettle(as(c, operator), [ok])).wait();
+    expect(await c.claimable(bob.address, 1)).toBe(30n);
+  }, 300_000);
+});
+
 describe("containment: a cluster-native token is minted on its owner chain only, and escrowed off it", () => {
   /** Chain 0's native token; chain 1's holder leaf has 100 of it at genesis, which nothing backs (a broken member's balance). */
   const native = (fx: ClusterFixture) => addNativeToken(fx, 0, [0n, 100n]);
@@ -313,17 +346,9 @@ describe("containment: a cluster-native token is minted on its owner chain only,
     const g = fx.state.roots();
     // the sequencer refuses it (ClusterState.applyWithdraw); a broken member proves it anyway, since the
     // circuit checks the debit and the signature, not the token's kind
-    const op = fx.sign({ ...withdrawOp(1, NATIVE_HOLDER_LEAF, bob.address, 40n, 0n), tokenId }, fx.keys[0]);
-    expect(() => fx.state.applyWithdraw(op)).toThrow(/^tokenId: /);
-    const debit: DebitLane = {
-      ...emptyDebit(inst.depth),
-      ...{ debitOn: 1n, isWithdraw: 1n, srcChain: 1n, dstChain: 1n, fromIndex: NATIVE_HOLDER_LEAF, toIndex: op.to, tokenId, amount: 40n, nonce: 0n },
-      ...{ sigR8x: op.signature.R8x, sigR8y: op.signature.R8y, sigS: op.signature.S },
-      ...{ sender: accountFields(fx.state.account(1, NATIVE_HOLDER_LEAF)!), senderSiblings: fx.state.siblings(1, NATIVE_HOLDER_LEAF) },
-    };
-    const slot = slotOf(1, inst.depth, debit);
-    fx.state.replayPublished(decodeSlotPubdata(slotPubdataWords(slot))); // the state as the forged witness moves it
-    const b = await proven(fx, g, 0n, [slot], 1);
+    const op = { ...withdrawOp(1, NATIVE_HOLDER_LEAF, bob.address, 40n, 0n), tokenId };
+    expect(() => fx.state.applyWithdraw(fx.sign(op))).toThrow(/^tokenId: /);
+    const b = await proven(fx, g, 0n, [forgedWithdrawSlot(fx, op, 1)], 1);
     expect(await revertOf(sendSettle(as(c, operator), [b]))).toBe(`NativeTokenNotWithdrawable(1, ${tokenId})`);
     // nothing settled: in exodus, the leaf under the genesis root cannot exit either
     await provider.send("anvil_mine", ["0x5"]);

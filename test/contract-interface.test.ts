@@ -98,6 +98,7 @@ const PINNED_ABI = [
   "error GenesisEscrowUnfunded(uint256 expected, uint256 got)",
   "error GenesisRootNotInField(uint256 chainId, uint256 root)",
   "error InvalidProof(uint64 batchIndex)",
+  "error NativeTokenNotWithdrawable(uint256 chainId, uint256 tokenId)",
   "error NotInExodus(uint256 exodusBlock)",
   "error NotOwner(address caller)",
   "error NotReclaimable(uint256 index)",
@@ -187,7 +188,7 @@ describe("IClusterSettlement.sol: the reviewed interface of ClusterSettlement", 
       .map((f) => `${f.type} ${(f as FunctionFragment).name}`)
       .sort();
     expect(parsed).toEqual(compiled);
-    expect(decls.filter((d) => d.kind === "error").length).toBe(43);
+    expect(decls.filter((d) => d.kind === "error").length).toBe(44);
   });
 
   it("each error's selector comment equals the selector ethers computes from the contract's ABI", () => {
