@@ -5,7 +5,7 @@ import { loadInstance } from "../src/circuits/manifest.js";
 import { openCluster, type ClosedBatchInput } from "../src/core/open-cluster.js";
 import { admitLines } from "../src/pipeline/settlement-run.js";
 import type { RejectedLine } from "../src/pipeline/run-report.js";
-import { generateDevKeys } from "../src/workload/dev-keys.js";
+import { generateDevKeys, nativeDevToken } from "../src/workload/dev-keys.js";
 import { genesisOf, loadGenesis, writeJson } from "../src/protocol/genesis.js";
 import { SCALAR_FIELD } from "../src/crypto/field.js";
 import { mkdtempSync } from "node:fs";
@@ -13,6 +13,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { decodeOperation, isMalformed } from "../src/protocol/operation-codec.js";
 import { FAULT_KINDS, generateWorkload } from "../src/workload/workload-generator.js";
+import { batchPubdata } from "../src/circuits/batch-input.js";
+import { decodeBatchPubdata } from "../src/protocol/pubdata.js";
 
 const base = { crossChainShare: 0.4, zipfExponent: 1.1, maxAmount: 1000n, seed: "test" };
 
@@ -71,6 +73,40 @@ describe("workload generator", () => {
       }
     });
     expect(batches.at(-1)!.header.newRoots).toEqual(cluster.roots());
+  });
+
+  it("with a cluster-native token in the keys: opens with its MINT and a SEND of half of it; every line executes, and the ETH leaves alone move otherwise", async () => {
+    const signer = await EddsaSigner.create();
+    const keys = generateDevKeys(signer, { members: 2, accounts: 8, balance: 5000n, tokenId: 1n, seed: "test", nativeToken: true });
+    const native = nativeDevToken(8);
+    expect(keys.accounts.filter((a) => a.tokenId === native.tokenId).map((a) => [a.chainId, a.index])).toEqual([
+      [0, 8n],
+      [0, 9n],
+      [1, 9n],
+    ]);
+    // the users' keys do not depend on the option
+    expect(generateDevKeys(signer, { members: 2, accounts: 8, balance: 5000n, tokenId: 1n, seed: "test" }).accounts).toEqual(keys.accounts.slice(0, 16));
+    const w = generateWorkload(keys, signer, await getPoseidon(), { ...base, operations: 20, faults: false });
+    const ops = w.lines.map((line, i) => decodeOperation(line, i + 1));
+    expect(ops.slice(0, 2)).toMatchObject([
+      { type: "MINT", chainId: 0, from: 8n, to: 9n, tokenId: native.tokenId, amount: 1_000_000n },
+      { type: "SEND", chainId: 0, dstChain: 1, from: 9n, to: 9n, tokenId: native.tokenId, amount: 500_000n },
+    ]);
+    expect(ops.slice(2).every((op) => !isMalformed(op) && op.tokenId === 1n)).toBe(true);
+    expect(w.mints).toBe(1);
+    const inst = loadInstance("circuit-test");
+    const cluster = await openCluster(inst, genesisOf(keys));
+    const batches: ClosedBatchInput[] = [];
+    for (const op of ops) {
+      if (isMalformed(op)) throw new Error(op.reason);
+      cluster.admit(op); // throws on a refusal
+      if (cluster.full) batches.push(cluster.close());
+    }
+    const first = decodeBatchPubdata(batchPubdata(batches[0].slots, inst.slots, batches[0].header.lastTick, inst.depth));
+    expect(first.slice(0, 2)).toMatchObject([
+      { isMint: true, srcChain: 0, fromIndex: 8n, inRecipient: 9n, inAmount: 1_000_000n },
+      { isMint: false, srcChain: 0, dstChain: 1, inDstChain: 1, inRecipient: 9n, inTokenId: native.tokenId, inAmount: 500_000n },
+    ]);
   });
 
   it("refuses a genesis file with a public key coordinate >= r, naming the file and the field", async () => {

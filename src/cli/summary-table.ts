@@ -21,7 +21,7 @@ export function formatRunSummary(r: RunReport): string {
     ["constraints", `${n(i.constraints)} per batch proof`],
     [
       "operations",
-      `${n(r.workload.accepted)} executed of ${n(r.workload.lines)} lines (${n(r.workload.transfers)} TRANSFER, ${n(r.workload.messages)} SEND, ${n(r.assets.withdrawals.count)} WITHDRAW), ${n(r.workload.rejected)} rejected`,
+      `${n(r.workload.accepted)} executed of ${n(r.workload.lines)} lines (${n(r.workload.transfers)} TRANSFER, ${n(r.workload.messages)} SEND, ${n(r.assets.withdrawals.count)} WITHDRAW, ${n(r.assets.native?.mints ?? 0)} MINT), ${n(r.workload.rejected)} rejected`,
     ],
     [
       "L1 deposits",
@@ -30,6 +30,7 @@ export function formatRunSummary(r: RunReport): string {
     ["withdrawals", `${n(r.assets.withdrawals.count)} settled (${r.assets.withdrawals.amount} wei owed on L1)`],
     ["claims", `${n(r.assets.claims.count)} on L1 (${r.assets.claims.amount} wei); gas per claim ${n(r.assets.claims.gasPerClaim)}`],
     ["escrow per member", r.assets.escrow.map((e, c) => `chain ${c}: ${e} wei`).join(", ")],
+    ...(r.assets.native ? [nativeRow(r.assets.native)] : []),
     [
       "published data",
       `${n(r.assets.pubdataBytesPerBatch)} bytes per batch, ${r.assets.pubdataBytesPerOperation.toFixed(1)} per operation or deposit (calldata, bound by pubdataCommitment)`,
@@ -59,4 +60,10 @@ export function formatRunSummary(r: RunReport): string {
   );
   lines.push(`report: ${r.store}/report.json`);
   return lines.join("\n");
+}
+
+/** The summary row of a run's cluster-native token: what was minted, and the escrow each other member holds of it. */
+function nativeRow(t: NonNullable<RunReport["assets"]["native"]>): [string, string] {
+  const held = t.escrow.flatMap((e, c) => (c === t.ownerChain ? [] : [`chain ${c}: ${e}`])).join(", ");
+  return ["native token", `token ${t.tokenId} of chain ${t.ownerChain}: ${t.mints} MINT (${t.minted} made); escrow off its owner: ${held}`];
 }

@@ -59,6 +59,11 @@ export interface RunReport {
     claims: { count: number; amount: string; gasPerClaim: number };
     /** escrowOf(chainId, ETH) after the run, index = chainId. */
     escrow: string[];
+    /**
+     * The genesis' cluster-native token, when it has one: its MINTs (count, units made) and escrowOf(chainId,
+     * token) after the run (index = chainId; the owner chain's is not kept: it issues the token).
+     */
+    native?: { tokenId: string; ownerChain: number; mints: number; minted: string; escrow: string[] };
     /** Published data: bytes per settled batch (B slots of 5 words), and per entry of it (operations and deposits). */
     pubdataBytesPerBatch: number;
     pubdataBytesPerOperation: number;
@@ -76,6 +81,7 @@ const hex = (r: bigint) => `0x${r.toString(16).padStart(64, "0")}`;
  * Builds the report of a run from the node's store (batches, proofs, settle transactions) and the
  * roots read from the contract.
  * @param onChainRoots `currentRoots()` read from the contract after the last settlement.
+ * @param l1 what the run did on L1, and each member's escrow of ETH (and of the native token, if any) read after it.
  */
 export function buildRunReport(
   prepared: PreparedInstance,
@@ -85,7 +91,7 @@ export function buildRunReport(
   onChainRoots: bigint[],
   o: { workers: number; singleThread: boolean; settleBatches: number; backend: string },
   out: string,
-  l1: RunAssets & { escrow: bigint[] },
+  l1: RunAssets & { escrow: bigint[]; native?: { tokenId: bigint; ownerChain: number; escrow: bigint[] } },
 ): RunReport {
   const { inst } = prepared;
   const store = node.store;
@@ -156,6 +162,13 @@ export function buildRunReport(
       withdrawals: { count: withdrawals.length, amount: sum(withdrawals) },
       claims: { count: l1.claims.length, amount: sum(l1.claims), gasPerClaim: mean(l1.claims.map((c) => c.gasUsed)) },
       escrow: l1.escrow.map(String),
+      native: l1.native && {
+        tokenId: l1.native.tokenId.toString(),
+        ownerChain: l1.native.ownerChain,
+        mints: ofType("MINT").length,
+        minted: sum(ofType("MINT")),
+        escrow: l1.native.escrow.map(String),
+      },
       pubdataBytesPerBatch,
       pubdataBytesPerOperation: operations.length ? (pubdataBytesPerBatch * batchCount) / operations.length : 0,
     },

@@ -15,7 +15,7 @@ import { buildRunReport, exportRunFolder, type RejectedLine, type RunAssets, typ
 import { FieldError } from "../config/field-error.js";
 import { Wallet } from "ethers";
 import { ANVIL_USER_KEY } from "../l1/anvil.js";
-import { ETH_TOKEN_ID } from "../protocol/token.js";
+import { ETH_TOKEN_ID, nativeTokenOwner } from "../protocol/token.js";
 
 /** File name of a run's SQLite store in its run folder (the node's store; the other files are its readable export). */
 export const RUN_STORE_FILE = "cluster.sqlite";
@@ -192,7 +192,14 @@ export function settlementRunPhases(o: SettlementRunOptions): Phase<SettlementRu
         const progress = node.store.getMeta<RunProgress>("run")!;
         const contract = node.settlementContract();
         const onChain = [...(await contract.currentRoots())];
-        const escrow = await Promise.all(Array.from({ length: o.genesis.members }, (_, c) => contract.escrowOf(c, ETH_TOKEN_ID) as Promise<bigint>));
+        const escrowOf = (tokenId: bigint) =>
+          Promise.all(Array.from({ length: o.genesis.members }, (_, c) => contract.escrowOf(c, tokenId) as Promise<bigint>));
+        const escrow = await escrowOf(ETH_TOKEN_ID);
+        const nativeToken = o.genesis.accounts.map((a) => a.tokenId).find((t) => nativeTokenOwner(t) !== undefined);
+        const native =
+          nativeToken === undefined
+            ? undefined
+            : { tokenId: nativeToken, ownerChain: nativeTokenOwner(nativeToken)!.chainId, escrow: await escrowOf(nativeToken) };
         ctx.report = buildRunReport(
           ctx.prepared!,
           node,
@@ -201,7 +208,7 @@ export function settlementRunPhases(o: SettlementRunOptions): Phase<SettlementRu
           onChain,
           { workers: o.workers, singleThread: o.singleThread, settleBatches: o.settleBatches, backend: backendLabel(o.backend, o.singleThread) },
           o.out,
-          { ...(progress.assets ?? { depositGas: [], claims: [] }), escrow },
+          { ...(progress.assets ?? { depositGas: [], claims: [] }), escrow, native },
         );
         exportRunFolder(new RunStore(o.out), node, o.genesis, lines, ctx.report);
         status(ctx.report.roots.match ? "all roots equal" : "ROOTS DIFFER");

@@ -4,6 +4,7 @@ import { genesisDomain, type DevKeys } from "../protocol/genesis.js";
 import { privateKeyBytes } from "./dev-keys.js";
 import { encodeOperation } from "../protocol/operation-codec.js";
 import { SeededRandom, zipfSampler } from "./seeded-random.js";
+import { nativeTokenOwner } from "../protocol/token.js";
 
 /** Faults a workload can carry, one line each; each names the field the executor must reject. */
 export const FAULT_KINDS = {
@@ -33,7 +34,12 @@ export interface WorkloadOptions {
   withdrawTo?: bigint;
   /** Share of WITHDRAW among valid operations when `withdrawTo` is given, 0..1 (default 0.1). */
   withdrawShare?: number;
+  /** Units a cluster-native token's minter mints first when the keys hold one (default 1,000,000). */
+  nativeMint?: bigint;
 }
+
+/** Default of WorkloadOptions.nativeMint. */
+const NATIVE_MINT = 1_000_000n;
 
 /** A generated workload: JSONL lines, and what they hold. */
 export interface Workload {
@@ -41,6 +47,7 @@ export interface Workload {
   transfers: number;
   sends: number;
   withdrawals: number;
+  mints: number;
   /** 1-based line numbers of the fault lines, with the kind and the field a rejection must name. */
   faults: { line: number; kind: FaultKind; field: string }[];
 }
@@ -49,7 +56,10 @@ export interface Workload {
  * Generates a realistic signed workload for a dev key set: senders and recipients drawn with Zipf
  * popularity on a uniformly chosen chain, SEND to a uniformly chosen other member with probability
  * `crossChainShare`, amounts uniform in 1..maxAmount; with `withdrawTo`, a share `withdrawShare` of
- * WITHDRAW operations to that L1 address. Every valid operation is valid when executed in
+ * WITHDRAW operations to that L1 address. When the keys hold a cluster-native token's minter leaf (on
+ * its owner chain), the workload opens with a MINT of `nativeMint` to a holder of the token there and a
+ * SEND of half of it to a holder on the next member; the other operations move the keys' L1 token
+ * only. Every valid operation is valid when executed in
  * file order (nonces follow; balances are tracked conservatively: cross-chain credits are not spent).
  * @throws RangeError naming the option at fault.
  */
@@ -63,7 +73,9 @@ export function generateWorkload(keys: DevKeys, signer: EddsaSigner, poseidon: (
   if (o.maxAmount < 1n) throw new RangeError(`maxAmount: must be >= 1, got ${o.maxAmount}`);
   const domain = genesisDomain(keys);
   const random = new SeededRandom(`workload:${o.seed}`);
-  const byChain = Array.from({ length: keys.members }, (_, c) => keys.accounts.filter((a) => a.chainId === c).sort((a, b) => Number(a.index - b.index)));
+  const byChain = Array.from({ length: keys.members }, (_, c) =>
+    keys.accounts.filter((a) => a.chainId === c && nativeTokenOwner(a.tokenId) === undefined).sort((a, b) => Number(a.index - b.index)),
+  );
   const sim = new Map(keys.accounts.map((a) => [`${a.chainId}/${a.index}`, { balance: a.balance, nonce: 0n }]));
   const pickAccount = byChain.map((accounts) => zipfSampler(accounts.length, o.zipfExponent, random));
   const sign = (op: Omit<SignedOperation, "signature">, privateKey: string): SignedOperation => ({
@@ -71,7 +83,43 @@ export function generateWorkload(keys: DevKeys, signer: EddsaSigner, poseidon: (
     signature: signer.sign(privateKeyBytes(privateKey), operationDigest(poseidon, domain, op)),
   });
 
-  const out: Workload = { lines: [], transfers: 0, sends: 0, withdrawals: 0, faults: [] };
+  const out: Workload = { lines: [], transfers: 0, sends: 0, withdrawals: 0, mints: 0, faults: [] };
+  const minter = keys.accounts.find((a) => {
+    const owner = nativeTokenOwner(a.tokenId);
+    return owner !== undefined && owner.chainId === a.chainId && owner.minterIndex === a.index;
+  });
+  if (minter) {
+    const holder = (chainId: number) => keys.accounts.find((a) => a.tokenId === minter.tokenId && a.chainId === chainId && a !== minter);
+    const home = holder(minter.chainId);
+    const away = holder((minter.chainId + 1) % keys.members);
+    if (home && away) {
+      const minted = o.nativeMint ?? NATIVE_MINT;
+      const native = { tokenId: minter.tokenId, dataHash: 0n };
+      const mint = {
+        ...native,
+        type: "MINT",
+        chainId: minter.chainId,
+        dstChain: minter.chainId,
+        from: minter.index,
+        to: home.index,
+        amount: minted,
+        nonce: 0n,
+      } as const;
+      const send = {
+        ...native,
+        type: "SEND",
+        chainId: home.chainId,
+        dstChain: away.chainId,
+        from: home.index,
+        to: away.index,
+        amount: minted / 2n,
+        nonce: 0n,
+      } as const;
+      out.lines.push(encodeOperation(sign(mint, minter.privateKey)), encodeOperation(sign(send, home.privateKey)));
+      out.mints++;
+      out.sends++;
+    }
+  }
   // fault k goes before valid operation floor((k+1)·operations/(F+1)): spread evenly through the file
   const faultKinds = o.faults ? (Object.keys(FAULT_KINDS) as FaultKind[]) : [];
   const faultsBefore = new Map<number, FaultKind[]>();
