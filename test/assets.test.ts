@@ -10,6 +10,7 @@ import { sendSettle, settlementBatch, type SettlementBatch } from "../src/l1/set
 import type { L1Deposit, SignedOperation } from "../src/protocol/operation.js";
 import { REPO_ROOT } from "../src/circuits/manifest.js";
 import { buildExitRequest } from "../src/sync/exodus-exit.js";
+import { syncFromL1 } from "../src/sync/l1-sync.js";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import {
@@ -333,6 +334,10 @@ describe("containment: a cluster-native token is minted on its owner chain only,
     const b1 = await proven(fx, r1, 1n, [send(fx, tokenId, 1, 150n, 0n, 2)], 2);
     await (await sendSettle(as(c, operator), [b1])).wait();
     expect(await c.escrowOf(1, tokenId)).toBe(50n);
+    // sync rebuilds both members from L1 alone, the MINT (the minter's balance kept) included
+    const synced = await syncFromL1(provider, await c.getAddress());
+    expect(synced.state.roots()).toEqual(fx.state.roots());
+    expect(synced.state.account(0, MINTER_LEAF)).toMatchObject({ balance: 0n, nonce: 1n });
     // chain 1 holds 150 in its state (100 unbacked + 50): it can send out only the 50 it was sent
     const b2 = await proven(fx, fx.state.roots(), 2n, [send(fx, tokenId, 1, 100n, 1n, 3)], 3);
     expect(await revertOf(sendSettle(as(c, operator), [b2]))).toBe(`EscrowOverdrawn(1, ${tokenId}, 50, 100)`);

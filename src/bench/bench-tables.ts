@@ -159,7 +159,7 @@ export function benchTables(r: BenchResults): string {
     ...(d.native?.length ? ["Where the native prover's time goes (means over the batches)", phases.toString(), nativeFloor(d.native[0])] : []),
     `gas per settled batch: ${n(g.atOnePerTransaction?.gasPerBatch ?? 0)} at 1 batch per transaction, ${n(g.atKPerTransaction.gasPerBatch)} at ${g.atKPerTransaction.k}; per operation ${n(g.atKPerTransaction.gasPerOperation)}`,
     "",
-    `Assets at ${i.name}: every slot costs the same constraints whatever it holds (TRANSFER, SEND, WITHDRAW, deposit): ${n(i.constraints / i.slots)} per slot with the batch's share`,
+    `Assets at ${i.name}: every slot costs the same constraints whatever it holds (TRANSFER, SEND, WITHDRAW, MINT, deposit): ${n(i.constraints / i.slots)} per slot with the batch's share`,
     assets.toString(),
     "",
     `Sweep (${r.plan.defaultSetting.workers} workers, single-threaded snarkjs: the default setting)`,
