@@ -69,7 +69,7 @@ afterAll(async () => {
   await terminateCurve();
 });
 
-/** A fresh cluster fixture (with `prepare`'s genesis accounts added) and a ClusterSettlement at its genesis (genesis ETH escrow funded unless overridden). */
+/** A fresh cluster fixture (with `prepare`'s genesis accounts added) and a ClusterSettlement at its genesis, its accounts published (genesis ETH escrow funded unless overridden). */
 async function deployed(over: Partial<SettlementConfig> = {}, prepare?: (fx: ClusterFixture) => void): Promise<{ fx: ClusterFixture; c: Contract }> {
   const fx = await makeCluster(inst.members, inst.depth);
   prepare?.(fx);
@@ -82,6 +82,9 @@ async function deployed(over: Partial<SettlementConfig> = {}, prepare?: (fx: Clu
     slots: inst.slots,
     depth: inst.depth,
     genesisEthEscrow: [FIXTURE_ETH_PER_CHAIN, FIXTURE_ETH_PER_CHAIN],
+    genesisAccounts: fx.state
+      .allAccounts()
+      .flatMap((leaves, chainId) => [...leaves].map(([index, a]) => ({ chainId, index, ax: a.ax, ay: a.ay, tokenId: a.tokenId, balance: a.balance }))),
     ...over,
   });
   return { fx, c };
