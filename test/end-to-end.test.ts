@@ -89,4 +89,41 @@ describe("end to end: operations -> the cluster node (executor, prover pool, sub
     expect(Number(await settlement.nextBatchIndex())).toBe(node.store.batchCount());
     expect(node.store.batchCounts()).toMatchObject({ proving: 0, proved: 0, included: 0, settled: 4 }); // B = 2: 2 deposits + 5 operations
   }, 600_000);
+
+  it("a quiet serving node settles a heartbeat batch before half the exodus timeout, so the contract stays out of exodus mode", async () => {
+    await node?.stop();
+    const { genesis } = await signedOperations(prepared.inst, 1, "heartbeat");
+    node = await ClusterNode.start(
+      {
+        dataDir: tempDir("heartbeat"),
+        genesis,
+        workers: 1,
+        singleThread: true,
+        settleBatches: 4,
+        tickDeadlineMs: 200, // the tick timer runs (serve): heartbeats default to half the exodus timeout
+        rpcRetryMinMs: 100,
+        rpcRetryMaxMs: 1000,
+        depositPollMs: 100,
+        deployment: { exodusTimeoutBlocks: 10 },
+      },
+      prepared,
+      quietLogger(),
+    );
+    const provider = devnetProvider(String(node.status().rpcUrl));
+    const settlement = node.settlementContract();
+    const quiet = node;
+    const settledBatches = async (n: number) => {
+      while (quiet.store.batchCounts().settled < n) await new Promise((r) => setTimeout(r, 100));
+    };
+    for (let heartbeat = 1; heartbeat <= 2; heartbeat++) {
+      await provider.send("anvil_mine", ["0x6"]); // 6 blocks without a settlement: past 10 / 2
+      await settledBatches(heartbeat);
+      expect(await settlement.exodusMode()).toBe(false);
+    }
+    expect(quiet.store.batchCount()).toBe(2);
+    expect(quiet.store.operationsOfBatch(1)).toEqual([]);
+    expect(Number(await settlement.nextBatchIndex())).toBe(2);
+    expect((await settlement.currentRoots()).map(String)).toEqual(quiet.status().roots); // NOOPs: the genesis roots
+    expect(await provider.getBlockNumber()).toBeGreaterThan(Number(await settlement.exodusTimeoutBlocks())); // without heartbeats: exodus
+  }, 300_000);
 });

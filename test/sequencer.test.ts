@@ -44,3 +44,34 @@ describe("service sequencer: recovery by replay of the store", () => {
     tampered.close();
   });
 });
+
+describe("service sequencer: heartbeat batches", () => {
+  it("closes an empty batch only when nothing is open, stores it between the others, and recovery replays it", async () => {
+    const { genesis, operations } = await signedOperations(inst, 3, "heartbeat-test");
+    const path = join(tempDir("heartbeat"), "service.sqlite");
+    const store = new ClusterStore(path);
+    const closed: number[] = [];
+    const seq = await Sequencer.recover(inst, genesis, store, policy, (i) => closed.push(i));
+    expect(seq.closeHeartbeat()).toBe(0); // batch 0: NOOPs only, the genesis roots on both sides
+    expect(store.header(0)).toMatchObject({ oldRoots: seq.genesisRoots, newRoots: seq.genesisRoots });
+    seq.admit(parseOperation(operations[0]) as SignedOperation);
+    expect(seq.closeHeartbeat()).toBeUndefined(); // an operation is open: it closes with it, not empty
+    seq.admit(parseOperation(operations[1]) as SignedOperation); // B = 2: batch 1 closes full
+    expect(seq.closeHeartbeat()).toBe(2);
+    expect(closed).toEqual([0, 1, 2]);
+    expect(store.operationsOfBatch(0)).toEqual([]);
+    expect(store.operationsOfBatch(1).map((o) => o.seq)).toEqual([0, 1]);
+    expect(store.unsettledOperationCount()).toBe(2);
+    const roots = seq.roots();
+    store.close();
+
+    const reopened = new ClusterStore(path);
+    const again = await Sequencer.recover(inst, genesis, reopened, policy, () => {
+      throw new Error("no batch closes during recovery");
+    });
+    expect(again.openBatchIndex).toBe(3);
+    expect(again.roots()).toEqual(roots);
+    expect(reopened.header(2)!.oldRoots).toEqual(roots);
+    reopened.close();
+  });
+});

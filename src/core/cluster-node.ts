@@ -58,8 +58,14 @@ export interface NodeConfig {
   provingAgeLimitMs?: number;
   /** Parameters of the contract the node deploys on first start (default: deploy.ts's defaults). */
   deployment?: DeploymentParameters;
-  /** How often the node reads new Deposited events of its contract (ms; default 1000). */
+  /** How often the node reads new Deposited events of its contract, and checks for a heartbeat (ms; default 1000). */
   depositPollMs?: number;
+  /**
+   * L1 blocks without a settlement after which a quiet node (nothing open, every batch settled) closes
+   * a heartbeat batch, so the contract never enters exodus mode while the node lives. Default: half the
+   * contract's exodusTimeoutBlocks when the tick timer runs (tickDeadlineMs: serve), never otherwise; 0: never.
+   */
+  heartbeatBlocks?: number;
   /** Proof queue factory: default the embedded LocalProofQueue on `workers` piscina workers. */
   proofQueue?: (prepared: PreparedInstance, log: Logger) => Promise<ProofQueue>;
 }
@@ -104,6 +110,8 @@ export class ClusterNode {
   private queueStarted = false;
   /** State of the start-up reconcile with L1 (see reconcileInBackground). */
   private reconcile: { done: boolean; failure?: string } = { done: false };
+  /** The contract's exodusTimeoutBlocks (immutable), read at the first heartbeat check. */
+  private exodusTimeoutBlocks: number | undefined;
   private reconciling: Promise<void> = Promise.resolve();
   private stopping = false;
   private readonly stopSignal = new AbortController();
@@ -280,7 +288,8 @@ export class ClusterNode {
    * Reads the contract's deposit queue from its Deposited events, `confirmations` blocks below the
    * head, every depositPollMs, and admits each new deposit in queue order (Sequencer.admitDeposit;
    * one seen before is a duplicate). A deposit the executor cannot take stops the queue there: it is
-   * logged, `/readyz` names it, and it is tried again at the next poll. Never rejects.
+   * logged, `/readyz` names it, and it is tried again at the next poll. Each poll also checks for a
+   * heartbeat (heartbeatIfQuiet). Never rejects.
    */
   private async watchDeposits(fromBlock: number): Promise<void> {
     let from = fromBlock;
@@ -305,8 +314,39 @@ export class ClusterNode {
         if (this.depositTrouble !== reason) this.log.error({ err: reason }, "the L1 deposit queue cannot be admitted; trying again");
         this.depositTrouble = `deposit queue: ${reason}`;
       }
+      await this.heartbeatIfQuiet().catch((e) => {
+        if (!this.stopping) this.log.warn({ err: (e as Error).message }, "heartbeat check failed; trying again");
+      });
       await sleep(this.config.depositPollMs ?? 1000, undefined, { signal: this.stopSignal.signal }).catch(() => {});
     }
+  }
+
+  /**
+   * Closes a heartbeat batch (Sequencer.closeHeartbeat: NOOP slots only) when no batch has settled for
+   * heartbeatBlocks L1 blocks and the node is quiet: settlements reconciled, nothing open, every closed
+   * batch settled. It is proved and settled like any batch, so the contract's exodus timeout (no
+   * settlement for exodusTimeoutBlocks) never passes while the node runs. Past the timeout it only logs:
+   * the contract is in exodus mode for good and settles nothing.
+   * @throws Error when an L1 read fails (the caller logs it and checks again at its next poll).
+   */
+  private async heartbeatIfQuiet(): Promise<void> {
+    const c = this.config;
+    if (c.heartbeatBlocks === 0 || (c.heartbeatBlocks === undefined && c.tickDeadlineMs === undefined)) return;
+    if (!this.reconcile.done || this.sequencer!.openSize > 0 || this.store.firstUnsettledBatch() < this.store.batchCount()) return;
+    const settlement = this.l1!.settlement;
+    this.exodusTimeoutBlocks ??= Number(await settlement.exodusTimeoutBlocks());
+    const every = c.heartbeatBlocks ?? Math.max(1, Math.floor(this.exodusTimeoutBlocks / 2));
+    const head = await this.l1!.provider.getBlockNumber();
+    const last = Number(await settlement.lastSettlementBlock());
+    if (head - last < every || this.stopping) return;
+    if (head > last + this.exodusTimeoutBlocks) {
+      this.log.error({ lastSettlementBlock: last, head }, "exodus mode: no batch settled within the exodus timeout; the contract settles nothing more");
+      return;
+    }
+    const index = this.sequencer!.closeHeartbeat();
+    if (index === undefined) return;
+    this.metrics.batchesClosed.inc({ cause: "heartbeat" });
+    this.log.info({ batchIndex: index, lastSettlementBlock: last, head }, "heartbeat: no settlement for a while; an empty batch closed to settle");
   }
 
   /**

@@ -46,7 +46,7 @@ export class NodeMetrics {
   });
   readonly batchesClosed = new Counter({
     name: "cluster_batches_closed_total",
-    help: "Batches (ticks) closed by the sequencer, by cause (full, deadline)",
+    help: "Batches (ticks) closed by the sequencer, by cause (full, deadline, end, heartbeat)",
     labelNames: ["cause"] as const,
     registers: [this.registry],
   });

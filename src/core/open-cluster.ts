@@ -94,11 +94,13 @@ export class OpenCluster {
 
   /**
    * Closes the open batch and opens the next one.
+   * @param heartbeat close it even when it holds no operation: a heartbeat batch of NOOP slots, which
+   *   settles only to show L1 the cluster is alive (ClusterNode, before the contract's exodus timeout).
    * @returns the batch with its index, header (roots before and after, their commitments) and circuit input.
-   * @throws RangeError when the open batch holds no operation (an empty batch is never closed).
+   * @throws RangeError when the open batch holds no operation and `heartbeat` is not set.
    */
-  close(): ClosedBatchInput {
-    if (this.open.size === 0) throw new RangeError(`batch ${this.index}: holds no operation, nothing to close`);
+  close(heartbeat = false): ClosedBatchInput {
+    if (this.open.size === 0 && !heartbeat) throw new RangeError(`batch ${this.index}: holds no operation, nothing to close`);
     const closed = this.open.close();
     const index = this.index++;
     this.open = this.newBatch();

@@ -65,7 +65,7 @@ export class Sequencer {
       // Stored operations had their signatures checked when accepted; the stored header check below
       // catches a store that was changed since.
       for (const op of store.operationsOfBatch(index)) replay(cluster, decodeStored(op.body, op.seq));
-      const replayed = cluster.close();
+      const replayed = cluster.close(true); // a stored batch without operations is a heartbeat
       const storedHeader = store.header(index)!;
       if (replayed.header.newRootsCommitment !== storedHeader.newRootsCommitment) {
         throw new FieldError(
@@ -176,8 +176,18 @@ export class Sequencer {
     return this.cluster.openSize > 0 ? this.closeOpenBatch() : undefined;
   }
 
-  private closeOpenBatch(): number {
-    const closed = this.cluster.close();
+  /**
+   * Closes a heartbeat batch (NOOP slots only) when the open batch holds nothing: it settles to keep
+   * the contract out of exodus mode while the cluster is quiet (ClusterNode decides when). It is stored
+   * like any batch, and recovery replays it.
+   * @returns its index, or undefined when the open batch holds operations (it closes with them).
+   */
+  closeHeartbeat(): number | undefined {
+    return this.cluster.openSize === 0 ? this.closeOpenBatch(true) : undefined;
+  }
+
+  private closeOpenBatch(heartbeat = false): number {
+    const closed = this.cluster.close(heartbeat);
     try {
       this.store.closeBatch(closed.header, closed.input, this.openSeqs, Date.now());
     } catch (e) {

@@ -19,6 +19,8 @@ export type ClusterSettlementClient = Contract & {
   depositsConsumed(at?: At): Promise<bigint>;
   escrowOf(chainId: number | bigint, tokenId: number | bigint, at?: At): Promise<bigint>;
   claimable(account: string, tokenId: number | bigint, at?: At): Promise<bigint>;
+  lastSettlementBlock(at?: At): Promise<bigint>;
+  exodusTimeoutBlocks(): Promise<bigint>;
 };
 
 /**

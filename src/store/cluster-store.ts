@@ -229,15 +229,16 @@ export class ClusterStore {
   /**
    * Closes a batch in one transaction: stores its header and circuit input (status "proving") and
    * assigns its operations to it.
-   * @param seqs the operations it executed, in slot order (consecutive seqs).
+   * @param seqs the operations it executed, in slot order (consecutive seqs); none for a heartbeat batch.
    * @throws Error when the batch exists or an operation is already in a batch (the transaction is rolled back).
    */
   closeBatch(header: BatchHeader, input: CircuitInput, seqs: number[], closedAt: number): void {
     const index = Number(header.batchIndex);
     this.db.transaction(() => {
+      const first = seqs[0] ?? this.operationCount(); // a heartbeat (no operation): the empty range after the last one
       this.db
         .prepare("INSERT INTO batches (batch_index, status, header, input, first_seq, last_seq, closed_at) VALUES (?, 'proving', ?, ?, ?, ?, ?)")
-        .run(index, toJson(header), toJson(input), seqs[0], seqs[seqs.length - 1], closedAt);
+        .run(index, toJson(header), toJson(input), first, seqs.at(-1) ?? first - 1, closedAt);
       const assign = this.db.prepare("UPDATE operations SET batch_index = ? WHERE seq = ? AND batch_index IS NULL");
       for (const seq of seqs) {
         if (assign.run(index, seq).changes !== 1) throw new Error(`operation ${seq}: not open, cannot join batch ${index}`);
