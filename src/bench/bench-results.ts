@@ -43,7 +43,7 @@ export interface BenchResults {
   plan: BenchPlan;
   detail: InstanceResult;
   sweep: InstanceResult[];
-  /** Gas of deposits, an exodus exit, a claim and of the published data, at the detail instance (measureAssetGas). */
+  /** Gas of deposits, a settled withdrawal over a transfer, an exodus exit, a claim and of the published data, at the detail instance (measureAssetGas). */
   assets: AssetGas;
   /** Gas per message for the largest instance a 2^20 ceremony file holds at N = 4, D = 16: extrapolated, not measured. */
   extrapolation: {

@@ -253,12 +253,14 @@ const phases: Phase<object>[] = [
     run: async (_c, status) => measureInstance(plan.detail, plan.poolSettings, true, status),
   },
   {
-    title: `Assets at ${plan.detail}: gas of deposits, an exodus exit, a claim and the published data`,
+    title: `Assets at ${plan.detail}: gas of deposits, a withdrawal, an exodus exit, a claim and the published data`,
     run: async (_c, status) => {
       const p = prepared.get(plan.detail)!;
       l1 ??= await openBenchL1();
       assets = await measureAssetGas(p, await benchWorkload(p, 1, `bench-assets:${plan.detail}`), l1);
-      status(`deposit ${assets.depositEth.toLocaleString("en-US")} gas, exit ${assets.exodusExit.toLocaleString("en-US")} gas`);
+      status(
+        `deposit ${assets.depositEth.toLocaleString("en-US")} gas, withdrawal ${assets.withdrawal.toLocaleString("en-US")} gas, exit ${assets.exodusExit.toLocaleString("en-US")} gas`,
+      );
     },
   },
   ...plan.sweep

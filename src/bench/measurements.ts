@@ -6,10 +6,12 @@ import { promisify } from "node:util";
 import { type Contract, ContractFactory, NonceManager, Wallet } from "ethers";
 import { readFileSync } from "node:fs";
 import { poseidonContract } from "circomlibjs";
+import * as snarkjs from "snarkjs";
 import { solcCompile } from "../l1/compile-contracts.js";
 import { syncFromL1 } from "../sync/l1-sync.js";
 import { buildExitRequest } from "../sync/exodus-exit.js";
 import { getPoseidon } from "../crypto/poseidon.js";
+import { EddsaSigner } from "../crypto/eddsa.js";
 import { privateKeyBytes } from "../workload/dev-keys.js";
 import { SCALAR_FIELD } from "../crypto/field.js";
 import { PUBDATA_WORDS } from "../protocol/pubdata.js";
@@ -27,10 +29,10 @@ import type { ProverBackend } from "../prover/prover-pool.js";
 import type { NativeTimings } from "../prover/native-prover.js";
 import type { PreparedInstance } from "../setup/prepared-instance.js";
 import { devWorkload } from "../workload/dev-workload.js";
-import { genesisEthEscrow, genesisOf, type DevKeys, type Genesis } from "../protocol/genesis.js";
+import { genesisDomain, genesisEthEscrow, genesisOf, type DevKeys, type Genesis } from "../protocol/genesis.js";
 import { ETH_TOKEN_ID } from "../protocol/token.js";
 import { decodeOperation, isMalformed } from "../protocol/operation-codec.js";
-import type { SignedOperation } from "../protocol/operation.js";
+import { operationDigest, type SignedOperation } from "../protocol/operation.js";
 import type { StoredProof } from "../store/cluster-store.js";
 import type { PoolSetting } from "./bench-plan.js";
 
@@ -287,18 +289,90 @@ export interface AssetGas {
   /** What one slot's words cost the settle call: one call of circomlibjs' Poseidon contract of 6 inputs (execution, estimated) and 16 gas per calldata byte. */
   pubdataGasPerSlot: number;
   pubdataGasPerByte: number;
+  /**
+   * A withdrawal's marginal L1 cost, gas per slot: (settle gas of a proven batch of B WITHDRAWs −
+   * settle gas of a proven batch of B TRANSFERs on the same chains and leaves) / B, each batch the
+   * first of a fresh ClusterSettlement at the bench genesis: the escrow debit, the amount owed and the
+   * WithdrawalOwed event (measureWithdrawalGas).
+   */
+  withdrawal: number;
+  /** Gas of the `settle` transaction of that batch of B WITHDRAWs (one batch, proof and published data included). */
+  settleWithdrawBatch: number;
+  /** Gas of the `settle` transaction of that batch of B TRANSFERs. */
+  settleTransferBatch: number;
+}
+
+/** Settle gas of a batch of B WITHDRAWs and of one of B TRANSFERs, and their difference per slot (gas). */
+export interface WithdrawalGas {
+  settleWithdrawBatch: number;
+  settleTransferBatch: number;
+  /** (settleWithdrawBatch − settleTransferBatch) / B. */
+  perWithdrawal: number;
+}
+
+/**
+ * Measures what a withdrawal adds to a settlement: two fresh ClusterSettlements at the bench genesis
+ * (`executed.anchor`), and on each one proven batch (index 0, tick 1, B = `prepared.inst.slots` slots,
+ * snarkjs fullProve) executed from the genesis by openCluster: on the first every slot a signed
+ * WITHDRAW of 1,000 wei of ETH to `signer`'s address, on the second a signed TRANSFER of the same amount
+ * from the same accounts (slot k: chain k mod N, leaf ⌊k / N⌋ mod the accounts per chain) to the next
+ * leaf of its chain. Genesis ETH escrow (funded by deploySettlement) covers the withdrawals. Every
+ * WITHDRAW pays the one address, so the amount owed to it is written fresh once per batch and added
+ * to B − 1 times: withdrawals to B different addresses would each write a fresh slot.
+ * @param signer an L1 account of `l1`'s devnet that deploys and settles (the default sequencer).
+ * @returns gas of each settle transaction and their difference over B.
+ * @throws Error when a genesis account does not hold ETH (token 1), when an operation is refused
+ *   (OperationRejected naming the field), or when a settle reverts or gives no receipt.
+ */
+export async function measureWithdrawalGas(prepared: PreparedInstance, executed: BenchWorkload, signer: NonceManager): Promise<WithdrawalGas> {
+  const { inst } = prepared;
+  const poseidon = await getPoseidon();
+  const eddsa = await EddsaSigner.create();
+  const domain = genesisDomain(executed.genesis);
+  const recipient = BigInt(await signer.getAddress());
+  const byChain = Array.from({ length: inst.members }, (_, c) =>
+    executed.keys.accounts.filter((a) => a.chainId === c).sort((a, b) => Number(a.index - b.index)),
+  );
+  const settleGas = async (type: "WITHDRAW" | "TRANSFER"): Promise<number> => {
+    const cluster = await openCluster(inst, executed.genesis);
+    const nonces = new Map<string, bigint>();
+    for (let k = 0; k < inst.slots; k++) {
+      const chainId = k % inst.members;
+      const accounts = byChain[chainId];
+      const from = accounts[Math.floor(k / inst.members) % accounts.length];
+      if (from.tokenId !== ETH_TOKEN_ID) throw new Error(`withdrawal gas: account ${chainId}/${from.index} holds token ${from.tokenId}, not ETH`);
+      const nonce = nonces.get(`${chainId}/${from.index}`) ?? 0n;
+      nonces.set(`${chainId}/${from.index}`, nonce + 1n);
+      const to = type === "WITHDRAW" ? recipient : accounts[(Number(from.index) + 1) % accounts.length].index;
+      const op = { type, chainId, dstChain: chainId, from: from.index, to, tokenId: ETH_TOKEN_ID, amount: 1000n, nonce, dataHash: 0n };
+      cluster.admit({ ...op, signature: eddsa.sign(privateKeyBytes(from.privateKey), operationDigest(poseidon, domain, op)) });
+    }
+    const batch = cluster.close();
+    const { proof } = await snarkjs.groth16.fullProve(batch.input, prepared.circuit.wasm, prepared.keys.zkey);
+    const settlement = await deploySettlement(signer, prepared.contracts, settlementConfig(prepared, executed.anchor));
+    const receipt = await (await sendSettle(settlement, [settlementBatch(batch.header, batch.pubdata, proof)])).wait();
+    if (!receipt) throw new Error(`settle of the ${type} batch: no receipt`);
+    return Number(receipt.gasUsed);
+  };
+  const settleWithdrawBatch = await settleGas("WITHDRAW");
+  const settleTransferBatch = await settleGas("TRANSFER");
+  return { settleWithdrawBatch, settleTransferBatch, perWithdrawal: (settleWithdrawBatch - settleTransferBatch) / inst.slots };
 }
 
 /**
  * Measures the asset paths on a fresh ClusterSettlement at the bench genesis: an ETH and an ERC-20
  * deposit (TestToken, listed by the owner), then, once the contract is in exodus mode, an exit of a
  * genesis account built from `sync` (syncFromL1, buildExitRequest) and the claim of what it is owed;
- * and the gas of one slot's published words (a Poseidon(6) call as the settle makes it, plus calldata).
+ * the gas of one slot's published words (a Poseidon(6) call as the settle makes it, plus calldata);
+ * and a settled WITHDRAW over a TRANSFER on two more fresh contracts (measureWithdrawalGas).
+ * All values are gas.
+ * @throws Error when a transaction reverts or a measurement fails (see measureWithdrawalGas).
  */
 export async function measureAssetGas(prepared: PreparedInstance, executed: BenchWorkload, l1: BenchL1): Promise<AssetGas> {
   const provider = devnetProvider(l1.rpcUrl);
   try {
     const signer = new NonceManager(new Wallet(ANVIL_DEFAULT_KEY, provider));
+    const withdrawal = await measureWithdrawalGas(prepared, executed, signer);
     const timeout = 10;
     const settlement = (await deploySettlement(signer, prepared.contracts, {
       ...settlementConfig(prepared, executed.anchor),
@@ -335,6 +409,9 @@ export async function measureAssetGas(prepared: PreparedInstance, executed: Benc
       pubdataBytesPerBatch: prepared.inst.slots * slotBytes,
       pubdataGasPerSlot,
       pubdataGasPerByte: pubdataGasPerSlot / slotBytes,
+      withdrawal: withdrawal.perWithdrawal,
+      settleWithdrawBatch: withdrawal.settleWithdrawBatch,
+      settleTransferBatch: withdrawal.settleTransferBatch,
     };
   } finally {
     provider.destroy();
