@@ -152,7 +152,7 @@ export function benchTables(r: BenchResults): string {
     ["claim ETH (claim)", n(a.claimEth)],
     [`published data per slot (${a.pubdataBytesPerBatch / i.slots} bytes: Poseidon(6) + calldata)`, n(a.pubdataGasPerSlot)],
     ["published data per byte", n(a.pubdataGasPerByte)],
-    [`withdrawal (settled WITHDRAW over a TRANSFER, per slot; ${i.slots} of each in one batch, to one L1 address)`, n(a.withdrawal)],
+    [`withdrawal (settled WITHDRAW over a TRANSFER, per slot; ${i.slots} of each in one batch, each to its own L1 address)`, n(a.withdrawal)],
     [`settle of a batch of ${i.slots} WITHDRAWs / of ${i.slots} TRANSFERs`, `${n(a.settleWithdrawBatch)} / ${n(a.settleTransferBatch)}`],
   );
   return [

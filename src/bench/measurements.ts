@@ -314,11 +314,11 @@ export interface WithdrawalGas {
  * Measures what a withdrawal adds to a settlement: two fresh ClusterSettlements at the bench genesis
  * (`executed.anchor`), and on each one proven batch (index 0, tick 1, B = `prepared.inst.slots` slots,
  * snarkjs fullProve) executed from the genesis by openCluster: on the first every slot a signed
- * WITHDRAW of 1,000 wei of ETH to `signer`'s address, on the second a signed TRANSFER of the same amount
+ * WITHDRAW of 1,000 wei of ETH to an address of its own (`signer`'s address xor k), on the second a signed TRANSFER of the same amount
  * from the same accounts (slot k: chain k mod N, leaf ⌊k / N⌋ mod the accounts per chain) to the next
- * leaf of its chain. Genesis ETH escrow (funded by deploySettlement) covers the withdrawals. Every
- * WITHDRAW pays the one address, so the amount owed to it is written fresh once per batch and added
- * to B − 1 times: withdrawals to B different addresses would each write a fresh slot.
+ * leaf of its chain. Genesis ETH escrow (funded by deploySettlement) covers the withdrawals. Each
+ * WITHDRAW pays another address, so each writes a fresh `claimable` slot (the common case; a second
+ * withdrawal to an address already owed costs about 17,000 gas less).
  * @param signer an L1 account of `l1`'s devnet that deploys and settles (the default sequencer).
  * @returns gas of each settle transaction and their difference over B.
  * @throws Error when a genesis account does not hold ETH (token 1), when an operation is refused
@@ -343,7 +343,7 @@ export async function measureWithdrawalGas(prepared: PreparedInstance, executed:
       if (from.tokenId !== ETH_TOKEN_ID) throw new Error(`withdrawal gas: account ${chainId}/${from.index} holds token ${from.tokenId}, not ETH`);
       const nonce = nonces.get(`${chainId}/${from.index}`) ?? 0n;
       nonces.set(`${chainId}/${from.index}`, nonce + 1n);
-      const to = type === "WITHDRAW" ? recipient : accounts[(Number(from.index) + 1) % accounts.length].index;
+      const to = type === "WITHDRAW" ? recipient ^ BigInt(k) : accounts[(Number(from.index) + 1) % accounts.length].index; // slot k pays its own address
       const op = { type, chainId, dstChain: chainId, from: from.index, to, tokenId: ETH_TOKEN_ID, amount: 1000n, nonce, dataHash: 0n };
       cluster.admit({ ...op, signature: eddsa.sign(privateKeyBytes(from.privateKey), operationDigest(poseidon, domain, op)) });
     }
