@@ -27,7 +27,10 @@ export function formatRunSummary(r: RunReport): string {
       "L1 deposits",
       `${n(r.assets.deposits.count)} (${r.assets.deposits.amount} wei): ${n(r.assets.deposits.credited)} credited, ${n(r.assets.deposits.refunded)} refunded; gas per deposit ${n(r.assets.deposits.gasPerDeposit)}`,
     ],
-    ["withdrawals", `${n(r.assets.withdrawals.count)} settled (${r.assets.withdrawals.amount} wei owed on L1)`],
+    [
+      "withdrawals",
+      `${n(r.assets.withdrawals.count)} settled (${r.assets.withdrawals.amount} wei owed on L1); gas per withdrawal ${n(r.settlement.gasPerBatch / i.slots)} (a slot's share of its settlement)`,
+    ],
     ["claims", `${n(r.assets.claims.count)} on L1 (${r.assets.claims.amount} wei); gas per claim ${n(r.assets.claims.gasPerClaim)}`],
     ["escrow per member", r.assets.escrow.map((e, c) => `chain ${c}: ${e} wei`).join(", ")],
     ...(r.assets.native ? [nativeRow(r.assets.native)] : []),
