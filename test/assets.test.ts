@@ -338,9 +338,12 @@ describe("containment: a cluster-native token is minted on its owner chain only,
     await (await sendSettle(as(c, operator), [b1])).wait();
     expect(await c.escrowOf(1, tokenId)).toBe(50n);
     // sync rebuilds both members from L1 alone, the MINT (the minter's balance kept) included
-    const synced = await syncFromL1(provider, await c.getAddress());
+    const synced = await syncFromL1(provider, await c.getAddress(), { chunkBlocks: 2 }); // logs read 2 blocks per request
     expect(synced.state.roots()).toEqual(fx.state.roots());
     expect(synced.state.account(0, MINTER_LEAF)).toMatchObject({ balance: 0n, nonce: 1n });
+    const deployedAt = (await c.deploymentTransaction()!.wait())!.blockNumber;
+    expect((await syncFromL1(provider, await c.getAddress(), { fromBlock: deployedAt })).roots).toEqual(synced.roots);
+    await expect(syncFromL1(provider, await c.getAddress(), { fromBlock: deployedAt + 1 })).rejects.toThrow(/^contract: expected one GenesisPublished event/);
     // chain 1 holds 150 in its state (100 unbacked + 50): it can send out only the 50 it was sent
     const b2 = await proven(fx, fx.state.roots(), 2n, [send(fx, tokenId, 1, 100n, 1n, 3)], 3);
     expect(await revertOf(sendSettle(as(c, operator), [b2]))).toBe(`EscrowOverdrawn(1, ${tokenId}, 50, 100)`);

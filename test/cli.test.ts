@@ -145,6 +145,7 @@ describe("CLI: bad flags and config name the field", () => {
     [["prover", "--workers", "1"], EXIT.USAGE, /required option '--redis-url <url>' not specified/],
     [["sync", "--rpc-url", "http://127.0.0.1:1"], EXIT.USAGE, /required option '--contract <address>' not specified/],
     [["sync", "--rpc-url", "http://127.0.0.1:1", "--contract", "0x12"], EXIT.USAGE, /^error: --contract: must be 0x and 40 hex digits/m],
+    [["sync", "--rpc-url", "http://127.0.0.1:1", "--contract", `0x${"1".repeat(40)}`, "--from-block", "-3"], EXIT.USAGE, /^error: --from-block: /m],
     [
       [
         "exit",

@@ -29,17 +29,42 @@ export interface SyncedCluster {
   blockNumber: number;
 }
 
+/** Where `syncFromL1` reads the contract's logs. */
+export interface SyncOptions {
+  /** First L1 block to read (default 0); at or before the contract's deployment, which published the genesis. */
+  fromBlock?: number;
+  /** Blocks per eth_getLogs request (default DEFAULT_CHUNK_BLOCKS): public RPCs cap the range of one request. */
+  chunkBlocks?: number;
+}
+
+/** Blocks per eth_getLogs request of `sync` (many public RPCs refuse ranges above 10,000). */
+export const DEFAULT_CHUNK_BLOCKS = 10_000;
+
+/** The contract's `event` logs in blocks from..to, read `chunk` blocks per request, in block order. */
+async function queryInChunks(contract: Contract, event: "GenesisPublished" | "BatchSettled", from: number, to: number, chunk: number) {
+  const out = [];
+  for (let start = from; start <= to; start += chunk)
+    out.push(...(await contract.queryFilter(contract.filters[event](), start, Math.min(to, start + chunk - 1))));
+  return out;
+}
+
 /**
  * Rebuilds every member's state from L1 alone: the genesis accounts of the contract's
  * GenesisPublished event (checked against the genesis roots commitment the first batch starts from),
  * then the published data (pubdata) of every settled batch, read from the calldata of the settle
  * transactions that emitted BatchSettled, replayed slot by slot (ClusterState.replayPublished) and
- * checked against each batch's newRoots. Reads at one block (the head when it starts).
+ * checked against each batch's newRoots. Reads at one block (the head when it starts); logs from
+ * `o.fromBlock`, `o.chunkBlocks` blocks per request.
  * @param address ClusterSettlement's address.
- * @throws FieldError naming `contract` when no ClusterSettlement is there or its events are missing,
+ * @throws FieldError naming `fromBlock` or `chunkBlocks` when out of range; `contract` when no
+ *   ClusterSettlement is there or its events are missing (a `fromBlock` after its deployment too),
  *   or `batch <i>` when a settled batch's data does not replay to its roots.
  */
-export async function syncFromL1(provider: Provider, address: string): Promise<SyncedCluster> {
+export async function syncFromL1(provider: Provider, address: string, o: SyncOptions = {}): Promise<SyncedCluster> {
+  const fromBlock = o.fromBlock ?? 0;
+  const chunk = o.chunkBlocks ?? DEFAULT_CHUNK_BLOCKS;
+  if (!Number.isInteger(fromBlock) || fromBlock < 0) throw new FieldError("fromBlock", `must be an integer >= 0, got ${fromBlock}`);
+  if (!Number.isInteger(chunk) || chunk < 1) throw new FieldError("chunkBlocks", `must be an integer >= 1, got ${chunk}`);
   const abi = settlementInterfaceAbi();
   const iface = new Interface(abi as never);
   const contract = new Contract(address, abi as never, provider);
@@ -54,8 +79,11 @@ export async function syncFromL1(provider: Provider, address: string): Promise<S
     contract.nextBatchIndex(at),
   ])) as bigint[];
 
-  const published = await contract.queryFilter(contract.filters.GenesisPublished(), 0, blockNumber);
-  if (published.length !== 1) throw new FieldError("contract", `expected one GenesisPublished event at ${address}, found ${published.length}`);
+  const logs = (event: "GenesisPublished" | "BatchSettled") => queryInChunks(contract, event, fromBlock, blockNumber, chunk);
+  const published = await logs("GenesisPublished");
+  if (published.length !== 1) {
+    throw new FieldError("contract", `expected one GenesisPublished event at ${address} in blocks ${fromBlock}..${blockNumber}, found ${published.length}`);
+  }
   const words = (published[0] as unknown as { args: { accounts: bigint[] } }).args.accounts;
   const state = new ClusterState(Number(members), Number(depth), await getPoseidon(), await EddsaSigner.create(), domain);
   for (let k = 0; k < words.length; k += GENESIS_ACCOUNT_WORDS) {
@@ -63,7 +91,7 @@ export async function syncFromL1(provider: Provider, address: string): Promise<S
     state.createAccount(Number(chainId), index, { ax, ay, tokenId, balance, nonce: 0n });
   }
 
-  const events = await contract.queryFilter(contract.filters.BatchSettled(), 0, blockNumber);
+  const events = await logs("BatchSettled");
   const settled = events
     .map((e) => ({ index: Number((e as unknown as { args: { batchIndex: bigint } }).args.batchIndex), txHash: e.transactionHash }))
     .sort((a, b) => a.index - b.index);

@@ -26,6 +26,7 @@ const exitOptions = z
     recipient: address,
     privateKey: hex32,
     claim: z.boolean().default(false),
+    fromBlock: z.coerce.number().int().nonnegative().optional(),
   })
   .strict()
   .refine((o) => (o.accountKey === undefined) !== (o.keys === undefined), { path: ["accountKey"], message: "give exactly one of --account-key and --keys" });
@@ -46,13 +47,14 @@ export function exitCommand(): Command {
     .requiredOption("--recipient <address>", "L1 address the balance is owed to")
     .option("--private-key <hex>", "funded L1 key that sends the exit (or env SETTLEMENT_PRIVATE_KEY)")
     .option("--claim", "also claim what the recipient is owed (the sender must be the recipient)")
+    .option("--from-block <n>", "first L1 block to read logs from (as `sync --from-block`)")
     .action(async (flags: Record<string, unknown>) => {
       const o = parseOptions(exitOptions, { ...flags, privateKey: flags.privateKey ?? process.env.SETTLEMENT_PRIVATE_KEY });
       const provider = devnetProvider(o.rpcUrl);
       try {
         const index = BigInt(o.index);
         const key = o.accountKey ?? accountKeyOf(o.keys!, o.chain, index);
-        const synced = await syncFromL1(provider, o.contract);
+        const synced = await syncFromL1(provider, o.contract, { fromBlock: o.fromBlock });
         const request = await buildExitRequest(synced.state, await getPoseidon(), o.chain, index, hexToBytes(key.slice(2)), o.recipient);
         const wallet = new Wallet(o.privateKey, provider);
         const contract = new Contract(o.contract, settlementInterfaceAbi() as never, wallet);

@@ -12,6 +12,7 @@ const syncOptions = z
     contract: z.string().regex(/^0x[0-9a-fA-F]{40}$/, "must be 0x and 40 hex digits"),
     out: z.string().min(1).optional(),
     json: z.boolean().default(false),
+    fromBlock: z.coerce.number().int().nonnegative().optional(),
   })
   .strict();
 
@@ -28,11 +29,12 @@ export function syncCommand(): Command {
     .requiredOption("--contract <address>", "its ClusterSettlement")
     .option("--out <file>", "write the rebuilt accounts (JSON: chainId, index, ax, ay, tokenId, balance, nonce) for `exit`")
     .option("--json", "print the result as JSON")
+    .option("--from-block <n>", "first L1 block to read logs from (at or before the contract's deployment; default 0)")
     .action(async (flags: Record<string, unknown>) => {
       const o = parseOptions(syncOptions, flags);
       const provider = devnetProvider(o.rpcUrl);
       try {
-        const synced = await syncFromL1(provider, o.contract).catch((e) => {
+        const synced = await syncFromL1(provider, o.contract, { fromBlock: o.fromBlock }).catch((e) => {
           throw cliErrorOf(e, syncOptions.shape);
         });
         const match = synced.roots.every((r, i) => r === synced.onChainRoots[i]);
