@@ -114,6 +114,8 @@ contract ClusterSettlement is IClusterSettlement {
     uint64 public nextBatchIndex;
     /// @inheritdoc IClusterSettlement
     uint32 public lastSettledTick;
+    /// @inheritdoc IClusterSettlement
+    mapping(uint256 => bytes32) public settledClaim;
 
     /// @param config see `Config`; the deployer becomes the owner. Send the sum of `genesisEthEscrow` with it.
     constructor(Config memory config) payable {
@@ -237,6 +239,7 @@ contract ClusterSettlement is IClusterSettlement {
             if (!_verify(batch, _pubdataCommitment(batch.pubdata))) revert InvalidProof(index);
             _applyPubdata(index, batch.pubdata);
             commitment = batch.newRootsCommitment;
+            settledClaim[index] = keccak256(abi.encode(header, commitment)); // the evidence a slash is judged by
             next = index + 1;
             tick = lastTick;
             emit BatchSettled(index, header, commitment);

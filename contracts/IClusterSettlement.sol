@@ -536,6 +536,12 @@ interface IClusterSettlement {
     /// @return the last settled tick.
     function lastSettledTick() external view returns (uint32);
 
+    /// @notice What the proof established for a settled batch: keccak256(abi.encode(header, newRootsCommitment)),
+    ///         the key a governor's claim for that batch index is compared with (GovernorRegistry slashing).
+    /// @param batchIndex a batch index.
+    /// @return the settled claim key, or 0 while `batchIndex` is not settled.
+    function settledClaim(uint256 batchIndex) external view returns (bytes32);
+
     /// @notice B, slots per batch of the circuit instance (a batch publishes B * 5 words).
     /// @return B.
     function slots() external view returns (uint256);

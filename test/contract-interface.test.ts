@@ -3,10 +3,11 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ErrorFragment, EventFragment, FunctionFragment, Interface, type Fragment } from "ethers";
 import { REPO_ROOT } from "../src/circuits/manifest.js";
-import { settlementSources, solcCompile } from "../src/l1/compile-contracts.js";
+import { REGISTRY_SOURCES, contractSources, settlementSources, solcCompile } from "../src/l1/compile-contracts.js";
 
-// IClusterSettlement.sol is the reviewed face of ClusterSettlement: its selector comments, its NatSpec
-// and its ABI are checked here against the compiler, so none of them can drift from the contract.
+// IClusterSettlement.sol and IGovernorRegistry.sol are the reviewed faces of ClusterSettlement and
+// GovernorRegistry: their selector comments, their NatSpec and their ABIs are checked here against the
+// compiler, so none of them can drift from the contract.
 
 /** One `error`, `event` or `function` declaration of the interface file, with the `///` block above it. */
 interface Declaration {
@@ -19,8 +20,6 @@ interface Declaration {
   /** NatSpec tags of the block: `notice`, `dev`, `param <name>`, `return`, each with its text (continuation lines joined). */
   tags: { tag: string; text: string }[];
 }
-
-const SOURCE = readFileSync(join(REPO_ROOT, "contracts/IClusterSettlement.sol"), "utf8");
 
 /** Parameter names of a Solidity parameter list such as `uint64 indexed batchIndex, Batch[] calldata batches`. */
 function paramNames(list: string): string[] {
@@ -163,6 +162,7 @@ const PINNED_ABI = [
   "function rootsCommitment() view returns (uint256)",
   "function setSequencer(address account, bool allowed)",
   "function settle((uint256 header, uint256 oldRootsCommitment, uint256 newRootsCommitment, uint256[] newRoots, uint256[] pubdata, uint256[8] proof)[] batches)",
+  "function settledClaim(uint256) view returns (bytes32)",
   "function slots() view returns (uint256)",
   "function tokenAddress(uint256) view returns (address)",
   "function tokenCount() view returns (uint256)",
@@ -170,45 +170,76 @@ const PINNED_ABI = [
   "function verifier() view returns (address)",
 ];
 
-let contract: Interface;
-let iface: Interface;
-const decls = declarations(SOURCE);
+/** One reviewed pair: a contract and the interface that declares all of its ABI. */
+interface ReviewedPair {
+  contract: string;
+  iface: string;
+  /** How many errors the interface declares (a guard that the parse below misses none). */
+  errors: number;
+  /** The contract's pinned human-readable ABI, where one is pinned. */
+  pinned?: string[];
+  /** Fragments the interface inherits from a standard interface it imports (not declared in its file). */
+  inherited?: string[];
+  /** Errors only a library the contract uses can raise (in the contract's ABI, not the interface's). */
+  libraryErrors?: string[];
+}
+
+const PAIRS: ReviewedPair[] = [
+  { contract: "ClusterSettlement", iface: "IClusterSettlement", errors: 44, pinned: PINNED_ABI },
+  {
+    contract: "GovernorRegistry",
+    iface: "IGovernorRegistry",
+    errors: 25,
+    inherited: ["event EIP712DomainChanged", "function eip712Domain"], // ERC-5267 (OpenZeppelin IERC5267)
+    // OpenZeppelin ShortStrings, in EIP712's constructor: the registry's domain name and version are constants short enough
+    libraryErrors: ["error InvalidShortString()", "error StringTooLong(string str)"],
+  },
+];
+
+let compiled: Record<string, Record<string, { abi: unknown[] }>>;
 
 beforeAll(() => {
-  const out = solcCompile(settlementSources());
-  contract = new Interface(out["ClusterSettlement.sol"].ClusterSettlement.abi as never);
-  iface = new Interface(out["IClusterSettlement.sol"].IClusterSettlement.abi as never);
+  compiled = solcCompile({ ...settlementSources(), ...contractSources(REGISTRY_SOURCES) });
 }, 120_000);
 
-describe("IClusterSettlement.sol: the reviewed interface of ClusterSettlement", () => {
+describe.each(PAIRS)("the reviewed interface $iface of $contract", (pair) => {
+  const decls = declarations(readFileSync(join(REPO_ROOT, `contracts/${pair.iface}.sol`), "utf8"));
+  const contract = () => new Interface(compiled[`${pair.contract}.sol`][pair.contract].abi as never);
+  const iface = () => new Interface(compiled[`${pair.iface}.sol`][pair.iface].abi as never);
+
   it("the parse finds every error, event and function of the interface's compiled ABI (so no declaration escapes the checks below)", () => {
     const parsed = decls.map((d) => `${d.kind} ${d.name}`).sort();
-    const compiled = iface.fragments
-      .filter((f) => f.type !== "constructor")
+    const fragments = iface()
+      .fragments.filter((f) => f.type !== "constructor")
       .map((f) => `${f.type} ${(f as FunctionFragment).name}`)
+      .filter((f) => !pair.inherited?.includes(f))
       .sort();
-    expect(parsed).toEqual(compiled);
-    expect(decls.filter((d) => d.kind === "error").length).toBe(44);
+    expect(parsed).toEqual(fragments);
+    expect(decls.filter((d) => d.kind === "error").length).toBe(pair.errors);
   });
 
   it("each error's selector comment equals the selector ethers computes from the contract's ABI", () => {
     const wrong: string[] = [];
     for (const d of decls.filter((x) => x.kind === "error")) {
       const comment = d.tags.find((t) => t.tag === "dev" && /^selector 0x[0-9a-f]{8}$/.test(t.text))?.text.slice("selector ".length);
-      const selector = contract.getError(d.name)?.selector;
+      const selector = contract().getError(d.name)?.selector;
       if (!selector || comment !== selector) wrong.push(`${d.name}: comment ${comment ?? "(none)"}, compiled ${selector ?? "(not in the contract's ABI)"}`);
     }
     expect(wrong).toEqual([]);
   });
 
-  it("every error, event and function of the compiled ClusterSettlement ABI is declared in the interface, and nothing else (constructor aside)", () => {
-    expect(abiLines(contract)).toEqual(abiLines(iface));
-    expect(contract.fragments.filter((f) => f.type !== "constructor").length).toBe(iface.fragments.length);
+  it("every error, event and function of the compiled contract ABI is declared in the interface, and nothing else (constructor aside)", () => {
+    const libraryErrors = pair.libraryErrors ?? [];
+    expect(abiLines(contract()).filter((l) => !libraryErrors.includes(l))).toEqual(abiLines(iface()));
+    expect(contract().fragments.filter((f) => f.type !== "constructor").length).toBe(iface().fragments.length + libraryErrors.length);
   });
 
-  it("the compiled ClusterSettlement ABI is the pinned one (constructor included): the move into the interface changed nothing a client binds to", () => {
-    expect([...contract.format(false)].sort()).toEqual(PINNED_ABI);
-  });
+  it.runIf(pair.pinned !== undefined)(
+    "the compiled contract ABI is the pinned one (constructor included): the move into the interface changed nothing a client binds to",
+    () => {
+      expect([...contract().format(false)].sort()).toEqual(pair.pinned);
+    },
+  );
 
   it("every error, event and function has @notice, a @param per parameter (in order) and a @return per return value", () => {
     const missing: string[] = [];
@@ -224,15 +255,15 @@ describe("IClusterSettlement.sol: the reviewed interface of ClusterSettlement", 
     expect(missing).toEqual([]);
   });
 
-  it("ClusterSettlement implements it and documents its functions and getters with @inheritdoc", () => {
-    const settlement = readFileSync(join(REPO_ROOT, "contracts/ClusterSettlement.sol"), "utf8");
-    expect(settlement).toMatch(/^contract ClusterSettlement is IClusterSettlement \{$/m);
+  it("the contract implements it and documents its functions and getters with @inheritdoc", () => {
+    const source = readFileSync(join(REPO_ROOT, `contracts/${pair.contract}.sol`), "utf8");
+    expect(source).toMatch(new RegExp(`^contract ${pair.contract} is ${pair.iface}(, \\w+)* \\{$`, "m"));
     // nothing declared twice: the errors, events and the interface's structs live in the interface only
     // (the contract keeps only private structs of its own storage and decoding)
-    expect(settlement).not.toMatch(/^\s*(error|event) /m);
-    expect(settlement).not.toMatch(/^\s*struct (Batch|Config) /m);
-    const undocumented = [...settlement.matchAll(/^(.*)\n\s*(?:function (\w+)\([^)]*\) (?:external|public)|[\w()=> ]+ public (?:immutable )?(\w+);)/gm)]
-      .filter((m) => !m[1].includes("@inheritdoc IClusterSettlement"))
+    expect(source).not.toMatch(/^\s*(error|event) /m);
+    expect(source).not.toMatch(/^\s*struct (Batch|Config|Claim|Governor|Confirmation|Challenge) /m);
+    const undocumented = [...source.matchAll(/^(.*)\n\s*(?:function (\w+)\([^)]*\) (?:external|public)|[\w()=> ]+ public (?:immutable )?(\w+);)/gm)]
+      .filter((m) => !m[1].includes(`@inheritdoc ${pair.iface}`))
       .map((m) => m[2] ?? m[3]);
     expect(undocumented).toEqual([]);
   });

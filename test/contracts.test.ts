@@ -1,17 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import * as snarkjs from "snarkjs";
 import { Contract as EthersContract, Interface, NonceManager, Wallet, type Contract } from "ethers";
-import { preparedTestInstance, terminateCurve } from "./helpers/test-instance.js";
-import { batchCircuitInput, batchPubdata, makeHeader, type BatchHeader } from "../src/circuits/batch-input.js";
-import { compileContracts, type ContractArtifact } from "../src/l1/compile-contracts.js";
+import { type preparedTestInstance, terminateCurve } from "./helpers/test-instance.js";
+import type { ClusterContracts } from "../src/l1/compile-contracts.js";
+import { provenBatches } from "./helpers/proven-batches.js";
 import { ANVIL_DEFAULT_KEY, devnetProvider, startAnvil, type Devnet } from "../src/l1/anvil.js";
 import { deploySettlement, type SettlementConfig } from "../src/l1/deploy.js";
 import { clusterDomain } from "../src/protocol/domain.js";
 import { SCALAR_FIELD } from "../src/crypto/field.js";
 import { packedHeader } from "../src/circuits/batch-input.js";
-import { sendSettle, settlementBatch, type SettlementBatch } from "../src/l1/settlement-calldata.js";
-import { FIXTURE_ETH_PER_CHAIN, execute, makeCluster, sendOp, transferOp } from "./helpers/cluster-fixture.js";
-import type { SlotWitness } from "../src/circuits/witness-layout.js";
+import { sendSettle, type SettlementBatch } from "../src/l1/settlement-calldata.js";
+import { FIXTURE_ETH_PER_CHAIN } from "./helpers/cluster-fixture.js";
 
 // Instance "test" (N = 2, D = 4, B = 2, Δ = 2) on a real anvil started by the test.
 let inst: Awaited<ReturnType<typeof preparedTestInstance>>["inst"];
@@ -21,51 +19,10 @@ let genesis: bigint[];
 let genesisCommitment: bigint;
 let clusterId: bigint;
 let batches: SettlementBatch[];
-let artifacts: { settlement: ContractArtifact; verifier: ContractArtifact };
-
-async function prove(header: BatchHeader, slots: SlotWitness[], wasm: string, zkey: string): Promise<SettlementBatch> {
-  const { proof } = await snarkjs.groth16.fullProve(batchCircuitInput(header, slots, inst.slots, inst.depth), wasm, zkey);
-  return settlementBatch(header, batchPubdata(slots, inst.slots, header.lastTick, inst.depth), proof);
-}
+let artifacts: ClusterContracts;
 
 beforeAll(async () => {
-  const { circuit, keys, inst: prepared } = await preparedTestInstance();
-  inst = prepared;
-  artifacts = compileContracts(keys.verifierSol, circuit.dir);
-  const fx = await makeCluster(inst.members, inst.depth);
-  genesis = fx.state.roots();
-  genesisCommitment = fx.state.rootsCommitment();
-  clusterId = fx.clusterId;
-  // batch 0: ticks 1..2, a SEND chain 1 -> chain 0 delivered at once, and a NOOP at tick 2
-  const send = execute(fx, sendOp(1, 0, 1n, 0n, 20n, 0n), 1);
-  const b0 = await prove(
-    makeHeader(
-      fx.poseidon,
-      { domain: fx.domain, batchIndex: 0n, firstTick: 1, lastTick: 2, oldRoots: genesis, newRoots: fx.state.roots() },
-      [send.slot],
-      inst.slots,
-      inst.depth,
-    ),
-    [send.slot],
-    circuit.wasm,
-    keys.zkey,
-  );
-  // batch 1: tick 3, a TRANSFER on chain 0 and a NOOP
-  const roots1 = fx.state.roots();
-  const transfer = execute(fx, transferOp(0, 0n, 1n, 5n, 0n), 3);
-  const b1 = await prove(
-    makeHeader(
-      fx.poseidon,
-      { domain: fx.domain, batchIndex: 1n, firstTick: 3, lastTick: 3, oldRoots: roots1, newRoots: fx.state.roots() },
-      [transfer.slot],
-      inst.slots,
-      inst.depth,
-    ),
-    [transfer.slot],
-    circuit.wasm,
-    keys.zkey,
-  );
-  batches = [b0, b1];
+  ({ inst, artifacts, genesis, genesisCommitment, clusterId, batches } = await provenBatches());
   devnet = await startAnvil();
   signer = new NonceManager(new Wallet(ANVIL_DEFAULT_KEY, devnetProvider(devnet.rpcUrl)));
 }, 600_000);

@@ -101,7 +101,11 @@ declare module "snarkjs" {
   };
 }
 declare module "solc" {
-  const solc: { compile(input: string): string; version(): string };
+  const solc: {
+    /** Standard-JSON compile; `callbacks.import` resolves an import path solc cannot find among the sources. */
+    compile(input: string, callbacks?: { import(path: string): { contents: string } | { error: string } }): string;
+    version(): string;
+  };
   export default solc;
 }
 declare module "ffjavascript" {
