@@ -81,6 +81,14 @@ describe("CLI: keys -> workload -> run -> verify on the test instance", () => {
       const viaRpc: RunReport = JSON.parse(r.stdout);
       expect(viaRpc.settlement).toMatchObject({ ownDevnet: false, rpcUrl: devnet.rpcUrl });
       expect(viaRpc.roots.onChain).toEqual(report.roots.onChain); // same workload, same roots
+      // the light client reads the run's GovernorRegistry: batch 0 settled (no governor bonded, so no fast confirmation)
+      const light = await cli("confirm", "--rpc-url", devnet.rpcUrl, "--registry", viaRpc.settlement.registry, "--batch", "0");
+      expect([light.code, light.stdout.trim()]).toEqual([0, "batch 0: settled (its Groth16 proof verified on L1); no fast confirmation was recorded"]);
+      const unsettled = await cli("confirm", "--rpc-url", devnet.rpcUrl, "--registry", viaRpc.settlement.registry, "--batch", "1000", "--json");
+      expect(unsettled.code).toBe(0);
+      expect(JSON.parse(unsettled.stdout)).toMatchObject({ batchIndex: "1000", status: "unconfirmed" });
+      const notRegistry = await cli("confirm", "--rpc-url", devnet.rpcUrl, "--registry", `0x${"1".repeat(40)}`, "--batch", "0");
+      expect([notRegistry.code, notRegistry.stderr.trim()]).toEqual([EXIT.USAGE, `error: --registry: no contract at 0x${"1".repeat(40)} on ${devnet.rpcUrl}`]);
     } finally {
       await devnet.stop();
     }
@@ -144,6 +152,8 @@ describe("CLI: bad flags and config name the field", () => {
     ],
     [["prover", "--workers", "1"], EXIT.USAGE, /required option '--redis-url <url>' not specified/],
     [["sync", "--rpc-url", "http://127.0.0.1:1"], EXIT.USAGE, /required option '--contract <address>' not specified/],
+    [["confirm", "--rpc-url", "http://127.0.0.1:1", "--registry", `0x${"1".repeat(40)}`], EXIT.USAGE, /required option '--batch <index>' not specified/],
+    [["confirm", "--rpc-url", "http://127.0.0.1:1", "--registry", `0x${"1".repeat(40)}`, "--batch", "-1"], EXIT.USAGE, /^error: --batch: /m],
     [["sync", "--rpc-url", "http://127.0.0.1:1", "--contract", "0x12"], EXIT.USAGE, /^error: --contract: must be 0x and 40 hex digits/m],
     [["sync", "--rpc-url", "http://127.0.0.1:1", "--contract", `0x${"1".repeat(40)}`, "--from-block", "-3"], EXIT.USAGE, /^error: --from-block: /m],
     [

@@ -18,6 +18,7 @@ import { serveCommand } from "./commands/serve.js";
 import { setupCommand } from "./commands/setup.js";
 import { syncCommand } from "./commands/sync.js";
 import { exitCommand } from "./commands/exit.js";
+import { confirmCommand } from "./commands/confirm.js";
 import { verifyCommand } from "./commands/verify.js";
 import { workloadCommand } from "./commands/workload.js";
 import { describeRevert } from "../l1/revert.js";
@@ -36,6 +37,7 @@ const program = new Command("cluster-settle")
   .addCommand(workloadCommand())
   .addCommand(syncCommand())
   .addCommand(exitCommand())
+  .addCommand(confirmCommand())
   .addCommand(verifyCommand())
   .addCommand(devnetCommand())
   .addCommand(ptauCommand());

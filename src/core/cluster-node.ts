@@ -78,6 +78,8 @@ export interface NodeStatus {
   deltaTicks: number;
   /** ClusterSettlement's address ("" before start). */
   settlement: string;
+  /** Its GovernorRegistry's address ("" before start). */
+  registry: string;
   rpcUrl: string;
   proofQueue: string;
   confirmations: number;
@@ -246,6 +248,7 @@ export class ClusterNode {
       {
         instance: this.prepared.inst.name,
         settlement: this.l1.deployment.settlement,
+        registry: this.l1.deployment.registry,
         rpcUrl: this.l1.rpcUrl,
         proofQueue: this.queue.kind,
         queueLimit: c.queueLimit,
@@ -604,6 +607,7 @@ export class ClusterNode {
       slots: this.prepared.inst.slots,
       deltaTicks: this.prepared.inst.deltaTicks,
       settlement: this.l1?.deployment.settlement ?? "",
+      registry: this.l1?.deployment.registry ?? "",
       rpcUrl: this.l1?.rpcUrl ?? "",
       proofQueue: this.queue?.kind ?? "",
       confirmations: this.confirmations,

@@ -8,12 +8,15 @@ import { FieldError } from "../config/field-error.js";
 import { decodeStoredEntry, isDeposit } from "../protocol/operation-codec.js";
 import { ETH_TOKEN_ID } from "../protocol/token.js";
 import { settlementClient, type ClusterSettlementClient } from "./settlement-client.js";
+import { deployRegistry, type RegistryConfig } from "../governance/registry.js";
 
 /** The deployment a store settles on, kept in its meta table. */
 export interface DeploymentRecord {
   chainId: string;
   settlement: string;
   verifier?: string;
+  /** The settlement's GovernorRegistry (absent in stores made before governors: the next start deploys it). */
+  registry?: string;
   deployedAt: number;
   /** L1 block of the deployment: where the submitter starts searching BatchSettled events. */
   blockNumber?: number;
@@ -33,8 +36,8 @@ export interface L1Connection {
 
 /**
  * Connects the service to its L1: `rpcUrl` and `privateKey`, or (no rpcUrl) an anvil devnet of its
- * own. The first start deploys ClusterSettlement at the genesis roots and records the deployment in
- * the store; later starts use the recorded one.
+ * own. The first start deploys ClusterSettlement at the genesis roots and its GovernorRegistry, and
+ * records the deployment in the store; later starts use the recorded one.
  *
  * An own devnet is new at every start: its deployment is gone, so the service deploys again and
  * marks every batch of the store "proved" again, and the submitter settles them all from their
@@ -46,7 +49,7 @@ export async function connectL1(
   store: ClusterStore,
   prepared: PreparedInstance,
   genesis: SettlementGenesis,
-  o: { rpcUrl?: string; privateKey?: string; deployment?: DeploymentParameters },
+  o: { rpcUrl?: string; privateKey?: string; deployment?: DeploymentParameters; registry?: Partial<RegistryConfig> },
   log: Logger,
 ): Promise<L1Connection> {
   if (o.rpcUrl && !o.privateKey)
@@ -97,6 +100,12 @@ export async function connectL1(
       store.setMeta("deployment", deployment);
       log.info({ settlement: deployment.settlement, rpcUrl }, "ClusterSettlement deployed");
       if (devnet) await redeposit(store, deployment.settlement, prepared, provider, log);
+    }
+    if (!deployment.registry) {
+      const registry = await deployRegistry(new NonceManager(wallet), prepared.contracts.registry, deployment.settlement, o.registry);
+      deployment = { ...deployment, registry: await registry.getAddress() };
+      store.setMeta("deployment", deployment);
+      log.info({ registry: deployment.registry, settlement: deployment.settlement }, "GovernorRegistry deployed");
     }
     const settlement = settlementClient(deployment.settlement, prepared.contracts.settlement, wallet);
     const onChainGenesis = await settlement.rootsCommitment();

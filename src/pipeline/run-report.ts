@@ -49,6 +49,8 @@ export interface RunReport {
     gasPerBatch: number;
     gasPerTransaction: string[];
     contract: string;
+    /** The settlement's GovernorRegistry. */
+    registry: string;
     rpcUrl: string;
     ownDevnet: boolean;
   };
@@ -154,6 +156,7 @@ export function buildRunReport(
       gasPerBatch: batchCount ? Number(gasTotal) / batchCount : 0,
       gasPerTransaction: mined.map((s) => s.gasUsed ?? "0"),
       contract: String(st.settlement),
+      registry: String(st.registry),
       rpcUrl: String(st.rpcUrl),
       ownDevnet: node.ownDevnet,
     },

@@ -133,6 +133,7 @@ export const statusResponse = {
     slots: { type: "integer" },
     deltaTicks: { type: "integer" },
     settlement: { type: "string" },
+    registry: { type: "string" },
     rpcUrl: { type: "string" },
     proofQueue: { type: "string" },
     confirmations: { type: "integer" },
