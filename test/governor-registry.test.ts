@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Contract, type JsonRpcProvider, Wallet, ZeroAddress, parseEther } from "ethers";
-import { terminateCurve } from "./helpers/test-instance.js";
+import { preparedTestInstance, terminateCurve } from "./helpers/test-instance.js";
+import { measureGovernorGas } from "../src/bench/governor-gas.js";
+import { benchWorkload } from "../src/bench/measurements.js";
 import { provenBatches, type ProvenBatches } from "./helpers/proven-batches.js";
 import { ANVIL_DEFAULT_KEY, devnetProvider, startAnvil, type Devnet } from "../src/l1/anvil.js";
 import { deploySettlement } from "../src/l1/deploy.js";
@@ -354,4 +356,15 @@ describe("GovernorRegistry challenges (seed 000): a bonded challenge of a fast c
     for (const g of ok.governors) expect((await ok.registry.governorOf(g.address)).slashed).toBe(false);
     expect(await ok.registry.rewardOf(ok.reporter.address)).toBe(0n);
   });
+});
+
+describe("the bench's governor gas (measureGovernorGas) on instance test", () => {
+  it("measures every action; one more signature check costs more than its ecrecover (3,000 gas) and under 30,000", async () => {
+    const prepared = await preparedTestInstance();
+    const gas = await measureGovernorGas(prepared, await benchWorkload(prepared, 1, "governor-gas-test"), { rpcUrl: devnet.rpcUrl, close: async () => {} }, 3);
+    for (const [field, value] of Object.entries(gas)) expect(value, field).toBeGreaterThan(0);
+    expect(gas.confirmManySignatures).toBeGreaterThan(gas.confirmOneSignature);
+    expect(gas.perSignature).toBeGreaterThan(3_000);
+    expect(gas.perSignature).toBeLessThan(30_000);
+  }, 300_000);
 });

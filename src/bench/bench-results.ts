@@ -1,4 +1,5 @@
 import type { AssetGas } from "./measurements.js";
+import type { GovernorGas } from "./governor-gas.js";
 import type { BenchPlan } from "./bench-plan.js";
 import type { PipelineMeasurement, RawNativeRun } from "./measurements.js";
 
@@ -45,6 +46,8 @@ export interface BenchResults {
   sweep: InstanceResult[];
   /** Gas of deposits, a settled withdrawal over a transfer, an exodus exit, a claim and of the published data, at the detail instance (measureAssetGas). */
   assets: AssetGas;
+  /** Gas of the governors' actions (GovernorRegistry) at the detail instance (measureGovernorGas). */
+  governors: GovernorGas;
   /** Gas per message for the largest instance a 2^20 ceremony file holds at N = 4, D = 16: extrapolated, not measured. */
   extrapolation: {
     members: number;

@@ -155,6 +155,18 @@ export function benchTables(r: BenchResults): string {
     [`withdrawal (settled WITHDRAW over a TRANSFER, per slot; ${i.slots} of each in one batch, each to its own L1 address)`, n(a.withdrawal)],
     [`settle of a batch of ${i.slots} WITHDRAWs / of ${i.slots} TRANSFERs`, `${n(a.settleWithdrawBatch)} / ${n(a.settleTransferBatch)}`],
   );
+  const gv = r.governors;
+  const governors = new Table({ head: ["governor action (GovernorRegistry, anvil)", "gas"], style });
+  governors.push(
+    ["bond (join the set)", n(gv.bond)],
+    ["confirm with 1 signature", n(gv.confirmOneSignature)],
+    [`confirm with ${gv.signatures} signatures`, n(gv.confirmManySignatures)],
+    ["per signature check (ecrecover, stake, order)", n(gv.perSignature)],
+    ["slash a claim the settled proof contradicts", n(gv.slashContradicted)],
+    ["slash an equivocation (two signed claims)", n(gv.slashEquivocation)],
+    ["challenge a fast confirmation", n(gv.challenge)],
+    ["resolve a challenge (upheld, 1 signer slashed)", n(gv.resolveChallenge)],
+  );
   return [
     `Detail: ${i.name} (N=${i.members}, D=${i.depth}, B=${i.slots}; ${n(i.constraints)} constraints, ${i.publicInputs} public inputs), ${d.batches} batches of ${i.slots} operations (${d.crossChainMessages} cross-chain)`,
     detail.toString(),
@@ -163,6 +175,9 @@ export function benchTables(r: BenchResults): string {
     "",
     `Assets at ${i.name}: every slot costs the same constraints whatever it holds (TRANSFER, SEND, WITHDRAW, MINT, deposit): ${n(i.constraints / i.slots)} per slot with the batch's share`,
     assets.toString(),
+    "",
+    "Governors: fast confirmation and slashing (time to fast confirmation is not measured yet: no governor node)",
+    governors.toString(),
     "",
     `Sweep (${r.plan.defaultSetting.workers} workers, single-threaded snarkjs: the default setting)`,
     sweep.toString(),

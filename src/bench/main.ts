@@ -40,6 +40,7 @@ import {
   type BenchL1,
   type PipelineMeasurement,
 } from "./measurements.js";
+import { measureGovernorGas } from "./governor-gas.js";
 import type { BenchResults, InstanceResult } from "./bench-results.js";
 
 const runFile = promisify(execFile);
@@ -76,6 +77,7 @@ const results = new Map<string, InstanceResult>();
 let l1: BenchL1 | undefined;
 let extrapolation: BenchResults["extrapolation"];
 let assets: BenchResults["assets"] | undefined;
+let governors: BenchResults["governors"] | undefined;
 const seconds = (ms: number) => (ms / 1000).toFixed(1);
 
 /** Writes what is measured so far to <out>/<mode>.partial.json, so a failed or interrupted run keeps it. */
@@ -263,6 +265,15 @@ const phases: Phase<object>[] = [
       );
     },
   },
+  {
+    title: `Governors at ${plan.detail}: gas of a bond, a confirmation per signature, slashes and a challenge`,
+    run: async (_c, status) => {
+      const p = prepared.get(plan.detail)!;
+      l1 ??= await openBenchL1();
+      governors = await measureGovernorGas(p, await benchWorkload(p, 1, `bench-governors:${plan.detail}`), l1);
+      status(`confirm ${governors.perSignature.toLocaleString("en-US")} gas per signature, slash ${governors.slashContradicted.toLocaleString("en-US")} gas`);
+    },
+  },
   ...plan.sweep
     .filter((n) => n !== plan.detail)
     .map(
@@ -285,6 +296,7 @@ try {
     plan,
     detail,
     assets: assets!,
+    governors: governors!,
     sweep: plan.sweep.map((n) => results.get(n)!),
     extrapolation: extrapolation!,
   };
