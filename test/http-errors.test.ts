@@ -5,6 +5,7 @@ import type { FastifyInstance } from "fastify";
 import { buildApi, type ApiBackend, type SubmitOutcome } from "../src/service/http-api.js";
 import { NodeMetrics } from "../src/core/metrics.js";
 import { quietLogger } from "./helpers/service-fixture.js";
+import { FieldError } from "../src/config/field-error.js";
 
 /** A backend whose answers each test sets: the API alone is under test here, not the service. */
 function stubBackend(over: Partial<ApiBackend> = {}): ApiBackend {
@@ -19,6 +20,11 @@ function stubBackend(over: Partial<ApiBackend> = {}): ApiBackend {
     batch: () => undefined,
     proof: () => undefined,
     settlement: () => undefined,
+    batchEntries: () => undefined,
+    claimSignatures: () => undefined,
+    acceptClaimSignature: async () => {
+      throw new Error("not reached");
+    },
     status: () => ({}) as NodeStatus, // not read by these tests
     readiness: () => ({ ready: true, reasons: [] }),
     admissionRefusal: () => undefined,
@@ -50,6 +56,32 @@ function errorBody(text: string): { error: string; field: string; reason: string
 }
 
 describe("HTTP API: every error body is { error, field, reason }", () => {
+  it("answers a governor's signed claim that is malformed, of an unclosed batch, or refused by the collector with 400/404 naming the field", async () => {
+    const claim = { cluster: `0x${"ab".repeat(20)}`, batchIndex: "0", header: "18446744073709551616", newRootsCommitment: "7" };
+    const signature = `0x${"11".repeat(65)}`;
+    const entries = { batchIndex: 0, claim, entries: [] };
+    const app = api({
+      batchEntries: (i) => (i === 0 ? entries : undefined),
+      acceptClaimSignature: async () => {
+        throw new FieldError("signature", "its signer 0x1 holds no stake in epoch 0");
+      },
+    });
+    const post = (url: string, payload: unknown) => app.inject({ method: "POST", url, payload: payload as object });
+    const unclosed = await post("/v1/batches/5/signatures", { claim, signature });
+    expect([unclosed.statusCode, errorBody(unclosed.body)]).toEqual([404, { error: "not_found", field: "batch", reason: "no batch 5" }]);
+    const short = await post("/v1/batches/0/signatures", { claim, signature: "0x11" });
+    expect([short.statusCode, errorBody(short.body).field]).toEqual([400, "signature"]);
+    const extra = await post("/v1/batches/0/signatures", { claim: { ...claim, note: "x" }, signature });
+    expect([extra.statusCode, errorBody(extra.body).field]).toEqual([400, "claim.note"]);
+    const negative = await post("/v1/batches/0/signatures", { claim: { ...claim, batchIndex: "-1" }, signature });
+    expect([negative.statusCode, errorBody(negative.body).field]).toEqual([400, "claim.batchIndex"]);
+    const refused = await post("/v1/batches/0/signatures", { claim, signature });
+    expect([refused.statusCode, errorBody(refused.body)]).toEqual([
+      400,
+      { error: "bad_request", field: "signature", reason: "its signer 0x1 holds no stake in epoch 0" },
+    ]);
+  });
+
   it("answers an unknown route or method with 404 naming the url, as for an unknown id", async () => {
     const app = api();
     for (const [method, url] of [

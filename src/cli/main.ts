@@ -19,6 +19,7 @@ import { setupCommand } from "./commands/setup.js";
 import { syncCommand } from "./commands/sync.js";
 import { exitCommand } from "./commands/exit.js";
 import { confirmCommand } from "./commands/confirm.js";
+import { governCommand } from "./commands/govern.js";
 import { verifyCommand } from "./commands/verify.js";
 import { workloadCommand } from "./commands/workload.js";
 import { describeRevert } from "../l1/revert.js";
@@ -38,6 +39,7 @@ const program = new Command("cluster-settle")
   .addCommand(syncCommand())
   .addCommand(exitCommand())
   .addCommand(confirmCommand())
+  .addCommand(governCommand())
   .addCommand(verifyCommand())
   .addCommand(devnetCommand())
   .addCommand(ptauCommand());

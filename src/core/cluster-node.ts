@@ -19,6 +19,8 @@ import type { DeploymentParameters } from "../l1/deploy.js";
 import { ClusterStore, type BatchStatus } from "../store/cluster-store.js";
 import { toJson } from "../protocol/json.js";
 import { FieldError } from "../config/field-error.js";
+import { SignatureCollector } from "../governance/signature-collector.js";
+import { type RegistryConfig, registryClient } from "../governance/registry.js";
 
 /**
  * Attempts of one batch (each refused result or passed proving deadline queues a new job) queued
@@ -58,6 +60,8 @@ export interface NodeConfig {
   provingAgeLimitMs?: number;
   /** Parameters of the contract the node deploys on first start (default: deploy.ts's defaults). */
   deployment?: DeploymentParameters;
+  /** Parameters of the GovernorRegistry the node deploys beside it (default: DEFAULT_REGISTRY_CONFIG). */
+  registry?: Partial<RegistryConfig>;
   /** How often the node reads new Deposited events of its contract, and checks for a heartbeat (ms; default 1000). */
   depositPollMs?: number;
   /**
@@ -128,6 +132,7 @@ export class ClusterNode {
   private queue: ProofQueue | undefined;
   private l1: L1Connection | undefined;
   private submitter: L1Submitter | undefined;
+  private collector: SignatureCollector | undefined;
 
   private constructor(
     readonly config: NodeConfig,
@@ -212,6 +217,7 @@ export class ClusterNode {
       c,
       this.log,
     );
+    this.collector = new SignatureCollector(this.store, registryClient(this.l1.deployment.registry!, this.l1.provider), this.l1.deployment.settlement);
     this.queue = c.proofQueue
       ? await c.proofQueue(this.prepared, this.log)
       : new LocalProofQueue(new ProverPool(this.prepared.keys.vkey, { workers: c.workers, singleThread: c.singleThread, backend: c.backend }), this.prepared);
@@ -562,6 +568,12 @@ export class ClusterNode {
   }
 
   /** The node's ClusterSettlement, connected to its L1 wallet (after start). */
+  /** The governors' signed claims of this node's batches (after start). */
+  get signatures(): SignatureCollector {
+    if (!this.collector) throw new Error("the node is not started");
+    return this.collector;
+  }
+
   settlementContract(): ClusterSettlementClient {
     return this.l1!.settlement;
   }

@@ -94,6 +94,79 @@ export const batchResponse = {
     proveMs: { type: ["number", "null"] },
     settlementTx: { type: ["string", "null"] },
     closedAt: { type: "string" },
+    fastConfirmedAt: { type: ["string", "null"] },
+  },
+} as const;
+
+const claimSchema = {
+  type: "object",
+  required: ["cluster", "batchIndex", "header", "newRootsCommitment"],
+  additionalProperties: false,
+  properties: {
+    cluster: { type: "string", pattern: "^0x[0-9a-fA-F]{40}$" },
+    batchIndex: { type: "string", pattern: "^(0|[1-9][0-9]{0,19})$" },
+    header: { type: "string", pattern: "^(0|[1-9][0-9]{0,77})$" },
+    newRootsCommitment: { type: "string", pattern: "^(0|[1-9][0-9]{0,77})$" },
+  },
+} as const;
+
+/** GET /v1/batches/:index/entries: what a governor re-executes (canonical JSON of each operation and deposit, in order). */
+export const batchEntriesResponse = {
+  type: "object",
+  properties: {
+    batchIndex: { type: "integer" },
+    claim: claimSchema,
+    entries: { type: "array", items: { type: "string" } },
+  },
+} as const;
+
+/** POST /v1/batches/:index/signatures: one governor's EIP-712 signed claim. */
+export const claimSignatureBody = {
+  type: "object",
+  required: ["claim", "signature"],
+  additionalProperties: false,
+  properties: { claim: claimSchema, signature: { type: "string", pattern: "^0x[0-9a-fA-F]{130}$" } },
+} as const;
+
+const fastConfirmationSchema = {
+  type: ["object", "null"],
+  properties: { epoch: { type: "string" }, signedStake: { type: "string" }, totalStake: { type: "string" }, confirmedAt: { type: "string" } },
+} as const;
+
+export const claimSignatureResponse = {
+  type: "object",
+  properties: {
+    batchIndex: { type: "integer" },
+    signer: { type: "string" },
+    matches: { type: "boolean" },
+    recorded: { type: "boolean" },
+    signedStake: { type: "string" },
+    totalStake: { type: "string" },
+    fastConfirmed: { type: "boolean" },
+  },
+} as const;
+
+/** GET /v1/batches/:index/signatures. */
+export const claimSignaturesResponse = {
+  type: "object",
+  properties: {
+    batchIndex: { type: "integer" },
+    claim: claimSchema,
+    signatures: {
+      type: "array",
+      items: {
+        type: "object",
+        properties: {
+          signer: { type: "string" },
+          claim: claimSchema,
+          signature: { type: "string" },
+          matches: { type: "boolean" },
+          stake: { type: "string" },
+          receivedAt: { type: "string" },
+        },
+      },
+    },
+    fastConfirmation: fastConfirmationSchema,
   },
 } as const;
 

@@ -1,6 +1,10 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import type { Logger } from "pino";
 import {
+  batchEntriesResponse,
+  claimSignatureBody,
+  claimSignatureResponse,
+  claimSignaturesResponse,
   batchIndexParams,
   batchResponse,
   errorResponse,
@@ -15,8 +19,10 @@ import {
   submitOperationsResponse,
 } from "./api-schemas.js";
 import type { NodeMetrics } from "../core/metrics.js";
-import type { BatchView, OperationView, ProofView, SettlementView } from "./api-views.js";
+import type { BatchEntriesView, BatchView, ClaimSignaturesView, OperationView, ProofView, SettlementView } from "./api-views.js";
 import type { NodeStatus } from "../core/cluster-node.js";
+import type { SignatureReceipt, SignedClaimRequest } from "../governance/signature-collector.js";
+import { FieldError } from "../config/field-error.js";
 
 /** Outcome of POST /v1/operations. */
 export interface SubmitOutcome {
@@ -36,6 +42,12 @@ export interface ApiBackend {
   batch(index: number): BatchView | undefined;
   proof(index: number): ProofView | undefined;
   settlement(idOrHash: number | string): SettlementView | undefined;
+  /** A closed batch's claim and entries (undefined: not closed). */
+  batchEntries(index: number): BatchEntriesView | undefined;
+  /** The signed claims received for a closed batch (undefined: not closed). */
+  claimSignatures(index: number): ClaimSignaturesView | undefined;
+  /** Checks and records a governor's signed claim. @throws FieldError naming the field when it is refused. */
+  acceptClaimSignature(index: number, body: SignedClaimRequest): Promise<SignatureReceipt>;
   status(): NodeStatus;
   /** GET /readyz: ready, or the reasons it is not (each a sentence for an operator). */
   readiness(): { ready: boolean; reasons: string[] };
@@ -72,6 +84,8 @@ function fieldOf(instancePath: string, extra?: string): string {
  * 422 (some operations rejected by the executor) is the outcome body, with `rejected[].field`.
  *
  * Routes: POST /v1/operations; GET /v1/operations/:id, /v1/batches/:index, /v1/batches/:index/proof,
+ * /v1/batches/:index/entries (what a governor re-executes), /v1/batches/:index/signatures;
+ * POST /v1/batches/:index/signatures (a governor's signed claim);
  * /v1/settlements/:id (id or transaction hash), /v1/status; GET /healthz, /readyz, /metrics.
  */
 export function buildApi(backend: ApiBackend, limits: ApiLimits, logger: Logger): FastifyInstance {
@@ -209,6 +223,34 @@ export function buildApi(backend: ApiBackend, limits: ApiLimits, logger: Logger)
     "/v1/batches/:index/proof",
     { schema: { params: batchIndexParams, response: { 200: proofResponse, ...errors } } },
     async (request, reply) => backend.proof(Number(request.params.index)) ?? reply.code(404).send(notFound("proof of batch", request.params.index)),
+  );
+
+  app.get<{ Params: { index: string } }>(
+    "/v1/batches/:index/entries",
+    { schema: { params: batchIndexParams, response: { 200: batchEntriesResponse, ...errors } } },
+    async (request, reply) => backend.batchEntries(Number(request.params.index)) ?? reply.code(404).send(notFound("batch", request.params.index)),
+  );
+
+  app.get<{ Params: { index: string } }>(
+    "/v1/batches/:index/signatures",
+    { schema: { params: batchIndexParams, response: { 200: claimSignaturesResponse, ...errors } } },
+    async (request, reply) => backend.claimSignatures(Number(request.params.index)) ?? reply.code(404).send(notFound("batch", request.params.index)),
+  );
+
+  app.post<{ Params: { index: string }; Body: SignedClaimRequest }>(
+    "/v1/batches/:index/signatures",
+    { schema: { params: batchIndexParams, body: claimSignatureBody, response: { 202: claimSignatureResponse, ...errors } } },
+    async (request, reply) => {
+      const index = Number(request.params.index);
+      if (!backend.batchEntries(index)) return reply.code(404).send(notFound("batch", request.params.index));
+      try {
+        return reply.code(202).send(await backend.acceptClaimSignature(index, request.body));
+      } catch (e) {
+        if (!(e instanceof FieldError)) throw e;
+        backend.metrics.requestsRefused.inc({ reason: "signature" });
+        return reply.code(400).send({ error: "bad_request", field: e.field, reason: e.reason });
+      }
+    },
   );
 
   app.get<{ Params: { id: string } }>(

@@ -5,7 +5,21 @@ import type { NodeMetrics } from "../core/metrics.js";
 import { parseOperation } from "../protocol/operation-codec.js";
 import type { PreparedInstance } from "../setup/prepared-instance.js";
 import { OperationRejected } from "../state/cluster-state.js";
-import { batchView, operationView, proofView, settlementView, type BatchView, type OperationView, type ProofView, type SettlementView } from "./api-views.js";
+import {
+  batchView,
+  claimView,
+  fastConfirmationView,
+  operationView,
+  proofView,
+  settlementView,
+  type BatchEntriesView,
+  type BatchView,
+  type ClaimSignaturesView,
+  type OperationView,
+  type ProofView,
+  type SettlementView,
+} from "./api-views.js";
+import type { SignatureReceipt, SignedClaimRequest } from "../governance/signature-collector.js";
 import { buildApi, type ApiBackend, type ApiLimits, type SubmitOutcome } from "./http-api.js";
 
 /** Where and how the HTTP API listens. */
@@ -108,6 +122,34 @@ export class ProverService implements ApiBackend {
 
   settlement(idOrHash: number | string): SettlementView | undefined {
     return settlementView(this.node.store, idOrHash);
+  }
+
+  batchEntries(index: number): BatchEntriesView | undefined {
+    const header = this.node.store.header(index);
+    if (!header) return undefined;
+    return { batchIndex: index, claim: claimView(this.node.signatures.claimOf(header)), entries: this.node.store.operationsOfBatch(index).map((o) => o.body) };
+  }
+
+  claimSignatures(index: number): ClaimSignaturesView | undefined {
+    const header = this.node.store.header(index);
+    if (!header) return undefined;
+    return {
+      batchIndex: index,
+      claim: claimView(this.node.signatures.claimOf(header)),
+      signatures: this.node.signatures.signatures(index).map((s) => ({
+        signer: s.signer,
+        claim: JSON.parse(s.claim),
+        signature: s.signature,
+        matches: s.matches,
+        stake: s.stake,
+        receivedAt: new Date(s.receivedAt).toISOString(),
+      })),
+      fastConfirmation: fastConfirmationView(this.node.store, index) ?? null,
+    };
+  }
+
+  acceptClaimSignature(index: number, body: SignedClaimRequest): Promise<SignatureReceipt> {
+    return this.node.signatures.accept(index, this.node.store.header(index), body);
   }
 
   status(): NodeStatus {

@@ -97,6 +97,45 @@ CREATE TABLE IF NOT EXISTS submissions (
   status TEXT NOT NULL, gas_used TEXT, block_number INTEGER, error TEXT, created_at INTEGER NOT NULL, mined_at INTEGER);
 `;
 
+/**
+ * Governors' signed claims the node received (POST /v1/batches/:i/signatures): those matching the
+ * batch's own claim count towards its fast confirmation; the others are kept as evidence for slashing.
+ */
+const GOVERNANCE_SCHEMA = `
+CREATE TABLE IF NOT EXISTS claim_signatures (
+  batch_index INTEGER NOT NULL, signer TEXT NOT NULL, claim_key TEXT NOT NULL, claim TEXT NOT NULL, signature TEXT NOT NULL,
+  matches INTEGER NOT NULL, stake TEXT NOT NULL, received_at INTEGER NOT NULL, PRIMARY KEY (batch_index, signer, claim_key));
+CREATE TABLE IF NOT EXISTS fast_confirmations (
+  batch_index INTEGER PRIMARY KEY, epoch TEXT NOT NULL, signed_stake TEXT NOT NULL, total_stake TEXT NOT NULL, confirmed_at INTEGER NOT NULL);
+`;
+
+/** A governor's signed claim as stored. */
+export interface StoredClaimSignature {
+  batchIndex: number;
+  /** The recovered signer (checksummed address). */
+  signer: string;
+  /** claimKey(claim), 0x hex. */
+  claimKey: string;
+  /** The signed claim as JSON (bigints as strings). */
+  claim: string;
+  /** 65-byte signature, 0x hex. */
+  signature: string;
+  /** Whether the claim is the batch's own (header and roots commitment as the node closed it). */
+  matches: boolean;
+  /** The signer's stake in wei, as a decimal string, in the epoch it was received in. */
+  stake: string;
+  receivedAt: number;
+}
+
+/** The moment governors holding 2/3 of an epoch's stake had signed a batch's claim. */
+export interface StoredFastConfirmation {
+  batchIndex: number;
+  epoch: string;
+  signedStake: string;
+  totalStake: string;
+  confirmedAt: number;
+}
+
 const SUBMISSION_COLUMNS = `id, first_batch AS firstBatch, last_batch AS lastBatch, from_address AS "from", nonce, tx_hash AS txHash,
   raw_tx AS rawTx, status, gas_used AS gasUsed, block_number AS blockNumber, error, created_at AS createdAt, mined_at AS minedAt`;
 const BATCH_COLUMNS = `batch_index AS batchIndex, status, header, input, first_seq AS firstSeq, last_seq AS lastSeq,
@@ -175,6 +214,7 @@ export class ClusterStore {
     if (path !== ":memory:") writeFileSync(`${path}-owner`, `${JSON.stringify({ pid: process.pid, since: new Date().toISOString() })}\n`);
     this.db.pragma("synchronous = FULL");
     this.db.exec(SCHEMA);
+    this.db.exec(GOVERNANCE_SCHEMA);
     // Stores made before the receipt time was recorded gain its column (NULL for their transactions).
     const columns = (this.db.prepare("PRAGMA table_info(submissions)").all() as { name: string }[]).map((c) => c.name);
     if (!columns.includes("mined_at")) this.db.exec("ALTER TABLE submissions ADD COLUMN mined_at INTEGER");
@@ -435,15 +475,60 @@ export class ClusterStore {
   }
 
   /**
+   * Records a governor's signed claim (once per batch, signer and claim).
+   * @returns false when the same signer's same claim was recorded before (nothing changed).
+   */
+  insertClaimSignature(s: StoredClaimSignature): boolean {
+    const r = this.db
+      .prepare(
+        `INSERT OR IGNORE INTO claim_signatures (batch_index, signer, claim_key, claim, signature, matches, stake, received_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(s.batchIndex, s.signer, s.claimKey, s.claim, s.signature, s.matches ? 1 : 0, s.stake, s.receivedAt);
+    return r.changes === 1;
+  }
+
+  /** The signed claims received for a batch, in arrival order. */
+  claimSignatures(batchIndex: number): StoredClaimSignature[] {
+    const rows = this.db
+      .prepare(
+        `SELECT batch_index AS batchIndex, signer, claim_key AS claimKey, claim, signature, matches, stake, received_at AS receivedAt
+         FROM claim_signatures WHERE batch_index = ? ORDER BY received_at, signer`,
+      )
+      .all(batchIndex) as (Omit<StoredClaimSignature, "matches"> & { matches: number })[];
+    return rows.map((r) => ({ ...r, matches: r.matches === 1 }));
+  }
+
+  /** Records a batch's fast confirmation; a second record of the same batch is ignored. */
+  setFastConfirmation(f: StoredFastConfirmation): void {
+    this.db
+      .prepare("INSERT OR IGNORE INTO fast_confirmations (batch_index, epoch, signed_stake, total_stake, confirmed_at) VALUES (?, ?, ?, ?, ?)")
+      .run(f.batchIndex, f.epoch, f.signedStake, f.totalStake, f.confirmedAt);
+  }
+
+  /** A batch's fast confirmation, or undefined. */
+  fastConfirmation(batchIndex: number): StoredFastConfirmation | undefined {
+    return this.db
+      .prepare(
+        "SELECT batch_index AS batchIndex, epoch, signed_stake AS signedStake, total_stake AS totalStake, confirmed_at AS confirmedAt FROM fast_confirmations WHERE batch_index = ?",
+      )
+      .get(batchIndex) as StoredFastConfirmation | undefined;
+  }
+
+  /**
    * Forgets the L1 side (a new deployment on a new devnet): settled batches become "proved" again
    * (their proofs stay) and the settlement transactions of the vanished devnet are deleted (a new
-   * devnet can give the very same signed transaction, hash included). One transaction.
+   * devnet can give the very same signed transaction, hash included), and so are the governors'
+   * signatures and fast confirmations (they were over the old registry's domain). One transaction.
    */
   resetSettlement(): void {
     this.db.transaction(() => {
       this.db.prepare("UPDATE batches SET status = 'proved', settled_tx = NULL WHERE status IN ('included', 'settled')").run();
       this.db.prepare("DELETE FROM submissions").run();
       this.db.prepare("DELETE FROM meta WHERE key = 'deployment'").run();
+      // the new deployment has a new GovernorRegistry: signatures over the old one's domain mean nothing there
+      this.db.prepare("DELETE FROM claim_signatures").run();
+      this.db.prepare("DELETE FROM fast_confirmations").run();
     })();
   }
 
