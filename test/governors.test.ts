@@ -10,6 +10,12 @@ import { runGovernor } from "../src/governance/governor.js";
 import { claimDomain, signClaim } from "../src/governance/claim.js";
 import { claimStatus, registryClient, type GovernorRegistryClient } from "../src/governance/registry.js";
 import type { BatchEntriesView, BatchView, ClaimSignaturesView } from "../src/service/api-views.js";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import { writeJson } from "../src/protocol/genesis.js";
+import { cli } from "./helpers/cli-process.js";
+import { EXIT } from "../src/cli/cli-error.js";
 
 // A cluster of instance "test" served on its own anvil, three honest governor nodes (runGovernor, as
 // `cluster-settle govern` runs it) and one governor that signs a wrong root: the honest ones fast-confirm
@@ -25,11 +31,14 @@ const honest: Wallet[] = [];
 let liar: Wallet;
 let running: Promise<unknown>[] = [];
 let operations: Record<string, unknown>[];
+let genesisFile: string;
 
 beforeAll(async () => {
   prepared = await preparedTestInstance();
   const signed = await signedOperations(prepared.inst, 4, "governors-test");
   operations = signed.operations;
+  genesisFile = join(tempDir("governors-genesis"), "genesis.json");
+  writeJson(genesisFile, signed.genesis);
   service = await ProverService.start(
     {
       dataDir: tempDir("governors"),
@@ -166,4 +175,43 @@ describe("governors end to end on anvil: fast confirmation, and a lie slashed wi
       { error: "bad_request", field: "claim.cluster", reason: `is not this cluster's settlement ${status.settlement}` },
     ]);
   });
+
+  it("cluster-settle govern fed a forged operation, or a claim its re-execution does not give, refuses to sign and says why (exit 5)", async () => {
+    const real = (await getJson<BatchEntriesView>(`${service.url}/v1/batches/0/entries`)).body;
+    const forged = JSON.parse(real.entries[0]) as Record<string, unknown>;
+    forged.amount = (BigInt(forged.amount as string) + 1n).toString(); // the signature no longer covers it
+    const govern = async (served: BatchEntriesView) => {
+      const fake: Server = createServer((request, response) => {
+        const body = request.url === "/v1/status" ? status : request.url === "/v1/batches/0/entries" ? served : undefined;
+        response.writeHead(body ? 200 : 404, { "content-type": "application/json" }).end(JSON.stringify(body ?? { error: "not_found" }));
+      });
+      await new Promise<void>((resolve) => fake.listen(0, "127.0.0.1", resolve));
+      try {
+        const url = `http://127.0.0.1:${(fake.address() as AddressInfo).port}`;
+        return await cli(
+          "govern",
+          "--instance",
+          "test",
+          "--genesis",
+          genesisFile,
+          "--sequencer",
+          url,
+          "--rpc-url",
+          status.rpcUrl,
+          "--key",
+          honest[0].privateKey,
+        );
+      } finally {
+        fake.close();
+      }
+    };
+    const bad = await govern({ ...real, entries: [JSON.stringify(forged), ...real.entries.slice(1)] });
+    expect(bad.code).toBe(EXIT.CHECK_FAILED);
+    expect(bad.stderr).toMatch(/^error: refusing to sign batch 0: entries\[0\]\.signature: /m);
+    const wrongClaim = await govern({ ...real, claim: { ...real.claim, newRootsCommitment: "5" } });
+    expect(wrongClaim.code).toBe(EXIT.CHECK_FAILED);
+    expect(wrongClaim.stderr).toContain(
+      `refusing to sign batch 0: claim: the sequencer claims roots commitment 5, re-execution gives ${real.claim.newRootsCommitment}`,
+    );
+  }, 120_000);
 });
