@@ -49,6 +49,12 @@ describe("CLI: keys -> workload -> run -> verify on the test instance", () => {
     expect(report.instance.constraints).toBeGreaterThan(0);
   });
 
+  it("run's three dev governors re-execute and fast-confirm every batch; the report gives time to fast confirmation beside time to settlement", () => {
+    expect(report.governance).toMatchObject({ governors: 3, fastConfirmed: report.batches });
+    expect(report.governance.toSettlementMs.median).toBeGreaterThan(0);
+    expect(report.governance.toFastConfirmationMs.median).toBeGreaterThanOrEqual(0);
+  });
+
   it("run reports every rejected line with the field at fault", () => {
     expect(report.rejected.map((r) => ({ line: r.line, field: r.field }))).toEqual(workload.faults.map((f) => ({ line: f.line, field: f.field })));
     const stored = readFileSync(join(dir, "run/rejected.jsonl"), "utf8")
@@ -82,9 +88,9 @@ describe("CLI: keys -> workload -> run -> verify on the test instance", () => {
       expect(viaRpc.settlement).toMatchObject({ ownDevnet: false, rpcUrl: devnet.rpcUrl });
       expect(viaRpc.roots.onChain).toEqual(report.roots.onChain); // same workload, same roots
       // the light client reads the run's GovernorRegistry: batch 0 settled (no governor bonded, so no fast confirmation)
-      const light = await cli("confirm", "--rpc-url", devnet.rpcUrl, "--registry", viaRpc.settlement.registry, "--batch", "0");
+      const light = await cli("confirm", "--rpc-url", devnet.rpcUrl, "--registry", viaRpc.governance.registry, "--batch", "0");
       expect([light.code, light.stdout.trim()]).toEqual([0, "batch 0: settled (its Groth16 proof verified on L1); no fast confirmation was recorded"]);
-      const unsettled = await cli("confirm", "--rpc-url", devnet.rpcUrl, "--registry", viaRpc.settlement.registry, "--batch", "1000", "--json");
+      const unsettled = await cli("confirm", "--rpc-url", devnet.rpcUrl, "--registry", viaRpc.governance.registry, "--batch", "1000", "--json");
       expect(unsettled.code).toBe(0);
       expect(JSON.parse(unsettled.stdout)).toMatchObject({ batchIndex: "1000", status: "unconfirmed" });
       const notRegistry = await cli("confirm", "--rpc-url", devnet.rpcUrl, "--registry", `0x${"1".repeat(40)}`, "--batch", "0");

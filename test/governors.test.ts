@@ -6,7 +6,7 @@ import { ProverService } from "../src/service/prover-service.js";
 import type { PreparedInstance } from "../src/setup/prepared-instance.js";
 import { preparedTestInstance, terminateCurve } from "./helpers/test-instance.js";
 import { getJson, postOperations, quietLogger, signedOperations, tempDir, waitFor } from "./helpers/service-fixture.js";
-import { runGovernor } from "../src/governance/governor.js";
+import { httpSequencer, runGovernor } from "../src/governance/governor.js";
 import { claimDomain, signClaim } from "../src/governance/claim.js";
 import { claimStatus, registryClient, type GovernorRegistryClient } from "../src/governance/registry.js";
 import type { BatchEntriesView, BatchView, ClaimSignaturesView } from "../src/service/api-views.js";
@@ -72,7 +72,7 @@ beforeAll(async () => {
       inst: prepared.inst,
       genesis: signed.genesis,
       wallet,
-      sequencerUrl: service.url,
+      sequencer: httpSequencer(service.url),
       pollMs: 100,
       log: pino({ level: "silent" }),
       signal: stop.signal,

@@ -4,6 +4,7 @@ import { INSECURE_ZKEY_LABEL, INSECURE_ZKEY_TEXT } from "../setup/zkey-guard.js"
 
 const n = (x: number) => x.toLocaleString("en-US", { maximumFractionDigits: 0 });
 const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const ms = (x: number) => `${Math.round(x)} ms`;
 
 /**
  * The run summary as a terminal table (cli-table3): batches, operations, messages, L1 deposits,
@@ -49,6 +50,12 @@ export function formatRunSummary(r: RunReport): string {
     ["gas per settlement", gasPerTx.length ? gasPerTx.join(", ") : "-"],
     ["gas per batch", `${n(r.settlement.gasPerBatch)} (average)`],
     ["latency to L1", `median ${s(r.latencyMs.median)}, p95 ${s(r.latencyMs.p95)} (operation arrival to settlement receipt)`],
+    [
+      "fast confirmation",
+      r.governance.fastConfirmed > 0
+        ? `${n(r.governance.fastConfirmed)} of ${n(r.batches)} batches by ${r.governance.governors} governors (2/3 of the stake); batch close to fast confirmation median ${ms(r.governance.toFastConfirmationMs.median)}, p95 ${ms(r.governance.toFastConfirmationMs.p95)}, to L1 settlement median ${s(r.governance.toSettlementMs.median)}, p95 ${s(r.governance.toSettlementMs.p95)}`
+        : "none (no governors: they run on the job's own devnet)",
+    ],
   );
   const lines = [t.toString()];
   if (r.rejected.length > 0) {

@@ -19,7 +19,8 @@ import type { DeploymentParameters } from "../l1/deploy.js";
 import { ClusterStore, type BatchStatus } from "../store/cluster-store.js";
 import { toJson } from "../protocol/json.js";
 import { FieldError } from "../config/field-error.js";
-import { SignatureCollector } from "../governance/signature-collector.js";
+import { SignatureCollector, type SignatureReceipt, type SignedClaimRequest } from "../governance/signature-collector.js";
+import { claimView, fastConfirmationView, type BatchEntriesView, type ClaimSignaturesView } from "../service/api-views.js";
 import { type RegistryConfig, registryClient } from "../governance/registry.js";
 
 /**
@@ -572,6 +573,40 @@ export class ClusterNode {
   get signatures(): SignatureCollector {
     if (!this.collector) throw new Error("the node is not started");
     return this.collector;
+  }
+
+  /** GET /v1/batches/:i/entries: a closed batch's claim and its entries (canonical JSON, execution order); undefined while not closed. */
+  batchEntries(index: number): BatchEntriesView | undefined {
+    const header = this.store.header(index);
+    if (!header) return undefined;
+    return { batchIndex: index, claim: claimView(this.signatures.claimOf(header)), entries: this.store.operationsOfBatch(index).map((o) => o.body) };
+  }
+
+  /** GET /v1/batches/:i/signatures: the signed claims received for a closed batch and its fast confirmation; undefined while not closed. */
+  claimSignatures(index: number): ClaimSignaturesView | undefined {
+    const header = this.store.header(index);
+    if (!header) return undefined;
+    return {
+      batchIndex: index,
+      claim: claimView(this.signatures.claimOf(header)),
+      signatures: this.signatures.signatures(index).map((s) => ({
+        signer: s.signer,
+        claim: JSON.parse(s.claim),
+        signature: s.signature,
+        matches: s.matches,
+        stake: s.stake,
+        receivedAt: new Date(s.receivedAt).toISOString(),
+      })),
+      fastConfirmation: fastConfirmationView(this.store, index) ?? null,
+    };
+  }
+
+  /**
+   * POST /v1/batches/:i/signatures: checks and records a governor's signed claim (SignatureCollector.accept).
+   * @throws FieldError naming the field when it is refused (nothing recorded).
+   */
+  acceptClaimSignature(index: number, body: SignedClaimRequest): Promise<SignatureReceipt> {
+    return this.signatures.accept(index, this.store.header(index), body);
   }
 
   settlementContract(): ClusterSettlementClient {

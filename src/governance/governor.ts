@@ -21,7 +21,7 @@ import type { L1Deposit } from "../protocol/operation.js";
 import type { BatchEntriesView, ClaimSignaturesView, ClaimView } from "../service/api-views.js";
 import { type ClusterClaim, claimDomain, claimKey, claimOfHeader, confirmationSignatures, signClaim } from "./claim.js";
 import { type GovernorRegistryClient, registryClient } from "./registry.js";
-import { parseClaim } from "./signature-collector.js";
+import { parseClaim, type SignedClaimRequest } from "./signature-collector.js";
 
 /** Why a governor refuses to sign a batch: the entry (or the claim) at fault and the reason. */
 export class GovernorRefusal extends Error {
@@ -107,14 +107,66 @@ function servedClaim(batchIndex: number, view: ClaimView): ClusterClaim {
   }
 }
 
+/**
+ * What a governor reads from and sends to the sequencer: the routes of its HTTP API (httpSequencer), or
+ * the same calls on a node in this process (the main job's governors: a ClusterNode is one).
+ */
+export interface SequencerSource {
+  /** GET /v1/status: the settlement and its registry. */
+  status(): Promise<{ settlement: string; registry: string }>;
+  /** GET /v1/batches/:i/entries (undefined while the batch is not closed). */
+  batchEntries(index: number): Promise<BatchEntriesView | undefined>;
+  /** GET /v1/batches/:i/signatures (undefined while the batch is not closed). */
+  claimSignatures(index: number): Promise<ClaimSignaturesView | undefined>;
+  /** POST /v1/batches/:i/signatures. @throws Error (or FieldError in process) when it is refused. */
+  postSignature(index: number, body: SignedClaimRequest): Promise<void>;
+}
+
+/** A sequencer's HTTP API as a SequencerSource. @param url e.g. http://127.0.0.1:7300. */
+export function httpSequencer(url: string): SequencerSource {
+  const base = url.replace(/\/+$/, "");
+  return {
+    status: async () => {
+      const s = await api<{ settlement: string; registry: string }>(`${base}/v1/status`);
+      if (!s) throw new Error(`${base}/v1/status: not found`);
+      return s;
+    },
+    batchEntries: (i) => api<BatchEntriesView>(`${base}/v1/batches/${i}/entries`),
+    claimSignatures: (i) => api<ClaimSignaturesView>(`${base}/v1/batches/${i}/signatures`),
+    postSignature: async (i, body) => {
+      await api(`${base}/v1/batches/${i}/signatures`, body);
+    },
+  };
+}
+
+/** The calls of a node in this process that a governor needs (ClusterNode has them). */
+export interface InProcessSequencer {
+  status(): { settlement: string; registry: string };
+  batchEntries(index: number): BatchEntriesView | undefined;
+  claimSignatures(index: number): ClaimSignaturesView | undefined;
+  acceptClaimSignature(index: number, body: SignedClaimRequest): Promise<unknown>;
+}
+
+/** A node in this process as a SequencerSource (the same checks as its HTTP API, without HTTP). */
+export function inProcessSequencer(node: InProcessSequencer): SequencerSource {
+  return {
+    status: async () => node.status(),
+    batchEntries: async (i) => node.batchEntries(i),
+    claimSignatures: async (i) => node.claimSignatures(i),
+    postSignature: async (i, body) => {
+      await node.acceptClaimSignature(i, body);
+    },
+  };
+}
+
 /** What `runGovernor` takes. */
 export interface GovernorOptions {
   inst: CircuitInstance;
   genesis: Genesis;
   /** The governor's key on the L1 (bonded in the registry; it pays for `confirm` and slash reports). */
   wallet: Wallet;
-  /** The sequencer's HTTP API, e.g. http://127.0.0.1:8080. */
-  sequencerUrl: string;
+  /** The sequencer it follows. */
+  sequencer: SequencerSource;
   /** How often to ask for the next batch (ms). */
   pollMs: number;
   log: Logger;
@@ -139,9 +191,8 @@ async function api<T>(url: string, body?: unknown): Promise<T | undefined> {
  *   status has no registry; ethers errors when L1 fails for good.
  */
 export async function runGovernor(o: GovernorOptions): Promise<void> {
-  const base = o.sequencerUrl.replace(/\/+$/, "");
-  const status = await api<{ settlement: string; registry: string }>(`${base}/v1/status`);
-  if (!status?.registry) throw new Error(`${base}/v1/status: the sequencer names no GovernorRegistry`);
+  const status = await o.sequencer.status();
+  if (!status.registry) throw new Error("the sequencer's status names no GovernorRegistry");
   const provider = o.wallet.provider as Provider;
   const registry = registryClient(status.registry, o.wallet);
   const settlement = new Contract(status.settlement, settlementInterfaceAbi() as never, provider);
@@ -162,10 +213,10 @@ export async function runGovernor(o: GovernorOptions): Promise<void> {
     );
   };
   const watched = new Set<number>(); // batches whose signatures are watched for fast confirmation and lies
-  o.log.info({ governor: o.wallet.address, registry: status.registry, settlement: status.settlement, sequencer: base }, "governor node started");
+  o.log.info({ governor: o.wallet.address, registry: status.registry, settlement: status.settlement }, "governor node started");
   while (!o.signal?.aborted) {
     const index = replica.nextBatchIndex;
-    const served = await api<BatchEntriesView>(`${base}/v1/batches/${index}/entries`);
+    const served = await o.sequencer.batchEntries(index);
     if (served) {
       let own: ClusterClaim;
       try {
@@ -183,12 +234,12 @@ export async function runGovernor(o: GovernorOptions): Promise<void> {
         throw e;
       }
       const signed = await signClaim(o.wallet, domain, own);
-      await api(`${base}/v1/batches/${index}/signatures`, { claim: toClaimView(own), signature: signed.signature });
+      await o.sequencer.postSignature(index, { claim: toClaimView(own), signature: signed.signature });
       o.log.info({ batchIndex: index, newRootsCommitment: own.newRootsCommitment.toString() }, "signed the batch's claim");
       o.onSigned?.(index, own);
       watched.add(index);
     }
-    for (const w of [...watched]) if (await watch(w, registry, settlement, base, o.log)) watched.delete(w);
+    for (const w of [...watched]) if (await watch(w, registry, settlement, o.sequencer, o.log)) watched.delete(w);
     if (!served) await sleep(o.pollMs, undefined, { signal: o.signal }).catch(() => undefined);
   }
 }
@@ -208,8 +259,8 @@ const ZERO = `0x${"0".repeat(64)}`;
  * contradicted claims once the batch settles.
  * @returns true when nothing is left to watch (confirmed or settled, and every lie reported).
  */
-async function watch(index: number, registry: GovernorRegistryClient, settlement: Contract, base: string, log: Logger): Promise<boolean> {
-  const view = await api<ClaimSignaturesView>(`${base}/v1/batches/${index}/signatures`);
+async function watch(index: number, registry: GovernorRegistryClient, settlement: Contract, sequencer: SequencerSource, log: Logger): Promise<boolean> {
+  const view = await sequencer.claimSignatures(index);
   if (!view) return false;
   // Every governor watches the same batches: another one may send the same transaction first. A send
   // refused with one of `expected` (found at estimateGas), or mined and reverted (the other one's was

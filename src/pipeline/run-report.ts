@@ -49,8 +49,6 @@ export interface RunReport {
     gasPerBatch: number;
     gasPerTransaction: string[];
     contract: string;
-    /** The settlement's GovernorRegistry. */
-    registry: string;
     rpcUrl: string;
     ownDevnet: boolean;
   };
@@ -72,6 +70,18 @@ export interface RunReport {
   };
   /** From an operation's acceptance to the receipt of its batch's settlement. */
   latencyMs: { median: number; p95: number };
+  /**
+   * Fast confirmation by the governors: how many batches governors holding 2/3 of the stake signed,
+   * how many governors signed, and from a batch's close to that moment, beside from its close to the
+   * receipt of its settlement (ms).
+   */
+  governance: {
+    registry: string;
+    governors: number;
+    fastConfirmed: number;
+    toFastConfirmationMs: { median: number; p95: number };
+    toSettlementMs: { median: number; p95: number };
+  };
   roots: { match: boolean; executor: string[]; onChain: string[] };
   rejected: RejectedLine[];
   store: string;
@@ -119,6 +129,21 @@ export function buildRunReport(
   const pubdataBytesPerBatch = inst.slots * PUBDATA_WORDS * 32;
   const perBatch = proofs.map((p) => p.witnessMs + p.proveMs);
   const firstClosed = store.batch(0)?.closedAt;
+  const closedAt = (i: number) => store.batch(i)!.closedAt;
+  const batchIndexes = Array.from({ length: batchCount }, (_, i) => i);
+  const toFast = batchIndexes.flatMap((i) => {
+    const f = store.fastConfirmation(i);
+    return f ? [f.confirmedAt - closedAt(i)] : [];
+  });
+  const toSettlement = batchIndexes.flatMap((i) => (minedAt.has(i) ? [minedAt.get(i)! - closedAt(i)] : []));
+  const signers = new Set(
+    batchIndexes.flatMap((i) =>
+      store
+        .claimSignatures(i)
+        .filter((s) => s.matches)
+        .map((s) => s.signer),
+    ),
+  );
   const executor = node.status().roots as string[];
   const st = node.status();
   return {
@@ -156,7 +181,6 @@ export function buildRunReport(
       gasPerBatch: batchCount ? Number(gasTotal) / batchCount : 0,
       gasPerTransaction: mined.map((s) => s.gasUsed ?? "0"),
       contract: String(st.settlement),
-      registry: String(st.registry),
       rpcUrl: String(st.rpcUrl),
       ownDevnet: node.ownDevnet,
     },
@@ -176,6 +200,13 @@ export function buildRunReport(
       pubdataBytesPerOperation: operations.length ? (pubdataBytesPerBatch * batchCount) / operations.length : 0,
     },
     latencyMs: { median: quantile(latencies, 0.5), p95: quantile(latencies, 0.95) },
+    governance: {
+      registry: String(st.registry),
+      governors: signers.size,
+      fastConfirmed: toFast.length,
+      toFastConfirmationMs: { median: quantile(toFast, 0.5), p95: quantile(toFast, 0.95) },
+      toSettlementMs: { median: quantile(toSettlement, 0.5), p95: quantile(toSettlement, 0.95) },
+    },
     roots: {
       match: onChainRoots.length === executor.length && onChainRoots.every((r, i) => r === BigInt(executor[i])),
       executor: executor.map((r) => hex(BigInt(r))),

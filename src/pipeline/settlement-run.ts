@@ -13,7 +13,8 @@ import { decodeOperation, isMalformed } from "../protocol/operation-codec.js";
 import { RunStore } from "../store/run-store.js";
 import { buildRunReport, exportRunFolder, type RejectedLine, type RunAssets, type RunReport } from "./run-report.js";
 import { FieldError } from "../config/field-error.js";
-import { Wallet } from "ethers";
+import { type JsonRpcProvider, Wallet } from "ethers";
+import { DEVNET_REGISTRY_CONFIG, startDevGovernors, type DevGovernors } from "../governance/dev-governors.js";
 import { ANVIL_USER_KEY } from "../l1/anvil.js";
 import { ETH_TOKEN_ID, nativeTokenOwner } from "../protocol/token.js";
 
@@ -50,6 +51,8 @@ export interface SettlementRunOptions {
   deposits?: PlannedDeposit[];
   /** Key of the L1 user who deposits and claims the workload's withdrawals (default: anvil's second account on an own devnet, else privateKey). */
   userKey?: string;
+  /** Dev governors that bond and fast-confirm every batch on the run's own devnet (default 3; none with rpcUrl). */
+  governors?: number;
 }
 
 /** Progress of a run through its workload, kept in the store's meta table ("run"), so `--resume` goes on where it stopped. */
@@ -65,6 +68,7 @@ interface RunProgress {
 /** State of a run as its phases fill it in. */
 export interface SettlementRunContext extends SetupContext {
   node?: ClusterNode;
+  governors?: DevGovernors;
   report?: RunReport;
 }
 
@@ -109,6 +113,7 @@ export function settlementRunPhases(o: SettlementRunOptions): Phase<SettlementRu
             fillSettleGroups: true,
             rpcRetryMinMs: 250,
             rpcRetryMaxMs: 10_000,
+            registry: o.rpcUrl ? undefined : DEVNET_REGISTRY_CONFIG,
           },
           ctx.prepared!,
           log,
@@ -117,6 +122,20 @@ export function settlementRunPhases(o: SettlementRunOptions): Phase<SettlementRu
         status(`ClusterSettlement ${st.settlement} on ${st.rpcUrl}; log ${join(o.out, "node.log")}`);
       },
     },
+    ...(governorCount(o) > 0
+      ? [
+          {
+            title: `Governors: ${governorCount(o)} dev governors bond 1 ETH each, re-execute every batch and sign its claim`,
+            run: async (ctx: SettlementRunContext, status: (s: string) => void) => {
+              const node = ctx.node!;
+              const provider = node.settlementContract().runner!.provider as JsonRpcProvider;
+              const log = pino({ level: "info", base: { job: "run" } }, destination({ dest: join(o.out, "governors.log"), sync: true, mkdir: true }));
+              ctx.governors = await startDevGovernors(node, provider, ctx.prepared!.inst, o.genesis, governorCount(o), log);
+              status(`GovernorRegistry ${node.status().registry}; log ${join(o.out, "governors.log")}`);
+            },
+          },
+        ]
+      : []),
     {
       title: `Deposit on L1: ${(o.deposits ?? []).length} ETH deposits into the queue; the node admits them in queue order`,
       run: async (ctx, status) => {
@@ -165,6 +184,7 @@ export function settlementRunPhases(o: SettlementRunOptions): Phase<SettlementRu
       run: async (ctx, status) => {
         const total = ctx.node!.store.batchCount();
         await ctx.node!.whenAllSettled((c) => status({ label: `batches settled (${c.proved + c.included + c.settled} proven)`, done: c.settled, total }));
+        if (ctx.governors) await whenFastConfirmed(ctx.node!, total);
       },
     },
     {
@@ -217,6 +237,23 @@ export function settlementRunPhases(o: SettlementRunOptions): Phase<SettlementRu
   ];
 }
 
+/** How many dev governors the run starts: `governors` (default 3) on its own devnet, none on a given L1. */
+function governorCount(o: SettlementRunOptions): number {
+  return o.rpcUrl ? 0 : (o.governors ?? 3);
+}
+
+/**
+ * Waits until each of the first `total` batches is fast-confirmed (its governors sign within
+ * milliseconds of its close; the wait is for the last ones), at most `timeoutMs`: the report counts
+ * those that are.
+ */
+async function whenFastConfirmed(node: ClusterNode, total: number, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline && Array.from({ length: total }, (_, i) => node.store.fastConfirmation(i)).some((f) => f === undefined)) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 /**
  * The run's progress (store meta "run"), created at the first call.
  * @throws Error naming `operations` when a resumed run is given another workload than it started with.
@@ -266,5 +303,6 @@ export function admitLines(
 
 /** Stops what a run holds (the node: its provers, its devnet, its store). Safe to call after any phase failed. */
 export async function closeRun(ctx: SettlementRunContext): Promise<void> {
+  await ctx.governors?.stop();
   await ctx.node?.stop();
 }

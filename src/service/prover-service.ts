@@ -7,8 +7,6 @@ import type { PreparedInstance } from "../setup/prepared-instance.js";
 import { OperationRejected } from "../state/cluster-state.js";
 import {
   batchView,
-  claimView,
-  fastConfirmationView,
   operationView,
   proofView,
   settlementView,
@@ -125,31 +123,15 @@ export class ProverService implements ApiBackend {
   }
 
   batchEntries(index: number): BatchEntriesView | undefined {
-    const header = this.node.store.header(index);
-    if (!header) return undefined;
-    return { batchIndex: index, claim: claimView(this.node.signatures.claimOf(header)), entries: this.node.store.operationsOfBatch(index).map((o) => o.body) };
+    return this.node.batchEntries(index);
   }
 
   claimSignatures(index: number): ClaimSignaturesView | undefined {
-    const header = this.node.store.header(index);
-    if (!header) return undefined;
-    return {
-      batchIndex: index,
-      claim: claimView(this.node.signatures.claimOf(header)),
-      signatures: this.node.signatures.signatures(index).map((s) => ({
-        signer: s.signer,
-        claim: JSON.parse(s.claim),
-        signature: s.signature,
-        matches: s.matches,
-        stake: s.stake,
-        receivedAt: new Date(s.receivedAt).toISOString(),
-      })),
-      fastConfirmation: fastConfirmationView(this.node.store, index) ?? null,
-    };
+    return this.node.claimSignatures(index);
   }
 
   acceptClaimSignature(index: number, body: SignedClaimRequest): Promise<SignatureReceipt> {
-    return this.node.signatures.accept(index, this.node.store.header(index), body);
+    return this.node.acceptClaimSignature(index, body);
   }
 
   status(): NodeStatus {

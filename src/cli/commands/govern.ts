@@ -4,7 +4,7 @@ import { destination, pino } from "pino";
 import { z } from "zod";
 import { devnetProvider } from "../../l1/anvil.js";
 import { loadGenesis } from "../../protocol/genesis.js";
-import { GovernorRefusal, runGovernor } from "../../governance/governor.js";
+import { GovernorRefusal, httpSequencer, runGovernor } from "../../governance/governor.js";
 import { registryClient } from "../../governance/registry.js";
 import { instanceOption, parseOptions } from "../options.js";
 import { CliError, EXIT } from "../cli-error.js";
@@ -59,7 +59,7 @@ export function governCommand(): Command {
       process.once("SIGTERM", () => stop.abort());
       try {
         if (o.bond !== undefined) {
-          const status = (await (await fetch(`${o.sequencer.replace(/\/+$/, "")}/v1/status`)).json()) as { registry?: string };
+          const status = await httpSequencer(o.sequencer).status();
           if (!status.registry) throw new CliError(`--sequencer: ${o.sequencer} names no GovernorRegistry`, EXIT.USAGE);
           const registry = registryClient(status.registry, wallet);
           if ((await registry.governorOf(wallet.address)).stake === 0n) {
@@ -68,7 +68,7 @@ export function governCommand(): Command {
           }
         }
         process.stdout.write(`governor ${wallet.address} following ${o.sequencer}; Ctrl-C to stop\n`);
-        await runGovernor({ inst, genesis, wallet, sequencerUrl: o.sequencer, pollMs: o.pollMs, log, signal: stop.signal });
+        await runGovernor({ inst, genesis, wallet, sequencer: httpSequencer(o.sequencer), pollMs: o.pollMs, log, signal: stop.signal });
       } catch (e) {
         if (e instanceof GovernorRefusal) throw new CliError(`refusing to sign ${e.message}`, EXIT.CHECK_FAILED);
         throw e;
