@@ -274,8 +274,10 @@ async function watch(index: number, registry: GovernorRegistryClient, settlement
         log.info({ batchIndex: index }, `${what}: reverted when mined (another governor was first)`);
         return;
       }
-      const revert = describeRevert(e, registry) ?? (e as Error).message;
-      if (!expected.some((x) => revert.startsWith(x))) throw e;
+      const revert = describeRevert(e, registry);
+      if (revert === undefined) throw e; // not a revert: the L1 failed
+      // a revert not in `expected` means the service served signatures L1 does not accept: say so, sign on
+      if (!expected.some((x) => revert.startsWith(x))) log.warn({ batchIndex: index, revert }, `${what}: refused by L1`);
     }
   };
   const own = view.signatures.filter((s) => s.matches);
