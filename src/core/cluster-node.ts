@@ -568,7 +568,6 @@ export class ClusterNode {
     return a;
   }
 
-  /** The node's ClusterSettlement, connected to its L1 wallet (after start). */
   /** The governors' signed claims of this node's batches (after start). */
   get signatures(): SignatureCollector {
     if (!this.collector) throw new Error("the node is not started");
@@ -609,6 +608,7 @@ export class ClusterNode {
     return this.signatures.accept(index, this.store.header(index), body);
   }
 
+  /** The node's ClusterSettlement, connected to its L1 wallet (after start). */
   settlementContract(): ClusterSettlementClient {
     return this.l1!.settlement;
   }
