@@ -22,6 +22,7 @@ import type { BatchEntriesView, ClaimSignaturesView, ClaimView } from "../servic
 import { type ClusterClaim, claimDomain, claimKey, claimOfHeader, confirmationSignatures, signClaim } from "./claim.js";
 import { type GovernorRegistryClient, registryClient } from "./registry.js";
 import { parseClaim, type SignedClaimRequest } from "./signature-collector.js";
+import { FieldError } from "../config/field-error.js";
 
 /** Why a governor refuses to sign a batch: the entry (or the claim) at fault and the reason. */
 export class GovernorRefusal extends Error {
@@ -118,7 +119,7 @@ export interface SequencerSource {
   batchEntries(index: number): Promise<BatchEntriesView | undefined>;
   /** GET /v1/batches/:i/signatures (undefined while the batch is not closed). */
   claimSignatures(index: number): Promise<ClaimSignaturesView | undefined>;
-  /** POST /v1/batches/:i/signatures. @throws Error (or FieldError in process) when it is refused. */
+  /** POST /v1/batches/:i/signatures. @throws FieldError naming the field when it is refused; Error when the sequencer fails. */
   postSignature(index: number, body: SignedClaimRequest): Promise<void>;
 }
 
@@ -176,11 +177,15 @@ export interface GovernorOptions {
   onSigned?: (batchIndex: number, claim: ClusterClaim) => void;
 }
 
-/** GET or POST JSON; undefined on 404. @throws Error naming the URL and the status otherwise. */
+/** GET or POST JSON; undefined on 404. @throws FieldError for a 400 (the API's field and reason), Error naming the URL and the status otherwise. */
 async function api<T>(url: string, body?: unknown): Promise<T | undefined> {
   const r = await fetch(url, body === undefined ? undefined : { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
   if (r.status === 404) return undefined;
   const text = await r.text();
+  if (r.status === 400) {
+    const refusal = JSON.parse(text) as { field?: string; reason?: string };
+    throw new FieldError(refusal.field ?? "body", refusal.reason ?? text);
+  }
   if (!r.ok) throw new Error(`${url}: HTTP ${r.status}: ${text}`);
   return JSON.parse(text) as T;
 }
@@ -234,10 +239,16 @@ export async function runGovernor(o: GovernorOptions): Promise<void> {
         throw e;
       }
       const signed = await signClaim(o.wallet, domain, own);
-      await o.sequencer.postSignature(index, { claim: toClaimView(own), signature: signed.signature });
-      o.log.info({ batchIndex: index, newRootsCommitment: own.newRootsCommitment.toString() }, "signed the batch's claim");
-      o.onSigned?.(index, own);
-      watched.add(index);
+      try {
+        await o.sequencer.postSignature(index, { claim: toClaimView(own), signature: signed.signature });
+        o.log.info({ batchIndex: index, newRootsCommitment: own.newRootsCommitment.toString() }, "signed the batch's claim");
+        o.onSigned?.(index, own);
+        watched.add(index);
+      } catch (e) {
+        // e.g. not yet in the set (a bond counts from the next epoch): this batch goes without its signature
+        if (!(e instanceof FieldError)) throw e;
+        o.log.warn({ batchIndex: index, field: e.field, reason: e.reason }, "the sequencer refused the signature");
+      }
     }
     for (const w of [...watched]) if (await watch(w, registry, settlement, o.sequencer, o.log)) watched.delete(w);
     if (!served) await sleep(o.pollMs, undefined, { signal: o.signal }).catch(() => undefined);
