@@ -9,7 +9,8 @@ import { getJson, postOperations, quietLogger, signedOperations, tempDir, waitFo
 import { httpSequencer, runGovernor } from "../src/governance/governor.js";
 import { claimDomain, signClaim } from "../src/governance/claim.js";
 import { claimStatus, registryClient, type GovernorRegistryClient } from "../src/governance/registry.js";
-import type { BatchEntriesView, BatchView, ClaimSignaturesView } from "../src/service/api-views.js";
+import type { BatchView } from "../src/service/api-views.js";
+import type { BatchEntriesView, ClaimSignaturesView } from "../src/governance/claim-views.js";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";

@@ -20,7 +20,7 @@ import { ClusterStore, type BatchStatus } from "../store/cluster-store.js";
 import { toJson } from "../protocol/json.js";
 import { FieldError } from "../config/field-error.js";
 import { SignatureCollector, type SignatureReceipt, type SignedClaimRequest } from "../governance/signature-collector.js";
-import { claimView, fastConfirmationView, type BatchEntriesView, type ClaimSignaturesView } from "../service/api-views.js";
+import { claimView, fastConfirmationView, type BatchEntriesView, type ClaimSignaturesView } from "../governance/claim-views.js";
 import { type RegistryConfig, registryClient } from "../governance/registry.js";
 
 /**

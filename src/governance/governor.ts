@@ -18,7 +18,7 @@ import { describeRevert } from "../l1/revert.js";
 import type { Genesis } from "../protocol/genesis.js";
 import { decodeStoredEntry, isDeposit } from "../protocol/operation-codec.js";
 import type { L1Deposit } from "../protocol/operation.js";
-import type { BatchEntriesView, ClaimSignaturesView, ClaimView } from "../service/api-views.js";
+import type { BatchEntriesView, ClaimSignaturesView, ClaimView } from "./claim-views.js";
 import { type ClusterClaim, claimDomain, claimKey, claimOfHeader, confirmationSignatures, signClaim } from "./claim.js";
 import { type GovernorRegistryClient, registryClient } from "./registry.js";
 import { parseClaim, type SignedClaimRequest } from "./signature-collector.js";

@@ -1,5 +1,6 @@
 import type { Groth16Proof } from "snarkjs";
 import type { BatchStatus, ClusterStore, SubmissionStatus } from "../store/cluster-store.js";
+import { fastConfirmationView } from "../governance/claim-views.js";
 
 /**
  * What the API shows of stored records (the read side of the service): plain JSON objects shaped
@@ -33,38 +34,6 @@ export interface BatchView {
   closedAt: string;
   /** When governors holding 2/3 of the stake had signed its claim (ISO 8601), or null. */
   fastConfirmedAt: string | null;
-}
-
-/** A batch's fast confirmation as the API shows it. */
-export interface FastConfirmationView {
-  epoch: string;
-  signedStake: string;
-  totalStake: string;
-  confirmedAt: string;
-}
-
-/** A claim with its integers as decimal strings (GovernorRegistry.Claim). */
-export interface ClaimView {
-  cluster: string;
-  batchIndex: string;
-  header: string;
-  newRootsCommitment: string;
-}
-
-/** GET /v1/batches/:index/entries: the batch's claim and what a governor re-executes to check it. */
-export interface BatchEntriesView {
-  batchIndex: number;
-  claim: ClaimView;
-  /** Canonical JSON of each operation and L1 deposit of the batch, in execution order. */
-  entries: string[];
-}
-
-/** GET /v1/batches/:index/signatures. */
-export interface ClaimSignaturesView {
-  batchIndex: number;
-  claim: ClaimView;
-  signatures: { signer: string; claim: ClaimView; signature: string; matches: boolean; stake: string; receivedAt: string }[];
-  fastConfirmation: FastConfirmationView | null;
 }
 
 /** GET /v1/batches/:index/proof (api-schemas proofResponse). */
@@ -127,17 +96,6 @@ export function batchView(store: ClusterStore, index: number): BatchView | undef
     closedAt: new Date(b.closedAt).toISOString(),
     fastConfirmedAt: fastConfirmationView(store, index)?.confirmedAt ?? null,
   };
-}
-
-/** A claim's integers as decimal strings. */
-export function claimView(c: { cluster: string; batchIndex: bigint; header: bigint; newRootsCommitment: bigint }): ClaimView {
-  return { cluster: c.cluster, batchIndex: c.batchIndex.toString(), header: c.header.toString(), newRootsCommitment: c.newRootsCommitment.toString() };
-}
-
-/** A batch's fast confirmation (GovernorRegistry's 2/3 rule over the signatures received), or undefined. */
-export function fastConfirmationView(store: ClusterStore, index: number): FastConfirmationView | undefined {
-  const f = store.fastConfirmation(index);
-  return f && { epoch: f.epoch, signedStake: f.signedStake, totalStake: f.totalStake, confirmedAt: new Date(f.confirmedAt).toISOString() };
 }
 
 /** A batch's Groth16 proof and public signals, with the instance it is for; or undefined. */

@@ -19,7 +19,8 @@ import {
   submitOperationsResponse,
 } from "./api-schemas.js";
 import type { NodeMetrics } from "../core/metrics.js";
-import type { BatchEntriesView, BatchView, ClaimSignaturesView, OperationView, ProofView, SettlementView } from "./api-views.js";
+import type { BatchView, OperationView, ProofView, SettlementView } from "./api-views.js";
+import type { BatchEntriesView, ClaimSignaturesView } from "../governance/claim-views.js";
 import type { NodeStatus } from "../core/cluster-node.js";
 import type { SignatureReceipt, SignedClaimRequest } from "../governance/signature-collector.js";
 import { FieldError } from "../config/field-error.js";

@@ -5,19 +5,9 @@ import type { NodeMetrics } from "../core/metrics.js";
 import { parseOperation } from "../protocol/operation-codec.js";
 import type { PreparedInstance } from "../setup/prepared-instance.js";
 import { OperationRejected } from "../state/cluster-state.js";
-import {
-  batchView,
-  operationView,
-  proofView,
-  settlementView,
-  type BatchEntriesView,
-  type BatchView,
-  type ClaimSignaturesView,
-  type OperationView,
-  type ProofView,
-  type SettlementView,
-} from "./api-views.js";
+import { batchView, operationView, proofView, settlementView, type BatchView, type OperationView, type ProofView, type SettlementView } from "./api-views.js";
 import type { SignatureReceipt, SignedClaimRequest } from "../governance/signature-collector.js";
+import type { BatchEntriesView, ClaimSignaturesView } from "../governance/claim-views.js";
 import { buildApi, type ApiBackend, type ApiLimits, type SubmitOutcome } from "./http-api.js";
 
 /** Where and how the HTTP API listens. */
