@@ -124,6 +124,7 @@ describe("CLI: bad flags and config name the field", () => {
   it.each([
     [["run", "--workers", "0"], EXIT.USAGE, /^error: --workers: /m],
     [["run", "--settle-batches", "two"], EXIT.USAGE, /^error: --settle-batches: /m],
+    [["run", "--governors", "-1"], EXIT.USAGE, /^error: --governors: /m],
     [["run", "--rpc-url", "ftp://x"], EXIT.USAGE, /^error: --rpc-url: /m],
     [["run", "--operations", "ops.jsonl"], EXIT.USAGE, /^error: --genesis: required with --operations/m],
     [["run", "--instance", "nope"], EXIT.USAGE, /^error: --instance: unknown circuit instance "nope"/m],

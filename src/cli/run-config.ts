@@ -14,6 +14,7 @@ export const runOptionsShape = z.object({
   resume: z.boolean().default(false),
   ...proverOptionFields(1),
   settleBatches: z.coerce.number().int().min(1).max(64).default(4),
+  governors: z.coerce.number().int().min(0).max(16).default(3),
   rpcUrl: z.url({ protocol: /^https?$/ }).optional(),
   privateKey: z
     .string()

@@ -53,8 +53,8 @@ export function formatRunSummary(r: RunReport): string {
     [
       "fast confirmation",
       r.governance.fastConfirmed > 0
-        ? `${n(r.governance.fastConfirmed)} of ${n(r.batches)} batches by ${r.governance.governors} governors (2/3 of the stake); batch close to fast confirmation median ${ms(r.governance.toFastConfirmationMs.median)}, p95 ${ms(r.governance.toFastConfirmationMs.p95)}, to L1 settlement median ${s(r.governance.toSettlementMs.median)}, p95 ${s(r.governance.toSettlementMs.p95)}`
-        : "none (no governors: they run on the job's own devnet)",
+        ? `${n(r.governance.fastConfirmed)} of ${n(r.batches)} batches signed by governors holding 2/3 of the stake or more (${r.governance.governors} signed); batch close to fast confirmation median ${ms(r.governance.toFastConfirmationMs.median)}, p95 ${ms(r.governance.toFastConfirmationMs.p95)}, to L1 settlement median ${s(r.governance.toSettlementMs.median)}, p95 ${s(r.governance.toSettlementMs.p95)}`
+        : "none (no governors: they run on the job's own devnet, --governors)",
     ],
   );
   const lines = [t.toString()];

@@ -32,6 +32,7 @@ export function runCommand(): Command {
     .option("--out <dir>", "run folder for the store and report.json (default: runs/<timestamp>)")
     .option("--resume", "go on with the interrupted run in --out (same workload): nothing executed, proved or settled twice")
     .option("--settle-batches <k>", "batches per settle transaction (default: 4)")
+    .option("--governors <n>", "dev governors that fast-confirm every batch on the run's own devnet (default: 3; 0: none; none with --rpc-url)")
     .option("--rpc-url <url>", "use this L1 node instead of starting anvil")
     .option("--private-key <hex>", "funded key on --rpc-url's chain (or env SETTLEMENT_PRIVATE_KEY)")
     .option("--workload-operations <n>", "size of the generated workload (default: 32)")
@@ -80,6 +81,7 @@ export function runCommand(): Command {
             workers: cfg.workers,
             singleThread: !cfg.snarkjsThreads,
             settleBatches: cfg.settleBatches,
+            governors: cfg.governors,
             rpcUrl: cfg.rpcUrl,
             privateKey: cfg.privateKey,
             out,
