@@ -26,11 +26,11 @@ contract ClusterSettlement is IClusterSettlement {
     uint256 private constant SCALAR_FIELD = 21888242871839275222246405745257275088548364400416034343698204186575808495617;
 
     /// @inheritdoc IClusterSettlement
-    address public immutable verifier;
+    address public verifier;
     /// @inheritdoc IClusterSettlement
-    uint256 public immutable members;
+    uint256 public members;
     /// @inheritdoc IClusterSettlement
-    uint256 public immutable deltaTicks;
+    uint256 public deltaTicks;
     /// @inheritdoc IClusterSettlement
     uint256 public immutable clusterId;
     /// @inheritdoc IClusterSettlement
@@ -41,16 +41,16 @@ contract ClusterSettlement is IClusterSettlement {
     uint256 public immutable maxTickLead;
     /// @inheritdoc IClusterSettlement
     uint256 public immutable maxTicksPerSecond;
-    /// @notice verifyProof(uint256[2],uint256[2][2],uint256[2],uint256[N+4]) selector.
-    bytes4 private immutable verifySelector;
+    /// @notice verifyProof(uint256[2],uint256[2][2],uint256[2],uint256[N+4]) selector, of the current N.
+    bytes4 private verifySelector;
     /// @dev circomlibjs Poseidon contract of 6 inputs: the pubdata hash chain.
     address private immutable poseidonPubdata;
     /// @inheritdoc IClusterSettlement
-    uint256 public immutable slots;
+    uint256 public slots;
     /// @inheritdoc IClusterSettlement
     uint256 public immutable depth;
     /// @inheritdoc IClusterSettlement
-    uint256 public immutable depositDeadlineBlocks;
+    uint256 public depositDeadlineBlocks;
 
     /// @dev Words per slot of the published data, and the bit fields of word 1 (circuits/lib/pubdata.circom).
     uint256 private constant PUBDATA_WORDS = 5;
@@ -90,7 +90,7 @@ contract ClusterSettlement is IClusterSettlement {
     /// @dev circomlibjs Poseidon contract of 2 inputs: Merkle nodes of exit proofs.
     address private immutable poseidonPair;
     /// @inheritdoc IClusterSettlement
-    uint256 public immutable exodusTimeoutBlocks;
+    uint256 public exodusTimeoutBlocks;
     /// @inheritdoc IClusterSettlement
     uint256 public lastSettlementBlock;
     /// @dev Set by the first exit or reclaim: exodus mode is for good, whatever settles later could not.
@@ -105,6 +105,8 @@ contract ClusterSettlement is IClusterSettlement {
     address public owner;
     /// @inheritdoc IClusterSettlement
     mapping(address => bool) public isSequencer;
+    /// @inheritdoc IClusterSettlement
+    address public governance;
 
     /// @dev Current state root of each member chain, by chainId (a mapping: no length slot to read or write).
     mapping(uint256 => uint256) private _roots;
@@ -125,9 +127,7 @@ contract ClusterSettlement is IClusterSettlement {
         if (config.maxTicksPerSecond == 0) revert BadTickRate();
         if (config.slots == 0 || config.slots > 64 || config.depth < 2 || config.depth > 32 || config.depositDeadlineBlocks == 0
             || config.genesisEthEscrow.length != n || config.exodusTimeoutBlocks == 0) revert BadInstanceShape();
-        bytes4 selector = bytes4(keccak256(abi.encodePacked(
-            "verifyProof(uint256[2],uint256[2][2],uint256[2],uint256[", _decimal(n + 4), "])")));
-        if (!_hasVerifyProof(config.verifier, selector, n + 4)) revert VerifierArityMismatch(config.verifier, n + 4);
+        bytes4 selector = _checkedVerifySelector(config.verifier, n);
         uint256 funded = 0;
         for (uint256 i = 0; i < n; i++) {
             escrowOf[i][ETH_TOKEN] = config.genesisEthEscrow[i];
@@ -141,11 +141,7 @@ contract ClusterSettlement is IClusterSettlement {
             if (config.genesisRoots[i] >= SCALAR_FIELD) revert GenesisRootNotInField(i, config.genesisRoots[i]);
             _roots[i] = config.genesisRoots[i];
         }
-        // poseidon(uint256[K]) takes a static array: its words inline, as abi.encodePacked lays out a uint256[]
-        bytes4 rootsSelector = bytes4(keccak256(abi.encodePacked("poseidon(uint256[", _decimal(n), "])")));
-        uint256 rootsHash = _poseidon(config.poseidonRoots, abi.encodePacked(rootsSelector, config.genesisRoots));
-        uint256 commitment = _poseidon(config.poseidonPair,
-            abi.encodePacked(bytes4(keccak256("poseidon(uint256[2])")), domain_, rootsHash));
+        uint256 commitment = _commitRoots(config.poseidonRoots, config.poseidonPair, domain_, config.genesisRoots);
         if (commitment != config.genesisRootsCommitment) revert GenesisCommitmentMismatch(commitment, config.genesisRootsCommitment);
 
         verifier = config.verifier;
@@ -187,6 +183,61 @@ contract ClusterSettlement is IClusterSettlement {
         if (newOwner == address(0)) revert ZeroAddress();
         emit OwnershipTransferred(owner, newOwner);
         owner = newOwner;
+    }
+
+    /// @inheritdoc IClusterSettlement
+    function setGovernance(address governance_) external onlyOwner {
+        if (governance_ == address(0)) revert ZeroAddress();
+        if (governance != address(0)) revert GovernanceAlreadySet(governance);
+        governance = governance_;
+        emit GovernanceSet(governance_);
+    }
+
+    modifier onlyGovernance() {
+        if (msg.sender != governance || msg.sender == address(0)) revert NotGovernance(msg.sender);
+        _;
+    }
+
+    /// @inheritdoc IClusterSettlement
+    function addMember(address verifier_, uint256 slots_, address poseidonRoots, uint256 genesisRoot, uint256[] calldata genesisAccounts)
+        external onlyGovernance
+    {
+        if (exodusMode()) revert ExodusActive();
+        uint256 n = members;
+        if (n + 1 > 8) revert BadMemberCount(n + 1);
+        if (slots_ == 0 || slots_ > 64) revert BadInstanceShape();
+        if (genesisRoot >= SCALAR_FIELD) revert MemberGenesisRootNotInField(genesisRoot);
+        bytes4 selector = _checkedVerifySelector(verifier_, n + 1);
+        uint256[] memory roots = new uint256[](n + 1);
+        for (uint256 i = 0; i < n; i++) roots[i] = _roots[i];
+        roots[n] = genesisRoot;
+        uint256 commitment = _commitRoots(poseidonRoots, poseidonPair, domain, roots);
+        _roots[n] = genesisRoot;
+        rootsCommitment = commitment;
+        members = n + 1;
+        verifier = verifier_;
+        verifySelector = selector;
+        slots = slots_;
+        emit MemberAdded(n, nextBatchIndex, genesisRoot, commitment, verifier_, genesisAccounts);
+    }
+
+    /// @inheritdoc IClusterSettlement
+    function setInstance(address verifier_, uint256 slots_, uint256 deltaTicks_) external onlyGovernance {
+        if (slots_ == 0 || slots_ > 64) revert BadInstanceShape();
+        if (deltaTicks_ == 0 || deltaTicks_ >= 2 ** 16) revert BadDeltaTicks(deltaTicks_);
+        verifySelector = _checkedVerifySelector(verifier_, members);
+        verifier = verifier_;
+        slots = slots_;
+        deltaTicks = deltaTicks_;
+        emit InstanceChanged(verifier_, slots_, deltaTicks_);
+    }
+
+    /// @inheritdoc IClusterSettlement
+    function setDeadlines(uint256 depositDeadlineBlocks_, uint256 exodusTimeoutBlocks_) external onlyGovernance {
+        if (depositDeadlineBlocks_ == 0 || exodusTimeoutBlocks_ == 0) revert BadInstanceShape();
+        depositDeadlineBlocks = depositDeadlineBlocks_;
+        exodusTimeoutBlocks = exodusTimeoutBlocks_;
+        emit DeadlinesChanged(depositDeadlineBlocks_, exodusTimeoutBlocks_);
     }
 
     /// @inheritdoc IClusterSettlement
@@ -479,6 +530,21 @@ contract ClusterSettlement is IClusterSettlement {
         if (account == address(0)) revert ZeroAddress();
         isSequencer[account] = allowed;
         emit SequencerSet(account, allowed);
+    }
+
+    /// @dev The verifyProof selector for `n` members (N + 4 public inputs), after checking that `target` answers it.
+    function _checkedVerifySelector(address target, uint256 n) private view returns (bytes4 selector) {
+        selector = bytes4(keccak256(abi.encodePacked(
+            "verifyProof(uint256[2],uint256[2][2],uint256[2],uint256[", _decimal(n + 4), "])")));
+        if (!_hasVerifyProof(target, selector, n + 4)) revert VerifierArityMismatch(target, n + 4);
+    }
+
+    /// @dev Poseidon(domain, Poseidon(roots)) with circomlibjs' contracts of roots.length and 2 inputs.
+    function _commitRoots(address poseidonRoots, address poseidonPair_, uint256 domain_, uint256[] memory roots) private view returns (uint256) {
+        // poseidon(uint256[K]) takes a static array: its words inline, as abi.encodePacked lays out a uint256[]
+        bytes4 rootsSelector = bytes4(keccak256(abi.encodePacked("poseidon(uint256[", _decimal(roots.length), "])")));
+        uint256 rootsHash = _poseidon(poseidonRoots, abi.encodePacked(rootsSelector, roots));
+        return _poseidon(poseidonPair_, abi.encodePacked(bytes4(keccak256("poseidon(uint256[2])")), domain_, rootsHash));
     }
 
     function _verify(Batch calldata batch, uint256 pubdataCommitment) private view returns (bool) {

@@ -280,14 +280,31 @@ interface IClusterSettlement {
     /// @dev selector 0xd92e233d
     error ZeroAddress();
 
+    // ---- joint governance ----
+
+    /// @notice An instance change (`addMember`, `setInstance`, `setDeadlines`) called by another account than `governance()`.
+    /// @dev selector 0x988d1f03
+    /// @param caller the calling account.
+    error NotGovernance(address caller);
+
+    /// @notice `setGovernance` called a second time: the governance contract is set once, for good.
+    /// @dev selector 0x67abade7
+    /// @param governance the governance contract already set.
+    error GovernanceAlreadySet(address governance);
+
+    /// @notice `addMember` with a genesis root that is not below the BN254 scalar field order r.
+    /// @dev selector 0xc40e9edf
+    /// @param genesisRoot the given root.
+    error MemberGenesisRootNotInField(uint256 genesisRoot);
+
     // ---- deployment ----
 
-    /// @notice Deployment refused: N outside 2..8 (circomlibjs' Poseidon contracts take at most 8 inputs).
+    /// @notice Deployment or `addMember` refused: N outside 2..8 (circomlibjs' Poseidon contracts take at most 8 inputs).
     /// @dev selector 0x4d50f596
-    /// @param members the length of `genesisRoots`.
+    /// @param members the length of `genesisRoots`, or the N + 1 `addMember` would make.
     error BadMemberCount(uint256 members);
 
-    /// @notice Deployment refused: Δ must be 1..2^16 - 1 ticks.
+    /// @notice Deployment or `setInstance` refused: Δ must be 1..2^16 - 1 ticks.
     /// @dev selector 0xe101608c
     /// @param deltaTicks the given Δ.
     error BadDeltaTicks(uint256 deltaTicks);
@@ -296,14 +313,14 @@ interface IClusterSettlement {
     /// @dev selector 0xbf582d1a
     error BadTickRate();
 
-    /// @notice Deployment refused: the verifier has no code, or no verifyProof with N + 4 public inputs.
+    /// @notice Deployment or an instance change refused: the verifier has no code, or no verifyProof with N + 4 public inputs.
     /// @dev selector 0x8867eb7c
     /// @param verifier the given verifier.
-    /// @param publicInputs N + 4.
+    /// @param publicInputs N + 4 (of the new N at `addMember`).
     error VerifierArityMismatch(address verifier, uint256 publicInputs);
 
-    /// @notice Deployment refused: B outside 1..64, D outside 2..32, a zero deposit deadline, or a
-    ///         `genesisEthEscrow` that does not hold one entry per member.
+    /// @notice Deployment or an instance change refused: B outside 1..64, D outside 2..32, a zero deposit deadline or
+    ///         exodus timeout, or a `genesisEthEscrow` that does not hold one entry per member.
     /// @dev selector 0x629bc85d
     error BadInstanceShape();
 
@@ -401,6 +418,32 @@ interface IClusterSettlement {
     /// @param newOwner the new owner.
     event OwnershipTransferred(address indexed previousOwner, address indexed newOwner);
 
+    /// @notice The joint governance contract was set (`setGovernance`): from now on only it changes the instance.
+    /// @param governance the ClusterGovernance contract.
+    event GovernanceSet(address indexed governance);
+
+    /// @notice Joint governance added member `chainId` (= the old N) at a batch boundary: from batch `atBatch` on,
+    ///         proofs are of the N + 1 instance and start from `rootsCommitment`, over the old roots and `genesisRoot`.
+    ///         With GenesisPublished, what `sync` rebuilds the new member's state from (an exit needs no operator).
+    /// @param chainId the new member's chain id.
+    /// @param atBatch the first batch of the N + 1 instance (nextBatchIndex when it was added).
+    /// @param genesisRoot its state root at genesis.
+    /// @param rootsCommitment the new commitment of all N + 1 roots.
+    /// @param verifier the Groth16 verifier of the N + 1 instance.
+    /// @param genesisAccounts its genesis accounts, 6 words each as in Config.genesisAccounts (published, not checked).
+    event MemberAdded(uint256 indexed chainId, uint64 atBatch, uint256 genesisRoot, uint256 rootsCommitment, address verifier, uint256[] genesisAccounts);
+
+    /// @notice Joint governance changed the circuit instance at the same N (a new verifying key, B or Δ).
+    /// @param verifier the new Groth16 verifier.
+    /// @param slots the new B.
+    /// @param deltaTicks the new Δ.
+    event InstanceChanged(address verifier, uint256 slots, uint256 deltaTicks);
+
+    /// @notice Joint governance changed the deadlines.
+    /// @param depositDeadlineBlocks the new deposit deadline, in L1 blocks.
+    /// @param exodusTimeoutBlocks the new exodus timeout, in L1 blocks.
+    event DeadlinesChanged(uint256 depositDeadlineBlocks, uint256 exodusTimeoutBlocks);
+
     // ---- settle and reads ----
 
     /// @notice Verifies `batches` in order and moves all roots to the last batch's new roots. Sequencers only.
@@ -481,9 +524,37 @@ interface IClusterSettlement {
     /// @param newOwner the new owner; not the zero address.
     function transferOwnership(address newOwner) external;
 
+    /// @notice Sets the joint governance contract (ClusterGovernance), once. Owner only. Until it is set the
+    ///         instance (members, verifier, B, Δ, deadlines) cannot change; after it, only governance changes it.
+    /// @param governance_ the governance contract; not the zero address.
+    function setGovernance(address governance_) external;
+
+    // ---- joint governance actions (ClusterGovernance only, after quorum and timelock, at a batch boundary) ----
+
+    /// @notice Adds member N with state root `genesisRoot`; the next batch is proven by `verifier_` (N + 5 public
+    ///         inputs) and starts from Poseidon(domain, Poseidon(roots[0..N])). Its escrow starts empty. Governance only.
+    /// @param verifier_ the Groth16 verifier of the N + 1 instance.
+    /// @param slots_ B of the N + 1 instance, 1..64.
+    /// @param poseidonRoots circomlibjs Poseidon contract of N + 1 inputs.
+    /// @param genesisRoot the new member's state root at genesis, below r.
+    /// @param genesisAccounts its genesis accounts, 6 words each (chainId, leaf index, ax, ay, tokenId, balance), published
+    ///        in MemberAdded and not checked here (`sync` checks them against `genesisRoot`; governors before approving).
+    function addMember(address verifier_, uint256 slots_, address poseidonRoots, uint256 genesisRoot, uint256[] calldata genesisAccounts) external;
+
+    /// @notice Moves to another instance of the same N (a new set-up's verifying key, another B or Δ). Governance only.
+    /// @param verifier_ the new Groth16 verifier (N + 4 public inputs).
+    /// @param slots_ the new B, 1..64.
+    /// @param deltaTicks_ the new Δ, 1..2^16 - 1.
+    function setInstance(address verifier_, uint256 slots_, uint256 deltaTicks_) external;
+
+    /// @notice Changes the deposit deadline and the exodus timeout. Governance only.
+    /// @param depositDeadlineBlocks_ the new deposit deadline, in L1 blocks, > 0.
+    /// @param exodusTimeoutBlocks_ the new exodus timeout, in L1 blocks, > 0.
+    function setDeadlines(uint256 depositDeadlineBlocks_, uint256 exodusTimeoutBlocks_) external;
+
     // ---- state getters ----
 
-    /// @notice Groth16 verifier of the batch circuit (generated by snarkjs at set-up).
+    /// @notice Groth16 verifier of the current batch circuit instance (generated by snarkjs at set-up; governance may change it).
     /// @return the verifier's address.
     function verifier() external view returns (address);
 
@@ -492,7 +563,7 @@ interface IClusterSettlement {
     function members() external view returns (uint256);
 
     /// @notice Delivery bound Δ in ticks (enforced by the circuit; recorded here for readers).
-    /// @return Δ as deployed.
+    /// @return Δ of the current instance.
     function deltaTicks() external view returns (uint256);
 
     /// @notice The cluster's id, from its genesis file.
@@ -518,6 +589,10 @@ interface IClusterSettlement {
     /// @notice May change the sequencer set (an owner action now; a governance action later).
     /// @return the owner's address.
     function owner() external view returns (address);
+
+    /// @notice The joint governance contract (zero until `setGovernance`): the only caller of the instance changes.
+    /// @return its address.
+    function governance() external view returns (address);
 
     /// @notice Whether `account` may call `settle`.
     /// @param account the account.

@@ -3,10 +3,10 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ErrorFragment, EventFragment, FunctionFragment, Interface, type Fragment } from "ethers";
 import { REPO_ROOT } from "../src/circuits/manifest.js";
-import { REGISTRY_SOURCES, contractSources, settlementSources, solcCompile } from "../src/l1/compile-contracts.js";
+import { GOVERNANCE_SOURCES, REGISTRY_SOURCES, contractSources, settlementSources, solcCompile } from "../src/l1/compile-contracts.js";
 
-// IClusterSettlement.sol and IGovernorRegistry.sol are the reviewed faces of ClusterSettlement and
-// GovernorRegistry: their selector comments, their NatSpec and their ABIs are checked here against the
+// IClusterSettlement.sol, IGovernorRegistry.sol and IClusterGovernance.sol are the reviewed faces of
+// ClusterSettlement, GovernorRegistry and ClusterGovernance: their selector comments, their NatSpec and their ABIs are checked here against the
 // compiler, so none of them can drift from the contract.
 
 /** One `error`, `event` or `function` declaration of the interface file, with the `///` block above it. */
@@ -69,7 +69,7 @@ function abiLines(iface: Interface): string[] {
 /**
  * ClusterSettlement's ABI as the TypeScript side binds to it (ethers' human-readable form: names,
  * types, `indexed`, mutability; internalType left out), pinned when the declarations moved into
- * IClusterSettlement.sol. A change here is an ABI change: review the clients with it.
+ * IClusterSettlement.sol (joint governance since added its setters, events and errors). A change here is an ABI change: review the clients with it.
  */
 const PINNED_ABI = [
   "constructor((address verifier, address poseidonRoots, address poseidonPair, address poseidonPubdata, uint256 slots, uint256 depth, uint256 depositDeadlineBlocks, uint256[] genesisEthEscrow, uint256[] genesisAccounts, address poseidonLeaf, uint256 exodusTimeoutBlocks, uint256 deltaTicks, uint256 clusterId, uint256[] genesisRoots, uint256 genesisRootsCommitment, address[] sequencers, uint32 maxTickLead, uint32 maxTicksPerSecond) config)",
@@ -96,8 +96,11 @@ const PINNED_ABI = [
   "error GenesisCommitmentMismatch(uint256 computed, uint256 given)",
   "error GenesisEscrowUnfunded(uint256 expected, uint256 got)",
   "error GenesisRootNotInField(uint256 chainId, uint256 root)",
+  "error GovernanceAlreadySet(address governance)",
   "error InvalidProof(uint64 batchIndex)",
+  "error MemberGenesisRootNotInField(uint256 genesisRoot)",
   "error NativeTokenNotWithdrawable(uint256 chainId, uint256 tokenId)",
+  "error NotGovernance(address caller)",
   "error NotInExodus(uint256 exodusBlock)",
   "error NotOwner(address caller)",
   "error NotReclaimable(uint256 index)",
@@ -119,15 +122,20 @@ const PINNED_ABI = [
   "error ZeroDeposit()",
   "event BatchSettled(uint64 indexed batchIndex, uint256 header, uint256 newRootsCommitment)",
   "event Claimed(address indexed account, uint256 indexed tokenId, uint256 amount)",
+  "event DeadlinesChanged(uint256 depositDeadlineBlocks, uint256 exodusTimeoutBlocks)",
   "event DepositConsumed(uint256 indexed index, uint64 indexed batchIndex, bool refunded)",
   "event DepositReclaimed(uint256 indexed index, address depositor)",
   "event Deposited(uint256 indexed index, uint256 chainId, uint256 to, uint256 tokenId, uint256 amount, address depositor)",
   "event Exited(uint256 indexed chainId, uint256 indexed leafIndex, uint256 tokenId, uint256 amount, address recipient)",
   "event GenesisPublished(uint256[] accounts)",
+  "event GovernanceSet(address indexed governance)",
+  "event InstanceChanged(address verifier, uint256 slots, uint256 deltaTicks)",
+  "event MemberAdded(uint256 indexed chainId, uint64 atBatch, uint256 genesisRoot, uint256 rootsCommitment, address verifier, uint256[] genesisAccounts)",
   "event OwnershipTransferred(address indexed previousOwner, address indexed newOwner)",
   "event SequencerSet(address indexed account, bool allowed)",
   "event TokenListed(uint256 indexed tokenId, address token)",
   "event WithdrawalOwed(address indexed account, uint256 indexed tokenId, uint256 amount, uint64 batchIndex)",
+  "function addMember(address verifier_, uint256 slots_, address poseidonRoots, uint256 genesisRoot, uint256[] genesisAccounts)",
   "function claim(uint256 tokenId)",
   "function claimable(address, uint256) view returns (uint256)",
   "function clusterId() view returns (uint256)",
@@ -146,6 +154,7 @@ const PINNED_ABI = [
   "function exodusMode() view returns (bool)",
   "function exodusTimeoutBlocks() view returns (uint256)",
   "function genesisTime() view returns (uint256)",
+  "function governance() view returns (address)",
   "function isSequencer(address) view returns (bool)",
   "function lastSettledTick() view returns (uint32)",
   "function lastSettlementBlock() view returns (uint256)",
@@ -160,6 +169,9 @@ const PINNED_ABI = [
   "function reclaimDeposit(uint256 index, uint256 chainId, uint256 to, uint256 tokenId, uint256 amount)",
   "function rootOf(uint256 chainId) view returns (uint256)",
   "function rootsCommitment() view returns (uint256)",
+  "function setDeadlines(uint256 depositDeadlineBlocks_, uint256 exodusTimeoutBlocks_)",
+  "function setGovernance(address governance_)",
+  "function setInstance(address verifier_, uint256 slots_, uint256 deltaTicks_)",
   "function setSequencer(address account, bool allowed)",
   "function settle((uint256 header, uint256 oldRootsCommitment, uint256 newRootsCommitment, uint256[] newRoots, uint256[] pubdata, uint256[8] proof)[] batches)",
   "function settledClaim(uint256) view returns (bytes32)",
@@ -185,7 +197,7 @@ interface ReviewedPair {
 }
 
 const PAIRS: ReviewedPair[] = [
-  { contract: "ClusterSettlement", iface: "IClusterSettlement", errors: 44, pinned: PINNED_ABI },
+  { contract: "ClusterSettlement", iface: "IClusterSettlement", errors: 47, pinned: PINNED_ABI },
   {
     contract: "GovernorRegistry",
     iface: "IGovernorRegistry",
@@ -194,12 +206,13 @@ const PAIRS: ReviewedPair[] = [
     // OpenZeppelin ShortStrings, in EIP712's constructor: the registry's domain name and version are constants short enough
     libraryErrors: ["error InvalidShortString()", "error StringTooLong(string str)"],
   },
+  { contract: "ClusterGovernance", iface: "IClusterGovernance", errors: 11 },
 ];
 
 let compiled: Record<string, Record<string, { abi: unknown[] }>>;
 
 beforeAll(() => {
-  compiled = solcCompile({ ...settlementSources(), ...contractSources(REGISTRY_SOURCES) });
+  compiled = solcCompile({ ...settlementSources(), ...contractSources(REGISTRY_SOURCES), ...contractSources(GOVERNANCE_SOURCES) });
 }, 120_000);
 
 describe.each(PAIRS)("the reviewed interface $iface of $contract", (pair) => {

@@ -74,4 +74,44 @@ describe("OpenCluster, the one executor (N = 2, D = 4, Δ = 2)", () => {
     expect(ex.close().slots).toHaveLength(1);
     expect(fx.state.account(0, 1n)?.balance).toBe(55n);
   });
+
+  it("adds a member at a batch boundary (joint governance): N + 1 from the open batch on, the new member from its genesis root, messages reach it", async () => {
+    const fx = await makeCluster(2, 4);
+    const ex = await openOver(fx.state, 2);
+    const next = { ...ex.inst, name: "test-n3", members: 3 };
+    const newcomer = { chainId: 2, index: 0n, ax: fx.keys[0].ax, ay: fx.keys[0].ay, tokenId: 1n, balance: 0n };
+    const refusal = (f: () => unknown) => {
+      try {
+        f();
+      } catch (e) {
+        if (e instanceof OperationRejected) return `${e.field}: ${e.reason}`;
+        throw e;
+      }
+      return "accepted";
+    };
+    ex.admit(fx.sign(transferOp(0, 0n, 1n, 5n, 0n)));
+    expect(refusal(() => ex.addMember(next, [newcomer]))).toBe("openBatch: batch 0 holds 1 operation(s): a member joins only at a batch boundary");
+    const b0 = ex.close();
+    const roots = ex.roots();
+    expect(refusal(() => ex.addMember({ ...next, members: 4 }, [newcomer]))).toBe('members: instance "test-n3" has 4 members, expected 3');
+    expect(refusal(() => ex.addMember({ ...next, depth: 5 }, [newcomer]))).toBe('depth: instance "test-n3" has depth 5, the cluster 4');
+    expect(refusal(() => ex.addMember(next, [{ ...newcomer, balance: 1n }]))).toBe(
+      "accounts[0].balance: a new member's ETH escrow on L1 is 0: its genesis ETH balances must be 0",
+    );
+    expect(refusal(() => ex.addMember(next, [{ ...newcomer, chainId: 1 }]))).toBe("accounts[0].chainId: must be the new member's chainId 2, got 1");
+    expect(refusal(() => ex.addMember(next, [newcomer, newcomer]))).toBe("accounts[1].index: account 0 appears twice");
+    expect(ex.roots()).toEqual(roots); // nothing changed by a refusal
+    expect(ex.inst.members).toBe(2);
+
+    const { chainId, genesisRoot } = ex.addMember(next, [newcomer]);
+    expect(chainId).toBe(2);
+    expect(ex.inst).toBe(next);
+    expect(ex.roots()).toEqual([...roots, genesisRoot]);
+    ex.admit(fx.sign(sendOp(0, 2, 0n, 0n, 30n, 1n))); // chain 0 leaf 0 -> the new member's leaf 0
+    const b1 = ex.close();
+    expect(b1.header).toMatchObject({ batchIndex: 1n, firstTick: 2, oldRoots: [...b0.header.newRoots, genesisRoot] });
+    expect(b1.header.oldRootsCommitment).toBe(fx.state.rootsCommitment([...b0.header.newRoots, genesisRoot]));
+    expect((b1.input.oldRoots as string[]).length).toBe(3); // the circuit input is of the N + 1 instance
+    expect(fx.state.account(2, 0n)).toMatchObject({ balance: 30n, nonce: 0n });
+  });
 });

@@ -4,9 +4,9 @@ import { batchCircuitInput, type CircuitInput } from "../circuits/batch-input.js
 import type { CircuitInstance } from "../circuits/manifest.js";
 import { BatchBuilder, type ClosedBatch } from "./batch-builder.js";
 import type { L1Deposit, Message, SignedOperation } from "../protocol/operation.js";
-import { OperationRejected } from "../state/cluster-state.js";
-import { ClusterState } from "../state/cluster-state.js";
-import { applyGenesis, genesisDomain, type Genesis } from "../protocol/genesis.js";
+import { BALANCE_LIMIT, ClusterState, OperationRejected } from "../state/cluster-state.js";
+import { applyGenesis, genesisDomain, type Genesis, type GenesisAccount } from "../protocol/genesis.js";
+import { ETH_TOKEN_ID } from "../protocol/token.js";
 
 /** A batch the executor closed, with its index and its ClusterBatch circuit input (NOOP-padded to B slots). */
 export interface ClosedBatchInput extends ClosedBatch {
@@ -36,15 +36,58 @@ export class OpenCluster {
    * @param poseidon hash from `getPoseidon()`.
    */
   constructor(
-    readonly inst: CircuitInstance,
+    inst: CircuitInstance,
     private readonly state: ClusterState,
     private readonly poseidon: (x: bigint[]) => bigint,
   ) {
+    this.instance = inst;
     this.genesisRoots = state.roots();
     this.open = this.newBatch();
   }
 
-  /** Member roots at genesis (index = chainId). */
+  private instance: CircuitInstance;
+
+  /** The circuit instance (N, D, B) the open batch is built for; `addMember` switches it to N + 1. */
+  get inst(): CircuitInstance {
+    return this.instance;
+  }
+
+  /**
+   * Adds member chain N at the boundary of the open batch (joint governance, seed 004: what
+   * ClusterGovernance's ADD_MEMBER executes on L1 at the same batch index): from the open batch on,
+   * batches are built for `next` (N + 1 members, set up beforehand) and the new member starts from its
+   * genesis root. Its L1 escrow starts empty, so its genesis holds no ETH (a balance of another token
+   * can move inside the chain but never leave it, as at the cluster's genesis).
+   * @param next the instance of N + 1 members, same depth D.
+   * @param accounts the new member's genesis accounts (chainId = N).
+   * @returns the new member's chainId and genesis root (what the ADD_MEMBER proposal carries).
+   * @throws OperationRejected naming `openBatch` when the open batch holds an operation or a deposit,
+   *   `members` or `depth` when `next` is not this instance plus one member, or `accounts[i].<field>`
+   *   (chainId, balance, index) for a bad account; nothing changed.
+   */
+  addMember(next: CircuitInstance, accounts: readonly GenesisAccount[]): { chainId: number; genesisRoot: bigint } {
+    const n = this.state.members;
+    if (this.open.size !== 0) throw new OperationRejected("openBatch", `batch ${this.index} holds ${this.open.size} operation(s): a member joins only at a batch boundary`);
+    if (next.members !== n + 1) throw new OperationRejected("members", `instance "${next.name}" has ${next.members} members, expected ${n + 1}`);
+    if (next.depth !== this.instance.depth) throw new OperationRejected("depth", `instance "${next.name}" has depth ${next.depth}, the cluster ${this.instance.depth}`);
+    const seen = new Set<bigint>();
+    accounts.forEach((a, i) => {
+      if (a.chainId !== n) throw new OperationRejected(`accounts[${i}].chainId`, `must be the new member's chainId ${n}, got ${a.chainId}`);
+      if (a.tokenId === ETH_TOKEN_ID && a.balance !== 0n)
+        throw new OperationRejected(`accounts[${i}].balance`, "a new member's ETH escrow on L1 is 0: its genesis ETH balances must be 0");
+      if (a.index < 0n || a.index >= 1n << BigInt(this.instance.depth)) throw new OperationRejected(`accounts[${i}].index`, `must be in 0..2^${this.instance.depth}-1`);
+      if (a.balance >= BALANCE_LIMIT) throw new OperationRejected(`accounts[${i}].balance`, "must be in 0..2^128-1");
+      if (seen.has(a.index)) throw new OperationRejected(`accounts[${i}].index`, `account ${a.index} appears twice`);
+      seen.add(a.index);
+    });
+    const chainId = this.state.addMember();
+    for (const a of accounts) this.state.createAccount(chainId, a.index, { ax: a.ax, ay: a.ay, tokenId: a.tokenId, balance: a.balance, nonce: 0n });
+    this.instance = next;
+    this.open = this.newBatch();
+    return { chainId, genesisRoot: this.state.roots()[chainId] };
+  }
+
+  /** Member roots at the cluster's genesis (index = chainId; a member added later is not in it). */
   readonly genesisRoots: bigint[];
 
   /** Operations in the open batch. */

@@ -31,6 +31,9 @@ export function settlementSources(): SoliditySources {
  */
 export const REGISTRY_SOURCES = ["IClusterSettlement.sol", "IGovernorRegistry.sol", "GovernorRegistry.sol"] as const;
 
+/** The files of contracts/ that ClusterGovernance.sol (joint governance of the instance) is built from. */
+export const GOVERNANCE_SOURCES = ["IClusterSettlement.sol", "IGovernorRegistry.sol", "IClusterGovernance.sol", "ClusterGovernance.sol"] as const;
+
 /** The standard-JSON sources of `files` (names in contracts/), read from contracts/. */
 export function contractSources(files: readonly string[]): SoliditySources {
   return Object.fromEntries(files.map((f) => [f, { content: readFileSync(join(REPO_ROOT, "contracts", f), "utf8") }]));
@@ -89,10 +92,12 @@ export interface ClusterContracts {
   verifier: ContractArtifact;
   /** contracts/GovernorRegistry.sol: the staked governors of the settlement. */
   registry: ContractArtifact;
+  /** contracts/ClusterGovernance.sol: proposals the governors approve (members, verifier key, Δ, deadlines). */
+  governance: ContractArtifact;
 }
 
 /**
- * Compiles contracts/ClusterSettlement.sol and GovernorRegistry.sol (with the files they import) and the
+ * Compiles contracts/ClusterSettlement.sol, GovernorRegistry.sol and ClusterGovernance.sol (with the files they import) and the
  * instance's snarkjs-exported Groth16Verifier.sol with solc-js (optimizer on, 200 runs). Cached in
  * `<dir>/contracts.json` by the SHA-256 of the sources, solc's version and OpenZeppelin's version.
  * @param verifierSol path of the exported verifier of one circuit instance.
@@ -103,6 +108,7 @@ export function compileContracts(verifierSol: string, dir: string): ClusterContr
   const sources: SoliditySources = {
     ...settlementSources(),
     ...contractSources(REGISTRY_SOURCES),
+    ...contractSources(GOVERNANCE_SOURCES),
     "Groth16Verifier.sol": { content: readFileSync(verifierSol, "utf8") },
   };
   const hash = createHash("sha256").update(JSON.stringify(sources)).update(solc.version()).update(OPENZEPPELIN_VERSION).digest("hex");
@@ -116,6 +122,7 @@ export function compileContracts(verifierSol: string, dir: string): ClusterContr
     settlement: output["ClusterSettlement.sol"].ClusterSettlement,
     verifier: output["Groth16Verifier.sol"].Groth16Verifier,
     registry: output["GovernorRegistry.sol"].GovernorRegistry,
+    governance: output["ClusterGovernance.sol"].ClusterGovernance,
   };
   writeFileSync(cachePath, JSON.stringify({ hash, artifacts }));
   return artifacts;
@@ -143,4 +150,16 @@ let registryAbi: unknown[] | undefined;
 export function registryInterfaceAbi(): unknown[] {
   registryAbi ??= solcCompile(contractSources(["IGovernorRegistry.sol"]))["IGovernorRegistry.sol"].IGovernorRegistry.abi;
   return registryAbi;
+}
+
+let governanceAbi: unknown[] | undefined;
+
+/**
+ * The ABI of IClusterGovernance (contracts/IClusterGovernance.sol, compiled once per process): what a
+ * governor needs to propose, approve and execute a change of the instance; the contract's ABI equals it
+ * (test/contract-interface.test.ts).
+ */
+export function governanceInterfaceAbi(): unknown[] {
+  governanceAbi ??= solcCompile(contractSources(["IClusterGovernance.sol"]))["IClusterGovernance.sol"].IClusterGovernance.abi;
+  return governanceAbi;
 }

@@ -42,7 +42,7 @@ export class ClusterState {
    *   in every signature checked and every roots commitment.
    */
   constructor(
-    readonly members: number,
+    members: number,
     readonly depth: number,
     private readonly poseidon: (x: bigint[]) => bigint,
     private readonly signer: EddsaSigner,
@@ -52,6 +52,22 @@ export class ClusterState {
     const hash2 = (l: bigint, r: bigint) => poseidon([l, r]);
     this.trees = Array.from({ length: members }, () => new SparseMerkleTree(depth, hash2));
     this.accounts = Array.from({ length: members }, () => new Map());
+  }
+
+  /** N, the number of member chains (grows by one with each `addMember`). */
+  get members(): number {
+    return this.trees.length;
+  }
+
+  /**
+   * Adds member chain N (joint governance: ClusterGovernance's ADD_MEMBER, executed at a batch
+   * boundary) with an empty account tree; its genesis accounts are then created with `createAccount`.
+   * @returns the new member's chainId (the previous N).
+   */
+  addMember(): number {
+    this.trees.push(new SparseMerkleTree(this.depth, (l, r) => this.poseidon([l, r])));
+    this.accounts.push(new Map());
+    return this.trees.length - 1;
   }
 
   /** State roots of all members, index = chainId. */

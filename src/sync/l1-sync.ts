@@ -6,8 +6,37 @@ import { decodeBatchPubdata } from "../protocol/pubdata.js";
 import { FieldError } from "../config/field-error.js";
 import { settlementInterfaceAbi } from "../l1/compile-contracts.js";
 
-/** Words per published genesis account (GenesisPublished): chainId, leaf index, ax, ay, tokenId, balance. */
+/** Words per published genesis account (GenesisPublished, MemberAdded): chainId, leaf index, ax, ay, tokenId, balance. */
 const GENESIS_ACCOUNT_WORDS = 6;
+
+/** The events of ClusterSettlement that `sync` replays. */
+type SyncedEvent = "GenesisPublished" | "BatchSettled" | "MemberAdded";
+
+/** A member joint governance added (the MemberAdded event). */
+interface AddedMember {
+  chainId: number;
+  atBatch: number;
+  genesisRoot: bigint;
+  accounts: bigint[];
+}
+
+/** Creates the published genesis accounts (6 words each) in `state`; `chainId` forces the chain of every account (a member added later). */
+function createPublishedAccounts(state: ClusterState, words: readonly bigint[], chainId?: number): void {
+  for (let k = 0; k < words.length; k += GENESIS_ACCOUNT_WORDS) {
+    const [chain, index, ax, ay, tokenId, balance] = words.slice(k, k + GENESIS_ACCOUNT_WORDS);
+    if (chainId !== undefined && Number(chain) !== chainId) throw new FieldError(`member ${chainId}`, `published genesis account ${k / GENESIS_ACCOUNT_WORDS} is on chain ${chain}`);
+    state.createAccount(Number(chain), index, { ax, ay, tokenId, balance, nonce: 0n });
+  }
+}
+
+/** Adds the members joint governance added at batch boundary `atBatch`, from their published genesis accounts, each checked against its genesis root. */
+function addMembersAt(state: ClusterState, added: readonly AddedMember[], atBatch: number): void {
+  for (const m of added.filter((a) => a.atBatch === atBatch)) {
+    if (state.addMember() !== m.chainId) throw new FieldError("contract", `MemberAdded events are not in chainId order at member ${m.chainId}`);
+    createPublishedAccounts(state, m.accounts, m.chainId);
+    if (state.roots()[m.chainId] !== m.genesisRoot) throw new FieldError(`member ${m.chainId}`, "its published genesis accounts do not give its genesis root");
+  }
+}
 
 /** What `sync` rebuilt from L1. */
 export interface SyncedCluster {
@@ -20,7 +49,7 @@ export interface SyncedCluster {
   state: ClusterState;
   /** Batches replayed (the contract's nextBatchIndex). */
   batches: number;
-  /** Genesis accounts published at deployment. */
+  /** Genesis accounts published at deployment (a member added later not counted). */
   genesisAccounts: number;
   /** The rebuilt roots (index = chainId) and the contract's currentRoots(); equal unless L1 data is inconsistent. */
   roots: bigint[];
@@ -41,7 +70,7 @@ export interface SyncOptions {
 export const DEFAULT_CHUNK_BLOCKS = 10_000;
 
 /** The contract's `event` logs in blocks from..to, read `chunk` blocks per request, in block order. */
-async function queryInChunks(contract: Contract, event: "GenesisPublished" | "BatchSettled", from: number, to: number, chunk: number) {
+async function queryInChunks(contract: Contract, event: SyncedEvent, from: number, to: number, chunk: number) {
   const out = [];
   for (let start = from; start <= to; start += chunk)
     out.push(...(await contract.queryFilter(contract.filters[event](), start, Math.min(to, start + chunk - 1))));
@@ -51,7 +80,8 @@ async function queryInChunks(contract: Contract, event: "GenesisPublished" | "Ba
 /**
  * Rebuilds every member's state from L1 alone: the genesis accounts of the contract's
  * GenesisPublished event (checked against the genesis roots commitment the first batch starts from),
- * then the published data (pubdata) of every settled batch, read from the calldata of the settle
+ * and of each member joint governance added (MemberAdded: added at its batch boundary, checked against
+ * its genesis root), then the published data (pubdata) of every settled batch, read from the calldata of the settle
  * transactions that emitted BatchSettled, replayed slot by slot (ClusterState.replayPublished) and
  * checked against each batch's newRoots. Reads at one block (the head when it starts); logs from
  * `o.fromBlock`, `o.chunkBlocks` blocks per request.
@@ -79,17 +109,18 @@ export async function syncFromL1(provider: Provider, address: string, o: SyncOpt
     contract.nextBatchIndex(at),
   ])) as bigint[];
 
-  const logs = (event: "GenesisPublished" | "BatchSettled") => queryInChunks(contract, event, fromBlock, blockNumber, chunk);
+  const logs = (event: SyncedEvent) => queryInChunks(contract, event, fromBlock, blockNumber, chunk);
   const published = await logs("GenesisPublished");
   if (published.length !== 1) {
     throw new FieldError("contract", `expected one GenesisPublished event at ${address} in blocks ${fromBlock}..${blockNumber}, found ${published.length}`);
   }
   const words = (published[0] as unknown as { args: { accounts: bigint[] } }).args.accounts;
-  const state = new ClusterState(Number(members), Number(depth), await getPoseidon(), await EddsaSigner.create(), domain);
-  for (let k = 0; k < words.length; k += GENESIS_ACCOUNT_WORDS) {
-    const [chainId, index, ax, ay, tokenId, balance] = words.slice(k, k + GENESIS_ACCOUNT_WORDS);
-    state.createAccount(Number(chainId), index, { ax, ay, tokenId, balance, nonce: 0n });
-  }
+  const added: AddedMember[] = (await logs("MemberAdded")).map((e) => {
+    const a = (e as unknown as { args: { chainId: bigint; atBatch: bigint; genesisRoot: bigint; genesisAccounts: bigint[] } }).args;
+    return { chainId: Number(a.chainId), atBatch: Number(a.atBatch), genesisRoot: a.genesisRoot, accounts: [...a.genesisAccounts] };
+  });
+  const state = new ClusterState(Number(members) - added.length, Number(depth), await getPoseidon(), await EddsaSigner.create(), domain);
+  createPublishedAccounts(state, words);
 
   const events = await logs("BatchSettled");
   const settled = events
@@ -110,6 +141,7 @@ export async function syncFromL1(provider: Provider, address: string, o: SyncOpt
       });
       calls.set(txHash, batches);
     }
+    addMembersAt(state, added, index);
     const batch = batches.find((b) => Number(b.header >> 64n) === index);
     if (!batch) throw new FieldError(`batch ${index}`, `not in the calldata of ${txHash}`);
     if (index === 0 && batch.oldRootsCommitment !== state.rootsCommitment()) {
@@ -125,6 +157,7 @@ export async function syncFromL1(provider: Provider, address: string, o: SyncOpt
     const roots = state.roots();
     if (roots.some((r, i) => r !== batch.newRoots[i])) throw new FieldError(`batch ${index}`, "its published data does not replay to its newRoots");
   }
+  addMembersAt(state, added, settled.length);
   if (settled.length === 0 && state.rootsCommitment() !== ((await contract.rootsCommitment(at)) as bigint)) {
     throw new FieldError("contract", "the published genesis accounts do not give the genesis roots commitment");
   }
