@@ -1,7 +1,8 @@
 import type { AssetGas } from "./measurements.js";
 import type { GovernorGas } from "./governor-gas.js";
+import type { GovernanceGas } from "./governance-gas.js";
 import type { BenchPlan } from "./bench-plan.js";
-import type { PipelineMeasurement, RawNativeRun } from "./measurements.js";
+import type { FastConfirmationMeasurement, PipelineMeasurement, RawNativeRun } from "./measurements.js";
 
 /** Measurements of one circuit instance (times in ms, memory in MiB). */
 export interface InstanceResult {
@@ -48,6 +49,10 @@ export interface BenchResults {
   assets: AssetGas;
   /** Gas of the governors' actions (GovernorRegistry) at the detail instance (measureGovernorGas). */
   governors: GovernorGas;
+  /** Time to fast confirmation beside time to settlement: a pipeline run of the detail instance with three dev governors in process. */
+  fastConfirmation: FastConfirmationMeasurement & { instance: string; backend: string };
+  /** Gas of joint governance (ClusterGovernance): a proposal, approvals, adding a member and the other actions (measureGovernanceGas). */
+  governance: GovernanceGas;
   /** Gas per message for the largest instance a 2^20 ceremony file holds at N = 4, D = 16: extrapolated, not measured. */
   extrapolation: {
     members: number;

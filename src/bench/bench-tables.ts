@@ -167,6 +167,17 @@ export function benchTables(r: BenchResults): string {
     ["challenge a fast confirmation", n(gv.challenge)],
     ["resolve a challenge (upheld, 1 signer slashed)", n(gv.resolveChallenge)],
   );
+  const gn = r.governance;
+  const governance = new Table({ head: [`joint governance action (ClusterGovernance, anvil; ${gn.governors} governors, 2/3 = ${gn.quorum})`, "gas"], style });
+  governance.push(
+    ["propose ADD_MEMBER (and the proposer's approval)", n(gn.proposeAddMember)],
+    ["approve (short of 2/3)", n(gn.approve)],
+    ["approve reaching 2/3 (queues the timelock)", n(gn.approveToQuorum)],
+    [`execute ADD_MEMBER (N = ${gn.members.from} -> ${gn.members.to}: verifier arity, Poseidon of the roots on L1)`, n(gn.executeAddMember)],
+    ["execute SET_INSTANCE (a new verifier of the same N)", n(gn.executeSetInstance)],
+    ["execute SET_DEADLINES", n(gn.executeSetDeadlines)],
+  );
+  const fc = r.fastConfirmation;
   return [
     `Detail: ${i.name} (N=${i.members}, D=${i.depth}, B=${i.slots}; ${n(i.constraints)} constraints, ${i.publicInputs} public inputs), ${d.batches} batches of ${i.slots} operations (${d.crossChainMessages} cross-chain)`,
     detail.toString(),
@@ -176,8 +187,12 @@ export function benchTables(r: BenchResults): string {
     `Assets at ${i.name}: every slot costs the same constraints whatever it holds (TRANSFER, SEND, WITHDRAW, MINT, deposit): ${n(i.constraints / i.slots)} per slot with the batch's share`,
     assets.toString(),
     "",
-    "Governors: fast confirmation and slashing (time to fast confirmation is not measured yet: no governor node)",
+    `Governors: fast confirmation and slashing. Time from a batch's close (${fc.instance}, ${fc.backend}, ${fc.governors} dev governors in process): ` +
+      `to fast confirmation median ${s(fc.toFastConfirmationMs.median)}, p95 ${s(fc.toFastConfirmationMs.p95)} (${fc.fastConfirmed} of ${fc.batches} batches); ` +
+      `to L1 settlement median ${s(fc.toSettlementMs.median)}, p95 ${s(fc.toSettlementMs.p95)}`,
     governors.toString(),
+    "",
+    governance.toString(),
     "",
     `Sweep (${r.plan.defaultSetting.workers} workers, single-threaded snarkjs: the default setting)`,
     sweep.toString(),

@@ -41,6 +41,7 @@ import {
   type PipelineMeasurement,
 } from "./measurements.js";
 import { measureGovernorGas } from "./governor-gas.js";
+import { measureGovernanceGas } from "./governance-gas.js";
 import type { BenchResults, InstanceResult } from "./bench-results.js";
 
 const runFile = promisify(execFile);
@@ -71,13 +72,17 @@ if (!nativeLoad.ok && opts.prover === undefined) console.warn(`${nativeLoad.reas
 const cores = cpus().length;
 
 const plan = benchPlan(opts.full ? "full" : "quick");
-const instances = [...new Set([plan.detail, ...plan.sweep])];
+/** A cluster of 3 and the same cluster with a fourth member: joint governance's ADD_MEMBER (tiny: D = 4, B = 2). */
+const MEMBER_ADDITION = ["member-add-n3", "member-add-n4"] as const;
+const instances = [...new Set([plan.detail, ...plan.sweep, ...MEMBER_ADDITION])];
 const prepared = new Map<string, PreparedInstance>();
 const results = new Map<string, InstanceResult>();
 let l1: BenchL1 | undefined;
 let extrapolation: BenchResults["extrapolation"];
 let assets: BenchResults["assets"] | undefined;
 let governors: BenchResults["governors"] | undefined;
+let fastConfirmation: BenchResults["fastConfirmation"] | undefined;
+let governance: BenchResults["governance"] | undefined;
 const seconds = (ms: number) => (ms / 1000).toFixed(1);
 
 /** Writes what is measured so far to <out>/<mode>.partial.json, so a failed or interrupted run keeps it. */
@@ -274,6 +279,38 @@ const phases: Phase<object>[] = [
       status(`confirm ${governors.perSignature.toLocaleString("en-US")} gas per signature, slash ${governors.slashContradicted.toLocaleString("en-US")} gas`);
     },
   },
+  {
+    title: `Time to fast confirmation at ${plan.detail}: the pipeline with three dev governors in process`,
+    run: async (_c, status) => {
+      const p = prepared.get(plan.detail)!;
+      l1 ??= await openBenchL1();
+      const backend: ProverBackend = measureNative ? { kind: "native", threads: 1 } : { kind: "snarkjs" };
+      const workload = await benchWorkload(p, plan.batches, `bench-fast-confirmation:${plan.detail}`);
+      const run = await measurePipeline(
+        p,
+        workload,
+        l1,
+        plan.defaultSetting,
+        plan.settleBatches,
+        backend,
+        (x) => status({ label: "batches proven and settled, governors signing", done: x.proven, total: x.total }),
+        3,
+      );
+      fastConfirmation = { instance: plan.detail, backend: run.backend, ...run.fastConfirmation! };
+      status(
+        `fast confirmation median ${seconds(fastConfirmation.toFastConfirmationMs.median)} s, settlement median ${seconds(fastConfirmation.toSettlementMs.median)} s after a batch's close`,
+      );
+    },
+  },
+  {
+    title: "Joint governance: gas of a proposal, its approvals, adding a member (N = 3 -> 4) and the other actions",
+    run: async (_c, status) => {
+      const [from, to] = MEMBER_ADDITION.map((name) => prepared.get(name)!);
+      l1 ??= await openBenchL1();
+      governance = await measureGovernanceGas(from, to, await benchWorkload(from, 1, "bench-governance"), l1);
+      status(`ADD_MEMBER executes in ${governance.executeAddMember.toLocaleString("en-US")} gas`);
+    },
+  },
   ...plan.sweep
     .filter((n) => n !== plan.detail)
     .map(
@@ -297,6 +334,8 @@ try {
     detail,
     assets: assets!,
     governors: governors!,
+    fastConfirmation: fastConfirmation!,
+    governance: governance!,
     sweep: plan.sweep.map((n) => results.get(n)!),
     extrapolation: extrapolation!,
   };

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { type Contract, ContractFactory, NonceManager, Wallet } from "ethers";
+import { type Contract, ContractFactory, type JsonRpcProvider, NonceManager, Wallet } from "ethers";
 import { readFileSync } from "node:fs";
 import { poseidonContract } from "circomlibjs";
 import * as snarkjs from "snarkjs";
@@ -20,6 +20,7 @@ import type { Groth16Proof } from "snarkjs";
 import { REPO_ROOT } from "../circuits/manifest.js";
 import type { BatchHeader, CircuitInput } from "../circuits/batch-input.js";
 import { ClusterNode } from "../core/cluster-node.js";
+import { DEVNET_REGISTRY_CONFIG, type DevGovernors, startDevGovernors, whenFastConfirmed } from "../governance/dev-governors.js";
 import { openCluster } from "../core/open-cluster.js";
 import { ANVIL_DEFAULT_KEY, devnetProvider, startAnvil, type Devnet } from "../l1/anvil.js";
 import { sendSettle, settlementBatch } from "../l1/settlement-calldata.js";
@@ -178,6 +179,22 @@ export interface PipelineMeasurement extends PoolSetting {
   processPeakRssMiB: number;
   /** The Groth16 proof of each batch, by index, with its witness and proof times (ms). */
   proofs: Pick<StoredProof, "proof" | "witnessMs" | "proveMs">[];
+  /**
+   * With dev governors (measurePipeline's `governors`): from a batch's close to its fast confirmation
+   * (signatures of 2/3 of the stake collected) and to the receipt of its settlement, in ms.
+   */
+  fastConfirmation?: FastConfirmationMeasurement;
+}
+
+/** Time to fast confirmation beside time to L1 settlement, per batch (ms from its close). */
+export interface FastConfirmationMeasurement {
+  /** Dev governors that bonded, re-executed and signed in the bench's process (startDevGovernors). */
+  governors: number;
+  /** Batches fast-confirmed, of `batches`. */
+  fastConfirmed: number;
+  batches: number;
+  toFastConfirmationMs: { median: number; p95: number };
+  toSettlementMs: { median: number; p95: number };
 }
 
 /**
@@ -185,6 +202,8 @@ export interface PipelineMeasurement extends PoolSetting {
  * on the bench's devnet, the embedded prover pool with `setting`): every operation admitted at
  * once, the last batch closed, then it waits until every batch is settled. The node is started (its
  * pool's workers loaded) before the clock starts.
+ * @param governors dev governors that bond and fast-confirm every batch in this process (default 0:
+ *   none; their re-execution shares the process, so a throughput measurement runs without them).
  */
 export async function measurePipeline(
   prepared: PreparedInstance,
@@ -194,6 +213,7 @@ export async function measurePipeline(
   settleBatches: number,
   backend: ProverBackend = { kind: "snarkjs" },
   onProgress?: (p: { proven: number; settled: number; total: number }) => void,
+  governors = 0,
 ): Promise<PipelineMeasurement> {
   const dataDir = mkdtempSync(join(tmpdir(), "bench-node-"));
   const node = await ClusterNode.start(
@@ -209,16 +229,22 @@ export async function measurePipeline(
       rpcRetryMinMs: 250,
       rpcRetryMaxMs: 10_000,
       confirmations: 0,
+      registry: governors > 0 ? DEVNET_REGISTRY_CONFIG : undefined,
     },
     prepared,
     pino({ level: "silent" }),
   );
+  let devGovernors: DevGovernors | undefined;
   let peakRss = process.memoryUsage.rss();
   const sampler = setInterval(() => {
     peakRss = Math.max(peakRss, process.memoryUsage.rss());
   }, 50);
   try {
     await node.whenReconciled();
+    if (governors > 0) {
+      const provider = node.settlementContract().runner!.provider! as JsonRpcProvider;
+      devGovernors = await startDevGovernors(node, provider, prepared.inst, executed.genesis, governors, pino({ level: "silent" }));
+    }
     const started = performance.now();
     for (const op of executed.operations) node.admit(op);
     node.closeOpenBatch();
@@ -233,6 +259,24 @@ export async function measurePipeline(
       for (let b = s.firstBatch; b <= s.lastBatch; b++) if (s.status === "mined" && s.minedAt !== null) minedAt.set(b, s.minedAt);
     const latencies = store.allOperations().map((op) => minedAt.get(op.batchIndex!)! - op.acceptedAt);
     const seconds = provingWallMs / 1000;
+    let fastConfirmation: FastConfirmationMeasurement | undefined;
+    if (governors > 0) {
+      await whenFastConfirmed(node, total);
+      const indexes = executed.batches.map((_, i) => i);
+      const closedAt = (i: number) => store.batch(i)!.closedAt;
+      const toFast = indexes.flatMap((i) => {
+        const f = store.fastConfirmation(i);
+        return f ? [f.confirmedAt - closedAt(i)] : [];
+      });
+      const toSettlement = indexes.map((i) => minedAt.get(i)! - closedAt(i));
+      fastConfirmation = {
+        governors,
+        fastConfirmed: toFast.length,
+        batches: total,
+        toFastConfirmationMs: { median: quantile(toFast, 0.5), p95: quantile(toFast, 0.95) },
+        toSettlementMs: { median: quantile(toSettlement, 0.5), p95: quantile(toSettlement, 0.95) },
+      };
+    }
     return {
       ...setting,
       backend: backend.kind === "native" ? `native ${backend.threads}t` : backend.kind,
@@ -244,9 +288,11 @@ export async function measurePipeline(
       peakWorkerMemoryMiB: node.peakProverMemoryBytes / 2 ** 20,
       processPeakRssMiB: peakRss / 2 ** 20,
       proofs,
+      fastConfirmation,
     };
   } finally {
     clearInterval(sampler);
+    await devGovernors?.stop();
     await node.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }

@@ -67,15 +67,18 @@ export class OpenCluster {
    */
   addMember(next: CircuitInstance, accounts: readonly GenesisAccount[]): { chainId: number; genesisRoot: bigint } {
     const n = this.state.members;
-    if (this.open.size !== 0) throw new OperationRejected("openBatch", `batch ${this.index} holds ${this.open.size} operation(s): a member joins only at a batch boundary`);
+    if (this.open.size !== 0)
+      throw new OperationRejected("openBatch", `batch ${this.index} holds ${this.open.size} operation(s): a member joins only at a batch boundary`);
     if (next.members !== n + 1) throw new OperationRejected("members", `instance "${next.name}" has ${next.members} members, expected ${n + 1}`);
-    if (next.depth !== this.instance.depth) throw new OperationRejected("depth", `instance "${next.name}" has depth ${next.depth}, the cluster ${this.instance.depth}`);
+    if (next.depth !== this.instance.depth)
+      throw new OperationRejected("depth", `instance "${next.name}" has depth ${next.depth}, the cluster ${this.instance.depth}`);
     const seen = new Set<bigint>();
     accounts.forEach((a, i) => {
       if (a.chainId !== n) throw new OperationRejected(`accounts[${i}].chainId`, `must be the new member's chainId ${n}, got ${a.chainId}`);
       if (a.tokenId === ETH_TOKEN_ID && a.balance !== 0n)
         throw new OperationRejected(`accounts[${i}].balance`, "a new member's ETH escrow on L1 is 0: its genesis ETH balances must be 0");
-      if (a.index < 0n || a.index >= 1n << BigInt(this.instance.depth)) throw new OperationRejected(`accounts[${i}].index`, `must be in 0..2^${this.instance.depth}-1`);
+      if (a.index < 0n || a.index >= 1n << BigInt(this.instance.depth))
+        throw new OperationRejected(`accounts[${i}].index`, `must be in 0..2^${this.instance.depth}-1`);
       if (a.balance >= BALANCE_LIMIT) throw new OperationRejected(`accounts[${i}].balance`, "must be in 0..2^128-1");
       if (seen.has(a.index)) throw new OperationRejected(`accounts[${i}].index`, `account ${a.index} appears twice`);
       seen.add(a.index);

@@ -10,6 +10,7 @@ import type { CircuitInstance } from "../circuits/manifest.js";
 import type { Genesis } from "../protocol/genesis.js";
 import { type InProcessSequencer, inProcessSequencer, runGovernor } from "./governor.js";
 import { registryClient } from "./registry.js";
+import type { ClusterNode } from "../core/cluster-node.js";
 
 /** The registry configuration of the main job's own devnet: an epoch per block, so a bond counts from the next block. */
 export const DEVNET_REGISTRY_CONFIG = { epochBlocks: 1, challengeWindowBlocks: 100, unbondingBlocks: 200 } as const;
@@ -67,4 +68,17 @@ export async function startDevGovernors(
       await Promise.allSettled(running);
     },
   };
+}
+
+/**
+ * Waits until each of the first `total` batches is fast-confirmed (its governors sign within
+ * milliseconds of its close; the wait is for the last ones), at most `timeoutMs` (ms): a report then
+ * counts those that are.
+ * @param node what the governors sign for: its store's fast confirmations are read every 100 ms.
+ */
+export async function whenFastConfirmed(node: Pick<ClusterNode, "store">, total: number, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline && Array.from({ length: total }, (_, i) => node.store.fastConfirmation(i)).some((f) => f === undefined)) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }

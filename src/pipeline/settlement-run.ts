@@ -14,7 +14,7 @@ import { RunStore } from "../store/run-store.js";
 import { buildRunReport, exportRunFolder, type RejectedLine, type RunAssets, type RunReport } from "./run-report.js";
 import { FieldError } from "../config/field-error.js";
 import { type JsonRpcProvider, Wallet } from "ethers";
-import { DEVNET_REGISTRY_CONFIG, startDevGovernors, type DevGovernors } from "../governance/dev-governors.js";
+import { DEVNET_REGISTRY_CONFIG, startDevGovernors, whenFastConfirmed, type DevGovernors } from "../governance/dev-governors.js";
 import { ANVIL_USER_KEY } from "../l1/anvil.js";
 import { ETH_TOKEN_ID, nativeTokenOwner } from "../protocol/token.js";
 
@@ -240,18 +240,6 @@ export function settlementRunPhases(o: SettlementRunOptions): Phase<SettlementRu
 /** How many dev governors the run starts: `governors` (default 3) on its own devnet, none on a given L1. */
 function governorCount(o: SettlementRunOptions): number {
   return o.rpcUrl ? 0 : (o.governors ?? 3);
-}
-
-/**
- * Waits until each of the first `total` batches is fast-confirmed (its governors sign within
- * milliseconds of its close; the wait is for the last ones), at most `timeoutMs`: the report counts
- * those that are.
- */
-async function whenFastConfirmed(node: ClusterNode, total: number, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline && Array.from({ length: total }, (_, i) => node.store.fastConfirmation(i)).some((f) => f === undefined)) {
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 /**

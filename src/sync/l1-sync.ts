@@ -24,7 +24,8 @@ interface AddedMember {
 function createPublishedAccounts(state: ClusterState, words: readonly bigint[], chainId?: number): void {
   for (let k = 0; k < words.length; k += GENESIS_ACCOUNT_WORDS) {
     const [chain, index, ax, ay, tokenId, balance] = words.slice(k, k + GENESIS_ACCOUNT_WORDS);
-    if (chainId !== undefined && Number(chain) !== chainId) throw new FieldError(`member ${chainId}`, `published genesis account ${k / GENESIS_ACCOUNT_WORDS} is on chain ${chain}`);
+    if (chainId !== undefined && Number(chain) !== chainId)
+      throw new FieldError(`member ${chainId}`, `published genesis account ${k / GENESIS_ACCOUNT_WORDS} is on chain ${chain}`);
     state.createAccount(Number(chain), index, { ax, ay, tokenId, balance, nonce: 0n });
   }
 }

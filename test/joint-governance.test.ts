@@ -1,0 +1,286 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as snarkjs from "snarkjs";
+import { Contract, type JsonRpcProvider, Wallet, ZeroAddress, parseEther } from "ethers";
+import { prepareInstance } from "../src/setup/prepare-instance.js";
+import type { PreparedInstance } from "../src/setup/prepared-instance.js";
+import { terminateCurve } from "./helpers/test-instance.js";
+import { ANVIL_DEFAULT_KEY, devnetProvider, startAnvil, type Devnet } from "../src/l1/anvil.js";
+import { deploySettlement, settlementConfig } from "../src/l1/deploy.js";
+import { sendSettle, settlementBatch, type SettlementBatch } from "../src/l1/settlement-calldata.js";
+import { describeRevert } from "../src/l1/revert.js";
+import { governanceInterfaceAbi, settlementInterfaceAbi } from "../src/l1/compile-contracts.js";
+import { deployRegistry, registryClient } from "../src/governance/registry.js";
+import {
+  type ClusterGovernanceClient,
+  GOVERNANCE_ACTION,
+  deployGovernance,
+  deployMemberAddition,
+  encodeAddMember,
+  encodeSetDeadlines,
+  encodeSetInstance,
+  governanceClient,
+} from "../src/governance/joint-governance.js";
+import { type OpenCluster, type ClosedBatchInput, openCluster } from "../src/core/open-cluster.js";
+import { type Genesis, type GenesisAccount, genesisDomain, genesisEthEscrow } from "../src/protocol/genesis.js";
+import { EddsaSigner, type KeyPair } from "../src/crypto/eddsa.js";
+import { getPoseidon } from "../src/crypto/poseidon.js";
+import { operationDigest, type SignedOperation } from "../src/protocol/operation.js";
+import { pubdataOfInput } from "../src/circuits/batch-input.js";
+import { syncFromL1 } from "../src/sync/l1-sync.js";
+import { measureGovernanceGas } from "../src/bench/governance-gas.js";
+import { benchWorkload } from "../src/bench/measurements.js";
+
+// Joint governance (seed 004) end to end on anvil: a cluster of 3 (instance member-add-n3) settles a
+// batch; its three governors approve adding a fourth member (instance member-add-n4, set up beforehand),
+// which executes after the timelock at its batch boundary; the executor and the contract switch together,
+// the next batch (proven by the N = 4 verifier) carries cross-chain messages to the new member, and
+// `sync` rebuilds all four members from L1 alone. Each refusal is asserted by its custom error.
+
+const TIMELOCK_SECONDS = 3_600;
+const CLUSTER_ID = 4_004n;
+
+let n3: PreparedInstance;
+let n4: PreparedInstance;
+let devnet: Devnet;
+let provider: JsonRpcProvider;
+let deployer: Wallet;
+let settlement: Contract;
+let governance: ClusterGovernanceClient;
+let governors: Wallet[];
+let stranger: Wallet;
+let cluster: OpenCluster;
+let genesis: Genesis;
+let sign: (op: Omit<SignedOperation, "signature">) => SignedOperation;
+let keys: KeyPair[];
+
+/** Decodes the custom errors of ClusterGovernance and of the settlement calls it makes. */
+const errors = new Contract(ZeroAddress, [
+  ...governanceInterfaceAbi(),
+  ...settlementInterfaceAbi().filter((f) => (f as { type: string }).type === "error"),
+] as never);
+
+/** The custom error a transaction reverts with, e.g. `QuorumNotReached(1, 1, 3)`; "ok" when it is mined. */
+async function outcome(send: () => Promise<{ wait(): Promise<unknown> }>): Promise<string> {
+  try {
+    await (await send()).wait();
+    return "ok";
+  } catch (e) {
+    return describeRevert(e, errors) ?? `not a revert: ${(e as Error).message}`;
+  }
+}
+
+const as = (w: Wallet) => governanceClient(governance.target as string, w);
+const eth = (v: string) => parseEther(v);
+const send = (src: number, dst: number, from: bigint, to: bigint, amount: bigint, nonce: bigint): Omit<SignedOperation, "signature"> => ({
+  type: "SEND",
+  chainId: src,
+  dstChain: dst,
+  from,
+  to,
+  tokenId: 1n,
+  amount,
+  nonce,
+  dataHash: 0n,
+});
+
+/** Proves a closed batch with its instance's zkey (snarkjs) and gives the settle argument. */
+async function prove(p: PreparedInstance, b: ClosedBatchInput): Promise<SettlementBatch> {
+  const { proof } = await snarkjs.groth16.fullProve(b.input as never, p.circuit.wasm, p.keys.zkey);
+  return settlementBatch(b.header, pubdataOfInput(b.input), proof);
+}
+
+async function advance(seconds: number): Promise<void> {
+  await provider.send("evm_increaseTime", [seconds]);
+  await provider.send("anvil_mine", ["0x1"]);
+}
+
+/** The new member's genesis: one account (leaf 0, key 0, ETH, balance 0: its escrow on L1 starts empty). */
+const newcomer = (): GenesisAccount[] => [{ chainId: 3, index: 0n, ax: keys[0].ax, ay: keys[0].ay, tokenId: 1n, balance: 0n }];
+
+beforeAll(async () => {
+  n3 = await prepareInstance("member-add-n3");
+  n4 = await prepareInstance("member-add-n4");
+  devnet = await startAnvil();
+  provider = devnetProvider(devnet.rpcUrl);
+  deployer = new Wallet(ANVIL_DEFAULT_KEY, provider);
+  const chainId = Number((await provider.getNetwork()).chainId);
+  const signer = await EddsaSigner.create();
+  const poseidon = await getPoseidon();
+  keys = [1, 2].map((seed) => signer.keyPair(new Uint8Array(32).fill(seed)));
+  genesis = {
+    l1ChainId: chainId,
+    clusterId: CLUSTER_ID,
+    members: 3,
+    accounts: [0, 1, 2].flatMap((c) =>
+      keys.map((k, i) => ({ chainId: c, index: BigInt(i), ax: k.ax, ay: k.ay, tokenId: 1n, balance: eth(i === 0 ? "5" : "1") })),
+    ),
+  };
+  const domain = genesisDomain(genesis);
+  sign = (op) => ({ ...op, signature: signer.sign(keys[Number(op.from)].privateKey, operationDigest(poseidon, domain, op)) });
+  cluster = await openCluster(n3.inst, genesis);
+  settlement = await deploySettlement(
+    deployer,
+    n3.contracts,
+    settlementConfig(n3, {
+      roots: cluster.genesisRoots,
+      commitment: cluster.genesisCommitment(),
+      clusterId: CLUSTER_ID,
+      l1ChainId: chainId,
+      ethEscrow: genesisEthEscrow(genesis),
+      accounts: genesis.accounts,
+    }),
+  );
+  const registry = await deployRegistry(deployer, n3.contracts.registry, await settlement.getAddress(), {
+    epochBlocks: 1,
+    challengeWindowBlocks: 10,
+    unbondingBlocks: 20,
+  });
+  const funded = async () => {
+    const w = new Wallet(Wallet.createRandom().privateKey, provider);
+    await provider.send("anvil_setBalance", [w.address, `0x${eth("100").toString(16)}`]);
+    return w;
+  };
+  governors = [await funded(), await funded(), await funded()];
+  stranger = await funded();
+  for (const g of governors) await (await registryClient(registry.target as string, g).bond({ value: eth("1") })).wait();
+  await provider.send("anvil_mine", ["0x1"]); // the next epoch: all three are in the set
+  governance = await deployGovernance(deployer, n3.contracts.governance, settlement, registry.target as string, TIMELOCK_SECONDS);
+}, 600_000);
+
+afterAll(async () => {
+  provider?.destroy();
+  await devnet?.stop();
+  await terminateCurve();
+});
+
+describe("joint governance: a cluster of 3 adds a fourth member and settles messages to it", () => {
+  let addition: { verifier: string; poseidonRoots: string };
+  let params: string;
+  let genesisRoot: bigint;
+  let proposal: bigint;
+
+  it("only the owner points the settlement at its governance, once; only the governance changes the instance", async () => {
+    const asStranger = settlement.connect(stranger) as Contract;
+    expect(await outcome(() => asStranger.setGovernance(stranger.address))).toBe(`NotOwner(${stranger.address})`);
+    expect(await outcome(() => settlement.setGovernance(stranger.address))).toBe(`GovernanceAlreadySet(${governance.target})`);
+    expect(await settlement.governance()).toBe(governance.target);
+    // the owner itself cannot add a member, change the verifier or the deadlines any more
+    expect(await outcome(() => settlement.addMember(stranger.address, 2, stranger.address, 1n, []))).toBe(`NotGovernance(${deployer.address})`);
+    expect(await outcome(() => settlement.setInstance(stranger.address, 2, 2))).toBe(`NotGovernance(${deployer.address})`);
+    expect(await outcome(() => settlement.setDeadlines(10, 10))).toBe(`NotGovernance(${deployer.address})`);
+  });
+
+  it("a proposal to add member 3 at batch 1: only governors propose and approve, each once; no execution without 2/3, before the timelock, or mid-batch", async () => {
+    addition = await deployMemberAddition(deployer, n4);
+    // the executor computes the new member's genesis root; it switches to N = 4 only at batch 1's boundary (below)
+    const probe = await openCluster(n3.inst, genesis);
+    genesisRoot = probe.addMember(n4.inst, newcomer()).genesisRoot;
+    params = encodeAddMember({ ...addition, slots: n4.inst.slots, genesisRoot, genesisAccounts: newcomer() });
+
+    expect(await outcome(() => as(stranger).propose(GOVERNANCE_ACTION.ADD_MEMBER, params, 1))).toMatch(/^NotGovernor\(/);
+    expect(await outcome(() => as(governors[0]).propose(9, params, 1))).toBe("UnknownAction(9)");
+    expect(await outcome(() => as(governors[0]).propose(GOVERNANCE_ACTION.ADD_MEMBER, params, 1))).toBe("ok"); // approves it too: 1 of 3 ETH
+    proposal = await governance.proposalCount();
+    expect(await outcome(() => as(governors[0]).approve(proposal))).toBe(`AlreadyApproved(${proposal}, ${governors[0].address})`);
+    expect(await outcome(() => as(stranger).approve(proposal))).toMatch(/^NotGovernor\(/);
+    expect(await outcome(() => as(stranger).approve(proposal + 1n))).toBe(`UnknownProposal(${proposal + 1n})`);
+    expect(await outcome(() => governance.execute(proposal, params))).toBe(`QuorumNotReached(${proposal}, ${eth("1")}, ${eth("3")})`);
+    expect(await outcome(() => as(governors[1]).approve(proposal))).toBe("ok"); // 2 of 3 ETH: queued
+    const queued = await governance.proposalOf(proposal);
+    expect(queued.approvedStake).toBe(eth("2"));
+    expect(queued.queuedAt).toBeGreaterThan(0n);
+    expect(await outcome(() => governance.execute(proposal, params))).toBe(`TimelockNotOver(${proposal}, ${queued.queuedAt + BigInt(TIMELOCK_SECONDS)})`);
+    await advance(TIMELOCK_SECONDS);
+    // batch 0 has not settled: the boundary before batch 1 is not reached
+    expect(await outcome(() => governance.execute(proposal, params))).toBe(`NotAtBatchBoundary(${proposal}, 1, 0)`);
+    expect(await settlement.members()).toBe(3n);
+  });
+
+  it("batch 0 settles under N = 3; then a proposal for the passed boundary is refused and the parameters must be the proposed ones", async () => {
+    cluster.admit(sign(send(0, 1, 0n, 1n, eth("1"), 0n)));
+    cluster.admit(sign(send(2, 0, 1n, 0n, eth("0.5"), 0n)));
+    await (await sendSettle(settlement, [await prove(n3, cluster.close())])).wait();
+    expect(await settlement.nextBatchIndex()).toBe(1n);
+    expect(await outcome(() => as(governors[0]).propose(GOVERNANCE_ACTION.ADD_MEMBER, params, 0))).toBe("BoundaryPassed(0, 1)");
+    const other = encodeAddMember({ ...addition, slots: n4.inst.slots, genesisRoot: genesisRoot + 1n, genesisAccounts: newcomer() });
+    expect(await outcome(() => governance.execute(proposal, other))).toBe(`ParamsMismatch(${proposal})`);
+  });
+
+  it("executes at batch 1's boundary: N = 4 on L1, member 3 at its genesis root and an empty escrow; executed once", async () => {
+    expect(await outcome(() => as(stranger).execute(proposal, params))).toBe("ok"); // anyone may execute an approved proposal
+    expect(await outcome(() => governance.execute(proposal, params))).toBe(`AlreadyExecuted(${proposal})`);
+    expect(await settlement.members()).toBe(4n);
+    expect(await settlement.verifier()).toBe(addition.verifier);
+    expect(await settlement.rootOf(3)).toBe(genesisRoot);
+    expect(await settlement.escrowOf(3, 1)).toBe(0n);
+    // the executor switches at the same boundary
+    expect(cluster.addMember(n4.inst, newcomer())).toEqual({ chainId: 3, genesisRoot });
+    expect(cluster.roots()).toEqual(await settlement.currentRoots());
+  });
+
+  it("a proof of the old instance for batch 1 is refused; batch 1 of the N + 1 instance settles messages to the new member", async () => {
+    // an executor that did not switch proves its own batch 1 with the N = 3 zkey
+    const stale = await openCluster(n3.inst, genesis);
+    stale.admit(sign(send(0, 1, 0n, 1n, eth("1"), 0n)));
+    stale.admit(sign(send(2, 0, 1n, 0n, eth("0.5"), 0n)));
+    stale.close();
+    stale.admit(sign(send(0, 2, 0n, 1n, eth("1"), 1n)));
+    const staleBatch = await prove(n3, stale.close());
+    expect(await outcome(() => sendSettle(settlement, [staleBatch]))).toBe("WrongMemberCount(1, 4, 3)");
+
+    cluster.admit(sign(send(0, 3, 0n, 0n, eth("2"), 1n))); // chain 0 -> the new member
+    cluster.admit(sign(send(1, 3, 1n, 0n, eth("0.25"), 0n))); // chain 1 -> the new member
+    const closed = cluster.close();
+    expect(closed.header.oldRootsCommitment).toBe(await settlement.rootsCommitment()); // Poseidon(domain, Poseidon(4 roots)) on both sides
+    const batch1 = await prove(n4, closed);
+    await (await sendSettle(settlement, [batch1])).wait();
+    expect(await settlement.nextBatchIndex()).toBe(2n);
+    expect(await settlement.rootOf(3)).toBe(cluster.roots()[3]);
+    expect(await settlement.escrowOf(3, 1)).toBe(eth("2.25"));
+    expect(await settlement.escrowOf(0, 1)).toBe(eth("6") - eth("1") + eth("0.5") - eth("2"));
+  });
+
+  it("sync rebuilds all four members from L1 alone (the new member from its published genesis accounts)", async () => {
+    const synced = await syncFromL1(provider, settlement.target as string);
+    expect(synced.members).toBe(4);
+    expect(synced.batches).toBe(2);
+    expect(synced.roots).toEqual(synced.onChainRoots);
+    expect(synced.state.account(3, 0n)?.balance).toBe(eth("2.25"));
+  });
+
+  it("the other actions: the deadlines change by quorum; a verifier of the wrong arity is refused at execution", async () => {
+    const deadlines = encodeSetDeadlines({ depositDeadlineBlocks: 100, exodusTimeoutBlocks: 1_000 });
+    await (await as(governors[1]).propose(GOVERNANCE_ACTION.SET_DEADLINES, deadlines, 2)).wait();
+    const id = await governance.proposalCount();
+    await (await as(governors[2]).approve(id)).wait();
+    const wrongArity = encodeSetInstance({ verifier: await n3VerifierAddress(), slots: 2, deltaTicks: 2 });
+    await (await as(governors[0]).propose(GOVERNANCE_ACTION.SET_INSTANCE, wrongArity, 2)).wait();
+    const bad = await governance.proposalCount();
+    await (await as(governors[2]).approve(bad)).wait();
+    await advance(TIMELOCK_SECONDS);
+    expect(await outcome(() => governance.execute(id, deadlines))).toBe("ok");
+    expect(await settlement.depositDeadlineBlocks()).toBe(100n);
+    expect(await settlement.exodusTimeoutBlocks()).toBe(1_000n);
+    expect(await outcome(() => governance.execute(bad, wrongArity))).toBe(`VerifierArityMismatch(${await n3VerifierAddress()}, 8)`);
+    expect((await governance.proposalOf(bad)).executed).toBe(false);
+  });
+
+  it("the bench's governance gas (measureGovernanceGas): a proposal, approvals and each action, on a fresh settlement", async () => {
+    const gas = await measureGovernanceGas(n3, n4, await benchWorkload(n3, 1, "governance-gas-test"), { rpcUrl: devnet.rpcUrl, close: async () => {} });
+    expect(gas).toMatchObject({ members: { from: 3, to: 4 }, governors: 4, quorum: 3 });
+    for (const v of [gas.proposeAddMember, gas.approve, gas.approveToQuorum, gas.executeAddMember, gas.executeSetInstance, gas.executeSetDeadlines])
+      expect(v).toBeGreaterThan(21_000);
+    expect(gas.approveToQuorum).toBeGreaterThan(gas.approve); // the total stake read and the queueing
+    expect(gas.executeAddMember).toBeGreaterThan(gas.executeSetDeadlines); // Poseidon on L1 and the arity check
+    await expect(
+      measureGovernanceGas(n3, n3, await benchWorkload(n3, 1, "governance-gas-test"), { rpcUrl: devnet.rpcUrl, close: async () => {} }),
+    ).rejects.toThrow(/is not "member-add-n3" plus one member/);
+  });
+});
+
+/** A verifier of the N = 3 instance (7 public inputs: the wrong arity for N = 4, which needs 8). */
+let n3Verifier: string | undefined;
+async function n3VerifierAddress(): Promise<string> {
+  n3Verifier ??= (await deployMemberAddition(deployer, n3)).verifier;
+  return n3Verifier;
+}
