@@ -223,6 +223,7 @@ contract ClusterSettlement is IClusterSettlement {
 
     /// @inheritdoc IClusterSettlement
     function setInstance(address verifier_, uint256 slots_, uint256 deltaTicks_) external onlyGovernance {
+        if (exodusMode()) revert ExodusActive();
         if (slots_ == 0 || slots_ > 64) revert BadInstanceShape();
         if (deltaTicks_ == 0 || deltaTicks_ >= 2 ** 16) revert BadDeltaTicks(deltaTicks_);
         verifySelector = _checkedVerifySelector(verifier_, members);
@@ -234,9 +235,11 @@ contract ClusterSettlement is IClusterSettlement {
 
     /// @inheritdoc IClusterSettlement
     function setDeadlines(uint256 depositDeadlineBlocks_, uint256 exodusTimeoutBlocks_) external onlyGovernance {
+        if (exodusMode()) revert ExodusActive(); // a longer timeout must not take back an exodus already reached
         if (depositDeadlineBlocks_ == 0 || exodusTimeoutBlocks_ == 0) revert BadInstanceShape();
         depositDeadlineBlocks = depositDeadlineBlocks_;
         exodusTimeoutBlocks = exodusTimeoutBlocks_;
+        if (exodusMode()) revert ExodusActive(); // nor a shorter one start it at once
         emit DeadlinesChanged(depositDeadlineBlocks_, exodusTimeoutBlocks_);
     }
 

@@ -541,13 +541,15 @@ interface IClusterSettlement {
     ///        in MemberAdded and not checked here (`sync` checks them against `genesisRoot`; governors before approving).
     function addMember(address verifier_, uint256 slots_, address poseidonRoots, uint256 genesisRoot, uint256[] calldata genesisAccounts) external;
 
-    /// @notice Moves to another instance of the same N (a new set-up's verifying key, another B or Δ). Governance only.
+    /// @notice Moves to another instance of the same N (a new set-up's verifying key, another B or Δ); not in exodus
+    ///         mode. Governance only.
     /// @param verifier_ the new Groth16 verifier (N + 4 public inputs).
     /// @param slots_ the new B, 1..64.
     /// @param deltaTicks_ the new Δ, 1..2^16 - 1.
     function setInstance(address verifier_, uint256 slots_, uint256 deltaTicks_) external;
 
-    /// @notice Changes the deposit deadline and the exodus timeout. Governance only.
+    /// @notice Changes the deposit deadline and the exodus timeout; refused (ExodusActive) in exodus mode, and when the
+    ///         new timeout would start exodus at once. Governance only.
     /// @param depositDeadlineBlocks_ the new deposit deadline, in L1 blocks, > 0.
     /// @param exodusTimeoutBlocks_ the new exodus timeout, in L1 blocks, > 0.
     function setDeadlines(uint256 depositDeadlineBlocks_, uint256 exodusTimeoutBlocks_) external;

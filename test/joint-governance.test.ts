@@ -11,8 +11,11 @@ import { describeRevert } from "../src/l1/revert.js";
 import { governanceInterfaceAbi, settlementInterfaceAbi } from "../src/l1/compile-contracts.js";
 import { deployRegistry, registryClient } from "../src/governance/registry.js";
 import {
+  type AddMemberParams,
   type ClusterGovernanceClient,
   GOVERNANCE_ACTION,
+  checkAddMember,
+  decodeAddMember,
   deployGovernance,
   deployMemberAddition,
   encodeAddMember,
@@ -27,6 +30,7 @@ import { getPoseidon } from "../src/crypto/poseidon.js";
 import { operationDigest, type SignedOperation } from "../src/protocol/operation.js";
 import { pubdataOfInput } from "../src/circuits/batch-input.js";
 import { syncFromL1 } from "../src/sync/l1-sync.js";
+import type { FieldError } from "../src/config/field-error.js";
 import { measureGovernanceGas } from "../src/bench/governance-gas.js";
 import { benchWorkload } from "../src/bench/measurements.js";
 
@@ -181,6 +185,31 @@ describe("joint governance: a cluster of 3 adds a fourth member and settles mess
     expect(await outcome(() => as(governors[0]).propose(9, params, 1))).toBe("UnknownAction(9)");
     expect(await outcome(() => as(governors[0]).propose(GOVERNANCE_ACTION.ADD_MEMBER, params, 1))).toBe("ok"); // approves it too: 1 of 3 ETH
     proposal = await governance.proposalCount();
+    // a governor checks the proposal from its Proposed event before approving: the code, B and the genesis root
+    const [event] = await governance.queryFilter(governance.filters.Proposed(proposal));
+    const proposed = decodeAddMember((event as unknown as { args: { params: string } }).args.params);
+    await expect(checkAddMember(provider, proposed, n4)).resolves.toBeUndefined();
+    const refused = (p: Partial<AddMemberParams>) =>
+      checkAddMember(provider, { ...proposed, ...p }, n4).then(
+        () => "accepted",
+        (e: FieldError) => e.message,
+      );
+    const n3Contracts = await deployMemberAddition(deployer, n3); // an N = 3 verifier and Poseidon(3): not what N + 1 = 4 needs
+    expect(await refused({ verifier: n3Contracts.verifier })).toBe(
+      `verifier: the code at ${n3Contracts.verifier} is not instance "member-add-n4"'s exported Groth16 verifier`,
+    );
+    expect(await refused({ poseidonRoots: n3Contracts.poseidonRoots })).toBe(
+      `poseidonRoots: the code at ${n3Contracts.poseidonRoots} is not circomlibjs' Poseidon contract of 4 inputs`,
+    );
+    expect(await refused({ poseidonRoots: stranger.address })).toBe(`poseidonRoots: no contract at ${stranger.address}`);
+    expect(await refused({ slots: 4 })).toBe('slots: 4, but instance "member-add-n4" has B = 2');
+    expect(await refused({ genesisRoot: genesisRoot + 1n })).toBe(`genesisRoot: ${genesisRoot + 1n}, but the genesis accounts give ${genesisRoot}`);
+    expect(await refused({ genesisAccounts: [{ ...newcomer()[0], balance: 5n }] })).toBe(
+      "genesisAccounts[0].balance: ETH the new member's empty escrow does not back",
+    );
+    expect(await refused({ genesisAccounts: [{ ...newcomer()[0], chainId: 2 }] })).toBe("genesisAccounts[0].chainId: 2, but the new member is chain 3");
+    expect(() => decodeAddMember("0x1234")).toThrow(/^params: not ADD_MEMBER's abi.encode/);
+
     expect(await outcome(() => as(governors[0]).approve(proposal))).toBe(`AlreadyApproved(${proposal}, ${governors[0].address})`);
     expect(await outcome(() => as(stranger).approve(proposal))).toMatch(/^NotGovernor\(/);
     expect(await outcome(() => as(stranger).approve(proposal + 1n))).toBe(`UnknownProposal(${proposal + 1n})`);
@@ -263,6 +292,14 @@ describe("joint governance: a cluster of 3 adds a fourth member and settles mess
     expect(await settlement.exodusTimeoutBlocks()).toBe(1_000n);
     expect(await outcome(() => governance.execute(bad, wrongArity))).toBe(`VerifierArityMismatch(${await n3VerifierAddress()}, 8)`);
     expect((await governance.proposalOf(bad)).executed).toBe(false);
+    // a timeout so short that the cluster would be in exodus at once is refused at execution (and so is any change in exodus)
+    const tooShort = encodeSetDeadlines({ depositDeadlineBlocks: 100, exodusTimeoutBlocks: 1 });
+    await (await as(governors[0]).propose(GOVERNANCE_ACTION.SET_DEADLINES, tooShort, 2)).wait();
+    const short = await governance.proposalCount();
+    await (await as(governors[1]).approve(short)).wait();
+    await advance(TIMELOCK_SECONDS);
+    expect(await outcome(() => governance.execute(short, tooShort))).toBe("ExodusActive()");
+    expect(await settlement.exodusTimeoutBlocks()).toBe(1_000n);
   });
 
   it("the bench's governance gas (measureGovernanceGas): a proposal, approvals and each action, on a fresh settlement", async () => {

@@ -117,8 +117,6 @@ export class ClusterNode {
   private queueStarted = false;
   /** State of the start-up reconcile with L1 (see reconcileInBackground). */
   private reconcile: { done: boolean; failure?: string } = { done: false };
-  /** The contract's exodusTimeoutBlocks (immutable), read at the first heartbeat check. */
-  private exodusTimeoutBlocks: number | undefined;
   private reconciling: Promise<void> = Promise.resolve();
   private stopping = false;
   private readonly stopSignal = new AbortController();
@@ -344,12 +342,13 @@ export class ClusterNode {
     if (c.heartbeatBlocks === 0 || (c.heartbeatBlocks === undefined && c.tickDeadlineMs === undefined)) return;
     if (!this.reconcile.done || this.sequencer!.openSize > 0 || this.store.firstUnsettledBatch() < this.store.batchCount()) return;
     const settlement = this.l1!.settlement;
-    this.exodusTimeoutBlocks ??= Number(await settlement.exodusTimeoutBlocks());
-    const every = c.heartbeatBlocks ?? Math.max(1, Math.floor(this.exodusTimeoutBlocks / 2));
+    // read at every check: joint governance may change it (SET_DEADLINES)
+    const exodusTimeoutBlocks = Number(await settlement.exodusTimeoutBlocks());
+    const every = c.heartbeatBlocks ?? Math.max(1, Math.floor(exodusTimeoutBlocks / 2));
     const head = await this.l1!.provider.getBlockNumber();
     const last = Number(await settlement.lastSettlementBlock());
     if (head - last < every || this.stopping) return;
-    if (head > last + this.exodusTimeoutBlocks) {
+    if (head > last + exodusTimeoutBlocks) {
       this.log.error({ lastSettlementBlock: last, head }, "exodus mode: no batch settled within the exodus timeout; the contract settles nothing more");
       return;
     }

@@ -5,11 +5,15 @@
  * that governors holding 2/3 of the registry's stake approve; it executes after a timelock, at the batch
  * boundary it names, so the executor, the prover and the contract switch at the same batch index.
  */
-import { AbiCoder, Contract, ContractFactory, type ContractRunner, type Signer } from "ethers";
+import { AbiCoder, Contract, ContractFactory, type ContractRunner, type Provider, type Signer } from "ethers";
 import { poseidonContract } from "circomlibjs";
 import { type ContractArtifact, governanceInterfaceAbi } from "../l1/compile-contracts.js";
 import { FieldError } from "../config/field-error.js";
 import type { GenesisAccount } from "../protocol/genesis.js";
+import { ETH_TOKEN_ID } from "../protocol/token.js";
+import { ClusterState } from "../state/cluster-state.js";
+import { getPoseidon } from "../crypto/poseidon.js";
+import { EddsaSigner } from "../crypto/eddsa.js";
 
 /** The action codes of ClusterGovernance.propose. */
 export const GOVERNANCE_ACTION = { ADD_MEMBER: 1, SET_INSTANCE: 2, SET_DEADLINES: 3 } as const;
@@ -89,6 +93,73 @@ const coder = AbiCoder.defaultAbiCoder();
 export function encodeAddMember(p: AddMemberParams): string {
   const words = p.genesisAccounts.flatMap((a) => [BigInt(a.chainId), a.index, a.ax, a.ay, a.tokenId, a.balance]);
   return coder.encode(["address", "uint256", "address", "uint256", "uint256[]"], [p.verifier, p.slots, p.poseidonRoots, p.genesisRoot, words]);
+}
+
+/** Words per genesis account in ADD_MEMBER's parameters and MemberAdded: chainId, leaf index, ax, ay, tokenId, balance. */
+const ACCOUNT_WORDS = 6;
+
+/**
+ * Decodes ADD_MEMBER's parameters (as a governor reads them from the Proposed event).
+ * @throws FieldError naming `params` when they do not decode, or the account words are not 6 per account.
+ */
+export function decodeAddMember(params: string): AddMemberParams {
+  let decoded: unknown[];
+  try {
+    decoded = [...coder.decode(["address", "uint256", "address", "uint256", "uint256[]"], params)];
+  } catch (e) {
+    throw new FieldError("params", `not ADD_MEMBER's abi.encode(address, uint256, address, uint256, uint256[]): ${(e as Error).message}`);
+  }
+  const [verifier, slots, poseidonRoots, genesisRoot, words] = decoded as [string, bigint, string, bigint, bigint[]];
+  if (words.length % ACCOUNT_WORDS !== 0) throw new FieldError("params.genesisAccounts", `${words.length} words: not ${ACCOUNT_WORDS} per account`);
+  if (slots > 64n) throw new FieldError("params.slots", `${slots}: B is at most 64`);
+  const genesisAccounts: GenesisAccount[] = [];
+  for (let k = 0; k < words.length; k += ACCOUNT_WORDS) {
+    const [chainId, index, ax, ay, tokenId, balance] = words.slice(k, k + ACCOUNT_WORDS);
+    if (chainId > 255n) throw new FieldError(`params.genesisAccounts[${k / ACCOUNT_WORDS}].chainId`, `${chainId}: not a member's chain id`);
+    genesisAccounts.push({ chainId: Number(chainId), index, ax, ay, tokenId, balance });
+  }
+  return { verifier, slots: Number(slots), poseidonRoots, genesisRoot, genesisAccounts };
+}
+
+/**
+ * What a governor checks before it approves an ADD_MEMBER (a verifier and a Poseidon contract are code
+ * that will judge every later batch: they are hostile until their bytes are the ones expected):
+ * the code at `verifier` is the runtime code of the N + 1 instance's own exported verifier (its
+ * creation code run with eth_call), the code at `poseidonRoots` is circomlibjs' Poseidon contract of
+ * N + 1 inputs, B is the instance's, and the genesis accounts are on chain N, hold no ETH and give
+ * `genesisRoot` (a depth-D Poseidon sparse Merkle tree, as the executor builds it).
+ * @param next the N + 1 instance (its members, depth, slots) and its compiled verifier, from its own set-up.
+ * @throws FieldError naming the parameter at fault (`verifier`, `poseidonRoots`, `slots`,
+ *   `genesisAccounts[i].<field>`, `genesisRoot`) and why.
+ */
+export async function checkAddMember(
+  provider: Provider,
+  p: AddMemberParams,
+  next: { inst: { name: string; members: number; depth: number; slots: number }; contracts: { verifier: ContractArtifact } },
+): Promise<void> {
+  const n = next.inst.members - 1;
+  const runtimeOf = (creation: string) => provider.call({ data: creation });
+  const sameCode = async (field: string, address: string, creation: string, what: string) => {
+    const [deployed, expected] = await Promise.all([provider.getCode(address), runtimeOf(creation)]);
+    if (deployed === "0x") throw new FieldError(field, `no contract at ${address}`);
+    if (deployed.toLowerCase() !== expected.toLowerCase()) throw new FieldError(field, `the code at ${address} is not ${what}`);
+  };
+  await sameCode("verifier", p.verifier, next.contracts.verifier.bytecode, `instance "${next.inst.name}"'s exported Groth16 verifier`);
+  await sameCode("poseidonRoots", p.poseidonRoots, poseidonContract.createCode(n + 1), `circomlibjs' Poseidon contract of ${n + 1} inputs`);
+  if (p.slots !== next.inst.slots) throw new FieldError("slots", `${p.slots}, but instance "${next.inst.name}" has B = ${next.inst.slots}`);
+  const state = new ClusterState(n + 1, next.inst.depth, await getPoseidon(), await EddsaSigner.create(), 0n);
+  p.genesisAccounts.forEach((a, i) => {
+    if (a.chainId !== n) throw new FieldError(`genesisAccounts[${i}].chainId`, `${a.chainId}, but the new member is chain ${n}`);
+    if (a.tokenId === ETH_TOKEN_ID && a.balance !== 0n)
+      throw new FieldError(`genesisAccounts[${i}].balance`, "ETH the new member's empty escrow does not back");
+    try {
+      state.createAccount(n, a.index, { ax: a.ax, ay: a.ay, tokenId: a.tokenId, balance: a.balance, nonce: 0n });
+    } catch (e) {
+      throw new FieldError(`genesisAccounts[${i}].${(e as FieldError).field}`, (e as FieldError).reason ?? (e as Error).message);
+    }
+  });
+  const root = state.roots()[n];
+  if (root !== p.genesisRoot) throw new FieldError("genesisRoot", `${p.genesisRoot}, but the genesis accounts give ${root}`);
 }
 
 /** SET_INSTANCE's parameters: abi.encode(address verifier, uint256 slots, uint256 deltaTicks). */
