@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type JsonRpcProvider, Wallet, parseEther } from "ethers";
+import { Contract, type JsonRpcProvider, Wallet, parseEther } from "ethers";
+import { DEFAULT_GOVERNANCE_TIMELOCK_SECONDS, governanceClient } from "../src/governance/joint-governance.js";
+import { settlementInterfaceAbi } from "../src/l1/compile-contracts.js";
 import { pino } from "pino";
 import { devnetProvider } from "../src/l1/anvil.js";
 import { ProverService } from "../src/service/prover-service.js";
@@ -26,7 +28,7 @@ let prepared: PreparedInstance;
 let service: ProverService;
 let provider: JsonRpcProvider;
 let registry: GovernorRegistryClient;
-let status: { settlement: string; registry: string; rpcUrl: string };
+let status: { settlement: string; registry: string; governance: string; rpcUrl: string };
 const stop = new AbortController();
 const honest: Wallet[] = [];
 let liar: Wallet;
@@ -145,6 +147,14 @@ describe("governors end to end on anvil: fast confirmation, and a lie slashed wi
     );
     expect(Number.isNaN(Date.parse(last))).toBe(false);
   }, 600_000);
+
+  it("the service deployed the cluster's joint governance beside its registry, and made it the settlement's governance", async () => {
+    const governance = governanceClient(status.governance, provider);
+    expect(await governance.settlement()).toBe(status.settlement);
+    expect(await governance.registry()).toBe(status.registry);
+    expect(await governance.timelockSeconds()).toBe(BigInt(DEFAULT_GOVERNANCE_TIMELOCK_SECONDS));
+    expect(await new Contract(status.settlement, settlementInterfaceAbi() as never, provider).governance()).toBe(status.governance);
+  });
 
   it("refuses a signature by a non-governor, over another domain, or over another cluster, naming the field", async () => {
     const entries = (await getJson<BatchEntriesView>(`${service.url}/v1/batches/0/entries`)).body;

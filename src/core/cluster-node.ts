@@ -63,6 +63,8 @@ export interface NodeConfig {
   deployment?: DeploymentParameters;
   /** Parameters of the GovernorRegistry the node deploys beside it (default: DEFAULT_REGISTRY_CONFIG). */
   registry?: Partial<RegistryConfig>;
+  /** Seconds from a proposal's quorum to its execution in the ClusterGovernance the node deploys (default DEFAULT_GOVERNANCE_TIMELOCK_SECONDS). */
+  governanceTimelockSeconds?: number;
   /** How often the node reads new Deposited events of its contract, and checks for a heartbeat (ms; default 1000). */
   depositPollMs?: number;
   /**
@@ -85,6 +87,8 @@ export interface NodeStatus {
   settlement: string;
   /** Its GovernorRegistry's address ("" before start). */
   registry: string;
+  /** Its ClusterGovernance's address: joint governance of members, verifier key, Δ, deadlines ("" before start). */
+  governance: string;
   rpcUrl: string;
   proofQueue: string;
   confirmations: number;
@@ -254,6 +258,7 @@ export class ClusterNode {
         instance: this.prepared.inst.name,
         settlement: this.l1.deployment.settlement,
         registry: this.l1.deployment.registry,
+        governance: this.l1.deployment.governance,
         rpcUrl: this.l1.rpcUrl,
         proofQueue: this.queue.kind,
         queueLimit: c.queueLimit,
@@ -654,6 +659,7 @@ export class ClusterNode {
       deltaTicks: this.prepared.inst.deltaTicks,
       settlement: this.l1?.deployment.settlement ?? "",
       registry: this.l1?.deployment.registry ?? "",
+      governance: this.l1?.deployment.governance ?? "",
       rpcUrl: this.l1?.rpcUrl ?? "",
       proofQueue: this.queue?.kind ?? "",
       confirmations: this.confirmations,

@@ -15,6 +15,9 @@ import { ClusterState } from "../state/cluster-state.js";
 import { getPoseidon } from "../crypto/poseidon.js";
 import { EddsaSigner } from "../crypto/eddsa.js";
 
+/** Default timelock of a node's ClusterGovernance: a day from quorum to execution, for members to act on what is coming. */
+export const DEFAULT_GOVERNANCE_TIMELOCK_SECONDS = 86_400;
+
 /** The action codes of ClusterGovernance.propose. */
 export const GOVERNANCE_ACTION = { ADD_MEMBER: 1, SET_INSTANCE: 2, SET_DEADLINES: 3 } as const;
 

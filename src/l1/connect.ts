@@ -9,6 +9,7 @@ import { decodeStoredEntry, isDeposit } from "../protocol/operation-codec.js";
 import { ETH_TOKEN_ID } from "../protocol/token.js";
 import { settlementClient, type ClusterSettlementClient } from "./settlement-client.js";
 import { deployRegistry, type RegistryConfig } from "../governance/registry.js";
+import { DEFAULT_GOVERNANCE_TIMELOCK_SECONDS, deployGovernance } from "../governance/joint-governance.js";
 
 /** The deployment a store settles on, kept in its meta table. */
 export interface DeploymentRecord {
@@ -17,6 +18,8 @@ export interface DeploymentRecord {
   verifier?: string;
   /** The settlement's GovernorRegistry (absent in stores made before governors: the next start deploys it). */
   registry?: string;
+  /** Its ClusterGovernance (absent in stores made before joint governance: the next start deploys it). */
+  governance?: string;
   deployedAt: number;
   /** L1 block of the deployment: where the submitter starts searching BatchSettled events. */
   blockNumber?: number;
@@ -36,8 +39,9 @@ export interface L1Connection {
 
 /**
  * Connects the service to its L1: `rpcUrl` and `privateKey`, or (no rpcUrl) an anvil devnet of its
- * own. The first start deploys ClusterSettlement at the genesis roots and its GovernorRegistry, and
- * records the deployment in the store; later starts use the recorded one.
+ * own. The first start deploys ClusterSettlement at the genesis roots, its GovernorRegistry and its
+ * ClusterGovernance (made the settlement's governance), and records the deployment in the store;
+ * later starts use the recorded one.
  *
  * An own devnet is new at every start: its deployment is gone, so the service deploys again and
  * marks every batch of the store "proved" again, and the submitter settles them all from their
@@ -49,7 +53,7 @@ export async function connectL1(
   store: ClusterStore,
   prepared: PreparedInstance,
   genesis: SettlementGenesis,
-  o: { rpcUrl?: string; privateKey?: string; deployment?: DeploymentParameters; registry?: Partial<RegistryConfig> },
+  o: { rpcUrl?: string; privateKey?: string; deployment?: DeploymentParameters; registry?: Partial<RegistryConfig>; governanceTimelockSeconds?: number },
   log: Logger,
 ): Promise<L1Connection> {
   if (o.rpcUrl && !o.privateKey)
@@ -106,6 +110,14 @@ export async function connectL1(
       deployment = { ...deployment, registry: await registry.getAddress() };
       store.setMeta("deployment", deployment);
       log.info({ registry: deployment.registry, settlement: deployment.settlement }, "GovernorRegistry deployed");
+    }
+    if (!deployment.governance) {
+      const timelock = o.governanceTimelockSeconds ?? DEFAULT_GOVERNANCE_TIMELOCK_SECONDS;
+      const settlement = settlementClient(deployment.settlement, prepared.contracts.settlement, wallet);
+      const governance = await deployGovernance(new NonceManager(wallet), prepared.contracts.governance, settlement, deployment.registry!, timelock);
+      deployment = { ...deployment, governance: governance.target as string };
+      store.setMeta("deployment", deployment);
+      log.info({ governance: deployment.governance, timelockSeconds: timelock }, "ClusterGovernance deployed: the instance changes only by its proposals");
     }
     const settlement = settlementClient(deployment.settlement, prepared.contracts.settlement, wallet);
     const onChainGenesis = await settlement.rootsCommitment();

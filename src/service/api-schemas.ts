@@ -207,6 +207,7 @@ export const statusResponse = {
     deltaTicks: { type: "integer" },
     settlement: { type: "string" },
     registry: { type: "string" },
+    governance: { type: "string" },
     rpcUrl: { type: "string" },
     proofQueue: { type: "string" },
     confirmations: { type: "integer" },
