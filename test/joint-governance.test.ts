@@ -15,6 +15,7 @@ import {
   type ClusterGovernanceClient,
   GOVERNANCE_ACTION,
   checkAddMember,
+  checkSetInstance,
   decodeAddMember,
   deployGovernance,
   deployMemberAddition,
@@ -33,6 +34,10 @@ import { syncFromL1 } from "../src/sync/l1-sync.js";
 import type { FieldError } from "../src/config/field-error.js";
 import { measureGovernanceGas } from "../src/bench/governance-gas.js";
 import { benchWorkload } from "../src/bench/measurements.js";
+import { ClusterNode } from "../src/core/cluster-node.js";
+import { ClusterStore } from "../src/store/cluster-store.js";
+import { quietLogger, signedOperations, tempDir } from "./helpers/service-fixture.js";
+import { join } from "node:path";
 
 // Joint governance (seed 004) end to end on anvil: a cluster of 3 (instance member-add-n3) settles a
 // batch; its three governors approve adding a fourth member (instance member-add-n4, set up beforehand),
@@ -282,6 +287,14 @@ describe("joint governance: a cluster of 3 adds a fourth member and settles mess
     await (await as(governors[1]).propose(GOVERNANCE_ACTION.SET_DEADLINES, deadlines, 2)).wait();
     const id = await governance.proposalCount();
     await (await as(governors[2]).approve(id)).wait();
+    // a governor's check before approving: the verifier must be the N = 4 instance's own
+    await expect(checkSetInstance(provider, { verifier: await n3VerifierAddress(), slots: 2, deltaTicks: 2 }, n4)).rejects.toThrow(
+      `verifier: the code at ${await n3VerifierAddress()} is not instance "member-add-n4"'s exported Groth16 verifier`,
+    );
+    await expect(checkSetInstance(provider, { verifier: await settlement.verifier(), slots: 2, deltaTicks: 3 }, n4)).rejects.toThrow(
+      'deltaTicks: 3, but instance "member-add-n4" has Δ = 2',
+    );
+    await expect(checkSetInstance(provider, { verifier: await settlement.verifier(), slots: 2, deltaTicks: 2 }, n4)).resolves.toBeUndefined();
     const wrongArity = encodeSetInstance({ verifier: await n3VerifierAddress(), slots: 2, deltaTicks: 2 });
     await (await as(governors[0]).propose(GOVERNANCE_ACTION.SET_INSTANCE, wrongArity, 2)).wait();
     const bad = await governance.proposalCount();
@@ -312,6 +325,32 @@ describe("joint governance: a cluster of 3 adds a fourth member and settles mess
     await expect(
       measureGovernanceGas(n3, n3, await benchWorkload(n3, 1, "governance-gas-test"), { rpcUrl: devnet.rpcUrl, close: async () => {} }),
     ).rejects.toThrow(/is not "member-add-n3" plus one member/);
+  });
+});
+
+describe("a node's deployment of its joint governance", () => {
+  it("deploys ClusterGovernance at the first start; a start killed after setGovernance but before its record adopts the one the settlement names", async () => {
+    const { genesis: signedGenesis } = await signedOperations(n3.inst, 1, "joint-governance-node");
+    const dataDir = tempDir("joint-governance-node");
+    const config = { dataDir, genesis: signedGenesis, rpcUrl: devnet.rpcUrl, privateKey: ANVIL_DEFAULT_KEY, workers: 1, singleThread: true, settleBatches: 1 };
+    const start = () => ClusterNode.start({ ...config, rpcRetryMinMs: 100, rpcRetryMaxMs: 1000 }, n3, quietLogger());
+    let node = await start();
+    const first = node.status();
+    await node.stop();
+    const onL1 = new Contract(first.settlement, settlementInterfaceAbi() as never, provider);
+    expect(await onL1.governance()).toBe(first.governance);
+    expect(await governanceClient(first.governance, provider).timelockSeconds()).toBe(86_400n);
+    // the record lost (as if killed between setGovernance and writing it): a new deployment would revert GovernanceAlreadySet
+    const store = new ClusterStore(join(dataDir, "service.sqlite"));
+    const { governance: _lost, ...deployment } = store.getMeta<Record<string, unknown>>("deployment")!;
+    store.setMeta("deployment", deployment);
+    store.close();
+    node = await start();
+    try {
+      expect(node.status()).toMatchObject({ settlement: first.settlement, registry: first.registry, governance: first.governance });
+    } finally {
+      await node.stop();
+    }
   });
 });
 

@@ -8,6 +8,9 @@ import { preparedTestInstance, terminateCurve } from "./helpers/test-instance.js
 import { expectedRoots, getJson, postOperations, signedOperations, tempDir, waitFor } from "./helpers/service-fixture.js";
 import { ServiceProcess, type LogLine } from "./helpers/service-process.js";
 
+/** Transactions of a node's first start on L1: verifier, four Poseidon contracts, ClusterSettlement, GovernorRegistry, ClusterGovernance, setGovernance. */
+const DEPLOYMENT_TRANSACTIONS = 9;
+
 let prepared: PreparedInstance;
 let devnet: Devnet;
 const running: ServiceProcess[] = [];
@@ -157,7 +160,7 @@ describe("prover service crash recovery (kill -9 of the real process, restart on
       .sort((a, b) => a - b);
     expect(stored).toEqual(Array.from({ length: status.batches.settled }, (_, i) => i));
 
-    // No nonce lost: the settlement account's transactions are the 7 deployments (verifier, four Poseidon contracts, ClusterSettlement, GovernorRegistry) and one per stored submission, without gaps.
+    // No nonce lost: the settlement account's transactions are the 9 of the deployment (verifier, four Poseidon contracts, ClusterSettlement, GovernorRegistry, ClusterGovernance, setGovernance) and one per stored submission, without gaps.
     const sender = new Wallet(ANVIL_DEFAULT_KEY).address;
     const submissions: { nonce: number; status: string }[] = [];
     for (let id = 1; ; id++) {
@@ -166,8 +169,8 @@ describe("prover service crash recovery (kill -9 of the real process, restart on
       submissions.push(r.body);
     }
     expect(submissions.every((s) => s.status === "mined")).toBe(true);
-    expect(submissions.map((s) => s.nonce)).toEqual(submissions.map((_, i) => i + 7));
-    expect(await rpc.getTransactionCount(sender)).toBe(7 + submissions.length);
+    expect(submissions.map((s) => s.nonce)).toEqual(submissions.map((_, i) => i + DEPLOYMENT_TRANSACTIONS));
+    expect(await rpc.getTransactionCount(sender)).toBe(DEPLOYMENT_TRANSACTIONS + submissions.length);
 
     expect(await s4.stop()).toBe(0);
     rpc.destroy();

@@ -14,7 +14,7 @@ import {
 } from "../governance/joint-governance.js";
 import { openCluster } from "../core/open-cluster.js";
 import type { GenesisAccount } from "../protocol/genesis.js";
-import type { BenchL1, BenchWorkload } from "./measurements.js";
+import { type BenchL1, type BenchWorkload, gasUsedBy } from "./measurements.js";
 
 /** Gas of joint governance on L1 (ClusterGovernance over ClusterSettlement, anvil), measured by measureGovernanceGas. */
 export interface GovernanceGas {
@@ -59,11 +59,7 @@ export async function measureGovernanceGas(
   if (!Number.isInteger(governors) || governors < 4)
     throw new RangeError(`governors: must be an integer >= 4 (an approval short of 2/3 is measured too), got ${governors}`);
   const provider = devnetProvider(l1.rpcUrl);
-  const gasOf = async (tx: Promise<ContractTransactionResponse>): Promise<number> => {
-    const receipt = await (await tx).wait();
-    if (!receipt) throw new Error("governance gas: no receipt");
-    return Number(receipt.gasUsed);
-  };
+  const gasOf = (tx: Promise<ContractTransactionResponse>) => gasUsedBy(tx, "governance gas");
   try {
     const deployer = new NonceManager(new Wallet(ANVIL_DEFAULT_KEY, provider));
     const settlement = await deploySettlement(deployer, from.contracts, settlementConfig(from, executed.anchor));

@@ -6,7 +6,7 @@ import { deploySettlement, settlementConfig } from "../l1/deploy.js";
 import { sendSettle, settlementBatch } from "../l1/settlement-calldata.js";
 import { type ClusterClaim, claimDomain, claimOfHeader, confirmationSignatures, signClaim } from "../governance/claim.js";
 import { deployRegistry, registryClient } from "../governance/registry.js";
-import type { BenchL1, BenchWorkload } from "./measurements.js";
+import { type BenchL1, type BenchWorkload, gasUsedBy } from "./measurements.js";
 
 /** Gas of the governors' actions on L1 (GovernorRegistry, anvil), measured by measureGovernorGas. */
 export interface GovernorGas {
@@ -41,11 +41,7 @@ export interface GovernorGas {
 export async function measureGovernorGas(prepared: PreparedInstance, executed: BenchWorkload, l1: BenchL1, signatures = 8): Promise<GovernorGas> {
   if (!Number.isInteger(signatures) || signatures < 2) throw new RangeError(`signatures: must be an integer >= 2, got ${signatures}`);
   const provider = devnetProvider(l1.rpcUrl);
-  const gasOf = async (tx: Promise<ContractTransactionResponse>): Promise<number> => {
-    const receipt = await (await tx).wait();
-    if (!receipt) throw new Error("governor gas: no receipt");
-    return Number(receipt.gasUsed);
-  };
+  const gasOf = (tx: Promise<ContractTransactionResponse>) => gasUsedBy(tx, "governor gas");
   try {
     const deployer = new NonceManager(new Wallet(ANVIL_DEFAULT_KEY, provider));
     const settlement = await deploySettlement(deployer, prepared.contracts, settlementConfig(prepared, executed.anchor));

@@ -90,6 +90,17 @@ export async function benchWorkload(prepared: PreparedInstance, batches: number,
   };
 }
 
+/**
+ * Gas used by a sent transaction, from its receipt.
+ * @param what names the transaction in the error.
+ * @throws Error naming `what` when there is no receipt; ethers errors when it reverts.
+ */
+export async function gasUsedBy(tx: Promise<{ wait(): Promise<{ gasUsed: bigint } | null> }>, what = "transaction"): Promise<number> {
+  const receipt = await (await tx).wait();
+  if (!receipt) throw new Error(`${what}: no receipt`);
+  return Number(receipt.gasUsed);
+}
+
 /** The bench's L1: one anvil devnet for every measurement (each deploys its own ClusterSettlement). */
 export interface BenchL1 {
   rpcUrl: string;
@@ -424,7 +435,7 @@ export async function measureAssetGas(prepared: PreparedInstance, executed: Benc
       ...settlementConfig(prepared, executed.anchor),
       exodusTimeoutBlocks: timeout,
     })) as unknown as Contract;
-    const gasOf = async (tx: Promise<{ wait(): Promise<{ gasUsed: bigint } | null> }>) => Number((await (await tx).wait())!.gasUsed);
+    const gasOf = (tx: Promise<{ wait(): Promise<{ gasUsed: bigint } | null> }>) => gasUsedBy(tx, "asset gas");
     const depositEth = await gasOf(settlement.depositEth(0, 0, { value: 1000n }));
     const tokenArtifact = solcCompile({ "TestToken.sol": { content: readFileSync(join(REPO_ROOT, "contracts/test/TestToken.sol"), "utf8") } })["TestToken.sol"]
       .TestToken;

@@ -125,6 +125,34 @@ export function decodeAddMember(params: string): AddMemberParams {
 }
 
 /**
+ * Checks that the code at `address` is the runtime code `creation` deploys (run with eth_call: no
+ * transaction, nothing deployed).
+ * @throws FieldError naming `field` when there is no contract there or its code differs (`what` says what was expected).
+ */
+async function sameCode(provider: Provider, field: string, address: string, creation: string, what: string): Promise<void> {
+  const [deployed, expected] = await Promise.all([provider.getCode(address), provider.call({ data: creation })]);
+  if (deployed === "0x") throw new FieldError(field, `no contract at ${address}`);
+  if (deployed.toLowerCase() !== expected.toLowerCase()) throw new FieldError(field, `the code at ${address} is not ${what}`);
+}
+
+/**
+ * What a governor checks before it approves a SET_INSTANCE: the code at `verifier` is the runtime code
+ * of the new instance's own exported verifier (from its own set-up), and B and Δ are that instance's.
+ * @param next the new instance (same N) and its compiled verifier.
+ * @throws FieldError naming `verifier`, `slots` or `deltaTicks` and why.
+ */
+export async function checkSetInstance(
+  provider: Provider,
+  p: { verifier: string; slots: number; deltaTicks: number },
+  next: { inst: { name: string; slots: number; deltaTicks: number }; contracts: { verifier: ContractArtifact } },
+): Promise<void> {
+  await sameCode(provider, "verifier", p.verifier, next.contracts.verifier.bytecode, `instance "${next.inst.name}"'s exported Groth16 verifier`);
+  if (p.slots !== next.inst.slots) throw new FieldError("slots", `${p.slots}, but instance "${next.inst.name}" has B = ${next.inst.slots}`);
+  if (p.deltaTicks !== next.inst.deltaTicks)
+    throw new FieldError("deltaTicks", `${p.deltaTicks}, but instance "${next.inst.name}" has Δ = ${next.inst.deltaTicks}`);
+}
+
+/**
  * What a governor checks before it approves an ADD_MEMBER (a verifier and a Poseidon contract are code
  * that will judge every later batch: they are hostile until their bytes are the ones expected):
  * the code at `verifier` is the runtime code of the N + 1 instance's own exported verifier (its
@@ -141,14 +169,8 @@ export async function checkAddMember(
   next: { inst: { name: string; members: number; depth: number; slots: number }; contracts: { verifier: ContractArtifact } },
 ): Promise<void> {
   const n = next.inst.members - 1;
-  const runtimeOf = (creation: string) => provider.call({ data: creation });
-  const sameCode = async (field: string, address: string, creation: string, what: string) => {
-    const [deployed, expected] = await Promise.all([provider.getCode(address), runtimeOf(creation)]);
-    if (deployed === "0x") throw new FieldError(field, `no contract at ${address}`);
-    if (deployed.toLowerCase() !== expected.toLowerCase()) throw new FieldError(field, `the code at ${address} is not ${what}`);
-  };
-  await sameCode("verifier", p.verifier, next.contracts.verifier.bytecode, `instance "${next.inst.name}"'s exported Groth16 verifier`);
-  await sameCode("poseidonRoots", p.poseidonRoots, poseidonContract.createCode(n + 1), `circomlibjs' Poseidon contract of ${n + 1} inputs`);
+  await sameCode(provider, "verifier", p.verifier, next.contracts.verifier.bytecode, `instance "${next.inst.name}"'s exported Groth16 verifier`);
+  await sameCode(provider, "poseidonRoots", p.poseidonRoots, poseidonContract.createCode(n + 1), `circomlibjs' Poseidon contract of ${n + 1} inputs`);
   if (p.slots !== next.inst.slots) throw new FieldError("slots", `${p.slots}, but instance "${next.inst.name}" has B = ${next.inst.slots}`);
   const state = new ClusterState(n + 1, next.inst.depth, await getPoseidon(), await EddsaSigner.create(), 0n);
   p.genesisAccounts.forEach((a, i) => {

@@ -1,4 +1,4 @@
-import { NonceManager, Wallet, type JsonRpcProvider } from "ethers";
+import { NonceManager, Wallet, ZeroAddress, type JsonRpcProvider } from "ethers";
 import type { Logger } from "pino";
 import { ANVIL_DEFAULT_KEY, devnetProvider, startAnvil, type Devnet } from "./anvil.js";
 import { checkGenesisChain, deploySettlement, settlementConfig, type DeploymentParameters, type SettlementGenesis } from "./deploy.js";
@@ -9,7 +9,7 @@ import { decodeStoredEntry, isDeposit } from "../protocol/operation-codec.js";
 import { ETH_TOKEN_ID } from "../protocol/token.js";
 import { settlementClient, type ClusterSettlementClient } from "./settlement-client.js";
 import { deployRegistry, type RegistryConfig } from "../governance/registry.js";
-import { DEFAULT_GOVERNANCE_TIMELOCK_SECONDS, deployGovernance } from "../governance/joint-governance.js";
+import { DEFAULT_GOVERNANCE_TIMELOCK_SECONDS, deployGovernance, governanceClient } from "../governance/joint-governance.js";
 
 /** The deployment a store settles on, kept in its meta table. */
 export interface DeploymentRecord {
@@ -114,10 +114,23 @@ export async function connectL1(
     if (!deployment.governance) {
       const timelock = o.governanceTimelockSeconds ?? DEFAULT_GOVERNANCE_TIMELOCK_SECONDS;
       const settlement = settlementClient(deployment.settlement, prepared.contracts.settlement, wallet);
-      const governance = await deployGovernance(new NonceManager(wallet), prepared.contracts.governance, settlement, deployment.registry!, timelock);
-      deployment = { ...deployment, governance: governance.target as string };
+      // a start killed after setGovernance but before the record: the settlement names it already (set once, for good)
+      const set = (await settlement.governance()) as string;
+      let governance: string;
+      if (set !== ZeroAddress) {
+        if ((await governanceClient(set, provider).settlement()) !== deployment.settlement)
+          throw new FieldError("rpcUrl", `ClusterSettlement ${deployment.settlement} is governed by ${set}, which is not a ClusterGovernance of it`);
+        governance = set;
+      } else {
+        governance = (await deployGovernance(new NonceManager(wallet), prepared.contracts.governance, settlement, deployment.registry!, timelock))
+          .target as string;
+      }
+      deployment = { ...deployment, governance };
       store.setMeta("deployment", deployment);
-      log.info({ governance: deployment.governance, timelockSeconds: timelock }, "ClusterGovernance deployed: the instance changes only by its proposals");
+      log.info(
+        { governance, timelockSeconds: timelock, adopted: set !== ZeroAddress },
+        "ClusterGovernance in place: the instance changes only by its proposals",
+      );
     }
     const settlement = settlementClient(deployment.settlement, prepared.contracts.settlement, wallet);
     const onChainGenesis = await settlement.rootsCommitment();
