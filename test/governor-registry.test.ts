@@ -7,7 +7,7 @@ import { provenBatches, type ProvenBatches } from "./helpers/proven-batches.js";
 import { ANVIL_DEFAULT_KEY, devnetProvider, startAnvil, type Devnet } from "../src/l1/anvil.js";
 import { deploySettlement } from "../src/l1/deploy.js";
 import { sendSettle, type SettlementBatch } from "../src/l1/settlement-calldata.js";
-import { describeRevert } from "../src/l1/revert.js";
+import { revertOutcome } from "./helpers/revert-outcome.js";
 import { registryInterfaceAbi } from "../src/l1/compile-contracts.js";
 import { FIXTURE_ETH_PER_CHAIN } from "./helpers/cluster-fixture.js";
 import { type ClusterClaim, type SignedClaim, claimDomain, claimKey, claimSigner, confirmationSignatures, signClaim } from "../src/governance/claim.js";
@@ -118,15 +118,7 @@ const lie = (c: ClusterClaim): ClusterClaim => ({ ...c, newRootsCommitment: c.ne
 /** Decodes GovernorRegistry's custom errors (a reverted send carries raw revert data). */
 const registryErrors = new Contract(ZeroAddress, registryInterfaceAbi() as never);
 
-/** The custom error a call reverts with, e.g. `NoQuorum(1, 3)`; "ok" when it is mined. */
-async function outcome(send: () => Promise<{ wait(): Promise<unknown> }>): Promise<string> {
-  try {
-    await (await send()).wait();
-    return "ok";
-  } catch (e) {
-    return describeRevert(e, registryErrors) ?? `not a revert: ${(e as Error).message}`;
-  }
-}
+const outcome = (send: () => Promise<{ wait(): Promise<unknown> }>) => revertOutcome(send, registryErrors);
 
 const confirm = (c: Cluster, claim: ClusterClaim, signed: SignedClaim[], from?: Wallet) =>
   outcome(() => (from ? c.as(from) : c.registry).confirm(claim, confirmationSignatures(signed)));

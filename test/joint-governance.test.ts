@@ -7,7 +7,7 @@ import { terminateCurve } from "./helpers/test-instance.js";
 import { ANVIL_DEFAULT_KEY, devnetProvider, startAnvil, type Devnet } from "../src/l1/anvil.js";
 import { deploySettlement, settlementConfig } from "../src/l1/deploy.js";
 import { sendSettle, settlementBatch, type SettlementBatch } from "../src/l1/settlement-calldata.js";
-import { describeRevert } from "../src/l1/revert.js";
+import { revertOutcome } from "./helpers/revert-outcome.js";
 import { governanceInterfaceAbi, settlementInterfaceAbi } from "../src/l1/compile-contracts.js";
 import { deployRegistry, registryClient } from "../src/governance/registry.js";
 import {
@@ -68,15 +68,7 @@ const errors = new Contract(ZeroAddress, [
   ...settlementInterfaceAbi().filter((f) => (f as { type: string }).type === "error"),
 ] as never);
 
-/** The custom error a transaction reverts with, e.g. `QuorumNotReached(1, 1, 3)`; "ok" when it is mined. */
-async function outcome(send: () => Promise<{ wait(): Promise<unknown> }>): Promise<string> {
-  try {
-    await (await send()).wait();
-    return "ok";
-  } catch (e) {
-    return describeRevert(e, errors) ?? `not a revert: ${(e as Error).message}`;
-  }
-}
+const outcome = (send: () => Promise<{ wait(): Promise<unknown> }>) => revertOutcome(send, errors);
 
 const as = (w: Wallet) => governanceClient(governance.target as string, w);
 const eth = (v: string) => parseEther(v);
