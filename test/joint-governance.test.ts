@@ -36,7 +36,7 @@ import { measureGovernanceGas } from "../src/bench/governance-gas.js";
 import { benchWorkload } from "../src/bench/measurements.js";
 import { ClusterNode } from "../src/core/cluster-node.js";
 import { ClusterStore } from "../src/store/cluster-store.js";
-import { quietLogger, signedOperations, tempDir } from "./helpers/service-fixture.js";
+import { quietLogger, signedOperations, tempDir, waitFor } from "./helpers/service-fixture.js";
 import { join } from "node:path";
 
 // Joint governance (seed 004) end to end on anvil: a cluster of 3 (instance member-add-n3) settles a
@@ -352,3 +352,98 @@ async function n3VerifierAddress(): Promise<string> {
   n3Verifier ??= (await deployMemberAddition(deployer, n3)).verifier;
   return n3Verifier;
 }
+
+describe("a running node follows joint governance: it holds the boundary, executes the proposal and switches to N + 1", () => {
+  it("a cluster of 3 on a node adds a fourth member, settles messages to it, and a restart replays the switch", async () => {
+    const nodeGenesis: Genesis = { ...genesis, clusterId: CLUSTER_ID + 1n };
+    const domain = genesisDomain(nodeGenesis);
+    const poseidon = await getPoseidon();
+    const signer = await EddsaSigner.create();
+    const signFor = (op: Omit<SignedOperation, "signature">): SignedOperation => ({
+      ...op,
+      signature: signer.sign(keys[Number(op.from)].privateKey, operationDigest(poseidon, domain, op)),
+    });
+    const dataDir = tempDir("joint-governance-switch");
+    const config = {
+      dataDir,
+      genesis: nodeGenesis,
+      rpcUrl: devnet.rpcUrl,
+      privateKey: ANVIL_DEFAULT_KEY,
+      workers: 1,
+      singleThread: true,
+      settleBatches: 1,
+      rpcRetryMinMs: 100,
+      rpcRetryMaxMs: 1000,
+      depositPollMs: 100,
+      registry: { epochBlocks: 1, challengeWindowBlocks: 10, unbondingBlocks: 20 },
+      governanceTimelockSeconds: 60,
+    };
+    let node = await ClusterNode.start({ ...config, successors: [n4] }, n3, quietLogger());
+    try {
+      const { registry, governance: address } = node.status();
+      for (const g of governors) await (await registryClient(registry, g).bond({ value: eth("1") })).wait();
+      await provider.send("anvil_mine", ["0x1"]);
+      // batch 0 (B = 2) under N = 3
+      node.admit(signFor(send(0, 1, 0n, 1n, eth("1"), 0n)));
+      node.admit(signFor(send(2, 0, 1n, 0n, eth("0.5"), 0n)));
+      await node.whenAllSettled();
+
+      // the proposal: member 3 joins at batch 1 (its verifier and Poseidon deployed by a governor, not by the node's key)
+      const addition = await deployMemberAddition(governors[2], n4);
+      const root = (await openCluster(n3.inst, nodeGenesis)).addMember(n4.inst, newcomer()).genesisRoot;
+      const params = encodeAddMember({ ...addition, slots: n4.inst.slots, genesisRoot: root, genesisAccounts: newcomer() });
+      const gov = (w: Wallet) => governanceClient(address, w);
+      await (await gov(governors[0]).propose(GOVERNANCE_ACTION.ADD_MEMBER, params, 1)).wait();
+      const id = await gov(governors[0]).proposalCount();
+      await (await gov(governors[1]).approve(id)).wait(); // 2 of 3 ETH: queued, the timelock runs
+
+      const pending = await waitFor("the node to hold batch 1", () => node.status().pendingMemberAddition ?? undefined, 30_000, 100);
+      expect(pending).toMatchObject({ proposal: String(id), atBatch: 1, instance: "member-add-n4" });
+      expect(node.admissionRefusal()).toMatch(/^batch 1 is held for a member to join \(ADD_MEMBER proposal \d+, executable from /);
+      expect(() => node.admit(signFor(send(0, 2, 0n, 1n, eth("1"), 1n)))).toThrow(/batch 1 is held for a member to join/);
+      expect(node.status().openBatch).toEqual({ batchIndex: 1, operations: 0 });
+
+      // the timelock over, the node sends `execute` itself and switches when it reads MemberAdded
+      await advance(60);
+      await waitFor("the node to switch to N = 4", () => node.status().members === 4, 60_000, 100);
+      const settlementOnL1 = new Contract(node.status().settlement, settlementInterfaceAbi() as never, provider);
+      expect(await settlementOnL1.members()).toBe(4n);
+      expect(node.status()).toMatchObject({
+        instance: "member-add-n4",
+        memberAdditions: [{ chainId: 3, atBatch: 1, instance: "member-add-n4" }],
+        pendingMemberAddition: null,
+      });
+      expect(node.admissionRefusal()).toBeUndefined();
+
+      // batch 1: cross-chain messages to the new member, proved with the N = 4 zkey and settled
+      node.admit(signFor(send(0, 3, 0n, 0n, eth("2"), 1n)));
+      node.admit(signFor(send(1, 3, 1n, 0n, eth("0.25"), 0n)));
+      await node.whenAllSettled();
+      expect(await settlementOnL1.nextBatchIndex()).toBe(2n);
+      expect(await settlementOnL1.currentRoots()).toEqual(node.status().roots.map(BigInt));
+      expect(await settlementOnL1.escrowOf(3, 1)).toBe(eth("2.25"));
+      expect(node.instanceOfBatch(0)).toBe("member-add-n3");
+      expect(node.instanceOfBatch(1)).toBe("member-add-n4");
+    } finally {
+      await node.stop();
+    }
+
+    // a restart replays the addition at its boundary (roots as settled); without the N + 1 set-up it refuses to start
+    await expect(ClusterNode.start(config, n3, quietLogger())).rejects.toThrow(
+      'successors: the store has a member added with instance "member-add-n4": start the node with its set-up (--next-instance member-add-n4)',
+    );
+    node = await ClusterNode.start({ ...config, successors: [n4] }, n3, quietLogger());
+    try {
+      const s = node.status();
+      expect(s).toMatchObject({ members: 4, instance: "member-add-n4", openBatch: { batchIndex: 2, operations: 0 } });
+      expect(s.roots).toEqual(s.settledRoots);
+      node.admit(signFor(send(3, 0, 0n, 1n, eth("1"), 0n))); // the new member sends back
+      node.closeOpenBatch();
+      await node.whenAllSettled();
+      const settlementOnL1 = new Contract(s.settlement, settlementInterfaceAbi() as never, provider);
+      expect(await settlementOnL1.currentRoots()).toEqual(node.status().roots.map(BigInt));
+    } finally {
+      await node.stop();
+    }
+  }, 300_000);
+});

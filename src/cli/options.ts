@@ -51,14 +51,14 @@ function knownKeys(schema: z.ZodType): string[] {
 }
 
 /**
- * The circuit instance named by `--instance`.
- * @throws CliError (EXIT.USAGE) naming `--instance` when circuits/instances.json has no such instance.
+ * The circuit instance named by `--instance` (or the flag `flag`, e.g. `--next-instance`).
+ * @throws CliError (EXIT.USAGE) naming the flag when circuits/instances.json has no such instance.
  */
-export function instanceOption(name: string): CircuitInstance {
+export function instanceOption(name: string, flag = "--instance"): CircuitInstance {
   try {
     return loadInstance(name);
   } catch (e) {
-    if (e instanceof FieldError) throw new CliError(`--instance: ${e.reason}`, EXIT.USAGE);
+    if (e instanceof FieldError) throw new CliError(`${flag}: ${e.reason}`, EXIT.USAGE);
     throw e;
   }
 }

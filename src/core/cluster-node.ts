@@ -22,6 +22,17 @@ import { FieldError } from "../config/field-error.js";
 import { SignatureCollector, type SignatureReceipt, type SignedClaimRequest } from "../governance/signature-collector.js";
 import { claimView, fastConfirmationView, type BatchEntriesView, type ClaimSignaturesView } from "../governance/claim-views.js";
 import { type RegistryConfig, registryClient } from "../governance/registry.js";
+import {
+  type MemberAddedEvent,
+  type QueuedMemberAddition,
+  checkAddMember,
+  decodeAddMember,
+  governanceClient,
+  memberAddedEvents,
+  queuedMemberAdditions,
+} from "../governance/joint-governance.js";
+import { recordMemberAddition, recordedMemberAdditions } from "./member-additions.js";
+import { describeRevert } from "../l1/revert.js";
 
 /**
  * Attempts of one batch (each refused result or passed proving deadline queues a new job) queued
@@ -73,8 +84,14 @@ export interface NodeConfig {
    * contract's exodusTimeoutBlocks when the tick timer runs (tickDeadlineMs: serve), never otherwise; 0: never.
    */
   heartbeatBlocks?: number;
-  /** Proof queue factory: default the embedded LocalProofQueue on `workers` piscina workers. */
+  /** Proof queue factory: default the embedded LocalProofQueue on `workers` piscina workers. Called again for each N + 1 instance the node switches to. */
   proofQueue?: (prepared: PreparedInstance, log: Logger) => Promise<ProofQueue>;
+  /**
+   * Instances of N + 1, N + 2, … members set up beforehand (`serve --next-instance`): when joint
+   * governance queues an ADD_MEMBER whose verifier is one of theirs, the node holds that batch
+   * boundary, executes the proposal once its timelock is over, and switches to it (see followJointGovernance).
+   */
+  successors?: PreparedInstance[];
 }
 
 /** The node's state at a glance (GET /v1/status); roots as decimal strings, index = chainId. */
@@ -101,6 +118,21 @@ export interface NodeStatus {
   roots: string[];
   /** The roots after the last settled (final) batch. */
   settledRoots: string[];
+  /** The members joint governance added, each with the batch it joined at and the instance the node switched to. */
+  memberAdditions: { chainId: number; atBatch: number; instance: string }[];
+  /** A queued ADD_MEMBER whose boundary the node holds (nothing enters batch `atBatch` until it executes), or null. */
+  pendingMemberAddition: { proposal: string; atBatch: number; instance: string; executableAt: number } | null;
+}
+
+/** A queued ADD_MEMBER proposal the node holds the boundary of, with the set-up it will switch to. */
+interface PendingAddition {
+  id: bigint;
+  atBatch: number;
+  /** Its abi-encoded parameters (what `execute` takes). */
+  params: string;
+  /** L1 time (s) from which it may execute. */
+  executableAt: bigint;
+  next: PreparedInstance;
 }
 
 /**
@@ -131,18 +163,32 @@ export class ClusterNode {
   /** Why the deposit queue cannot be read or admitted right now (a /readyz reason), or undefined. */
   private depositTrouble: string | undefined;
 
+  /** The instance the open batch is built and proved for: the base one, or the N + 1 instance of the last member added. */
+  private current: PreparedInstance;
+  private pendingAddition: PendingAddition | undefined;
+  /** The boundary of a MemberAdded the node is switching to (held meanwhile), or undefined. */
+  private switchingAt: number | undefined;
+  /** Why the node cannot follow joint governance right now (a /readyz reason), or undefined. */
+  private governanceTrouble: string | undefined;
+  /** First L1 block of joint governance's events not read yet (Queued, MemberAdded). */
+  private governanceFrom = 0;
+
   private sequencer: Sequencer | undefined;
   private queue: ProofQueue | undefined;
   private l1: L1Connection | undefined;
   private submitter: L1Submitter | undefined;
   private collector: SignatureCollector | undefined;
 
+  /**
+   * @param base the instance of the cluster's genesis (the store's, and the one the settlement was deployed for).
+   */
   private constructor(
     readonly config: NodeConfig,
-    readonly prepared: PreparedInstance,
+    readonly base: PreparedInstance,
     readonly store: ClusterStore,
     private readonly log: Logger,
   ) {
+    this.current = base;
     this.metrics = new NodeMetrics(
       () => {
         const counts = this.store.batchCounts();
@@ -190,16 +236,45 @@ export class ClusterNode {
     }
   }
 
+  /** The instance the open batch is built and proved for (the base one until joint governance adds a member). */
+  get prepared(): PreparedInstance {
+    return this.current;
+  }
+
+  /** The name of the circuit instance batch `index` is (or will be) proved with: the last member addition at or before it, else the base instance. */
+  instanceOfBatch(index: number): string {
+    return (
+      recordedMemberAdditions(this.store)
+        .filter((a) => a.atBatch <= index)
+        .at(-1)?.instance ?? this.base.inst.name
+    );
+  }
+
+  /**
+   * The set-up of a recorded member addition's instance among `successors`.
+   * @throws FieldError naming `successors` when the node was not given it.
+   */
+  private successorNamed(name: string): PreparedInstance {
+    const found = this.config.successors?.find((p) => p.inst.name === name);
+    if (!found)
+      throw new FieldError("successors", `the store has a member added with instance "${name}": start the node with its set-up (--next-instance ${name})`);
+    return found;
+  }
+
   private async boot(genesis: Genesis): Promise<void> {
     const c = this.config;
     const started = performance.now();
+    const additions = recordedMemberAdditions(this.store);
+    const instances = additions.map((a) => this.successorNamed(a.instance));
     this.sequencer = await Sequencer.recover(
-      this.prepared.inst,
+      this.base.inst,
       genesis,
       this.store,
       { tickDeadlineMs: c.tickDeadlineMs ?? Number.POSITIVE_INFINITY },
       (index, input) => this.onBatchClosed(index, input),
+      additions.map((a, i) => ({ atBatch: a.atBatch, inst: instances[i].inst, accounts: a.accounts, genesisRoot: a.genesisRoot })),
     );
+    this.current = instances.at(-1) ?? this.base;
     const counts = this.store.batchCounts();
     this.log.info(
       { operations: this.store.operationCount(), openOperations: this.sequencer.openSize, batches: counts, ms: Math.round(performance.now() - started) },
@@ -208,7 +283,7 @@ export class ClusterNode {
 
     this.l1 = await connectL1(
       this.store,
-      this.prepared,
+      this.base,
       {
         roots: this.sequencer.genesisRoots,
         commitment: this.sequencer.genesisCommitment(),
@@ -221,15 +296,7 @@ export class ClusterNode {
       this.log,
     );
     this.collector = new SignatureCollector(this.store, registryClient(this.l1.deployment.registry!, this.l1.provider), this.l1.deployment.settlement);
-    this.queue = c.proofQueue
-      ? await c.proofQueue(this.prepared, this.log)
-      : new LocalProofQueue(new ProverPool(this.prepared.keys.vkey, { workers: c.workers, singleThread: c.singleThread, backend: c.backend }), this.prepared);
-    await this.queue.start({
-      proved: (i, r, origin) => this.onProved(i, r, origin),
-      unreadable: (i, reason, origin) => this.onRefused(i, reason, origin),
-      expired: (i, reason, origin) => this.onExpired(i, reason, origin),
-      failed: (i, e) => this.onProofFailed(i, e),
-    });
+    this.queue = await this.openProofQueue(this.current);
     this.queueStarted = true;
     for (const b of this.store.unprovedBatches()) {
       this.log.info({ batchIndex: b.batchIndex }, "re-queueing unproved batch");
@@ -250,6 +317,7 @@ export class ClusterNode {
     // to mine it: it runs in the background, and /readyz says so until it is done.
     this.reconciling = this.reconcileInBackground();
 
+    this.governanceFrom = this.l1.deployment.blockNumber ?? 0;
     void this.watchDeposits(this.l1.deployment.blockNumber ?? 0); // stops with `stopping`; never rejects
 
     if (c.tickDeadlineMs !== undefined) this.tickTimer = setInterval(() => this.closeDueTick(), Math.max(20, Math.min(250, c.tickDeadlineMs / 4)));
@@ -310,7 +378,9 @@ export class ClusterNode {
     while (!this.stopping) {
       try {
         const to = (await this.l1!.provider.getBlockNumber()) - this.confirmations;
-        if (to >= from) {
+        await this.followJointGovernance(to);
+        // a held boundary takes no deposit either (read again once the member is added)
+        if (to >= from && !this.heldBoundary()) {
           const events = await settlement.queryFilter(settlement.filters.Deposited(), from, to);
           if (this.stopping) return; // the store may be closed by now
           const deposits = events
@@ -332,6 +402,199 @@ export class ClusterNode {
       });
       await sleep(this.config.depositPollMs ?? 1000, undefined, { signal: this.stopSignal.signal }).catch(() => {});
     }
+  }
+
+  /**
+   * Follows joint governance up to L1 block `to` (each poll of watchDeposits): a queued ADD_MEMBER
+   * makes the node hold its boundary (holdMemberAddition), a due one is executed by the node itself
+   * (anyone may send `execute`), and a MemberAdded event switches the executor and the provers to the
+   * N + 1 instance (switchToAddedMember). A failure is shown by `/readyz` and tried again at the next poll.
+   * @throws StoreFailure when the store refuses the addition's record (the caller exits).
+   */
+  private async followJointGovernance(to: number): Promise<void> {
+    const address = this.l1!.deployment.governance;
+    if (!address) return;
+    try {
+      if (to >= this.governanceFrom) {
+        const governance = governanceClient(address, this.l1!.provider);
+        for (const q of await queuedMemberAdditions(governance, this.governanceFrom, to)) await this.holdMemberAddition(q);
+        for (const e of await memberAddedEvents(this.l1!.settlement, this.governanceFrom, to)) await this.switchToAddedMember(e);
+        this.governanceFrom = to + 1;
+      }
+      await this.executeDueAddition();
+      this.governanceTrouble = undefined;
+    } catch (e) {
+      if (this.stopping || e instanceof StoreFailure) throw e;
+      const reason = e instanceof FieldError || e instanceof OperationRejected ? `${e.field}: ${e.reason}` : (e as Error).message;
+      if (this.governanceTrouble !== `joint governance: ${reason}`) this.log.error({ err: reason }, "joint governance cannot be followed; trying again");
+      this.governanceTrouble = `joint governance: ${reason}`;
+    }
+  }
+
+  /**
+   * Holds the boundary of a queued ADD_MEMBER (2/3 of the stake approved it): from the moment batch
+   * `atBatch` opens, no operation, deposit or heartbeat enters it until the proposal executes on L1,
+   * so that batch is the first of N + 1 members on both sides. The set-up is the successor whose
+   * verifier, Poseidon contract, B and genesis root the parameters name (checkAddMember). One that has
+   * executed, or whose boundary the node has passed, is logged and left (it can no longer execute).
+   * @throws FieldError naming `successors` when no set-up the node has fits (the node then holds
+   *   nothing and `/readyz` says why: restart it with the instance's set-up).
+   */
+  private async holdMemberAddition(q: QueuedMemberAddition): Promise<void> {
+    if (q.executed || this.pendingAddition?.id === q.id) return;
+    const open = this.sequencer!.openBatchIndex;
+    if (q.atBatch < open || (q.atBatch === open && this.sequencer!.openSize > 0)) {
+      this.log.warn(
+        { proposal: String(q.id), atBatch: q.atBatch, openBatch: open },
+        "queued ADD_MEMBER: this node has passed its boundary; it can no longer execute",
+      );
+      return;
+    }
+    if (this.pendingAddition) {
+      this.log.warn(
+        { proposal: String(q.id), pending: String(this.pendingAddition.id) },
+        "queued ADD_MEMBER: another member addition is pending; propose it again after that one",
+      );
+      return;
+    }
+    const params = decodeAddMember(q.params);
+    const n = this.sequencer!.inst.members;
+    const problems: string[] = [];
+    for (const next of this.config.successors ?? []) {
+      if (next.inst.members !== n + 1 || next.inst.depth !== this.current.inst.depth) continue;
+      try {
+        await checkAddMember(this.l1!.provider, params, next);
+      } catch (e) {
+        problems.push(`${next.inst.name}: ${(e as Error).message}`);
+        continue;
+      }
+      this.pendingAddition = { id: q.id, atBatch: q.atBatch, params: q.params, executableAt: q.executableAt, next };
+      this.log.info(
+        { proposal: String(q.id), atBatch: q.atBatch, instance: next.inst.name, executableAt: Number(q.executableAt) },
+        "queued ADD_MEMBER: holding its batch boundary until it executes",
+      );
+      return;
+    }
+    throw new FieldError(
+      "successors",
+      `ADD_MEMBER proposal ${q.id} (member ${n} at batch ${q.atBatch}) fits no set-up of this node${problems.length ? ` (${problems.join("; ")})` : ""}: restart it with --next-instance <the N + 1 instance>`,
+    );
+  }
+
+  /** The batch index the node holds for a pending member addition (or a switch in progress) while it is the open batch, or undefined. */
+  private heldBoundary(): number | undefined {
+    const open = this.sequencer?.openBatchIndex;
+    if (open === undefined) return undefined;
+    return open === this.pendingAddition?.atBatch || open === this.switchingAt ? open : undefined;
+  }
+
+  /** Why the open batch takes nothing now (a held member-addition boundary), or undefined. */
+  private holdReason(): string | undefined {
+    const at = this.heldBoundary();
+    if (at === undefined) return undefined;
+    const p = this.pendingAddition;
+    const when = p ? `ADD_MEMBER proposal ${p.id}, executable from ${new Date(Number(p.executableAt) * 1000).toISOString()}` : "switching provers";
+    return `batch ${at} is held for a member to join (${when}): operations are taken again once it has joined`;
+  }
+
+  /**
+   * Sends `execute` of the pending ADD_MEMBER once its timelock is over and every batch before its
+   * boundary has settled (the contract's own conditions; nothing of the node's is in flight then).
+   * A revert (a governor executed it first) is logged: the MemberAdded event is what switches the node.
+   */
+  private async executeDueAddition(): Promise<void> {
+    const p = this.pendingAddition;
+    if (!p || this.heldBoundary() === undefined || !this.reconcile.done) return;
+    const head = await this.l1!.provider.getBlock("latest");
+    if (!head || BigInt(head.timestamp) < p.executableAt) return;
+    if (Number(await this.l1!.settlement.nextBatchIndex()) !== p.atBatch) return;
+    try {
+      const receipt = await (await governanceClient(this.l1!.deployment.governance!, this.l1!.wallet).execute(p.id, p.params)).wait();
+      this.log.info({ proposal: String(p.id), atBatch: p.atBatch, txHash: receipt?.hash }, "ADD_MEMBER executed on L1");
+    } catch (e) {
+      this.log.warn({ proposal: String(p.id), err: describeRevert(e) }, "ADD_MEMBER not executed by this node");
+    }
+  }
+
+  /**
+   * Switches to the member L1 added (its MemberAdded event, read `confirmations` below the head): the
+   * addition is recorded in the store first, then the executor adds the member at the open batch's
+   * boundary (Sequencer.addMember, checked against the recorded genesis root), and the provers switch
+   * to the N + 1 instance (a new proof queue; the old one has nothing left: every batch before the
+   * boundary settled). A member recorded before is skipped.
+   * @throws FieldError naming `successors` when no set-up of the node has the verifier L1 uses now,
+   *   `openBatch` when the node is past the boundary (it built batch `atBatch` for N members: that
+   *   batch can never settle), or the field of Sequencer.addMember.
+   */
+  private async switchToAddedMember(e: MemberAddedEvent): Promise<void> {
+    const n = this.sequencer!.inst.members;
+    if (e.chainId < n) return; // recorded before
+    if (e.chainId !== n) throw new FieldError("MemberAdded", `member ${e.chainId} was added, but this node has ${n} members`);
+    if (this.sequencer!.openBatchIndex !== e.atBatch || this.sequencer!.openSize > 0) {
+      throw new OperationRejected(
+        "openBatch",
+        `member ${n} joined at batch ${e.atBatch} on L1, but this node has ${this.sequencer!.openSize} operation(s) in batch ${this.sequencer!.openBatchIndex} of ${n} members`,
+      );
+    }
+    const pending = this.pendingAddition?.atBatch === e.atBatch ? this.pendingAddition.next : undefined;
+    this.switchingAt = e.atBatch; // nothing enters the boundary while the provers switch
+    try {
+      const next = pending ?? (await this.successorWithVerifier(e.verifier, n + 1));
+      const queue = await this.openProofQueue(next);
+      const old = this.queue!;
+      try {
+        recordMemberAddition(this.store, {
+          chainId: e.chainId,
+          atBatch: e.atBatch,
+          instance: next.inst.name,
+          genesisRoot: e.genesisRoot,
+          accounts: e.accounts,
+        });
+      } catch (err) {
+        await queue.close();
+        throw new StoreFailure(`store: cannot record member ${e.chainId}: ${(err as Error).message}`);
+      }
+      this.sequencer!.addMember(next.inst, e.accounts, e.genesisRoot);
+      this.current = next;
+      this.queue = queue;
+      this.pendingAddition = undefined;
+      await old.close();
+    } finally {
+      this.switchingAt = undefined;
+    }
+    const next = this.current;
+    this.log.info(
+      { chainId: e.chainId, atBatch: e.atBatch, instance: next.inst.name, members: n + 1 },
+      "member added by joint governance: executor and provers switched",
+    );
+  }
+
+  /** The successor of `members` members whose exported verifier is the code at `verifier` (a member added while the node was not holding). */
+  private async successorWithVerifier(verifier: string, members: number): Promise<PreparedInstance> {
+    const code = (await this.l1!.provider.getCode(verifier)).toLowerCase();
+    for (const next of this.config.successors ?? []) {
+      if (next.inst.members !== members) continue;
+      if ((await this.l1!.provider.call({ data: next.contracts.verifier.bytecode })).toLowerCase() === code) return next;
+    }
+    throw new FieldError(
+      "successors",
+      `L1 verifies batches with ${verifier} now, which no set-up of this node of ${members} members exports: restart with --next-instance`,
+    );
+  }
+
+  /** Makes and starts the proof queue of an instance (config.proofQueue, or the embedded pool), its results handled by this node. */
+  private async openProofQueue(p: PreparedInstance): Promise<ProofQueue> {
+    const c = this.config;
+    const queue = c.proofQueue
+      ? await c.proofQueue(p, this.log)
+      : new LocalProofQueue(new ProverPool(p.keys.vkey, { workers: c.workers, singleThread: c.singleThread, backend: c.backend }), p);
+    await queue.start({
+      proved: (i, r, origin) => this.onProved(i, r, origin),
+      unreadable: (i, reason, origin) => this.onRefused(i, reason, origin),
+      expired: (i, reason, origin) => this.onExpired(i, reason, origin),
+      failed: (i, e) => this.onProofFailed(i, e),
+    });
+    return queue;
   }
 
   /**
@@ -357,6 +620,16 @@ export class ClusterNode {
       this.log.error({ lastSettlementBlock: last, head }, "exodus mode: no batch settled within the exodus timeout; the contract settles nothing more");
       return;
     }
+    if (this.heldBoundary() !== undefined) {
+      const now = (await this.l1!.provider.getBlock("latest"))?.timestamp ?? 0;
+      if (this.switchingAt !== undefined || BigInt(now) >= this.pendingAddition!.executableAt) return; // executing or switching: not a heartbeat of N members
+      // the exodus timeout comes before a member addition: the boundary passes and the proposal can no longer execute
+      this.log.warn(
+        { proposal: String(this.pendingAddition!.id), atBatch: this.pendingAddition!.atBatch },
+        "heartbeat due at a held boundary: the member addition is given up",
+      );
+      this.pendingAddition = undefined;
+    }
     const index = this.sequencer!.closeHeartbeat();
     if (index === undefined) return;
     this.metrics.batchesClosed.inc({ cause: "heartbeat" });
@@ -368,6 +641,8 @@ export class ClusterNode {
    * @throws OperationRejected naming `index` (not the next of the queue) or the deposit's field.
    */
   admitDeposit(deposit: L1Deposit): Admission {
+    const held = this.holdReason();
+    if (held) throw new OperationRejected("batchIndex", held);
     const before = this.sequencer!.openBatchIndex;
     const a = this.sequencer!.admitDeposit(deposit);
     if (!a.duplicate) {
@@ -559,6 +834,8 @@ export class ClusterNode {
    * @throws OperationRejected naming the field when the executor refuses it (nothing changed).
    */
   admit(op: SignedOperation): Admission {
+    const held = this.holdReason();
+    if (held) throw new OperationRejected("batchIndex", held);
     const before = this.sequencer!.openBatchIndex;
     let a: Admission;
     try {
@@ -670,6 +947,15 @@ export class ClusterNode {
       batches: this.store.batchCounts(),
       roots: (this.sequencer?.roots() ?? []).map(String),
       settledRoots: lastSettled,
+      memberAdditions: recordedMemberAdditions(this.store).map((a) => ({ chainId: a.chainId, atBatch: a.atBatch, instance: a.instance })),
+      pendingMemberAddition: this.pendingAddition
+        ? {
+            proposal: String(this.pendingAddition.id),
+            atBatch: this.pendingAddition.atBatch,
+            instance: this.pendingAddition.next.inst.name,
+            executableAt: Number(this.pendingAddition.executableAt),
+          }
+        : null,
     };
   }
 
@@ -690,12 +976,15 @@ export class ClusterNode {
     }
     reasons.push(...this.provingTrouble.values());
     if (this.depositTrouble) reasons.push(this.depositTrouble);
+    if (this.governanceTrouble) reasons.push(this.governanceTrouble);
     if (!this.reconcile.done && !this.reconcile.failure) reasons.push(RECONCILING);
     return { ready: reasons.length === 0, reasons };
   }
 
   admissionRefusal(): string | undefined {
     const reasons = this.refusals();
+    const held = this.holdReason();
+    if (held) reasons.push(held);
     return reasons.length ? reasons.join("; ") : undefined;
   }
 

@@ -1,12 +1,20 @@
 import type { CircuitInstance } from "../circuits/manifest.js";
 import type { L1Deposit, SignedOperation } from "../protocol/operation.js";
-import type { Genesis } from "../protocol/genesis.js";
+import type { Genesis, GenesisAccount } from "../protocol/genesis.js";
 import { canonicalDeposit, canonicalOperation, decodeStoredEntry, depositId, isDeposit, operationId } from "../protocol/operation-codec.js";
 import type { ClusterStore } from "../store/cluster-store.js";
 import { openCluster, type OpenCluster } from "./open-cluster.js";
 import { FieldError } from "../config/field-error.js";
 import { OperationRejected } from "../state/cluster-state.js";
 import type { CircuitInput } from "../circuits/batch-input.js";
+
+/** A member added at a batch boundary, as the Sequencer replays it: its N + 1 instance, genesis accounts and root. */
+export interface SequencedAddition {
+  atBatch: number;
+  inst: CircuitInstance;
+  accounts: readonly GenesisAccount[];
+  genesisRoot: bigint;
+}
 
 /** When the sequencer closes the open batch (one tick). */
 export interface BatchPolicy {
@@ -48,8 +56,11 @@ export class Sequencer {
    * Rebuilds the executor from the genesis and the store (see the class comment) and closes a
    * batch that was full when the process stopped.
    * @param onClosed called with each batch closed from now on (not with batches recovered closed).
+   * @param additions the members joint governance added (MemberAddition, in chainId order), each with
+   *   its N + 1 instance: each is added again at its batch boundary, before that batch is replayed.
    * @throws Error naming `store` when a replayed batch does not give its stored header (the store
-   *   was changed or belongs to another genesis), or `genesis.<field>` when the genesis is invalid.
+   *   was changed or belongs to another genesis) or an addition's boundary is past the open batch,
+   *   `genesis.<field>` when the genesis is invalid, or the field of OpenCluster.addMember.
    */
   static async recover(
     inst: CircuitInstance,
@@ -57,11 +68,19 @@ export class Sequencer {
     store: ClusterStore,
     policy: BatchPolicy,
     onClosed: (index: number, input: CircuitInput) => void,
+    additions: readonly SequencedAddition[] = [],
   ): Promise<Sequencer> {
     const cluster = await openCluster(inst, genesis);
     const seq = new Sequencer(cluster, store, policy, onClosed);
+    const count = store.batchCount();
+    const late = additions.find((a) => a.atBatch > count);
+    if (late) throw new FieldError("store", `a member was added at batch ${late.atBatch}, but the store has only ${count} closed batches`);
+    const addAt = (index: number) => {
+      for (const a of additions) if (a.atBatch === index) seq.addMember(a.inst, a.accounts, a.genesisRoot);
+    };
     // One batch at a time (a store may hold many batches, each with its full circuit input).
-    for (let index = 0, count = store.batchCount(); index < count; index++) {
+    for (let index = 0; index < count; index++) {
+      addAt(index);
       // Stored operations had their signatures checked when accepted; the stored header check below
       // catches a store that was changed since.
       for (const op of store.operationsOfBatch(index)) replay(cluster, decodeStored(op.body, op.seq));
@@ -74,6 +93,7 @@ export class Sequencer {
         );
       }
     }
+    addAt(count);
     for (const op of store.openOperations()) {
       replay(cluster, decodeStored(op.body, op.seq));
       seq.openSeqs.push(op.seq);
@@ -81,6 +101,27 @@ export class Sequencer {
       if (cluster.full) seq.closeOpenBatch();
     }
     return seq;
+  }
+
+  /** The circuit instance the open batch is built for (N + 1 members after `addMember`). */
+  get inst(): CircuitInstance {
+    return this.cluster.inst;
+  }
+
+  /**
+   * Adds the next member chain at the open batch's boundary (OpenCluster.addMember), as ClusterSettlement
+   * did at the same batch index (its MemberAdded event). It stores nothing: the caller records the
+   * addition first (recordMemberAddition), and recovery adds it again from that record.
+   * @param genesisRoot the root L1 recorded for it: its genesis accounts must give it.
+   * @throws OperationRejected naming `openBatch`, `members`, `depth` or `accounts[i].<field>` (OpenCluster.addMember),
+   *   or `genesisRoot` when the accounts give another root; nothing changed but in that last case
+   *   (the executor then holds a member L1 does not: restart).
+   */
+  addMember(next: CircuitInstance, accounts: readonly GenesisAccount[], genesisRoot: bigint): number {
+    const added = this.cluster.addMember(next, accounts);
+    if (added.genesisRoot !== genesisRoot)
+      throw new OperationRejected("genesisRoot", `member ${added.chainId}'s genesis accounts give root ${added.genesisRoot}, L1 recorded ${genesisRoot}`);
+    return added.chainId;
   }
 
   /** Member roots at genesis (index = chainId). */

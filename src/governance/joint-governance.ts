@@ -113,15 +113,86 @@ export function decodeAddMember(params: string): AddMemberParams {
     throw new FieldError("params", `not ADD_MEMBER's abi.encode(address, uint256, address, uint256, uint256[]): ${(e as Error).message}`);
   }
   const [verifier, slots, poseidonRoots, genesisRoot, words] = decoded as [string, bigint, string, bigint, bigint[]];
-  if (words.length % ACCOUNT_WORDS !== 0) throw new FieldError("params.genesisAccounts", `${words.length} words: not ${ACCOUNT_WORDS} per account`);
   if (slots > 64n) throw new FieldError("params.slots", `${slots}: B is at most 64`);
-  const genesisAccounts: GenesisAccount[] = [];
+  return { verifier, slots: Number(slots), poseidonRoots, genesisRoot, genesisAccounts: accountsOfWords(words, "params.genesisAccounts") };
+}
+
+/**
+ * Genesis accounts from their published words (ADD_MEMBER's parameters, MemberAdded), 6 per account.
+ * @throws FieldError naming `field` when the words are not 6 per account, or `field[i].chainId` for a chain id above 255.
+ */
+function accountsOfWords(words: readonly bigint[], field: string): GenesisAccount[] {
+  if (words.length % ACCOUNT_WORDS !== 0) throw new FieldError(field, `${words.length} words: not ${ACCOUNT_WORDS} per account`);
+  const accounts: GenesisAccount[] = [];
   for (let k = 0; k < words.length; k += ACCOUNT_WORDS) {
     const [chainId, index, ax, ay, tokenId, balance] = words.slice(k, k + ACCOUNT_WORDS);
-    if (chainId > 255n) throw new FieldError(`params.genesisAccounts[${k / ACCOUNT_WORDS}].chainId`, `${chainId}: not a member's chain id`);
-    genesisAccounts.push({ chainId: Number(chainId), index, ax, ay, tokenId, balance });
+    if (chainId > 255n) throw new FieldError(`${field}[${k / ACCOUNT_WORDS}].chainId`, `${chainId}: not a member's chain id`);
+    accounts.push({ chainId: Number(chainId), index, ax, ay, tokenId, balance });
   }
-  return { verifier, slots: Number(slots), poseidonRoots, genesisRoot, genesisAccounts };
+  return accounts;
+}
+
+/** A member joint governance added: ClusterSettlement's MemberAdded event. */
+export interface MemberAddedEvent {
+  chainId: number;
+  /** The batch boundary it joined at: batches from this index on are of N + 1 members. */
+  atBatch: number;
+  genesisRoot: bigint;
+  /** The Groth16 verifier of the N + 1 instance the settlement uses from `atBatch` on. */
+  verifier: string;
+  /** Its published genesis accounts. */
+  accounts: GenesisAccount[];
+}
+
+/**
+ * Reads the MemberAdded events of a settlement in blocks `fromBlock..toBlock`, in chainId order.
+ * @throws FieldError naming `MemberAdded.genesisAccounts` for published words that do not decode; ethers errors when the RPC fails.
+ */
+export async function memberAddedEvents(settlement: Contract, fromBlock: number, toBlock: number): Promise<MemberAddedEvent[]> {
+  const logs = await settlement.queryFilter(settlement.filters.MemberAdded(), fromBlock, toBlock);
+  return logs
+    .map((e) => {
+      const a = (e as unknown as { args: { chainId: bigint; atBatch: bigint; genesisRoot: bigint; verifier: string; genesisAccounts: bigint[] } }).args;
+      return {
+        chainId: Number(a.chainId),
+        atBatch: Number(a.atBatch),
+        genesisRoot: a.genesisRoot,
+        verifier: a.verifier,
+        accounts: accountsOfWords([...a.genesisAccounts], "MemberAdded.genesisAccounts"),
+      };
+    })
+    .sort((x, y) => x.chainId - y.chainId);
+}
+
+/** An ADD_MEMBER proposal that reached 2/3 of the stake (a Queued event), with its parameters from its Proposed event. */
+export interface QueuedMemberAddition {
+  id: bigint;
+  atBatch: number;
+  /** The abi-encoded parameters, as `execute` takes them. */
+  params: string;
+  /** L1 timestamp (s) from which it may execute (quorum + timelock). */
+  executableAt: bigint;
+  executed: boolean;
+}
+
+/**
+ * Reads the ADD_MEMBER proposals queued (Queued events) in blocks `fromBlock..toBlock`, each with the
+ * parameters of its Proposed event and its state (proposalOf); other actions are left out.
+ * @throws ethers errors when the RPC fails.
+ */
+export async function queuedMemberAdditions(governance: ClusterGovernanceClient, fromBlock: number, toBlock: number): Promise<QueuedMemberAddition[]> {
+  const queued = await governance.queryFilter(governance.filters.Queued(), fromBlock, toBlock);
+  const out: QueuedMemberAddition[] = [];
+  for (const q of queued) {
+    const { id, executableAt } = (q as unknown as { args: { id: bigint; executableAt: bigint } }).args;
+    const proposal = await governance.proposalOf(id);
+    if (proposal.action !== BigInt(GOVERNANCE_ACTION.ADD_MEMBER)) continue;
+    const [proposed] = await governance.queryFilter(governance.filters.Proposed(id));
+    if (!proposed) continue;
+    const params = (proposed as unknown as { args: { params: string } }).args.params;
+    out.push({ id, atBatch: Number(proposal.atBatch), params, executableAt, executed: proposal.executed });
+  }
+  return out;
 }
 
 /**

@@ -169,8 +169,7 @@ export class L1Submitter {
       this.metrics?.batchesIncluded.inc(found);
       this.log.info({ batches: found, nextBatchIndex: tip.next, head: head.number }, "batches found on L1 with the same content as stored: included");
     }
-    const expectedAtTip = this.commitmentAfter(tip.next);
-    if (expectedAtTip !== undefined && tip.commitment !== expectedAtTip) {
+    if ((await this.agreesWithStore(tip)) === false) {
       // The contract's history below the head is not this store's: take back every batch from the first whose event differs.
       let first = tip.next - 1;
       while (first > 0 && !this.sameContent(first - 1, await this.settledRecord(first - 1))) first--;
@@ -182,7 +181,7 @@ export class L1Submitter {
 
     const depthBlock = Math.max(head.number - this.o.confirmations, this.o.fromBlock ?? 0);
     const final = this.o.confirmations === 0 ? tip : await this.stateAt(depthBlock);
-    if (final.commitment === this.commitmentAfter(final.next)) {
+    if ((await this.agreesWithStore(final)) !== false) {
       // else mid-reorg between the two reads: the next head decides
       const finalNext = Math.min(final.next, tip.next);
       const unsettled = this.store.markUnsettledFrom(finalNext);
@@ -225,10 +224,30 @@ export class L1Submitter {
     }
   }
 
-  /** This store's roots commitment after batches [0, next): the new one of batch next - 1, the genesis one for 0 (undefined: no batch closed, nothing to compare). */
+  /**
+   * This store's roots commitment at the boundary before batch `next`: the old one of batch next (a
+   * member joint governance added at that boundary is in it), else the new one of batch next - 1
+   * (undefined: no batch closed, nothing to compare).
+   */
   private commitmentAfter(next: number): bigint | undefined {
-    if (next === 0) return this.store.header(0)?.oldRootsCommitment;
-    return this.store.header(next - 1)?.newRootsCommitment;
+    return this.store.header(next)?.oldRootsCommitment ?? (next > 0 ? this.store.header(next - 1)?.newRootsCommitment : undefined);
+  }
+
+  /**
+   * Whether the contract's roots commitment at `point` is this store's after batches [0, next). When
+   * it is not, and a member joined at that boundary on L1 before this store closed a batch of N + 1
+   * members, it agrees when L1's first N roots are the store's (the contract computed the commitment
+   * of all N + 1 roots itself, from the genesis root of the member governance added).
+   * @returns undefined when the store has nothing to compare (no batch closed).
+   */
+  private async agreesWithStore(point: L1Point): Promise<boolean | undefined> {
+    const expected = this.commitmentAfter(point.next);
+    if (expected === undefined) return undefined;
+    if (point.commitment === expected) return true;
+    if (point.next === 0 || this.store.header(point.next)) return false;
+    const before = this.store.header(point.next - 1)!.newRoots;
+    const roots = await withRpcRetry("currentRoots", () => this.settlement.currentRoots({ blockTag: point.block }), this.retry);
+    return roots.length > before.length && before.every((r, i) => r === roots[i]);
   }
 
   /** Whether L1's record of batch `index` carries this store's packed header and new roots commitment. */

@@ -82,6 +82,16 @@ export function parseGenesis(raw: unknown, what = "genesis"): Genesis {
   return parsed.data;
 }
 
+/**
+ * Reads genesis accounts from parsed JSON (decimal strings, as a store records those of a member added later).
+ * @throws FieldError naming `what` and the field when they are invalid.
+ */
+export function parseGenesisAccounts(raw: unknown, what: string): GenesisAccount[] {
+  const parsed = z.array(genesisAccountSchema).safeParse(raw);
+  if (!parsed.success) throw new FieldError(`${what}`, `${formatZodIssue(parsed.error.issues[0])}`);
+  return parsed.data;
+}
+
 /** Reads a dev keys file (see `generateDevKeys`). @throws Error naming the file and the field. */
 export function loadDevKeys(path: string): DevKeys {
   return readJson(path, devKeysSchema, "keys");

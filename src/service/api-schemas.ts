@@ -221,6 +221,14 @@ export const statusResponse = {
     },
     roots: { type: "array", items: { type: "string" } },
     settledRoots: { type: "array", items: { type: "string" } },
+    memberAdditions: {
+      type: "array",
+      items: { type: "object", properties: { chainId: { type: "integer" }, atBatch: { type: "integer" }, instance: { type: "string" } } },
+    },
+    pendingMemberAddition: {
+      type: ["object", "null"],
+      properties: { proposal: { type: "string" }, atBatch: { type: "integer" }, instance: { type: "string" }, executableAt: { type: "integer" } },
+    },
   },
 } as const;
 

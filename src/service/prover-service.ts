@@ -105,7 +105,7 @@ export class ProverService implements ApiBackend {
   }
 
   proof(index: number): ProofView | undefined {
-    return proofView(this.node.store, this.node.prepared.inst.name, index);
+    return proofView(this.node.store, this.node.instanceOfBatch(index), index);
   }
 
   settlement(idOrHash: number | string): SettlementView | undefined {

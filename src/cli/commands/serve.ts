@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { Command } from "commander";
-import { pino, destination } from "pino";
+import { pino, destination, type Logger } from "pino";
+import type { PreparedInstance } from "../../setup/prepared-instance.js";
 import { z } from "zod";
 import { setupPhases, type SetupContext } from "../../setup/setup-phases.js";
 import { INSECURE_ZKEY_WARNING } from "../../setup/zkey-guard.js";
@@ -18,6 +19,7 @@ import { addProverFlags, proverBackend, proverOptionFields, proverPathRule } fro
 /** Options of `serve`, from a JSON config file (`--config`) and flags; flags win. */
 const serveOptionsShape = z.object({
   instance: z.string().min(1).default("default"),
+  nextInstance: z.array(z.string().min(1)).default([]),
   ptau: z.string().min(1).optional(),
   insecureDevZkey: z.boolean().default(false),
   dataDir: z.string().min(1).default("service-data"),
@@ -76,6 +78,11 @@ export function serveCommand(): Command {
     )
     .option("--config <file>", "JSON file with any of these options in camelCase (flags win)")
     .option("--instance <name>", "circuit instance in circuits/instances.json (default: default)")
+    .option(
+      "--next-instance <name>",
+      "an instance of N + 1 members (same depth) to switch to when joint governance adds a member; set up here on first use; repeat for more",
+      (v: string, prev?: string[]) => [...(prev ?? []), v],
+    )
     .option("--ptau <file>", "powers-of-tau file for the Groth16 set-up (default: the bundled development file)")
     .option("--insecure-dev-zkey", "accept a zkey whose phase 2 has no secret contribution (only beacons, or none): development only, anyone can forge proofs")
     .option("--data-dir <dir>", "folder of the store, service.sqlite (default: service-data)")
@@ -109,6 +116,7 @@ export function serveCommand(): Command {
       const ctx = await runWithProgress(setupPhases(c.instance, { ptau: c.ptau, allowInsecureDevZkey: c.insecureDevZkey }), {} as SetupContext);
       const prepared = ctx.prepared!;
       if (!prepared.keys.phase2.secure) log.warn({ zkey: prepared.keys.zkey, phase2: prepared.keys.phase2.contributions }, INSECURE_ZKEY_WARNING);
+      const successors = await prepareSuccessors(c, inst, log);
       const backend = proverBackend(c);
       let service: ProverService;
       try {
@@ -128,6 +136,7 @@ export function serveCommand(): Command {
             rpcRetryMaxMs: c.rpcRetryMaxMs,
             provingAgeLimitMs: c.provingAgeLimitMs,
             confirmations: c.confirmations,
+            successors,
             proofQueue: c.redisUrl
               ? async (p, l) =>
                   BullProofQueue.connect(
@@ -168,6 +177,28 @@ export function serveCommand(): Command {
       log.info("stopping: the open batch and every unsettled one stay in the store for the next start");
       await service.stop();
     });
+}
+
+/**
+ * Sets up each `--next-instance` (cached after the first use), so that the node can switch when joint
+ * governance adds a member: each must have more members than `--instance` and its depth.
+ * @throws CliError naming `--next-instance` for an unknown instance or one of another shape.
+ */
+async function prepareSuccessors(c: ServeConfig, inst: ReturnType<typeof instanceOption>, log: Logger): Promise<PreparedInstance[]> {
+  const out: PreparedInstance[] = [];
+  for (const name of c.nextInstance) {
+    const next = instanceOption(name, "--next-instance");
+    if (next.members <= inst.members || next.depth !== inst.depth)
+      throw new CliError(
+        `--next-instance: "${name}" has N = ${next.members}, D = ${next.depth}; it must have N > ${inst.members} and D = ${inst.depth}`,
+        EXIT.USAGE,
+      );
+    const ctx = await runWithProgress(setupPhases(name, { ptau: c.ptau, allowInsecureDevZkey: c.insecureDevZkey }), {} as SetupContext);
+    const p = ctx.prepared!;
+    if (!p.keys.phase2.secure) log.warn({ zkey: p.keys.zkey, phase2: p.keys.phase2.contributions }, INSECURE_ZKEY_WARNING);
+    out.push(p);
+  }
+  return out;
 }
 
 /**
