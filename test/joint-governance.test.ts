@@ -35,6 +35,7 @@ import type { FieldError } from "../src/config/field-error.js";
 import { measureGovernanceGas } from "../src/bench/governance-gas.js";
 import { benchWorkload } from "../src/bench/measurements.js";
 import { ClusterNode } from "../src/core/cluster-node.js";
+import { inProcessSequencer, runGovernor } from "../src/governance/governor.js";
 import { ClusterStore } from "../src/store/cluster-store.js";
 import { quietLogger, signedOperations, tempDir, waitFor } from "./helpers/service-fixture.js";
 import { join } from "node:path";
@@ -383,6 +384,20 @@ describe("a running node follows joint governance: it holds the boundary, execut
       const { registry, governance: address } = node.status();
       for (const g of governors) await (await registryClient(registry, g).bond({ value: eth("1") })).wait();
       await provider.send("anvil_mine", ["0x1"]);
+      // a governor node follows the sequencer across the switch (its N + 1 instance given, its members read from L1)
+      const signed = new Map<number, bigint>();
+      const stopGovernor = new AbortController();
+      const governor = runGovernor({
+        inst: n3.inst,
+        successors: [n4.inst],
+        genesis: nodeGenesis,
+        wallet: governors[2],
+        sequencer: inProcessSequencer(node),
+        pollMs: 100,
+        log: quietLogger(),
+        signal: stopGovernor.signal,
+        onSigned: (i, claim) => signed.set(i, claim.newRootsCommitment),
+      });
       // batch 0 (B = 2) under N = 3
       node.admit(signFor(send(0, 1, 0n, 1n, eth("1"), 0n)));
       node.admit(signFor(send(2, 0, 1n, 0n, eth("0.5"), 0n)));
@@ -424,6 +439,15 @@ describe("a running node follows joint governance: it holds the boundary, execut
       expect(await settlementOnL1.escrowOf(3, 1)).toBe(eth("2.25"));
       expect(node.instanceOfBatch(0)).toBe("member-add-n3");
       expect(node.instanceOfBatch(1)).toBe("member-add-n4");
+
+      // the governor re-executed batch 1 with the new member and signed the same claim; one without the N + 1 instance refuses it
+      await waitFor("the governor to sign batch 1", () => signed.has(1), 30_000, 100);
+      expect(String(signed.get(1))).toBe(node.batchEntries(1)!.claim.newRootsCommitment);
+      stopGovernor.abort();
+      await governor;
+      await expect(
+        runGovernor({ inst: n3.inst, genesis: nodeGenesis, wallet: stranger, sequencer: inProcessSequencer(node), pollMs: 100, log: quietLogger() }),
+      ).rejects.toThrow("batch 1: successors: member 3 joined at batch 1 with B = 2: run the governor with --next-instance <that instance of 4 members>");
     } finally {
       await node.stop();
     }

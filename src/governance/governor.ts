@@ -23,6 +23,7 @@ import { type ClusterClaim, claimDomain, claimKey, claimOfHeader, confirmationSi
 import { type GovernorRegistryClient, registryClient } from "./registry.js";
 import { parseClaim, type SignedClaimRequest } from "./signature-collector.js";
 import { FieldError } from "../config/field-error.js";
+import { type MemberAddedEvent, memberAddedEvents } from "./joint-governance.js";
 
 /** Why a governor refuses to sign a batch: the entry (or the claim) at fault and the reason. */
 export class GovernorRefusal extends Error {
@@ -59,6 +60,33 @@ export class GovernorReplica {
   /** The index of the next batch it re-executes. */
   get nextBatchIndex(): number {
     return this.cluster.openBatchIndex;
+  }
+
+  /** N, the members its next batch is built for. */
+  get members(): number {
+    return this.cluster.inst.members;
+  }
+
+  /**
+   * Adds the member joint governance added at the next batch's boundary (from L1's MemberAdded event,
+   * never from the sequencer): batches from here on are of `next`'s N + 1 members (OpenCluster.addMember).
+   * @throws GovernorRefusal naming `MemberAdded.genesisRoot` when L1's published accounts do not give its
+   *   recorded root, or `MemberAdded.<field>` for what OpenCluster.addMember refuses.
+   */
+  addMember(next: CircuitInstance, e: MemberAddedEvent): void {
+    const index = this.cluster.openBatchIndex;
+    let root: bigint;
+    try {
+      root = this.cluster.addMember(next, e.accounts).genesisRoot;
+    } catch (err) {
+      throw new GovernorRefusal(
+        index,
+        `MemberAdded.${(err as { field?: string }).field ?? "accounts"}`,
+        (err as { reason?: string }).reason ?? (err as Error).message,
+      );
+    }
+    if (root !== e.genesisRoot)
+      throw new GovernorRefusal(index, "MemberAdded.genesisRoot", `L1 recorded ${e.genesisRoot}, its published accounts give ${root}`);
   }
 
   /**
@@ -163,6 +191,8 @@ export function inProcessSequencer(node: InProcessSequencer): SequencerSource {
 /** What `runGovernor` takes. */
 export interface GovernorOptions {
   inst: CircuitInstance;
+  /** Instances of N + 1, N + 2, … members (same depth) for the members joint governance adds (`govern --next-instance`). */
+  successors?: CircuitInstance[];
   genesis: Genesis;
   /** The governor's key on the L1 (bonded in the registry; it pays for `confirm` and slash reports). */
   wallet: Wallet;
@@ -217,6 +247,7 @@ export async function runGovernor(o: GovernorOptions): Promise<void> {
       }
     );
   };
+  const added = new MemberAddedLog(settlement);
   const watched = new Set<number>(); // batches whose signatures are watched for fast confirmation and lies
   o.log.info({ governor: o.wallet.address, registry: status.registry, settlement: status.settlement }, "governor node started");
   while (!o.signal?.aborted) {
@@ -225,6 +256,7 @@ export async function runGovernor(o: GovernorOptions): Promise<void> {
     if (served) {
       let own: ClusterClaim;
       try {
+        await addMembersAt(index, replica, settlement, added, o.successors ?? []);
         own = await replica.execute(index, status.settlement, served.entries, deposits);
         if (claimKey(own) !== claimKey(servedClaim(index, served.claim))) {
           throw new GovernorRefusal(
@@ -252,6 +284,49 @@ export async function runGovernor(o: GovernorOptions): Promise<void> {
     }
     for (const w of [...watched]) if (await watch(w, registry, settlement, o.sequencer, o.log)) watched.delete(w);
     if (!served) await sleep(o.pollMs, undefined, { signal: o.signal }).catch(() => undefined);
+  }
+}
+
+/** The settlement's MemberAdded events, read once each (from block 0, then from the last block read). */
+class MemberAddedLog {
+  private readonly seen: MemberAddedEvent[] = [];
+  private from = 0;
+  constructor(private readonly settlement: Contract) {}
+
+  /** Every MemberAdded up to the L1 head. @throws ethers errors when the RPC fails. */
+  async upToHead(): Promise<readonly MemberAddedEvent[]> {
+    const head = await (this.settlement.runner as Provider).getBlockNumber();
+    if (head >= this.from) {
+      this.seen.push(...(await memberAddedEvents(this.settlement, this.from, head)));
+      this.from = head + 1;
+    }
+    return this.seen;
+  }
+}
+
+/**
+ * Adds to the replica each member L1 added at the boundary before batch `index` (MemberAdded events),
+ * with the successor instance of N + 1 members whose B is the settlement's at that event.
+ * @throws GovernorRefusal naming `successors` when the governor has no such instance (it cannot re-execute the batch), or GovernorReplica.addMember's.
+ */
+async function addMembersAt(
+  index: number,
+  replica: GovernorReplica,
+  settlement: Contract,
+  added: MemberAddedLog,
+  successors: readonly CircuitInstance[],
+): Promise<void> {
+  for (const e of await added.upToHead()) {
+    if (e.atBatch !== index || e.chainId < replica.members) continue;
+    const slots = Number(await settlement.slots({ blockTag: e.blockNumber }));
+    const next = successors.find((s) => s.members === replica.members + 1 && s.slots === slots);
+    if (!next)
+      throw new GovernorRefusal(
+        index,
+        "successors",
+        `member ${e.chainId} joined at batch ${index} with B = ${slots}: run the governor with --next-instance <that instance of ${replica.members + 1} members>`,
+      );
+    replica.addMember(next, e);
   }
 }
 

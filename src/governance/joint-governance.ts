@@ -142,6 +142,8 @@ export interface MemberAddedEvent {
   verifier: string;
   /** Its published genesis accounts. */
   accounts: GenesisAccount[];
+  /** The L1 block of the event. */
+  blockNumber: number;
 }
 
 /**
@@ -159,6 +161,7 @@ export async function memberAddedEvents(settlement: Contract, fromBlock: number,
         genesisRoot: a.genesisRoot,
         verifier: a.verifier,
         accounts: accountsOfWords([...a.genesisAccounts], "MemberAdded.genesisAccounts"),
+        blockNumber: e.blockNumber,
       };
     })
     .sort((x, y) => x.chainId - y.chainId);

@@ -12,6 +12,7 @@ import { CliError, EXIT } from "../cli-error.js";
 const governOptions = z
   .object({
     instance: z.string().min(1).default("default"),
+    nextInstance: z.array(z.string().min(1)).default([]),
     genesis: z.string().min(1),
     sequencer: z.url({ protocol: /^https?$/ }),
     rpcUrl: z.url(),
@@ -39,12 +40,18 @@ export function governCommand(): Command {
     .requiredOption("--rpc-url <url>", "the L1 the cluster settles on")
     .option("--key <hex>", "the governor's private key on that L1 (or env GOVERNOR_PRIVATE_KEY)")
     .option("--instance <name>", "circuit instance of the cluster (default: default)")
+    .option(
+      "--next-instance <name>",
+      "an instance of N + 1 members (same depth) for a member joint governance adds; repeat for more",
+      (v: string, prev?: string[]) => [...(prev ?? []), v],
+    )
     .option("--bond <eth>", "bond this much ETH in the registry first, unless bonded already")
     .option("--poll-ms <n>", "how often to ask for the next batch (default 200)")
     .option("--log-level <level>", "pino log level (default: info)")
     .action(async (flags: Record<string, unknown>) => {
       const o = parseOptions(governOptions, flags, undefined, { key: process.env.GOVERNOR_PRIVATE_KEY });
       const inst = instanceOption(o.instance);
+      const successors = o.nextInstance.map((name) => instanceOption(name, "--next-instance"));
       let genesis: ReturnType<typeof loadGenesis>;
       try {
         genesis = loadGenesis(o.genesis);
@@ -68,7 +75,7 @@ export function governCommand(): Command {
           }
         }
         process.stdout.write(`governor ${wallet.address} following ${o.sequencer}; Ctrl-C to stop\n`);
-        await runGovernor({ inst, genesis, wallet, sequencer: httpSequencer(o.sequencer), pollMs: o.pollMs, log, signal: stop.signal });
+        await runGovernor({ inst, successors, genesis, wallet, sequencer: httpSequencer(o.sequencer), pollMs: o.pollMs, log, signal: stop.signal });
       } catch (e) {
         if (e instanceof GovernorRefusal) throw new CliError(`refusing to sign ${e.message}`, EXIT.CHECK_FAILED);
         throw e;
