@@ -39,6 +39,9 @@ import { inProcessSequencer, runGovernor } from "../src/governance/governor.js";
 import { ClusterStore } from "../src/store/cluster-store.js";
 import { quietLogger, signedOperations, tempDir, waitFor } from "./helpers/service-fixture.js";
 import { join } from "node:path";
+import { writeFileSync } from "node:fs";
+import { cli } from "./helpers/cli-process.js";
+import { toJson } from "../src/protocol/json.js";
 
 // Joint governance (seed 004) end to end on anvil: a cluster of 3 (instance member-add-n3) settles a
 // batch; its three governors approve adding a fourth member (instance member-add-n4, set up beforehand),
@@ -380,13 +383,13 @@ describe("a running node follows joint governance: it holds the boundary, execut
       governanceTimelockSeconds: 60,
     };
     let node = await ClusterNode.start({ ...config, successors: [n4] }, n3, quietLogger());
+    const stopGovernor = new AbortController();
     try {
       const { registry, governance: address } = node.status();
       for (const g of governors) await (await registryClient(registry, g).bond({ value: eth("1") })).wait();
       await provider.send("anvil_mine", ["0x1"]);
       // a governor node follows the sequencer across the switch (its N + 1 instance given, its members read from L1)
       const signed = new Map<number, bigint>();
-      const stopGovernor = new AbortController();
       const governor = runGovernor({
         inst: n3.inst,
         successors: [n4.inst],
@@ -403,14 +406,47 @@ describe("a running node follows joint governance: it holds the boundary, execut
       node.admit(signFor(send(2, 0, 1n, 0n, eth("0.5"), 0n)));
       await node.whenAllSettled();
 
-      // the proposal: member 3 joins at batch 1 (its verifier and Poseidon deployed by a governor, not by the node's key)
-      const addition = await deployMemberAddition(governors[2], n4);
-      const root = (await openCluster(n3.inst, nodeGenesis)).addMember(n4.inst, newcomer()).genesisRoot;
-      const params = encodeAddMember({ ...addition, slots: n4.inst.slots, genesisRoot: root, genesisAccounts: newcomer() });
-      const gov = (w: Wallet) => governanceClient(address, w);
-      await (await gov(governors[0]).propose(GOVERNANCE_ACTION.ADD_MEMBER, params, 1)).wait();
-      const id = await gov(governors[0]).proposalCount();
-      await (await gov(governors[1]).approve(id)).wait(); // 2 of 3 ETH: queued, the timelock runs
+      // the proposal from the CLI: member 3 joins at batch 1 (its verifier and Poseidon deployed by the proposing governor)
+      const accountsFile = join(dataDir, "newcomer.json");
+      writeFileSync(accountsFile, toJson(newcomer()));
+      const l1 = ["--rpc-url", devnet.rpcUrl, "--governance", address];
+      const proposed = await cli(
+        "proposal",
+        "add-member",
+        ...l1,
+        "--next-instance",
+        "member-add-n4",
+        "--accounts",
+        accountsFile,
+        "--at-batch",
+        "1",
+        "--key",
+        governors[0].privateKey,
+        "--json",
+      );
+      expect(proposed.stderr).not.toMatch(/Error/);
+      expect(proposed.code).toBe(0);
+      const view = JSON.parse(proposed.stdout) as { id: string; action: string; atBatch: number; decoded: { genesisRoot: string } };
+      const id = BigInt(view.id);
+      expect(view).toMatchObject({ action: "ADD_MEMBER", atBatch: 1 });
+      expect(BigInt(view.decoded.genesisRoot)).toBe((await openCluster(n3.inst, nodeGenesis)).addMember(n4.inst, newcomer()).genesisRoot);
+      // a governor approves only what its own set-up checks: not with the N = 3 instance, then with the N = 4 one
+      const wrong = await cli("proposal", "approve", ...l1, "--id", view.id, "--next-instance", "member-add-n3", "--key", governors[1].privateKey);
+      expect(wrong.code).toBe(5);
+      expect(wrong.stderr).toContain(`proposal ${id} refused: next: instance "member-add-n3" has 3 members; adding one to 3 needs 4`);
+      const again = await cli("proposal", "approve", ...l1, "--id", view.id, "--next-instance", "member-add-n4", "--key", governors[0].privateKey);
+      expect(again.code).toBe(5);
+      expect(again.stderr).toContain(`approve proposal ${id}: L1 refused: AlreadyApproved(${id}, ${governors[0].address})`);
+      const approved = await cli("proposal", "approve", ...l1, "--id", view.id, "--next-instance", "member-add-n4", "--key", governors[1].privateKey);
+      expect(approved.code).toBe(0);
+      expect(approved.stdout).toMatch(
+        new RegExp(`^proposal ${id}: ADD_MEMBER at batch 1 \\(epoch \\d+, proposed by ${governors[0].address}\\): queued, executable from `),
+      );
+
+      // anyone may execute, but not before the timelock
+      const early = await cli("proposal", "execute", ...l1, "--id", view.id, "--key", stranger.privateKey);
+      expect(early.code).toBe(5);
+      expect(early.stderr).toMatch(new RegExp(`execute proposal ${id}: L1 refused: TimelockNotOver\\(${id}, \\d+\\)`));
 
       const pending = await waitFor("the node to hold batch 1", () => node.status().pendingMemberAddition ?? undefined, 30_000, 100);
       expect(pending).toMatchObject({ proposal: String(id), atBatch: 1, instance: "member-add-n4" });
@@ -429,6 +465,8 @@ describe("a running node follows joint governance: it holds the boundary, execut
         pendingMemberAddition: null,
       });
       expect(node.admissionRefusal()).toBeUndefined();
+      const shown = await cli("proposal", "show", ...l1, "--id", view.id, "--json");
+      expect(JSON.parse(shown.stdout)).toMatchObject({ id: view.id, action: "ADD_MEMBER", executed: true });
 
       // batch 1: cross-chain messages to the new member, proved with the N = 4 zkey and settled
       node.admit(signFor(send(0, 3, 0n, 0n, eth("2"), 1n)));
@@ -449,6 +487,7 @@ describe("a running node follows joint governance: it holds the boundary, execut
         runGovernor({ inst: n3.inst, genesis: nodeGenesis, wallet: stranger, sequencer: inProcessSequencer(node), pollMs: 100, log: quietLogger() }),
       ).rejects.toThrow("batch 1: successors: member 3 joined at batch 1 with B = 2: run the governor with --next-instance <that instance of 4 members>");
     } finally {
+      stopGovernor.abort();
       await node.stop();
     }
 

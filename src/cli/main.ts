@@ -19,6 +19,7 @@ import { setupCommand } from "./commands/setup.js";
 import { syncCommand } from "./commands/sync.js";
 import { exitCommand } from "./commands/exit.js";
 import { confirmCommand } from "./commands/confirm.js";
+import { proposalCommand } from "./commands/proposal.js";
 import { governCommand } from "./commands/govern.js";
 import { verifyCommand } from "./commands/verify.js";
 import { workloadCommand } from "./commands/workload.js";
@@ -40,6 +41,7 @@ const program = new Command("cluster-settle")
   .addCommand(exitCommand())
   .addCommand(confirmCommand())
   .addCommand(governCommand())
+  .addCommand(proposalCommand())
   .addCommand(verifyCommand())
   .addCommand(devnetCommand())
   .addCommand(ptauCommand());

@@ -246,8 +246,20 @@ export async function checkAddMember(
   await sameCode(provider, "verifier", p.verifier, next.contracts.verifier.bytecode, `instance "${next.inst.name}"'s exported Groth16 verifier`);
   await sameCode(provider, "poseidonRoots", p.poseidonRoots, poseidonContract.createCode(n + 1), `circomlibjs' Poseidon contract of ${n + 1} inputs`);
   if (p.slots !== next.inst.slots) throw new FieldError("slots", `${p.slots}, but instance "${next.inst.name}" has B = ${next.inst.slots}`);
-  const state = new ClusterState(n + 1, next.inst.depth, await getPoseidon(), await EddsaSigner.create(), 0n);
-  p.genesisAccounts.forEach((a, i) => {
+  const root = await memberGenesisRoot(next.inst, p.genesisAccounts);
+  if (root !== p.genesisRoot) throw new FieldError("genesisRoot", `${p.genesisRoot}, but the genesis accounts give ${root}`);
+}
+
+/**
+ * The genesis root of the member an N + 1 instance adds (chain N): its accounts in a depth-D Poseidon
+ * sparse Merkle tree, as the executor builds it (ClusterState).
+ * @throws FieldError naming `genesisAccounts[i].<field>`: an account not on chain N, ETH (the new
+ *   member's escrow starts empty), or what ClusterState.createAccount refuses.
+ */
+export async function memberGenesisRoot(next: { members: number; depth: number }, accounts: readonly GenesisAccount[]): Promise<bigint> {
+  const n = next.members - 1;
+  const state = new ClusterState(n + 1, next.depth, await getPoseidon(), await EddsaSigner.create(), 0n);
+  accounts.forEach((a, i) => {
     if (a.chainId !== n) throw new FieldError(`genesisAccounts[${i}].chainId`, `${a.chainId}, but the new member is chain ${n}`);
     if (a.tokenId === ETH_TOKEN_ID && a.balance !== 0n)
       throw new FieldError(`genesisAccounts[${i}].balance`, "ETH the new member's empty escrow does not back");
@@ -257,8 +269,7 @@ export async function checkAddMember(
       throw new FieldError(`genesisAccounts[${i}].${(e as FieldError).field}`, (e as FieldError).reason ?? (e as Error).message);
     }
   });
-  const root = state.roots()[n];
-  if (root !== p.genesisRoot) throw new FieldError("genesisRoot", `${p.genesisRoot}, but the genesis accounts give ${root}`);
+  return state.roots()[n];
 }
 
 /** SET_INSTANCE's parameters: abi.encode(address verifier, uint256 slots, uint256 deltaTicks). */
