@@ -15,6 +15,7 @@ contract ClusterGovernance is IClusterGovernance {
     uint8 private constant ADD_MEMBER = 1;
     uint8 private constant SET_INSTANCE = 2;
     uint8 private constant SET_DEADLINES = 3;
+    uint8 private constant REMOVE_MEMBER = 4;
 
     /// @inheritdoc IClusterGovernance
     address public immutable settlement;
@@ -43,7 +44,7 @@ contract ClusterGovernance is IClusterGovernance {
 
     /// @inheritdoc IClusterGovernance
     function propose(uint8 action, bytes calldata params, uint64 atBatch) external returns (uint256 id) {
-        if (action < ADD_MEMBER || action > SET_DEADLINES) revert UnknownAction(action);
+        if (action < ADD_MEMBER || action > REMOVE_MEMBER) revert UnknownAction(action);
         uint64 next = IClusterSettlement(settlement).nextBatchIndex();
         if (atBatch < next) revert BoundaryPassed(atBatch, next);
         uint64 epoch = IGovernorRegistry(registry).currentEpoch();
@@ -84,9 +85,11 @@ contract ClusterGovernance is IClusterGovernance {
         } else if (p.action == SET_INSTANCE) {
             (address verifier, uint256 slots, uint256 deltaTicks) = abi.decode(params, (address, uint256, uint256));
             s.setInstance(verifier, slots, deltaTicks);
-        } else {
+        } else if (p.action == SET_DEADLINES) {
             (uint256 depositDeadlineBlocks, uint256 exodusTimeoutBlocks) = abi.decode(params, (uint256, uint256));
             s.setDeadlines(depositDeadlineBlocks, exodusTimeoutBlocks);
+        } else {
+            s.removeMember(abi.decode(params, (uint256)));
         }
     }
 

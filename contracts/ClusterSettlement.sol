@@ -98,6 +98,10 @@ contract ClusterSettlement is IClusterSettlement {
     /// @inheritdoc IClusterSettlement
     mapping(uint256 => mapping(uint256 => bool)) public exited;
     mapping(uint256 => bool) private _reclaimed;
+    /// @inheritdoc IClusterSettlement
+    mapping(uint256 => bool) public isRemoved;
+    /// @dev L1 deposits to each member not consumed yet (a member is removed only when none waits).
+    mapping(uint256 => uint256) private _pendingDepositsTo;
     /// @dev Operation type of the exit digest (after TRANSFER 1, SEND 2, RECEIVE 3, WITHDRAW 4).
     uint256 private constant EXIT_OP = 5;
 
@@ -222,6 +226,17 @@ contract ClusterSettlement is IClusterSettlement {
     }
 
     /// @inheritdoc IClusterSettlement
+    function removeMember(uint256 chainId) external onlyGovernance {
+        if (exodusMode()) revert ExodusActive();
+        if (chainId >= members) revert UnknownChain(chainId);
+        if (isRemoved[chainId]) revert MemberRemoved(chainId);
+        uint256 pending = _pendingDepositsTo[chainId];
+        if (pending != 0) revert PendingDepositsTo(chainId, pending);
+        isRemoved[chainId] = true;
+        emit MemberRemovedAt(chainId, nextBatchIndex, _roots[chainId]);
+    }
+
+    /// @inheritdoc IClusterSettlement
     function setInstance(address verifier_, uint256 slots_, uint256 deltaTicks_) external onlyGovernance {
         if (exodusMode()) revert ExodusActive();
         if (slots_ == 0 || slots_ > 64) revert BadInstanceShape();
@@ -288,6 +303,9 @@ contract ClusterSettlement is IClusterSettlement {
             if (lastTick < firstTick) revert BadTickRange(index, firstTick, lastTick);
             if (lastTick > maxTick) revert TickAheadOfL1Time(index, lastTick, maxTick);
             if (batch.newRoots.length != n) revert WrongMemberCount(index, n, batch.newRoots.length);
+            for (uint256 i = 0; i < n; i++) {
+                if (isRemoved[i] && batch.newRoots[i] != _roots[i]) revert RemovedMemberChanged(index, i);
+            }
             if (batch.oldRootsCommitment != commitment) revert OldRootsMismatch(index, commitment, batch.oldRootsCommitment);
             if (batch.pubdata.length != slots * PUBDATA_WORDS) revert BadPubdataLength(index, slots * PUBDATA_WORDS, batch.pubdata.length);
             if (!_verify(batch, _pubdataCommitment(batch.pubdata))) revert InvalidProof(index);
@@ -313,8 +331,8 @@ contract ClusterSettlement is IClusterSettlement {
 
     /// @inheritdoc IClusterSettlement
     function exit(ExitRequest calldata e) external {
-        _enterExodus();
         if (e.chainId >= members) revert UnknownChain(e.chainId);
+        if (!isRemoved[e.chainId]) _enterExodus(); // a removed member's accounts exit from its frozen root at once
         if (e.leafIndex >= 2 ** depth || e.siblings.length != depth) revert ExitProofInvalid(e.chainId, e.leafIndex);
         if (exited[e.chainId][e.leafIndex]) revert AlreadyExited(e.chainId, e.leafIndex);
         if (e.recipient == address(0)) revert ZeroAddress();
@@ -402,7 +420,9 @@ contract ClusterSettlement is IClusterSettlement {
         if (amount == 0) revert ZeroDeposit();
         if (amount >= DEPOSIT_LIMIT) revert DepositTooLarge(amount);
         if (chainId >= members) revert UnknownChain(chainId);
+        if (isRemoved[chainId]) revert MemberRemoved(chainId);
         if (to >= 2 ** depth) revert UnknownAccount(chainId, to);
+        _pendingDepositsTo[chainId] += 1;
         uint64 index = depositCount;
         _deposits[index] = QueuedDeposit(keccak256(abi.encode(chainId, to, tokenId, amount)), uint64(block.number), msg.sender);
         depositCount = index + 1;
@@ -481,6 +501,7 @@ contract ClusterSettlement is IClusterSettlement {
                 } else {
                     escrowOf[f.inDstChain][f.inTokenId] += f.inAmount;
                 }
+                _pendingDepositsTo[f.inDstChain] -= 1;
                 emit DepositConsumed(consumed, batchIndex, f.refund);
                 consumed++;
                 depositSlots++;

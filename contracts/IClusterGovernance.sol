@@ -12,7 +12,7 @@ pragma solidity ^0.8.24;
 interface IClusterGovernance {
     /// @notice A proposal as stored.
     struct Proposal {
-        uint8 action;          // ADD_MEMBER 1, SET_INSTANCE 2, SET_DEADLINES 3
+        uint8 action;          // ADD_MEMBER 1, SET_INSTANCE 2, SET_DEADLINES 3, REMOVE_MEMBER 4
         uint64 atBatch;        // the batch boundary: executable only while the settlement's nextBatchIndex equals it
         uint64 epoch;          // the registry epoch whose stakes count
         uint64 queuedAt;       // L1 time (seconds) it reached 2/3 of the stake; 0 before
@@ -33,7 +33,7 @@ interface IClusterGovernance {
     /// @param epoch the epoch whose stakes count.
     error NotGovernor(address caller, uint64 epoch);
 
-    /// @notice An action code other than ADD_MEMBER 1, SET_INSTANCE 2, SET_DEADLINES 3.
+    /// @notice An action code other than ADD_MEMBER 1, SET_INSTANCE 2, SET_DEADLINES 3, REMOVE_MEMBER 4.
     /// @dev selector 0x60df9f87
     /// @param action the given code.
     error UnknownAction(uint8 action);
@@ -114,7 +114,8 @@ interface IClusterGovernance {
     /// @notice Proposes a change of the settlement's instance and approves it. Governors only (stake at the current epoch).
     /// @param action ADD_MEMBER 1: params abi.encode(address verifier, uint256 slots, address poseidonRoots, uint256 genesisRoot, uint256[] genesisAccounts);
     ///        SET_INSTANCE 2: abi.encode(address verifier, uint256 slots, uint256 deltaTicks);
-    ///        SET_DEADLINES 3: abi.encode(uint256 depositDeadlineBlocks, uint256 exodusTimeoutBlocks).
+    ///        SET_DEADLINES 3: abi.encode(uint256 depositDeadlineBlocks, uint256 exodusTimeoutBlocks);
+    ///        REMOVE_MEMBER 4: abi.encode(uint256 chainId).
     /// @param params the abi-encoded parameters (checked by the settlement at execution).
     /// @param atBatch the batch boundary: at or after the settlement's next batch index.
     /// @return id the proposal's id (1, 2, …).

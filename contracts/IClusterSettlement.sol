@@ -297,6 +297,23 @@ interface IClusterSettlement {
     /// @param genesisRoot the given root.
     error MemberGenesisRootNotInField(uint256 genesisRoot);
 
+    /// @notice A deposit to, or a second `removeMember` of, a member joint governance removed.
+    /// @dev selector 0xd0d20500
+    /// @param chainId the removed member.
+    error MemberRemoved(uint256 chainId);
+
+    /// @notice `removeMember` while L1 deposits to the member wait in the queue (each would change its frozen root).
+    /// @dev selector 0xca31b351
+    /// @param chainId the member.
+    /// @param count deposits to it not consumed yet.
+    error PendingDepositsTo(uint256 chainId, uint256 count);
+
+    /// @notice A batch whose new root of a removed member differs from its frozen root.
+    /// @dev selector 0x9eb3c463
+    /// @param batchIndex the batch.
+    /// @param chainId the removed member.
+    error RemovedMemberChanged(uint64 batchIndex, uint256 chainId);
+
     // ---- deployment ----
 
     /// @notice Deployment or `addMember` refused: N outside 2..8 (circomlibjs' Poseidon contracts take at most 8 inputs).
@@ -433,6 +450,14 @@ interface IClusterSettlement {
     /// @param genesisAccounts its genesis accounts, 6 words each as in Config.genesisAccounts (published, not checked).
     event MemberAdded(uint256 indexed chainId, uint64 atBatch, uint256 genesisRoot, uint256 rootsCommitment, address verifier, uint256[] genesisAccounts);
 
+    /// @notice Joint governance removed member `chainId` at a batch boundary: its root is frozen from batch `atBatch` on
+    ///         (every later batch must carry it unchanged), it takes no deposit, and its accounts exit from the frozen
+    ///         root at once (`exit`, no exodus needed), each paid at most what its escrow holds.
+    /// @param chainId the removed member.
+    /// @param atBatch the first batch in which its root is frozen (nextBatchIndex when it was removed).
+    /// @param frozenRoot its state root, for good.
+    event MemberRemovedAt(uint256 indexed chainId, uint64 atBatch, uint256 frozenRoot);
+
     /// @notice Joint governance changed the circuit instance at the same N (a new verifying key, B or Δ).
     /// @param verifier the new Groth16 verifier.
     /// @param slots the new B.
@@ -540,6 +565,18 @@ interface IClusterSettlement {
     /// @param genesisAccounts its genesis accounts, 6 words each (chainId, leaf index, ax, ay, tokenId, balance), published
     ///        in MemberAdded and not checked here (`sync` checks them against `genesisRoot`; governors before approving).
     function addMember(address verifier_, uint256 slots_, address poseidonRoots, uint256 genesisRoot, uint256[] calldata genesisAccounts) external;
+
+    /// @notice Removes member `chainId` at the current batch boundary (joint governance only): its root is frozen
+    ///         (RemovedMemberChanged for a batch that changes it), deposits to it are refused, and its accounts
+    ///         may exit at once from the frozen root. The circuit instance stays the same (N members).
+    /// @dev Reverts NotGovernance, ExodusActive, UnknownChain, MemberRemoved (removed already), PendingDepositsTo.
+    /// @param chainId the member to remove.
+    function removeMember(uint256 chainId) external;
+
+    /// @notice Whether joint governance removed member `chainId`.
+    /// @param chainId the member.
+    /// @return removed true once removed.
+    function isRemoved(uint256 chainId) external view returns (bool removed);
 
     /// @notice Moves to another instance of the same N (a new set-up's verifying key, another B or Δ); not in exodus
     ///         mode. Governance only.

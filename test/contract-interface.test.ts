@@ -99,6 +99,7 @@ const PINNED_ABI = [
   "error GovernanceAlreadySet(address governance)",
   "error InvalidProof(uint64 batchIndex)",
   "error MemberGenesisRootNotInField(uint256 genesisRoot)",
+  "error MemberRemoved(uint256 chainId)",
   "error NativeTokenNotWithdrawable(uint256 chainId, uint256 tokenId)",
   "error NotGovernance(address caller)",
   "error NotInExodus(uint256 exodusBlock)",
@@ -107,7 +108,9 @@ const PINNED_ABI = [
   "error NotSequencer(address caller)",
   "error NothingToClaim(address account, uint256 tokenId)",
   "error OldRootsMismatch(uint64 batchIndex, uint256 expectedCommitment, uint256 gotCommitment)",
+  "error PendingDepositsTo(uint256 chainId, uint256 count)",
   "error PoseidonFailed(address poseidon)",
+  "error RemovedMemberChanged(uint64 batchIndex, uint256 chainId)",
   "error TickAheadOfL1Time(uint64 batchIndex, uint32 lastTick, uint256 maxTick)",
   "error TickGap(uint64 batchIndex, uint32 expectedFirstTick, uint32 firstTick)",
   "error TokenAlreadyListed(address token)",
@@ -131,6 +134,7 @@ const PINNED_ABI = [
   "event GovernanceSet(address indexed governance)",
   "event InstanceChanged(address verifier, uint256 slots, uint256 deltaTicks)",
   "event MemberAdded(uint256 indexed chainId, uint64 atBatch, uint256 genesisRoot, uint256 rootsCommitment, address verifier, uint256[] genesisAccounts)",
+  "event MemberRemovedAt(uint256 indexed chainId, uint64 atBatch, uint256 frozenRoot)",
   "event OwnershipTransferred(address indexed previousOwner, address indexed newOwner)",
   "event SequencerSet(address indexed account, bool allowed)",
   "event TokenListed(uint256 indexed tokenId, address token)",
@@ -155,6 +159,7 @@ const PINNED_ABI = [
   "function exodusTimeoutBlocks() view returns (uint256)",
   "function genesisTime() view returns (uint256)",
   "function governance() view returns (address)",
+  "function isRemoved(uint256) view returns (bool)",
   "function isSequencer(address) view returns (bool)",
   "function lastSettledTick() view returns (uint32)",
   "function lastSettlementBlock() view returns (uint256)",
@@ -167,6 +172,7 @@ const PINNED_ABI = [
   "function owner() view returns (address)",
   "function packHeader(uint64 batchIndex, uint32 firstTick, uint32 lastTick) pure returns (uint256)",
   "function reclaimDeposit(uint256 index, uint256 chainId, uint256 to, uint256 tokenId, uint256 amount)",
+  "function removeMember(uint256 chainId)",
   "function rootOf(uint256 chainId) view returns (uint256)",
   "function rootsCommitment() view returns (uint256)",
   "function setDeadlines(uint256 depositDeadlineBlocks_, uint256 exodusTimeoutBlocks_)",
@@ -197,7 +203,7 @@ interface ReviewedPair {
 }
 
 const PAIRS: ReviewedPair[] = [
-  { contract: "ClusterSettlement", iface: "IClusterSettlement", errors: 47, pinned: PINNED_ABI },
+  { contract: "ClusterSettlement", iface: "IClusterSettlement", errors: 50, pinned: PINNED_ABI },
   {
     contract: "GovernorRegistry",
     iface: "IGovernorRegistry",

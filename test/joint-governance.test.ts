@@ -39,7 +39,10 @@ import { inProcessSequencer, runGovernor } from "../src/governance/governor.js";
 import { ClusterStore } from "../src/store/cluster-store.js";
 import { quietLogger, signedOperations, tempDir, waitFor } from "./helpers/service-fixture.js";
 import { join } from "node:path";
-import { writeFileSync } from "node:fs";
+import { copyFileSync, writeFileSync } from "node:fs";
+import { Sequencer } from "../src/core/sequencer.js";
+import { recordedMemberChanges } from "../src/core/member-changes.js";
+import type { CircuitInput } from "../src/circuits/batch-input.js";
 import { cli } from "./helpers/cli-process.js";
 import { toJson } from "../src/protocol/json.js";
 
@@ -357,8 +360,8 @@ async function n3VerifierAddress(): Promise<string> {
   return n3Verifier;
 }
 
-describe("a running node follows joint governance: it holds the boundary, executes the proposal and switches to N + 1", () => {
-  it("a cluster of 3 on a node adds a fourth member, settles messages to it, and a restart replays the switch", async () => {
+describe("a running node follows joint governance: it holds the boundary, executes the proposal, and switches to N + 1 or freezes a removed member", () => {
+  it("a cluster of 3 on a node adds a fourth member and settles messages to it; a restart replays the switch; removing member 2 freezes its root and its accounts exit at once", async () => {
     const nodeGenesis: Genesis = { ...genesis, clusterId: CLUSTER_ID + 1n };
     const domain = genesisDomain(nodeGenesis);
     const poseidon = await getPoseidon();
@@ -448,8 +451,8 @@ describe("a running node follows joint governance: it holds the boundary, execut
       expect(early.code).toBe(5);
       expect(early.stderr).toMatch(new RegExp(`execute proposal ${id}: L1 refused: TimelockNotOver\\(${id}, \\d+\\)`));
 
-      const pending = await waitFor("the node to hold batch 1", () => node.status().pendingMemberAddition ?? undefined, 30_000, 100);
-      expect(pending).toMatchObject({ proposal: String(id), atBatch: 1, instance: "member-add-n4" });
+      const pending = await waitFor("the node to hold batch 1", () => node.status().pendingMemberChange ?? undefined, 30_000, 100);
+      expect(pending).toMatchObject({ proposal: String(id), kind: "add", atBatch: 1, instance: "member-add-n4", chainId: 3 });
       expect(node.admissionRefusal()).toMatch(/^batch 1 is held for a member to join \(ADD_MEMBER proposal \d+, executable from /);
       expect(() => node.admit(signFor(send(0, 2, 0n, 1n, eth("1"), 1n)))).toThrow(/batch 1 is held for a member to join/);
       expect(node.status().openBatch).toEqual({ batchIndex: 1, operations: 0 });
@@ -462,7 +465,7 @@ describe("a running node follows joint governance: it holds the boundary, execut
       expect(node.status()).toMatchObject({
         instance: "member-add-n4",
         memberAdditions: [{ chainId: 3, atBatch: 1, instance: "member-add-n4" }],
-        pendingMemberAddition: null,
+        pendingMemberChange: null,
       });
       expect(node.admissionRefusal()).toBeUndefined();
       const shown = await cli("proposal", "show", ...l1, "--id", view.id, "--json");
@@ -496,6 +499,7 @@ describe("a running node follows joint governance: it holds the boundary, execut
       'successors: the store has a member added with instance "member-add-n4": start the node with its set-up (--next-instance member-add-n4)',
     );
     node = await ClusterNode.start({ ...config, successors: [n4] }, n3, quietLogger());
+    let settlementAddress = "";
     try {
       const s = node.status();
       expect(s).toMatchObject({ members: 4, instance: "member-add-n4", openBatch: { batchIndex: 2, operations: 0 } });
@@ -503,10 +507,93 @@ describe("a running node follows joint governance: it holds the boundary, execut
       node.admit(signFor(send(3, 0, 0n, 1n, eth("1"), 0n))); // the new member sends back
       node.closeOpenBatch();
       await node.whenAllSettled();
+      settlementAddress = s.settlement;
       const settlementOnL1 = new Contract(s.settlement, settlementInterfaceAbi() as never, provider);
       expect(await settlementOnL1.currentRoots()).toEqual(node.status().roots.map(BigInt));
+
+      // removal from the CLI: member 2 leaves at batch 3; its root freezes on L1 and in the executor
+      const l1 = ["--rpc-url", devnet.rpcUrl, "--governance", s.governance];
+      const noSuch = await cli("proposal", "remove-member", ...l1, "--chain", "7", "--at-batch", "3", "--key", governors[0].privateKey);
+      expect([noSuch.code, noSuch.stderr.trim()]).toEqual([2, "error: --chain: 7 is not an active member of the cluster"]);
+      const proposed = await cli("proposal", "remove-member", ...l1, "--chain", "2", "--at-batch", "3", "--key", governors[0].privateKey, "--json");
+      expect(proposed.code).toBe(0);
+      const view = JSON.parse(proposed.stdout) as { id: string; action: string; decoded: { chainId: number } };
+      expect(view).toMatchObject({ action: "REMOVE_MEMBER", decoded: { chainId: 2 } });
+      expect((await cli("proposal", "approve", ...l1, "--id", view.id, "--key", governors[1].privateKey)).code).toBe(0);
+      await waitFor("the node to hold batch 3", () => node.status().pendingMemberChange?.kind === "remove", 30_000, 100);
+      expect(node.admissionRefusal()).toMatch(/^batch 3 is held for member 2 to leave \(REMOVE_MEMBER proposal \d+, executable from /);
+      const frozen = (await settlementOnL1.rootOf(2)) as bigint;
+      await advance(60);
+      await waitFor("the node to freeze member 2", () => node.status().removedMembers.length === 1, 60_000, 100);
+      expect(node.status()).toMatchObject({ removedMembers: [{ chainId: 2, atBatch: 3 }], pendingMemberChange: null, members: 4 });
+      expect(await settlementOnL1.isRemoved(2)).toBe(true);
+      // nothing from or to it, and no deposit to it
+      expect(() => node.admit(signFor(send(0, 2, 0n, 1n, eth("1"), 2n)))).toThrow(
+        /^dstChain: member 2 was removed by joint governance at batch 3: its root is frozen$/,
+      );
+      expect(() => node.admit(signFor(send(2, 0, 0n, 1n, eth("1"), 0n)))).toThrow(/^chainId: member 2 was removed/);
+      const depositor = settlementOnL1.connect(stranger) as Contract;
+      expect(await outcome(() => depositor.depositEth(2, 0, { value: eth("1") }))).toBe("MemberRemoved(2)");
+      // the others go on: batch 3 settles with member 2's root unchanged
+      node.admit(signFor(send(0, 3, 0n, 0n, eth("1"), 2n)));
+      node.closeOpenBatch();
+      await node.whenAllSettled();
+      expect(await settlementOnL1.rootOf(2)).toBe(frozen);
+      expect(await settlementOnL1.currentRoots()).toEqual(node.status().roots.map(BigInt));
+      // its account exits at once from the frozen root, with no exodus and no operator: 5 ETH of its escrow
+      const exited = await cli(
+        "exit",
+        "--rpc-url",
+        devnet.rpcUrl,
+        "--contract",
+        s.settlement,
+        "--chain",
+        "2",
+        "--index",
+        "0",
+        "--account-key",
+        `0x${"01".repeat(32)}`,
+        "--recipient",
+        stranger.address,
+        "--private-key",
+        stranger.privateKey,
+      );
+      expect(exited.stderr).not.toMatch(/error/);
+      expect(exited.code).toBe(0);
+      expect(await settlementOnL1.claimable(stranger.address, 1)).toBe(eth("5"));
+      expect(await settlementOnL1.exodusMode()).toBe(false);
     } finally {
       await node.stop();
+    }
+
+    // an executor that did not freeze member 2 (its removal left out of a copy of the store) proves a batch moving
+    // member 2's funds with the N = 4 zkey: L1 refuses it
+    const staleDir = tempDir("joint-governance-stale");
+    copyFileSync(join(dataDir, "service.sqlite"), join(staleDir, "service.sqlite"));
+    const stale = new ClusterStore(join(staleDir, "service.sqlite"));
+    try {
+      const additions = recordedMemberChanges(stale).filter((c) => c.kind === "add");
+      stale.setMeta("memberChanges", additions);
+      let input: CircuitInput | undefined;
+      const executor = await Sequencer.recover(
+        n3.inst,
+        nodeGenesis,
+        stale,
+        { tickDeadlineMs: Number.POSITIVE_INFINITY },
+        (_index, closedInput) => {
+          input = closedInput;
+        },
+        additions.map((a) => ({ ...a, inst: n4.inst })),
+      );
+      executor.admit(signFor(send(2, 0, 1n, 0n, eth("0.1"), 1n)));
+      const index = executor.closeNow()!;
+      const { proof } = await snarkjs.groth16.fullProve(input as never, n4.circuit.wasm, n4.keys.zkey);
+      const asSequencer = new Contract(settlementAddress, settlementInterfaceAbi() as never, new Wallet(ANVIL_DEFAULT_KEY, provider));
+      expect(await outcome(() => sendSettle(asSequencer, [settlementBatch(stale.header(index)!, pubdataOfInput(input!), proof)]))).toBe(
+        `RemovedMemberChanged(${index}, 2)`,
+      );
+    } finally {
+      stale.close();
     }
   }, 300_000);
 });

@@ -24,14 +24,17 @@ import { claimView, fastConfirmationView, type BatchEntriesView, type ClaimSigna
 import { type RegistryConfig, registryClient } from "../governance/registry.js";
 import {
   type MemberAddedEvent,
-  type QueuedMemberAddition,
+  type MemberRemovedEvent,
+  type QueuedMemberChange,
   checkAddMember,
   decodeAddMember,
   governanceClient,
   memberAddedEvents,
-  queuedMemberAdditions,
+  queuedMemberChanges,
+  memberRemovedEvents,
+  decodeRemoveMember,
 } from "../governance/joint-governance.js";
-import { recordMemberAddition, recordedMemberAdditions } from "./member-additions.js";
+import { type MemberAddition, recordMemberChange, recordedMemberChanges } from "./member-changes.js";
 import { describeRevert } from "../l1/revert.js";
 
 /**
@@ -120,19 +123,28 @@ export interface NodeStatus {
   settledRoots: string[];
   /** The members joint governance added, each with the batch it joined at and the instance the node switched to. */
   memberAdditions: { chainId: number; atBatch: number; instance: string }[];
-  /** A queued ADD_MEMBER whose boundary the node holds (nothing enters batch `atBatch` until it executes), or null. */
-  pendingMemberAddition: { proposal: string; atBatch: number; instance: string; executableAt: number } | null;
+  /** The members joint governance removed, each with the batch its root froze at. */
+  removedMembers: { chainId: number; atBatch: number }[];
+  /**
+   * A queued ADD_MEMBER or REMOVE_MEMBER whose boundary the node holds (nothing enters batch `atBatch`
+   * until it executes): the instance it switches to (add) or the member it removes; or null.
+   */
+  pendingMemberChange: { proposal: string; kind: "add" | "remove"; atBatch: number; instance?: string; chainId: number; executableAt: number } | null;
 }
 
-/** A queued ADD_MEMBER proposal the node holds the boundary of, with the set-up it will switch to. */
-interface PendingAddition {
+/** A queued membership change the node holds the boundary of: with the set-up it will switch to (add), or the member (remove). */
+interface PendingChange {
+  kind: "add" | "remove";
   id: bigint;
   atBatch: number;
   /** Its abi-encoded parameters (what `execute` takes). */
   params: string;
   /** L1 time (s) from which it may execute. */
   executableAt: bigint;
-  next: PreparedInstance;
+  /** The member added (N) or removed. */
+  chainId: number;
+  /** The N + 1 set-up (add only). */
+  next?: PreparedInstance;
 }
 
 /**
@@ -165,7 +177,7 @@ export class ClusterNode {
 
   /** The instance the open batch is built and proved for: the base one, or the N + 1 instance of the last member added. */
   private current: PreparedInstance;
-  private pendingAddition: PendingAddition | undefined;
+  private pendingChange: PendingChange | undefined;
   /** The boundary of a MemberAdded the node is switching to (held meanwhile), or undefined. */
   private switchingAt: number | undefined;
   /** Why the node cannot follow joint governance right now (a /readyz reason), or undefined. */
@@ -244,10 +256,15 @@ export class ClusterNode {
   /** The name of the circuit instance batch `index` is (or will be) proved with: the last member addition at or before it, else the base instance. */
   instanceOfBatch(index: number): string {
     return (
-      recordedMemberAdditions(this.store)
+      this.additions()
         .filter((a) => a.atBatch <= index)
         .at(-1)?.instance ?? this.base.inst.name
     );
+  }
+
+  /** The member additions recorded in the store. */
+  private additions(): MemberAddition[] {
+    return recordedMemberChanges(this.store).filter((c): c is MemberAddition => c.kind === "add");
   }
 
   /**
@@ -264,17 +281,17 @@ export class ClusterNode {
   private async boot(genesis: Genesis): Promise<void> {
     const c = this.config;
     const started = performance.now();
-    const additions = recordedMemberAdditions(this.store);
-    const instances = additions.map((a) => this.successorNamed(a.instance));
+    const changes = recordedMemberChanges(this.store).map((m) => (m.kind === "add" ? { ...m, inst: this.successorNamed(m.instance).inst } : m));
     this.sequencer = await Sequencer.recover(
       this.base.inst,
       genesis,
       this.store,
       { tickDeadlineMs: c.tickDeadlineMs ?? Number.POSITIVE_INFINITY },
       (index, input) => this.onBatchClosed(index, input),
-      additions.map((a, i) => ({ atBatch: a.atBatch, inst: instances[i].inst, accounts: a.accounts, genesisRoot: a.genesisRoot })),
+      changes,
     );
-    this.current = instances.at(-1) ?? this.base;
+    const last = this.additions().at(-1);
+    this.current = last ? this.successorNamed(last.instance) : this.base;
     const counts = this.store.batchCounts();
     this.log.info(
       { operations: this.store.operationCount(), openOperations: this.sequencer.openSize, batches: counts, ms: Math.round(performance.now() - started) },
@@ -405,11 +422,12 @@ export class ClusterNode {
   }
 
   /**
-   * Follows joint governance up to L1 block `to` (each poll of watchDeposits): a queued ADD_MEMBER
-   * makes the node hold its boundary (holdMemberAddition), a due one is executed by the node itself
-   * (anyone may send `execute`), and a MemberAdded event switches the executor and the provers to the
-   * N + 1 instance (switchToAddedMember). A failure is shown by `/readyz` and tried again at the next poll.
-   * @throws StoreFailure when the store refuses the addition's record (the caller exits).
+   * Follows joint governance up to L1 block `to` (each poll of watchDeposits): a queued ADD_MEMBER or
+   * REMOVE_MEMBER makes the node hold its boundary (holdMemberChange), a due one is executed by the node
+   * itself (anyone may send `execute`), a MemberAdded event switches the executor and the provers to the
+   * N + 1 instance (switchToAddedMember), a MemberRemovedAt event freezes the member in the executor
+   * (freezeRemovedMember). A failure is shown by `/readyz` and tried again at the next poll.
+   * @throws StoreFailure when the store refuses the change's record (the caller exits).
    */
   private async followJointGovernance(to: number): Promise<void> {
     const address = this.l1!.deployment.governance;
@@ -417,11 +435,12 @@ export class ClusterNode {
     try {
       if (to >= this.governanceFrom) {
         const governance = governanceClient(address, this.l1!.provider);
-        for (const q of await queuedMemberAdditions(governance, this.governanceFrom, to)) await this.holdMemberAddition(q);
+        for (const q of await queuedMemberChanges(governance, this.governanceFrom, to)) await this.holdMemberChange(q);
         for (const e of await memberAddedEvents(this.l1!.settlement, this.governanceFrom, to)) await this.switchToAddedMember(e);
+        for (const e of await memberRemovedEvents(this.l1!.settlement, this.governanceFrom, to)) this.freezeRemovedMember(e);
         this.governanceFrom = to + 1;
       }
-      await this.executeDueAddition();
+      await this.executeDueChange();
       this.governanceTrouble = undefined;
     } catch (e) {
       if (this.stopping || e instanceof StoreFailure) throw e;
@@ -432,33 +451,45 @@ export class ClusterNode {
   }
 
   /**
-   * Holds the boundary of a queued ADD_MEMBER (2/3 of the stake approved it): from the moment batch
-   * `atBatch` opens, no operation, deposit or heartbeat enters it until the proposal executes on L1,
-   * so that batch is the first of N + 1 members on both sides. The set-up is the successor whose
-   * verifier, Poseidon contract, B and genesis root the parameters name (checkAddMember). One that has
-   * executed, or whose boundary the node has passed, is logged and left (it can no longer execute).
-   * @throws FieldError naming `successors` when no set-up the node has fits (the node then holds
-   *   nothing and `/readyz` says why: restart it with the instance's set-up).
+   * Holds the boundary of a queued ADD_MEMBER or REMOVE_MEMBER (2/3 of the stake approved it): from the
+   * moment batch `atBatch` opens, no operation, deposit or heartbeat enters it until the proposal
+   * executes on L1, so that batch is the first of the new membership on both sides. An addition's
+   * set-up is the successor whose verifier, Poseidon contract, B and genesis root the parameters name
+   * (checkAddMember). One that has executed, or whose boundary the node has passed, is logged and left
+   * (it can no longer execute).
+   * @throws FieldError naming `successors` when no set-up the node has fits an addition, `params` when a
+   *   removal names no member of the cluster (the node then holds nothing and `/readyz` says why).
    */
-  private async holdMemberAddition(q: QueuedMemberAddition): Promise<void> {
-    if (q.executed || this.pendingAddition?.id === q.id) return;
+  private async holdMemberChange(q: QueuedMemberChange): Promise<void> {
+    if (q.executed || this.pendingChange?.id === q.id) return;
     const open = this.sequencer!.openBatchIndex;
     if (q.atBatch < open || (q.atBatch === open && this.sequencer!.openSize > 0)) {
       this.log.warn(
         { proposal: String(q.id), atBatch: q.atBatch, openBatch: open },
-        "queued ADD_MEMBER: this node has passed its boundary; it can no longer execute",
+        "queued membership change: this node has passed its boundary; it can no longer execute",
       );
       return;
     }
-    if (this.pendingAddition) {
+    if (this.pendingChange) {
       this.log.warn(
-        { proposal: String(q.id), pending: String(this.pendingAddition.id) },
-        "queued ADD_MEMBER: another member addition is pending; propose it again after that one",
+        { proposal: String(q.id), pending: String(this.pendingChange.id) },
+        "queued membership change: another one is pending; propose it again after that one",
+      );
+      return;
+    }
+    const n = this.sequencer!.inst.members;
+    if (q.kind === "remove") {
+      const chainId = decodeRemoveMember(q.params);
+      if (chainId >= n || this.sequencer!.removedMembers.includes(chainId))
+        throw new FieldError("params", `REMOVE_MEMBER proposal ${q.id} names member ${chainId}, which is not an active member of this cluster`);
+      this.pendingChange = { kind: "remove", id: q.id, atBatch: q.atBatch, params: q.params, executableAt: q.executableAt, chainId };
+      this.log.info(
+        { proposal: String(q.id), atBatch: q.atBatch, chainId, executableAt: Number(q.executableAt) },
+        "queued REMOVE_MEMBER: holding its batch boundary until it executes",
       );
       return;
     }
     const params = decodeAddMember(q.params);
-    const n = this.sequencer!.inst.members;
     const problems: string[] = [];
     for (const next of this.config.successors ?? []) {
       if (next.inst.members !== n + 1 || next.inst.depth !== this.current.inst.depth) continue;
@@ -468,7 +499,7 @@ export class ClusterNode {
         problems.push(`${next.inst.name}: ${(e as Error).message}`);
         continue;
       }
-      this.pendingAddition = { id: q.id, atBatch: q.atBatch, params: q.params, executableAt: q.executableAt, next };
+      this.pendingChange = { kind: "add", id: q.id, atBatch: q.atBatch, params: q.params, executableAt: q.executableAt, chainId: n, next };
       this.log.info(
         { proposal: String(q.id), atBatch: q.atBatch, instance: next.inst.name, executableAt: Number(q.executableAt) },
         "queued ADD_MEMBER: holding its batch boundary until it executes",
@@ -485,34 +516,43 @@ export class ClusterNode {
   private heldBoundary(): number | undefined {
     const open = this.sequencer?.openBatchIndex;
     if (open === undefined) return undefined;
-    return open === this.pendingAddition?.atBatch || open === this.switchingAt ? open : undefined;
+    return open === this.pendingChange?.atBatch || open === this.switchingAt ? open : undefined;
   }
 
   /** Why the open batch takes nothing now (a held member-addition boundary), or undefined. */
   private holdReason(): string | undefined {
     const at = this.heldBoundary();
     if (at === undefined) return undefined;
-    const p = this.pendingAddition;
-    const when = p ? `ADD_MEMBER proposal ${p.id}, executable from ${new Date(Number(p.executableAt) * 1000).toISOString()}` : "switching provers";
-    return `batch ${at} is held for a member to join (${when}): operations are taken again once it has joined`;
+    const p = this.pendingChange;
+    if (!p || p.kind === "add") {
+      const when = p ? `ADD_MEMBER proposal ${p.id}, executable from ${new Date(Number(p.executableAt) * 1000).toISOString()}` : "switching provers";
+      return `batch ${at} is held for a member to join (${when}): operations are taken again once it has joined`;
+    }
+    const when = `REMOVE_MEMBER proposal ${p.id}, executable from ${new Date(Number(p.executableAt) * 1000).toISOString()}`;
+    return `batch ${at} is held for member ${p.chainId} to leave (${when}): operations are taken again once it has left`;
   }
 
   /**
-   * Sends `execute` of the pending ADD_MEMBER once its timelock is over and every batch before its
-   * boundary has settled (the contract's own conditions; nothing of the node's is in flight then).
-   * A revert (a governor executed it first) is logged: the MemberAdded event is what switches the node.
+   * Sends `execute` of the pending membership change once its timelock is over and every batch before
+   * its boundary has settled (the contract's own conditions; nothing of the node's is in flight then).
+   * A revert (a governor executed it first) is logged: the MemberAdded / MemberRemovedAt event is what
+   * switches the node.
    */
-  private async executeDueAddition(): Promise<void> {
-    const p = this.pendingAddition;
+  private async executeDueChange(): Promise<void> {
+    const p = this.pendingChange;
     if (!p || this.heldBoundary() === undefined || !this.reconcile.done) return;
     const head = await this.l1!.provider.getBlock("latest");
     if (!head || BigInt(head.timestamp) < p.executableAt) return;
     if (Number(await this.l1!.settlement.nextBatchIndex()) !== p.atBatch) return;
     try {
       const receipt = await (await governanceClient(this.l1!.deployment.governance!, this.l1!.wallet).execute(p.id, p.params)).wait();
-      this.log.info({ proposal: String(p.id), atBatch: p.atBatch, txHash: receipt?.hash }, "ADD_MEMBER executed on L1");
+      this.log.info({ proposal: String(p.id), kind: p.kind, atBatch: p.atBatch, txHash: receipt?.hash }, "membership change executed on L1");
     } catch (e) {
-      this.log.warn({ proposal: String(p.id), err: describeRevert(e) }, "ADD_MEMBER not executed by this node");
+      const governance = governanceClient(this.l1!.deployment.governance!, this.l1!.provider);
+      this.log.warn(
+        { proposal: String(p.id), kind: p.kind, err: describeRevert(e, governance) ?? (e as Error).message },
+        "membership change not executed by this node",
+      );
     }
   }
 
@@ -536,14 +576,15 @@ export class ClusterNode {
         `member ${n} joined at batch ${e.atBatch} on L1, but this node has ${this.sequencer!.openSize} operation(s) in batch ${this.sequencer!.openBatchIndex} of ${n} members`,
       );
     }
-    const pending = this.pendingAddition?.atBatch === e.atBatch ? this.pendingAddition.next : undefined;
+    const pending = this.pendingChange?.atBatch === e.atBatch ? this.pendingChange.next : undefined;
     this.switchingAt = e.atBatch; // nothing enters the boundary while the provers switch
     try {
       const next = pending ?? (await this.successorWithVerifier(e.verifier, n + 1));
       const queue = await this.openProofQueue(next);
       const old = this.queue!;
       try {
-        recordMemberAddition(this.store, {
+        recordMemberChange(this.store, {
+          kind: "add",
           chainId: e.chainId,
           atBatch: e.atBatch,
           instance: next.inst.name,
@@ -557,7 +598,7 @@ export class ClusterNode {
       this.sequencer!.addMember(next.inst, e.accounts, e.genesisRoot);
       this.current = next;
       this.queue = queue;
-      this.pendingAddition = undefined;
+      this.pendingChange = undefined;
       await old.close();
     } finally {
       this.switchingAt = undefined;
@@ -567,6 +608,31 @@ export class ClusterNode {
       { chainId: e.chainId, atBatch: e.atBatch, instance: next.inst.name, members: n + 1 },
       "member added by joint governance: executor and provers switched",
     );
+  }
+
+  /**
+   * Freezes the member L1 removed (its MemberRemovedAt event): the removal is recorded in the store
+   * first, then the executor refuses every operation from or to it and every deposit to it from the
+   * open batch on (Sequencer.removeMember). A member removed before is skipped.
+   * @throws OperationRejected naming `openBatch` when the node is past the boundary (it may have built
+   *   batch `atBatch` with the member's root changed: that batch can never settle).
+   */
+  private freezeRemovedMember(e: MemberRemovedEvent): void {
+    if (this.sequencer!.removedMembers.includes(e.chainId)) return; // recorded before
+    if (this.sequencer!.openBatchIndex !== e.atBatch || this.sequencer!.openSize > 0) {
+      throw new OperationRejected(
+        "openBatch",
+        `member ${e.chainId} was removed at batch ${e.atBatch} on L1, but this node has ${this.sequencer!.openSize} operation(s) in batch ${this.sequencer!.openBatchIndex}`,
+      );
+    }
+    try {
+      recordMemberChange(this.store, { kind: "remove", chainId: e.chainId, atBatch: e.atBatch });
+    } catch (err) {
+      throw new StoreFailure(`store: cannot record the removal of member ${e.chainId}: ${(err as Error).message}`);
+    }
+    this.sequencer!.removeMember(e.chainId);
+    if (this.pendingChange?.atBatch === e.atBatch) this.pendingChange = undefined;
+    this.log.info({ chainId: e.chainId, atBatch: e.atBatch, frozenRoot: String(e.frozenRoot) }, "member removed by joint governance: its root is frozen");
   }
 
   /** The successor of `members` members whose exported verifier is the code at `verifier` (a member added while the node was not holding). */
@@ -622,13 +688,13 @@ export class ClusterNode {
     }
     if (this.heldBoundary() !== undefined) {
       const now = (await this.l1!.provider.getBlock("latest"))?.timestamp ?? 0;
-      if (this.switchingAt !== undefined || BigInt(now) >= this.pendingAddition!.executableAt) return; // executing or switching: not a heartbeat of N members
+      if (this.switchingAt !== undefined || BigInt(now) >= this.pendingChange!.executableAt) return; // executing or switching: not a heartbeat of N members
       // the exodus timeout comes before a member addition: the boundary passes and the proposal can no longer execute
       this.log.warn(
-        { proposal: String(this.pendingAddition!.id), atBatch: this.pendingAddition!.atBatch },
+        { proposal: String(this.pendingChange!.id), atBatch: this.pendingChange!.atBatch },
         "heartbeat due at a held boundary: the member addition is given up",
       );
-      this.pendingAddition = undefined;
+      this.pendingChange = undefined;
     }
     const index = this.sequencer!.closeHeartbeat();
     if (index === undefined) return;
@@ -947,13 +1013,18 @@ export class ClusterNode {
       batches: this.store.batchCounts(),
       roots: (this.sequencer?.roots() ?? []).map(String),
       settledRoots: lastSettled,
-      memberAdditions: recordedMemberAdditions(this.store).map((a) => ({ chainId: a.chainId, atBatch: a.atBatch, instance: a.instance })),
-      pendingMemberAddition: this.pendingAddition
+      memberAdditions: this.additions().map((a) => ({ chainId: a.chainId, atBatch: a.atBatch, instance: a.instance })),
+      removedMembers: recordedMemberChanges(this.store)
+        .filter((m) => m.kind === "remove")
+        .map((m) => ({ chainId: m.chainId, atBatch: m.atBatch })),
+      pendingMemberChange: this.pendingChange
         ? {
-            proposal: String(this.pendingAddition.id),
-            atBatch: this.pendingAddition.atBatch,
-            instance: this.pendingAddition.next.inst.name,
-            executableAt: Number(this.pendingAddition.executableAt),
+            proposal: String(this.pendingChange.id),
+            kind: this.pendingChange.kind,
+            atBatch: this.pendingChange.atBatch,
+            instance: this.pendingChange.next?.inst.name,
+            chainId: this.pendingChange.chainId,
+            executableAt: Number(this.pendingChange.executableAt),
           }
         : null,
     };

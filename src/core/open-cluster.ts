@@ -29,6 +29,8 @@ export class OpenCluster {
   private readonly nextSeq = new Map<string, bigint>();
   private index = 0;
   private depositsConsumed = 0n;
+  /** Members joint governance removed, by chainId, with the batch their roots froze at. */
+  private readonly removedAt = new Map<number, number>();
 
   /**
    * @param inst the circuit instance (N, D, B).
@@ -90,6 +92,33 @@ export class OpenCluster {
     return { chainId, genesisRoot: this.state.roots()[chainId] };
   }
 
+  /**
+   * Removes member `chainId` at the open batch's boundary (joint governance's REMOVE_MEMBER, as
+   * ClusterSettlement.removeMember did at the same batch index): from the open batch on its root is
+   * frozen, so no operation from or to it, and no deposit to it, is admitted; its accounts exit on L1
+   * from the frozen root. The circuit instance stays the same (N members).
+   * @throws OperationRejected naming `openBatch` when the open batch holds an operation, or `chainId`
+   *   for a member that is not in the cluster or was removed already; nothing changed.
+   */
+  removeMember(chainId: number): void {
+    if (this.open.size !== 0)
+      throw new OperationRejected("openBatch", `batch ${this.index} holds ${this.open.size} operation(s): a member leaves only at a batch boundary`);
+    if (!Number.isInteger(chainId) || chainId < 0 || chainId >= this.state.members) throw new OperationRejected("chainId", `no member ${chainId}`);
+    if (this.removedAt.has(chainId)) throw new OperationRejected("chainId", `member ${chainId} was removed at batch ${this.removedAt.get(chainId)}`);
+    this.removedAt.set(chainId, this.index);
+  }
+
+  /** The members joint governance removed (chainIds, ascending). */
+  get removedMembers(): number[] {
+    return [...this.removedAt.keys()].sort((a, b) => a - b);
+  }
+
+  /** @throws OperationRejected naming `field` when `chainId` is a removed member. */
+  private refuseRemoved(chainId: number, field: string): void {
+    const at = this.removedAt.get(chainId);
+    if (at !== undefined) throw new OperationRejected(field, `member ${chainId} was removed by joint governance at batch ${at}: its root is frozen`);
+  }
+
   /** Member roots at the cluster's genesis (index = chainId; a member added later is not in it). */
   readonly genesisRoots: bigint[];
 
@@ -112,10 +141,12 @@ export class OpenCluster {
    * Executes a signed operation into the open batch.
    * @param signatureChecked true only when replaying operations whose signatures were checked when admitted.
    * @returns the message it sent (a TRANSFER's goes to its own chain; none for a WITHDRAW).
-   * @throws OperationRejected naming the field (nonce, amount, signature, …) when it is invalid: nothing
-   *   changed; RangeError when the open batch is full.
+   * @throws OperationRejected naming the field (nonce, amount, signature, …) when it is invalid, `chainId`
+   *   or `dstChain` for a removed member: nothing changed; RangeError when the open batch is full.
    */
   admit(op: SignedOperation, signatureChecked = false): Message | undefined {
+    this.refuseRemoved(op.chainId, "chainId");
+    this.refuseRemoved(op.dstChain, "dstChain");
     return this.open.add(op, signatureChecked);
   }
 
@@ -134,6 +165,7 @@ export class OpenCluster {
     if (deposit.index !== this.depositsConsumed) {
       throw new OperationRejected("index", `deposit ${deposit.index} is not the next of the L1 queue (${this.depositsConsumed})`);
     }
+    this.refuseRemoved(deposit.chainId, "chainId");
     this.open.addDeposit(deposit);
     this.depositsConsumed++;
   }

@@ -8,13 +8,13 @@ import { FieldError } from "../config/field-error.js";
 import { OperationRejected } from "../state/cluster-state.js";
 import type { CircuitInput } from "../circuits/batch-input.js";
 
-/** A member added at a batch boundary, as the Sequencer replays it: its N + 1 instance, genesis accounts and root. */
-export interface SequencedAddition {
-  atBatch: number;
-  inst: CircuitInstance;
-  accounts: readonly GenesisAccount[];
-  genesisRoot: bigint;
-}
+/**
+ * A membership change at a batch boundary, as the Sequencer replays it: a member added (its N + 1
+ * instance, genesis accounts and root) or a member removed (its chainId).
+ */
+export type SequencedMemberChange =
+  | { kind: "add"; atBatch: number; inst: CircuitInstance; accounts: readonly GenesisAccount[]; genesisRoot: bigint }
+  | { kind: "remove"; atBatch: number; chainId: number };
 
 /** When the sequencer closes the open batch (one tick). */
 export interface BatchPolicy {
@@ -56,8 +56,8 @@ export class Sequencer {
    * Rebuilds the executor from the genesis and the store (see the class comment) and closes a
    * batch that was full when the process stopped.
    * @param onClosed called with each batch closed from now on (not with batches recovered closed).
-   * @param additions the members joint governance added (MemberAddition, in chainId order), each with
-   *   its N + 1 instance: each is added again at its batch boundary, before that batch is replayed.
+   * @param changes the members joint governance added (each with its N + 1 instance) and removed, in
+   *   the order they happened: each is applied again at its batch boundary, before that batch is replayed.
    * @throws Error naming `store` when a replayed batch does not give its stored header (the store
    *   was changed or belongs to another genesis) or an addition's boundary is past the open batch,
    *   `genesis.<field>` when the genesis is invalid, or the field of OpenCluster.addMember.
@@ -68,15 +68,19 @@ export class Sequencer {
     store: ClusterStore,
     policy: BatchPolicy,
     onClosed: (index: number, input: CircuitInput) => void,
-    additions: readonly SequencedAddition[] = [],
+    changes: readonly SequencedMemberChange[] = [],
   ): Promise<Sequencer> {
     const cluster = await openCluster(inst, genesis);
     const seq = new Sequencer(cluster, store, policy, onClosed);
     const count = store.batchCount();
-    const late = additions.find((a) => a.atBatch > count);
-    if (late) throw new FieldError("store", `a member was added at batch ${late.atBatch}, but the store has only ${count} closed batches`);
+    const late = changes.find((a) => a.atBatch > count);
+    if (late) throw new FieldError("store", `the membership changed at batch ${late.atBatch}, but the store has only ${count} closed batches`);
     const addAt = (index: number) => {
-      for (const a of additions) if (a.atBatch === index) seq.addMember(a.inst, a.accounts, a.genesisRoot);
+      for (const c of changes) {
+        if (c.atBatch !== index) continue;
+        if (c.kind === "add") seq.addMember(c.inst, c.accounts, c.genesisRoot);
+        else seq.removeMember(c.chainId);
+      }
     };
     // One batch at a time (a store may hold many batches, each with its full circuit input).
     for (let index = 0; index < count; index++) {
@@ -111,7 +115,7 @@ export class Sequencer {
   /**
    * Adds the next member chain at the open batch's boundary (OpenCluster.addMember), as ClusterSettlement
    * did at the same batch index (its MemberAdded event). It stores nothing: the caller records the
-   * addition first (recordMemberAddition), and recovery adds it again from that record.
+   * addition first (recordMemberChange), and recovery adds it again from that record.
    * @param genesisRoot the root L1 recorded for it: its genesis accounts must give it.
    * @throws OperationRejected naming `openBatch`, `members`, `depth` or `accounts[i].<field>` (OpenCluster.addMember),
    *   or `genesisRoot` when the accounts give another root; nothing changed but in that last case
@@ -122,6 +126,20 @@ export class Sequencer {
     if (added.genesisRoot !== genesisRoot)
       throw new OperationRejected("genesisRoot", `member ${added.chainId}'s genesis accounts give root ${added.genesisRoot}, L1 recorded ${genesisRoot}`);
     return added.chainId;
+  }
+
+  /**
+   * Removes a member at the open batch's boundary (OpenCluster.removeMember), as ClusterSettlement did at
+   * the same batch index. It stores nothing: the caller records the removal first (recordMemberChange).
+   * @throws OperationRejected naming `openBatch` or `chainId`; nothing changed.
+   */
+  removeMember(chainId: number): void {
+    this.cluster.removeMember(chainId);
+  }
+
+  /** The members joint governance removed (chainIds). */
+  get removedMembers(): number[] {
+    return this.cluster.removedMembers;
   }
 
   /** Member roots at genesis (index = chainId). */

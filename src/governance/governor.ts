@@ -23,7 +23,7 @@ import { type ClusterClaim, claimDomain, claimKey, claimOfHeader, confirmationSi
 import { type GovernorRegistryClient, registryClient } from "./registry.js";
 import { parseClaim, type SignedClaimRequest } from "./signature-collector.js";
 import { FieldError } from "../config/field-error.js";
-import { type MemberAddedEvent, memberAddedEvents } from "./joint-governance.js";
+import { type MemberAddedEvent, type MemberRemovedEvent, memberAddedEvents, memberRemovedEvents } from "./joint-governance.js";
 
 /** Why a governor refuses to sign a batch: the entry (or the claim) at fault and the reason. */
 export class GovernorRefusal extends Error {
@@ -60,6 +60,20 @@ export class GovernorReplica {
   /** The index of the next batch it re-executes. */
   get nextBatchIndex(): number {
     return this.cluster.openBatchIndex;
+  }
+
+  /**
+   * Freezes member `chainId` from the next batch on (L1's MemberRemovedAt event): OpenCluster.removeMember.
+   * A member removed before is left as it is.
+   * @throws GovernorRefusal naming `MemberRemovedAt.chainId` for a member the cluster does not have.
+   */
+  removeMember(chainId: number): void {
+    if (this.cluster.removedMembers.includes(chainId)) return;
+    try {
+      this.cluster.removeMember(chainId);
+    } catch (err) {
+      throw new GovernorRefusal(this.cluster.openBatchIndex, `MemberRemovedAt.${(err as { field?: string }).field ?? "chainId"}`, (err as Error).message);
+    }
   }
 
   /** N, the members its next batch is built for. */
@@ -247,7 +261,7 @@ export async function runGovernor(o: GovernorOptions): Promise<void> {
       }
     );
   };
-  const added = new MemberAddedLog(settlement);
+  const membership = new MembershipLog(settlement);
   const watched = new Set<number>(); // batches whose signatures are watched for fast confirmation and lies
   o.log.info({ governor: o.wallet.address, registry: status.registry, settlement: status.settlement }, "governor node started");
   while (!o.signal?.aborted) {
@@ -256,7 +270,7 @@ export async function runGovernor(o: GovernorOptions): Promise<void> {
     if (served) {
       let own: ClusterClaim;
       try {
-        await addMembersAt(index, replica, settlement, added, o.successors ?? []);
+        await applyMemberChangesAt(index, replica, settlement, membership, o.successors ?? []);
         own = await replica.execute(index, status.settlement, served.entries, deposits);
         if (claimKey(own) !== claimKey(servedClaim(index, served.claim))) {
           throw new GovernorRefusal(
@@ -287,36 +301,40 @@ export async function runGovernor(o: GovernorOptions): Promise<void> {
   }
 }
 
-/** The settlement's MemberAdded events, read once each (from block 0, then from the last block read). */
-class MemberAddedLog {
-  private readonly seen: MemberAddedEvent[] = [];
+/** The settlement's MemberAdded and MemberRemovedAt events, read once each (from block 0, then from the last block read). */
+class MembershipLog {
+  readonly added: MemberAddedEvent[] = [];
+  readonly removed: MemberRemovedEvent[] = [];
   private from = 0;
   constructor(private readonly settlement: Contract) {}
 
-  /** Every MemberAdded up to the L1 head. @throws ethers errors when the RPC fails. */
-  async upToHead(): Promise<readonly MemberAddedEvent[]> {
+  /** Reads the events up to the L1 head. @throws ethers errors when the RPC fails. */
+  async readToHead(): Promise<void> {
     const head = await (this.settlement.runner as Provider).getBlockNumber();
-    if (head >= this.from) {
-      this.seen.push(...(await memberAddedEvents(this.settlement, this.from, head)));
-      this.from = head + 1;
-    }
-    return this.seen;
+    if (head < this.from) return;
+    this.added.push(...(await memberAddedEvents(this.settlement, this.from, head)));
+    this.removed.push(...(await memberRemovedEvents(this.settlement, this.from, head)));
+    this.from = head + 1;
   }
 }
 
 /**
- * Adds to the replica each member L1 added at the boundary before batch `index` (MemberAdded events),
- * with the successor instance of N + 1 members whose B is the settlement's at that event.
- * @throws GovernorRefusal naming `successors` when the governor has no such instance (it cannot re-execute the batch), or GovernorReplica.addMember's.
+ * Applies to the replica each membership change L1 made at the boundary before batch `index`: a member
+ * added (MemberAdded), with the successor instance of N + 1 members whose B is the settlement's at that
+ * event, and a member removed (MemberRemovedAt: its root frozen from here on).
+ * @throws GovernorRefusal naming `successors` when the governor has no such instance (it cannot
+ *   re-execute the batch), or GovernorReplica.addMember's / removeMember's.
  */
-async function addMembersAt(
+async function applyMemberChangesAt(
   index: number,
   replica: GovernorReplica,
   settlement: Contract,
-  added: MemberAddedLog,
+  log: MembershipLog,
   successors: readonly CircuitInstance[],
 ): Promise<void> {
-  for (const e of await added.upToHead()) {
+  await log.readToHead();
+  for (const e of log.removed) if (e.atBatch === index) replica.removeMember(e.chainId);
+  for (const e of log.added) {
     if (e.atBatch !== index || e.chainId < replica.members) continue;
     const slots = Number(await settlement.slots({ blockTag: e.blockNumber }));
     const next = successors.find((s) => s.members === replica.members + 1 && s.slots === slots);

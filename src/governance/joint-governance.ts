@@ -19,7 +19,7 @@ import { EddsaSigner } from "../crypto/eddsa.js";
 export const DEFAULT_GOVERNANCE_TIMELOCK_SECONDS = 86_400;
 
 /** The action codes of ClusterGovernance.propose. */
-export const GOVERNANCE_ACTION = { ADD_MEMBER: 1, SET_INSTANCE: 2, SET_DEADLINES: 3 } as const;
+export const GOVERNANCE_ACTION = { ADD_MEMBER: 1, SET_INSTANCE: 2, SET_DEADLINES: 3, REMOVE_MEMBER: 4 } as const;
 
 /** A proposal as ClusterGovernance.proposalOf returns it. */
 export interface GovernanceProposal {
@@ -167,8 +167,9 @@ export async function memberAddedEvents(settlement: Contract, fromBlock: number,
     .sort((x, y) => x.chainId - y.chainId);
 }
 
-/** An ADD_MEMBER proposal that reached 2/3 of the stake (a Queued event), with its parameters from its Proposed event. */
-export interface QueuedMemberAddition {
+/** An ADD_MEMBER or REMOVE_MEMBER proposal that reached 2/3 of the stake (a Queued event), with its parameters from its Proposed event. */
+export interface QueuedMemberChange {
+  kind: "add" | "remove";
   id: bigint;
   atBatch: number;
   /** The abi-encoded parameters, as `execute` takes them. */
@@ -179,23 +180,59 @@ export interface QueuedMemberAddition {
 }
 
 /**
- * Reads the ADD_MEMBER proposals queued (Queued events) in blocks `fromBlock..toBlock`, each with the
- * parameters of its Proposed event and its state (proposalOf); other actions are left out.
+ * Reads the ADD_MEMBER and REMOVE_MEMBER proposals queued (Queued events) in blocks `fromBlock..toBlock`,
+ * each with the parameters of its Proposed event and its state (proposalOf); other actions are left out.
  * @throws ethers errors when the RPC fails.
  */
-export async function queuedMemberAdditions(governance: ClusterGovernanceClient, fromBlock: number, toBlock: number): Promise<QueuedMemberAddition[]> {
+export async function queuedMemberChanges(governance: ClusterGovernanceClient, fromBlock: number, toBlock: number): Promise<QueuedMemberChange[]> {
   const queued = await governance.queryFilter(governance.filters.Queued(), fromBlock, toBlock);
-  const out: QueuedMemberAddition[] = [];
+  const out: QueuedMemberChange[] = [];
   for (const q of queued) {
     const { id, executableAt } = (q as unknown as { args: { id: bigint; executableAt: bigint } }).args;
     const proposal = await governance.proposalOf(id);
-    if (proposal.action !== BigInt(GOVERNANCE_ACTION.ADD_MEMBER)) continue;
+    const kind =
+      proposal.action === BigInt(GOVERNANCE_ACTION.ADD_MEMBER) ? "add" : proposal.action === BigInt(GOVERNANCE_ACTION.REMOVE_MEMBER) ? "remove" : undefined;
+    if (!kind) continue;
     const [proposed] = await governance.queryFilter(governance.filters.Proposed(id));
     if (!proposed) continue;
     const params = (proposed as unknown as { args: { params: string } }).args.params;
-    out.push({ id, atBatch: Number(proposal.atBatch), params, executableAt, executed: proposal.executed });
+    out.push({ kind, id, atBatch: Number(proposal.atBatch), params, executableAt, executed: proposal.executed });
   }
   return out;
+}
+
+/** REMOVE_MEMBER's parameters: abi.encode(uint256 chainId). */
+export function encodeRemoveMember(chainId: number): string {
+  return coder.encode(["uint256"], [chainId]);
+}
+
+/** Decodes REMOVE_MEMBER's parameters. @throws FieldError naming `params` when they are not abi.encode(uint256) of a chain id below 256. */
+export function decodeRemoveMember(params: string): number {
+  let chainId: bigint;
+  try {
+    [chainId] = coder.decode(["uint256"], params) as unknown as [bigint];
+  } catch (e) {
+    throw new FieldError("params", `not REMOVE_MEMBER's abi.encode(uint256): ${(e as Error).message}`);
+  }
+  if (chainId > 255n) throw new FieldError("params.chainId", `${chainId}: not a member's chain id`);
+  return Number(chainId);
+}
+
+/** A member joint governance removed: ClusterSettlement's MemberRemovedAt event. */
+export interface MemberRemovedEvent {
+  chainId: number;
+  /** The first batch in which its root is frozen. */
+  atBatch: number;
+  frozenRoot: bigint;
+}
+
+/** Reads the MemberRemovedAt events of a settlement in blocks `fromBlock..toBlock`, in L1 order. @throws ethers errors when the RPC fails. */
+export async function memberRemovedEvents(settlement: Contract, fromBlock: number, toBlock: number): Promise<MemberRemovedEvent[]> {
+  const logs = await settlement.queryFilter(settlement.filters.MemberRemovedAt(), fromBlock, toBlock);
+  return logs.map((e) => {
+    const a = (e as unknown as { args: { chainId: bigint; atBatch: bigint; frozenRoot: bigint } }).args;
+    return { chainId: Number(a.chainId), atBatch: Number(a.atBatch), frozenRoot: a.frozenRoot };
+  });
 }
 
 /**

@@ -15,8 +15,10 @@ import {
   checkAddMember,
   checkSetInstance,
   decodeAddMember,
+  decodeRemoveMember,
   deployMemberAddition,
   encodeAddMember,
+  encodeRemoveMember,
   governanceClient,
   memberGenesisRoot,
 } from "./joint-governance.js";
@@ -41,7 +43,11 @@ export interface ProposalView {
   /** The abi-encoded parameters (what `execute` takes), from its Proposed event. */
   params: string;
   /** The parameters decoded: AddMemberParams, { verifier, slots, deltaTicks } or { depositDeadlineBlocks, exodusTimeoutBlocks }. */
-  decoded: AddMemberParams | { verifier: string; slots: number; deltaTicks: number } | { depositDeadlineBlocks: number; exodusTimeoutBlocks: number };
+  decoded:
+    | AddMemberParams
+    | { verifier: string; slots: number; deltaTicks: number }
+    | { depositDeadlineBlocks: number; exodusTimeoutBlocks: number }
+    | { chainId: number };
 }
 
 const coder = AbiCoder.defaultAbiCoder();
@@ -80,6 +86,7 @@ export async function readProposal(provider: Provider, governanceAddress: string
 /** @throws FieldError naming `params` when they are not the action's abi encoding. */
 function decodeParams(action: ActionName, params: string): ProposalView["decoded"] {
   if (action === "ADD_MEMBER") return decodeAddMember(params);
+  if (action === "REMOVE_MEMBER") return { chainId: decodeRemoveMember(params) };
   try {
     if (action === "SET_INSTANCE") {
       const [verifier, slots, deltaTicks] = coder.decode(["address", "uint256", "uint256"], params);
@@ -94,13 +101,26 @@ function decodeParams(action: ActionName, params: string): ProposalView["decoded
 
 /**
  * What a governor checks before approving: an ADD_MEMBER against its own set-up of the N + 1 instance
- * (checkAddMember), a SET_INSTANCE against its set-up of the new instance (checkSetInstance); a
- * SET_DEADLINES carries only numbers, which the caller shows (the contract refuses 0 and one that starts exodus).
+ * (checkAddMember), a SET_INSTANCE against its set-up of the new instance (checkSetInstance), a
+ * REMOVE_MEMBER names an active member; a SET_DEADLINES carries only numbers, which the caller shows
+ * (the contract refuses 0 and one that starts exodus).
+ * @param removed the members removed already (for REMOVE_MEMBER).
  * @param next the governor's own set-up of the instance the proposal switches to (ADD_MEMBER, SET_INSTANCE).
  * @throws FieldError naming `next` when it is missing or not of the proposal's shape, or the parameter at fault.
  */
-export async function checkProposal(provider: Provider, view: ProposalView, members: number, next?: PreparedInstance): Promise<void> {
+export async function checkProposal(
+  provider: Provider,
+  view: ProposalView,
+  members: number,
+  next?: PreparedInstance,
+  removed: readonly number[] = [],
+): Promise<void> {
   if (view.action === "SET_DEADLINES") return;
+  if (view.action === "REMOVE_MEMBER") {
+    const { chainId } = view.decoded as { chainId: number };
+    if (chainId >= members || removed.includes(chainId)) throw new FieldError("chainId", `${chainId} is not an active member of the cluster`);
+    return;
+  }
   if (!next) throw new FieldError("next", `checking a ${view.action} needs the set-up of the instance it switches to (--next-instance)`);
   if (view.action === "ADD_MEMBER") {
     if (next.inst.members !== members + 1)
@@ -133,10 +153,25 @@ export async function proposeMemberAddition(
     throw new FieldError("next", `instance "${next.inst.name}" has ${next.inst.members} members; adding one to ${members} needs ${members + 1}`);
   const genesisRoot = await memberGenesisRoot(next.inst, accounts);
   const params: AddMemberParams = { ...(await deployMemberAddition(wallet, next)), slots: next.inst.slots, genesisRoot, genesisAccounts: accounts };
+  return { id: await propose(wallet, governanceAddress, GOVERNANCE_ACTION.ADD_MEMBER, encodeAddMember(params), atBatch), params };
+}
+
+/**
+ * Proposes removing member `chainId` at batch boundary `atBatch` (REMOVE_MEMBER): from that batch on its
+ * root is frozen on L1 and in every executor, and its accounts exit from it at once (`exit`).
+ * @returns the proposal's id.
+ * @throws ethers errors with ClusterGovernance's custom errors (NotGovernor, BoundaryPassed, …) when L1 refuses.
+ */
+export async function proposeMemberRemoval(wallet: Wallet, governanceAddress: string, chainId: number, atBatch: number): Promise<bigint> {
+  return propose(wallet, governanceAddress, GOVERNANCE_ACTION.REMOVE_MEMBER, encodeRemoveMember(chainId), atBatch);
+}
+
+/** Sends `propose` and gives the id of its Proposed event. */
+async function propose(wallet: Wallet, governanceAddress: string, action: number, params: string, atBatch: number): Promise<bigint> {
   const governance = governanceClient(governanceAddress, wallet);
-  const receipt = await (await governance.propose(GOVERNANCE_ACTION.ADD_MEMBER, encodeAddMember(params), atBatch)).wait();
+  const receipt = await (await governance.propose(action, params, atBatch)).wait();
   const log = receipt.logs
     .map((l: { topics: string[]; data: string }) => governance.interface.parseLog(l))
     .find((l: { name?: string } | null) => l?.name === "Proposed");
-  return { id: log.args.id as bigint, params };
+  return log.args.id as bigint;
 }

@@ -3,7 +3,7 @@ import type { Logger } from "pino";
 import { ANVIL_DEFAULT_KEY, devnetProvider, startAnvil, type Devnet } from "./anvil.js";
 import { checkGenesisChain, deploySettlement, settlementConfig, type DeploymentParameters, type SettlementGenesis } from "./deploy.js";
 import type { PreparedInstance } from "../setup/prepared-instance.js";
-import { recordedMemberAdditions } from "../core/member-additions.js";
+import { recordedMemberChanges } from "../core/member-changes.js";
 import type { ClusterStore } from "../store/cluster-store.js";
 import { FieldError } from "../config/field-error.js";
 import { decodeStoredEntry, isDeposit } from "../protocol/operation-codec.js";
@@ -94,10 +94,10 @@ export async function connectL1(
           `rpcUrl`,
           `no ClusterSettlement at ${deployment.settlement} on ${rpcUrl} (recorded in the store): use the L1 this store settled on, or a new --data-dir`,
         );
-      if (recordedMemberAdditions(store).length > 0)
+      if (recordedMemberChanges(store).length > 0)
         throw new FieldError(
           "rpcUrl",
-          "this store's cluster added members by joint governance, which a new own devnet cannot replay: use the L1 it settled on (--rpc-url), or a new --data-dir",
+          "this store's cluster changed its members by joint governance, which a new own devnet cannot replay: use the L1 it settled on (--rpc-url), or a new --data-dir",
         );
       log.warn({ previous: deployment.settlement }, "own devnet is new: deploying ClusterSettlement again; every stored proof will be settled again");
       store.resetSettlement();

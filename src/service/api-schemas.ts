@@ -225,9 +225,20 @@ export const statusResponse = {
       type: "array",
       items: { type: "object", properties: { chainId: { type: "integer" }, atBatch: { type: "integer" }, instance: { type: "string" } } },
     },
-    pendingMemberAddition: {
+    removedMembers: {
+      type: "array",
+      items: { type: "object", properties: { chainId: { type: "integer" }, atBatch: { type: "integer" } } },
+    },
+    pendingMemberChange: {
       type: ["object", "null"],
-      properties: { proposal: { type: "string" }, atBatch: { type: "integer" }, instance: { type: "string" }, executableAt: { type: "integer" } },
+      properties: {
+        proposal: { type: "string" },
+        kind: { type: "string" },
+        atBatch: { type: "integer" },
+        instance: { type: "string" },
+        chainId: { type: "integer" },
+        executableAt: { type: "integer" },
+      },
     },
   },
 } as const;

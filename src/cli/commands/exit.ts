@@ -31,11 +31,12 @@ const exitOptions = z
   .strict()
   .refine((o) => (o.accountKey === undefined) !== (o.keys === undefined), { path: ["accountKey"], message: "give exactly one of --account-key and --keys" });
 
-/** `exit`: an exodus exit of one account, built from `sync`'s state (src/sync/exodus-exit.ts) and sent to L1. */
+/** `exit`: an exodus exit of one account (or of an account of a removed member), built from `sync`'s state (src/sync/exodus-exit.ts) and sent to L1. */
 export function exitCommand(): Command {
   return new Command("exit")
     .description(
-      "In exodus mode (no settlement for the contract's timeout): rebuild the state from L1 (as `sync`), prove one account's " +
+      "In exodus mode (no settlement for the contract's timeout), or at any time for an account of a member joint governance removed: " +
+        "rebuild the state from L1 (as `sync`), prove one account's " +
         "leaf against its chain's last settled root, sign the exit with the account's Baby Jubjub key and send it; the balance is then owed to --recipient",
     )
     .requiredOption("--rpc-url <url>", "the L1 the cluster settles on")

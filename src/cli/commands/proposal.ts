@@ -6,7 +6,7 @@ import { devnetProvider } from "../../l1/anvil.js";
 import { settlementInterfaceAbi } from "../../l1/compile-contracts.js";
 import { describeRevert } from "../../l1/revert.js";
 import { governanceClient } from "../../governance/joint-governance.js";
-import { type ProposalView, checkProposal, proposeMemberAddition, readProposal } from "../../governance/proposals.js";
+import { type ProposalView, checkProposal, proposeMemberAddition, proposeMemberRemoval, readProposal } from "../../governance/proposals.js";
 import { parseGenesisAccounts } from "../../protocol/genesis.js";
 import { toJson } from "../../protocol/json.js";
 import { setupPhases, type SetupContext } from "../../setup/setup-phases.js";
@@ -23,6 +23,9 @@ const setup = { nextInstance: z.string().min(1).optional(), ptau: z.string().min
 const showOptions = z.object({ ...common, id: z.coerce.bigint().positive() }).strict();
 const approveOptions = z.object({ ...common, ...setup, id: z.coerce.bigint().positive(), key: privateKey }).strict();
 const executeOptions = z.object({ ...common, id: z.coerce.bigint().positive(), key: privateKey }).strict();
+const removeMemberOptions = z
+  .object({ ...common, chain: z.coerce.number().int().min(0).max(255), atBatch: z.coerce.number().int().nonnegative(), key: privateKey })
+  .strict();
 const addMemberOptions = z
   .object({
     ...common,
@@ -71,8 +74,8 @@ export function proposalCommand(): Command {
       await withL1(o.rpcUrl, async (provider) => {
         const view = await readOrExplain(provider, o.governance, o.id);
         const next = o.nextInstance ? await prepare(o.nextInstance, o) : undefined;
-        const members = await clusterMembers(provider, o.governance);
-        await checkProposal(provider, view, members, next).catch((e) => {
+        const { members, removed } = await clusterMembership(provider, o.governance);
+        await checkProposal(provider, view, members, next, removed).catch((e) => {
           throw new CliError(`proposal ${o.id} refused: ${(e as Error).message}`, EXIT.CHECK_FAILED);
         });
         await send(`approve proposal ${o.id}`, governanceClient(o.governance, provider), () =>
@@ -112,7 +115,7 @@ export function proposalCommand(): Command {
       const accounts = readAccounts(o.accounts);
       await withL1(o.rpcUrl, async (provider) => {
         const next = await prepare(o.nextInstance, o);
-        const members = await clusterMembers(provider, o.governance);
+        const { members } = await clusterMembership(provider, o.governance);
         const wallet = new Wallet(o.key, provider);
         const { id } = await send("propose ADD_MEMBER", governanceClient(o.governance, provider), () =>
           proposeMemberAddition(wallet, o.governance, members, next, accounts, o.atBatch),
@@ -121,9 +124,29 @@ export function proposalCommand(): Command {
       });
     });
 
+  const removeMember = withKey(withCommon(new Command("remove-member")))
+    .description(
+      "Propose removing member C at a batch boundary: from that batch on its root is frozen on L1 (no batch may change it, no deposit " +
+        "reaches it) and its accounts exit at once with `exit`, each paid at most what its escrow holds. The circuit instance stays the same.",
+    )
+    .requiredOption("--chain <c>", "the member's chain id")
+    .requiredOption("--at-batch <i>", "the batch boundary: its root is frozen from batch i on")
+    .action(async (flags: Record<string, unknown>) => {
+      const o = parseOptions(removeMemberOptions, flags, undefined, env);
+      await withL1(o.rpcUrl, async (provider) => {
+        const { members, removed } = await clusterMembership(provider, o.governance);
+        if (o.chain >= members || removed.includes(o.chain)) throw new CliError(`--chain: ${o.chain} is not an active member of the cluster`, EXIT.USAGE);
+        const id = await send("propose REMOVE_MEMBER", governanceClient(o.governance, provider), () =>
+          proposeMemberRemoval(new Wallet(o.key, provider), o.governance, o.chain, o.atBatch),
+        );
+        print(await readProposal(provider, o.governance, id), o.json);
+      });
+    });
+
   return new Command("proposal")
-    .description("Joint governance (ClusterGovernance): propose adding a member, show, check and approve a proposal, execute it.")
+    .description("Joint governance (ClusterGovernance): propose adding or removing a member, show, check and approve a proposal, execute it.")
     .addCommand(addMember)
+    .addCommand(removeMember)
     .addCommand(show)
     .addCommand(approve)
     .addCommand(execute);
@@ -146,10 +169,13 @@ async function readOrExplain(provider: JsonRpcProvider, governance: string, id: 
   });
 }
 
-/** N of the settlement the governance governs. */
-async function clusterMembers(provider: JsonRpcProvider, governance: string): Promise<number> {
+/** N of the settlement the governance governs, and the members removed from it. */
+async function clusterMembership(provider: JsonRpcProvider, governance: string): Promise<{ members: number; removed: number[] }> {
   const settlement = new Contract(await governanceClient(governance, provider).settlement(), settlementInterfaceAbi() as never, provider);
-  return Number(await settlement.members());
+  const members = Number(await settlement.members());
+  const removed: number[] = [];
+  for (let c = 0; c < members; c++) if (await settlement.isRemoved(c)) removed.push(c);
+  return { members, removed };
 }
 
 /** The set-up of `name` (cached after the first use). @throws CliError naming `--next-instance` for an unknown instance. */
