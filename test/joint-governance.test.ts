@@ -20,6 +20,7 @@ import {
   deployGovernance,
   deployMemberAddition,
   encodeAddMember,
+  encodeRemoveMember,
   encodeSetDeadlines,
   encodeSetInstance,
   governanceClient,
@@ -176,6 +177,7 @@ describe("joint governance: a cluster of 3 adds a fourth member and settles mess
     expect(await outcome(() => settlement.addMember(stranger.address, 2, stranger.address, 1n, []))).toBe(`NotGovernance(${deployer.address})`);
     expect(await outcome(() => settlement.setInstance(stranger.address, 2, 2))).toBe(`NotGovernance(${deployer.address})`);
     expect(await outcome(() => settlement.setDeadlines(10, 10))).toBe(`NotGovernance(${deployer.address})`);
+    expect(await outcome(() => settlement.removeMember(0))).toBe(`NotGovernance(${deployer.address})`);
   });
 
   it("a proposal to add member 3 at batch 1: only governors propose and approve, each once; no execution without 2/3, before the timelock, or mid-batch", async () => {
@@ -312,6 +314,19 @@ describe("joint governance: a cluster of 3 adds a fourth member and settles mess
     await advance(TIMELOCK_SECONDS);
     expect(await outcome(() => governance.execute(short, tooShort))).toBe("ExodusActive()");
     expect(await settlement.exodusTimeoutBlocks()).toBe(1_000n);
+    // a removal while a deposit to the member waits in the queue (it would change the frozen root), and of a member there is not
+    await (await (settlement.connect(stranger) as Contract).depositEth(0, 0, { value: eth("1") })).wait();
+    const removals = [encodeRemoveMember(0), encodeRemoveMember(9)];
+    const ids: bigint[] = [];
+    for (const params of removals) {
+      await (await as(governors[0]).propose(GOVERNANCE_ACTION.REMOVE_MEMBER, params, 2)).wait();
+      ids.push(await governance.proposalCount());
+      await (await as(governors[1]).approve(ids.at(-1)!)).wait();
+    }
+    await advance(TIMELOCK_SECONDS);
+    expect(await outcome(() => governance.execute(ids[0], removals[0]))).toBe("PendingDepositsTo(0, 1)");
+    expect(await outcome(() => governance.execute(ids[1], removals[1]))).toBe("UnknownChain(9)");
+    expect(await settlement.isRemoved(0)).toBe(false);
   });
 
   it("the bench's governance gas (measureGovernanceGas): a proposal, approvals and each action, on a fresh settlement", async () => {
