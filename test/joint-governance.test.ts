@@ -611,4 +611,70 @@ describe("a running node follows joint governance: it holds the boundary, execut
       stale.close();
     }
   }, 300_000);
+
+  it("a queued change the node cannot follow (parameters that do not decode, an addition no set-up fits) is refused on its own: /readyz names it, and a removal queued after it is still held and followed", async () => {
+    const nodeGenesis: Genesis = { ...genesis, clusterId: CLUSTER_ID + 2n };
+    const domain = genesisDomain(nodeGenesis);
+    const poseidon = await getPoseidon();
+    const signer = await EddsaSigner.create();
+    const signFor = (op: Omit<SignedOperation, "signature">): SignedOperation => ({
+      ...op,
+      signature: signer.sign(keys[Number(op.from)].privateKey, operationDigest(poseidon, domain, op)),
+    });
+    const node = await ClusterNode.start(
+      {
+        dataDir: tempDir("joint-governance-refused"),
+        genesis: nodeGenesis,
+        rpcUrl: devnet.rpcUrl,
+        privateKey: ANVIL_DEFAULT_KEY,
+        workers: 1,
+        singleThread: true,
+        settleBatches: 1,
+        rpcRetryMinMs: 100,
+        rpcRetryMaxMs: 1000,
+        depositPollMs: 100,
+        registry: { epochBlocks: 1, challengeWindowBlocks: 10, unbondingBlocks: 20 },
+        governanceTimelockSeconds: 60,
+      },
+      n3,
+      quietLogger(),
+    );
+    try {
+      const { registry, governance: address } = node.status();
+      for (const g of governors) await (await registryClient(registry, g).bond({ value: eth("1") })).wait();
+      await provider.send("anvil_mine", ["0x1"]);
+      /** Proposes at batch 0 as governor 0 and approves as governor 1 (2 of 3 ETH: queued); gives the id. */
+      const queue = async (action: number, params: string): Promise<bigint> => {
+        const proposer = governanceClient(address, governors[0]);
+        await (await proposer.propose(action, params, 0)).wait();
+        const id = (await proposer.proposalCount()) as bigint;
+        await (await governanceClient(address, governors[1]).approve(id)).wait();
+        return id;
+      };
+      const garbled = await queue(GOVERNANCE_ACTION.ADD_MEMBER, "0x1234");
+      const unfit = await queue(
+        GOVERNANCE_ACTION.ADD_MEMBER,
+        encodeAddMember({ verifier: await n3VerifierAddress(), slots: 2, poseidonRoots: stranger.address, genesisRoot: 1n, genesisAccounts: [] }),
+      );
+      const removal = await queue(GOVERNANCE_ACTION.REMOVE_MEMBER, encodeRemoveMember(1));
+      const pending = await waitFor("the node to hold batch 0 for the removal", () => node.status().pendingMemberChange ?? undefined, 30_000, 100);
+      expect(pending).toMatchObject({ proposal: String(removal), kind: "remove", atBatch: 0, chainId: 1 });
+      const { ready, reasons } = node.readiness();
+      expect(ready).toBe(false);
+      expect(reasons).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(
+            new RegExp(`^joint governance: proposal ${garbled} \\(batch 0\\) cannot be followed: params: not ADD_MEMBER's abi\\.encode\\(`),
+          ),
+          `joint governance: proposal ${unfit} (batch 0) cannot be followed: successors: ADD_MEMBER proposal ${unfit} (member 3 at batch 0) fits no set-up of this node: restart it with --next-instance <the N + 1 instance>`,
+        ]),
+      );
+      await advance(60);
+      await waitFor("the node to freeze member 1", () => node.status().removedMembers.length === 1, 60_000, 100);
+      expect(node.status()).toMatchObject({ removedMembers: [{ chainId: 1, atBatch: 0 }], pendingMemberChange: null, members: 3 });
+      expect(() => node.admit(signFor(send(0, 1, 0n, 1n, eth("1"), 0n)))).toThrow(/^dstChain: member 1 was removed by joint governance at batch 0/);
+    } finally {
+      await node.stop();
+    }
+  }, 120_000);
 });

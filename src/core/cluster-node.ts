@@ -184,6 +184,12 @@ export class ClusterNode {
   private governanceTrouble: string | undefined;
   /** First L1 block of joint governance's events not read yet (Queued, MemberAdded). */
   private governanceFrom = 0;
+  /**
+   * Queued membership changes this node cannot follow (parameters that do not decode, an addition no
+   * set-up of the node fits, a removal of no active member), by proposal id: each is a /readyz reason
+   * until its boundary has passed (it can no longer execute then).
+   */
+  private readonly refusedChanges = new Map<bigint, { atBatch: number; reason: string }>();
 
   private sequencer: Sequencer | undefined;
   private queue: ProofQueue | undefined;
@@ -426,7 +432,8 @@ export class ClusterNode {
    * REMOVE_MEMBER makes the node hold its boundary (holdMemberChange), a due one is executed by the node
    * itself (anyone may send `execute`), a MemberAdded event switches the executor and the provers to the
    * N + 1 instance (switchToAddedMember), a MemberRemovedAt event freezes the member in the executor
-   * (freezeRemovedMember). A failure is shown by `/readyz` and tried again at the next poll.
+   * (freezeRemovedMember). A queued change the node cannot follow is refused on its own (holdOrRefuse);
+   * any other failure is shown by `/readyz` and the block range is read again at the next poll.
    * @throws StoreFailure when the store refuses the change's record (the caller exits).
    */
   private async followJointGovernance(to: number): Promise<void> {
@@ -435,11 +442,12 @@ export class ClusterNode {
     try {
       if (to >= this.governanceFrom) {
         const governance = governanceClient(address, this.l1!.provider);
-        for (const q of await queuedMemberChanges(governance, this.governanceFrom, to)) await this.holdMemberChange(q);
+        for (const q of await queuedMemberChanges(governance, this.governanceFrom, to)) await this.holdOrRefuse(q);
         for (const e of await memberAddedEvents(this.l1!.settlement, this.governanceFrom, to)) await this.switchToAddedMember(e);
         for (const e of await memberRemovedEvents(this.l1!.settlement, this.governanceFrom, to)) this.freezeRemovedMember(e);
         this.governanceFrom = to + 1;
       }
+      for (const [id, r] of this.refusedChanges) if (r.atBatch < this.sequencer!.openBatchIndex) this.refusedChanges.delete(id);
       await this.executeDueChange();
       this.governanceTrouble = undefined;
     } catch (e) {
@@ -447,6 +455,26 @@ export class ClusterNode {
       const reason = e instanceof FieldError || e instanceof OperationRejected ? `${e.field}: ${e.reason}` : (e as Error).message;
       if (this.governanceTrouble !== `joint governance: ${reason}`) this.log.error({ err: reason }, "joint governance cannot be followed; trying again");
       this.governanceTrouble = `joint governance: ${reason}`;
+    }
+  }
+
+  /**
+   * Follows one queued membership change (holdMemberChange). One the node cannot follow is refused on its
+   * own: logged, kept as a `/readyz` reason (refusedChanges) and left, so the events after it are still read.
+   * @throws what holdMemberChange throws other than FieldError and OperationRejected (an RPC failure: the
+   *   block range is read again at the next poll).
+   */
+  private async holdOrRefuse(q: QueuedMemberChange): Promise<void> {
+    try {
+      await this.holdMemberChange(q);
+    } catch (e) {
+      if (!(e instanceof FieldError || e instanceof OperationRejected)) throw e;
+      const reason = `${e.field}: ${e.reason}`;
+      this.refusedChanges.set(q.id, { atBatch: q.atBatch, reason });
+      this.log.error(
+        { proposal: String(q.id), kind: q.kind, atBatch: q.atBatch, err: reason },
+        "queued membership change refused: this node cannot follow it; it holds nothing for it",
+      );
     }
   }
 
@@ -496,7 +524,8 @@ export class ClusterNode {
       try {
         await checkAddMember(this.l1!.provider, params, next);
       } catch (e) {
-        problems.push(`${next.inst.name}: ${(e as Error).message}`);
+        if (!(e instanceof FieldError)) throw e; // an RPC failure: read again at the next poll
+        problems.push(`${next.inst.name}: ${e.message}`);
         continue;
       }
       this.pendingChange = { kind: "add", id: q.id, atBatch: q.atBatch, params: q.params, executableAt: q.executableAt, chainId: n, next };
@@ -1048,6 +1077,7 @@ export class ClusterNode {
     reasons.push(...this.provingTrouble.values());
     if (this.depositTrouble) reasons.push(this.depositTrouble);
     if (this.governanceTrouble) reasons.push(this.governanceTrouble);
+    for (const [id, r] of this.refusedChanges) reasons.push(`joint governance: proposal ${id} (batch ${r.atBatch}) cannot be followed: ${r.reason}`);
     if (!this.reconcile.done && !this.reconcile.failure) reasons.push(RECONCILING);
     return { ready: reasons.length === 0, reasons };
   }
