@@ -29,6 +29,8 @@ contract ClusterGovernance is IClusterGovernance {
     mapping(uint256 => mapping(address => bool)) public approvedBy;
 
     mapping(uint256 => Proposal) private _proposals;
+    /// @dev The member a REMOVE_MEMBER proposal removes, by id (read when it is queued: deposits to it close then).
+    mapping(uint256 => uint256) private _removalOf;
 
     /// @param settlement_ the ClusterSettlement to govern.
     /// @param registry_ its GovernorRegistry (whose `settlement()` is `settlement_`).
@@ -49,6 +51,10 @@ contract ClusterGovernance is IClusterGovernance {
         if (atBatch < next) revert BoundaryPassed(atBatch, next);
         uint64 epoch = IGovernorRegistry(registry).currentEpoch();
         id = ++proposalCount;
+        if (action == REMOVE_MEMBER) {
+            if (params.length != 32) revert BadRemovalParams(params.length);
+            _removalOf[id] = abi.decode(params, (uint256));
+        }
         _proposals[id] = Proposal(action, atBatch, epoch, 0, false, msg.sender, 0, keccak256(params));
         emit Proposed(id, msg.sender, action, atBatch, params);
         _approve(id);
@@ -111,6 +117,8 @@ contract ClusterGovernance is IClusterGovernance {
         if (p.queuedAt == 0 && approved * 3 >= IGovernorRegistry(registry).totalStakeAt(p.epoch) * 2) {
             p.queuedAt = uint64(block.timestamp);
             emit Queued(id, block.timestamp + timelockSeconds);
+            // no deposit to the member may wait at its boundary (removeMember would revert PendingDepositsTo)
+            if (p.action == REMOVE_MEMBER) IClusterSettlement(settlement).closeDepositsTo(_removalOf[id], p.atBatch);
         }
     }
 }

@@ -100,8 +100,15 @@ contract ClusterSettlement is IClusterSettlement {
     mapping(uint256 => bool) private _reclaimed;
     /// @inheritdoc IClusterSettlement
     mapping(uint256 => bool) public isRemoved;
-    /// @dev L1 deposits to each member not consumed yet (a member is removed only when none waits).
-    mapping(uint256 => uint256) private _pendingDepositsTo;
+    /// @dev Per member, in one slot (a deposit reads and writes it once): L1 deposits to it not consumed yet (a member
+    ///      is removed only when none waits), and the batch index from which deposits to it are open again after
+    ///      joint governance queued its removal (0: open).
+    struct MemberDeposits {
+        uint192 pending;
+        uint64 openFrom;
+    }
+
+    mapping(uint256 => MemberDeposits) private _memberDeposits;
     /// @dev Operation type of the exit digest (after TRANSFER 1, SEND 2, RECEIVE 3, WITHDRAW 4).
     uint256 private constant EXIT_OP = 5;
 
@@ -230,10 +237,22 @@ contract ClusterSettlement is IClusterSettlement {
         if (exodusMode()) revert ExodusActive();
         if (chainId >= members) revert UnknownChain(chainId);
         if (isRemoved[chainId]) revert MemberRemoved(chainId);
-        uint256 pending = _pendingDepositsTo[chainId];
+        uint256 pending = _memberDeposits[chainId].pending;
         if (pending != 0) revert PendingDepositsTo(chainId, pending);
         isRemoved[chainId] = true;
         emit MemberRemovedAt(chainId, nextBatchIndex, _roots[chainId]);
+    }
+
+    /// @inheritdoc IClusterSettlement
+    function closeDepositsTo(uint256 chainId, uint64 atBatch) external onlyGovernance {
+        MemberDeposits storage d = _memberDeposits[chainId];
+        if (atBatch + 1 > d.openFrom) d.openFrom = atBatch + 1;
+        emit DepositsClosed(chainId, atBatch);
+    }
+
+    /// @inheritdoc IClusterSettlement
+    function depositsOpenFrom(uint256 chainId) external view returns (uint64) {
+        return _memberDeposits[chainId].openFrom;
     }
 
     /// @inheritdoc IClusterSettlement
@@ -422,7 +441,10 @@ contract ClusterSettlement is IClusterSettlement {
         if (chainId >= members) revert UnknownChain(chainId);
         if (isRemoved[chainId]) revert MemberRemoved(chainId);
         if (to >= 2 ** depth) revert UnknownAccount(chainId, to);
-        _pendingDepositsTo[chainId] += 1;
+        MemberDeposits storage d = _memberDeposits[chainId];
+        uint64 openFrom = d.openFrom;
+        if (openFrom != 0 && nextBatchIndex < openFrom) revert DepositsClosedTo(chainId, openFrom - 1);
+        d.pending += 1;
         uint64 index = depositCount;
         _deposits[index] = QueuedDeposit(keccak256(abi.encode(chainId, to, tokenId, amount)), uint64(block.number), msg.sender);
         depositCount = index + 1;
@@ -501,7 +523,7 @@ contract ClusterSettlement is IClusterSettlement {
                 } else {
                     escrowOf[f.inDstChain][f.inTokenId] += f.inAmount;
                 }
-                _pendingDepositsTo[f.inDstChain] -= 1;
+                _memberDeposits[f.inDstChain].pending -= 1;
                 emit DepositConsumed(consumed, batchIndex, f.refund);
                 consumed++;
                 depositSlots++;

@@ -38,6 +38,11 @@ interface IClusterGovernance {
     /// @param action the given code.
     error UnknownAction(uint8 action);
 
+    /// @notice A REMOVE_MEMBER proposal whose parameters are not abi.encode(uint256 chainId) (32 bytes).
+    /// @dev selector 0x791f1f58
+    /// @param length their length in bytes.
+    error BadRemovalParams(uint256 length);
+
     /// @notice A proposal for a batch boundary that has passed (the settlement is beyond it): it can never execute.
     /// @dev selector 0xc45f87d7
     /// @param atBatch the proposal's boundary.

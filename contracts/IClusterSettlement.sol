@@ -302,6 +302,13 @@ interface IClusterSettlement {
     /// @param chainId the removed member.
     error MemberRemoved(uint256 chainId);
 
+    /// @notice A deposit to a member whose removal joint governance has queued, until its boundary passes (so a
+    ///         deposit cannot make the removal revert PendingDepositsTo).
+    /// @dev selector 0x0a840c86
+    /// @param chainId the member.
+    /// @param atBatch the boundary of the queued removal: deposits to it are open again once batch `atBatch` settled.
+    error DepositsClosedTo(uint256 chainId, uint64 atBatch);
+
     /// @notice `removeMember` while L1 deposits to the member wait in the queue (each would change its frozen root).
     /// @dev selector 0xca31b351
     /// @param chainId the member.
@@ -450,6 +457,12 @@ interface IClusterSettlement {
     /// @param genesisAccounts its genesis accounts, 6 words each as in Config.genesisAccounts (published, not checked).
     event MemberAdded(uint256 indexed chainId, uint64 atBatch, uint256 genesisRoot, uint256 rootsCommitment, address verifier, uint256[] genesisAccounts);
 
+    /// @notice Joint governance queued the removal of member `chainId` at batch boundary `atBatch`: deposits to it are
+    ///         refused (DepositsClosedTo) until that boundary passes, removed or not.
+    /// @param chainId the member.
+    /// @param atBatch the removal's boundary.
+    event DepositsClosed(uint256 indexed chainId, uint64 atBatch);
+
     /// @notice Joint governance removed member `chainId` at a batch boundary: its root is frozen from batch `atBatch` on
     ///         (every later batch must carry it unchanged), it takes no deposit, and its accounts exit from the frozen
     ///         root at once (`exit`, no exodus needed), each paid at most what its escrow holds.
@@ -572,6 +585,18 @@ interface IClusterSettlement {
     /// @dev Reverts NotGovernance, ExodusActive, UnknownChain, MemberRemoved (removed already), PendingDepositsTo.
     /// @param chainId the member to remove.
     function removeMember(uint256 chainId) external;
+
+    /// @notice Closes deposits to member `chainId` until batch `atBatch` settled (joint governance only, when a removal
+    ///         of it at that boundary reaches quorum). A later boundary extends it, an earlier one changes nothing.
+    /// @dev Reverts NotGovernance.
+    /// @param chainId the member.
+    /// @param atBatch the queued removal's boundary.
+    function closeDepositsTo(uint256 chainId, uint64 atBatch) external;
+
+    /// @notice The batch index from which deposits to member `chainId` are open again (closeDepositsTo), or 0 when they were never closed.
+    /// @param chainId the member.
+    /// @return openFrom deposits are refused while nextBatchIndex is below it.
+    function depositsOpenFrom(uint256 chainId) external view returns (uint64 openFrom);
 
     /// @notice Whether joint governance removed member `chainId`.
     /// @param chainId the member.

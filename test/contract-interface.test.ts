@@ -88,6 +88,7 @@ const PINNED_ABI = [
   "error DepositNotQueued(uint64 batchIndex, uint256 slot, uint256 depositIndex)",
   "error DepositOverdue(uint64 batchIndex, uint256 depositIndex, uint256 queuedAtBlock)",
   "error DepositTooLarge(uint256 amount)",
+  "error DepositsClosedTo(uint256 chainId, uint64 atBatch)",
   "error EmptySettlement()",
   "error EscrowOverdrawn(uint256 chainId, uint256 tokenId, uint256 escrow, uint256 amount)",
   "error EthTransferFailed(address account)",
@@ -129,6 +130,7 @@ const PINNED_ABI = [
   "event DepositConsumed(uint256 indexed index, uint64 indexed batchIndex, bool refunded)",
   "event DepositReclaimed(uint256 indexed index, address depositor)",
   "event Deposited(uint256 indexed index, uint256 chainId, uint256 to, uint256 tokenId, uint256 amount, address depositor)",
+  "event DepositsClosed(uint256 indexed chainId, uint64 atBatch)",
   "event Exited(uint256 indexed chainId, uint256 indexed leafIndex, uint256 tokenId, uint256 amount, address recipient)",
   "event GenesisPublished(uint256[] accounts)",
   "event GovernanceSet(address indexed governance)",
@@ -142,6 +144,7 @@ const PINNED_ABI = [
   "function addMember(address verifier_, uint256 slots_, address poseidonRoots, uint256 genesisRoot, uint256[] genesisAccounts)",
   "function claim(uint256 tokenId)",
   "function claimable(address, uint256) view returns (uint256)",
+  "function closeDepositsTo(uint256 chainId, uint64 atBatch)",
   "function clusterId() view returns (uint256)",
   "function currentRoots() view returns (uint256[] out)",
   "function deltaTicks() view returns (uint256)",
@@ -150,6 +153,7 @@ const PINNED_ABI = [
   "function depositErc20(uint256 tokenId, uint256 amount, uint256 chainId, uint256 to)",
   "function depositEth(uint256 chainId, uint256 to) payable",
   "function depositsConsumed() view returns (uint64)",
+  "function depositsOpenFrom(uint256 chainId) view returns (uint64)",
   "function depth() view returns (uint256)",
   "function domain() view returns (uint256)",
   "function escrowOf(uint256, uint256) view returns (uint256)",
@@ -203,7 +207,7 @@ interface ReviewedPair {
 }
 
 const PAIRS: ReviewedPair[] = [
-  { contract: "ClusterSettlement", iface: "IClusterSettlement", errors: 50, pinned: PINNED_ABI },
+  { contract: "ClusterSettlement", iface: "IClusterSettlement", errors: 51, pinned: PINNED_ABI },
   {
     contract: "GovernorRegistry",
     iface: "IGovernorRegistry",
@@ -212,7 +216,7 @@ const PAIRS: ReviewedPair[] = [
     // OpenZeppelin ShortStrings, in EIP712's constructor: the registry's domain name and version are constants short enough
     libraryErrors: ["error InvalidShortString()", "error StringTooLong(string str)"],
   },
-  { contract: "ClusterGovernance", iface: "IClusterGovernance", errors: 11 },
+  { contract: "ClusterGovernance", iface: "IClusterGovernance", errors: 12 },
 ];
 
 let compiled: Record<string, Record<string, { abi: unknown[] }>>;

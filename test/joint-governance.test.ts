@@ -283,7 +283,7 @@ describe("joint governance: a cluster of 3 adds a fourth member and settles mess
     expect(synced.state.account(3, 0n)?.balance).toBe(eth("2.25"));
   });
 
-  it("the other actions: the deadlines change by quorum; a verifier of the wrong arity is refused at execution", async () => {
+  it("the other actions: the deadlines change by quorum; a verifier of the wrong arity is refused at execution; a queued removal closes deposits to the member until its boundary", async () => {
     const deadlines = encodeSetDeadlines({ depositDeadlineBlocks: 100, exodusTimeoutBlocks: 1_000 });
     await (await as(governors[1]).propose(GOVERNANCE_ACTION.SET_DEADLINES, deadlines, 2)).wait();
     const id = await governance.proposalCount();
@@ -327,6 +327,19 @@ describe("joint governance: a cluster of 3 adds a fourth member and settles mess
     expect(await outcome(() => governance.execute(ids[0], removals[0]))).toBe("PendingDepositsTo(0, 1)");
     expect(await outcome(() => governance.execute(ids[1], removals[1]))).toBe("UnknownChain(9)");
     expect(await settlement.isRemoved(0)).toBe(false);
+    // since the removal of member 0 was queued, deposits to it are closed until its boundary passes (so none made
+    // after the quorum can make it revert); deposits to the others stay open
+    const depositor = settlement.connect(stranger) as Contract;
+    expect(await outcome(() => depositor.depositEth(0, 0, { value: eth("1") }))).toBe("DepositsClosedTo(0, 2)");
+    expect(await settlement.depositsOpenFrom(0)).toBe(3n);
+    expect(await outcome(() => depositor.depositEth(1, 0, { value: eth("1") }))).toBe("ok");
+    expect(await outcome(() => settlement.closeDepositsTo(1, 5))).toBe(`NotGovernance(${deployer.address})`);
+    // a removal whose parameters are not one uint256 is refused when proposed
+    expect(await outcome(() => as(governors[0]).propose(GOVERNANCE_ACTION.REMOVE_MEMBER, "0x1234", 2))).toBe("BadRemovalParams(2)");
+    // batch 2 settles without the removal: its boundary passed, deposits to member 0 are open again
+    cluster.admit(sign(send(0, 1, 0n, 1n, eth("0.1"), 2n)));
+    await (await sendSettle(settlement, [await prove(n4, cluster.close())])).wait();
+    expect(await outcome(() => depositor.depositEth(0, 0, { value: eth("1") }))).toBe("ok");
   });
 
   it("the bench's governance gas (measureGovernanceGas): a proposal, approvals and each action, on a fresh settlement", async () => {
@@ -474,7 +487,8 @@ describe("a running node follows joint governance: it holds the boundary, execut
 
       // the timelock over, the node sends `execute` itself and switches when it reads MemberAdded
       await advance(60);
-      await waitFor("the node to switch to N = 4", () => node.status().members === 4, 60_000, 100);
+      // (switched once the old proof queue has closed: until then the boundary stays held)
+      await waitFor("the node to switch to N = 4", () => node.status().members === 4 && node.admissionRefusal() === undefined, 60_000, 100);
       const settlementOnL1 = new Contract(node.status().settlement, settlementInterfaceAbi() as never, provider);
       expect(await settlementOnL1.members()).toBe(4n);
       expect(node.status()).toMatchObject({
@@ -537,6 +551,9 @@ describe("a running node follows joint governance: it holds the boundary, execut
       expect((await cli("proposal", "approve", ...l1, "--id", view.id, "--key", governors[1].privateKey)).code).toBe(0);
       await waitFor("the node to hold batch 3", () => node.status().pendingMemberChange?.kind === "remove", 30_000, 100);
       expect(node.admissionRefusal()).toMatch(/^batch 3 is held for member 2 to leave \(REMOVE_MEMBER proposal \d+, executable from /);
+      // no one can make the removal revert by depositing to member 2 meanwhile
+      const depositor = settlementOnL1.connect(stranger) as Contract;
+      expect(await outcome(() => depositor.depositEth(2, 0, { value: eth("1") }))).toBe("DepositsClosedTo(2, 3)");
       const frozen = (await settlementOnL1.rootOf(2)) as bigint;
       await advance(60);
       await waitFor("the node to freeze member 2", () => node.status().removedMembers.length === 1, 60_000, 100);
@@ -547,7 +564,6 @@ describe("a running node follows joint governance: it holds the boundary, execut
         /^dstChain: member 2 was removed by joint governance at batch 3: its root is frozen$/,
       );
       expect(() => node.admit(signFor(send(2, 0, 0n, 1n, eth("1"), 0n)))).toThrow(/^chainId: member 2 was removed/);
-      const depositor = settlementOnL1.connect(stranger) as Contract;
       expect(await outcome(() => depositor.depositEth(2, 0, { value: eth("1") }))).toBe("MemberRemoved(2)");
       // the others go on: batch 3 settles with member 2's root unchanged
       node.admit(signFor(send(0, 3, 0n, 0n, eth("1"), 2n)));
