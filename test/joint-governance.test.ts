@@ -345,9 +345,20 @@ describe("joint governance: a cluster of 3 adds a fourth member and settles mess
   it("the bench's governance gas (measureGovernanceGas): a proposal, approvals and each action, on a fresh settlement", async () => {
     const gas = await measureGovernanceGas(n3, n4, await benchWorkload(n3, 1, "governance-gas-test"), { rpcUrl: devnet.rpcUrl, close: async () => {} });
     expect(gas).toMatchObject({ members: { from: 3, to: 4 }, governors: 4, quorum: 3 });
-    for (const v of [gas.proposeAddMember, gas.approve, gas.approveToQuorum, gas.executeAddMember, gas.executeSetInstance, gas.executeSetDeadlines])
+    for (const v of [
+      gas.proposeAddMember,
+      gas.approve,
+      gas.approveToQuorum,
+      gas.executeAddMember,
+      gas.executeSetInstance,
+      gas.executeSetDeadlines,
+      gas.proposeRemoveMember,
+      gas.approveRemovalToQuorum,
+      gas.executeRemoveMember,
+    ])
       expect(v).toBeGreaterThan(21_000);
     expect(gas.approveToQuorum).toBeGreaterThan(gas.approve); // the total stake read and the queueing
+    expect(gas.approveRemovalToQuorum).toBeGreaterThan(gas.approveToQuorum); // closeDepositsTo on the settlement
     expect(gas.executeAddMember).toBeGreaterThan(gas.executeSetDeadlines); // Poseidon on L1 and the arity check
     await expect(
       measureGovernanceGas(n3, n3, await benchWorkload(n3, 1, "governance-gas-test"), { rpcUrl: devnet.rpcUrl, close: async () => {} }),

@@ -8,6 +8,7 @@ import {
   deployGovernance,
   deployMemberAddition,
   encodeAddMember,
+  encodeRemoveMember,
   encodeSetDeadlines,
   encodeSetInstance,
   governanceClient,
@@ -35,14 +36,20 @@ export interface GovernanceGas {
   executeSetInstance: number;
   /** execute() of SET_DEADLINES. */
   executeSetDeadlines: number;
+  /** propose() of a REMOVE_MEMBER (its chain id decoded and stored as well, for the deposits it closes at quorum). */
+  proposeRemoveMember: number;
+  /** approve() that queues a REMOVE_MEMBER: approveToQuorum plus the settlement's closeDepositsTo (deposits to the member close). */
+  approveRemovalToQuorum: number;
+  /** execute() of REMOVE_MEMBER: the member frozen (no deposit to it waiting). */
+  executeRemoveMember: number;
 }
 
 /**
  * Measures GovernanceGas on a fresh ClusterSettlement of instance `from` at the bench genesis, its
  * GovernorRegistry (epochs of one block) with `governors` governors of 1 ETH each (default 4: 3 make 2/3), and its
  * ClusterGovernance (timelock of 1 s, passed with evm_increaseTime): one ADD_MEMBER to the instance
- * `to` (N + 1, same D) at batch boundary 0, then a SET_INSTANCE (the same verifier again) and a
- * SET_DEADLINES, each proposed, approved to 2/3 and executed. No batch is proven: an action needs none.
+ * `to` (N + 1, same D) at batch boundary 0, then a SET_INSTANCE (the same verifier again), a
+ * SET_DEADLINES and a REMOVE_MEMBER of the added member, each proposed, approved to 2/3 and executed. No batch is proven: an action needs none.
  * @param executed a bench workload of `from` (its genesis and anchor).
  * @throws RangeError when `to` is not `from` plus one member at the same depth, or `governors` < 4;
  *   Error when a transaction has no receipt; ethers errors when one reverts.
@@ -100,6 +107,8 @@ export async function measureGovernanceGas(
       encodeSetInstance({ verifier: addition.verifier, slots: to.inst.slots, deltaTicks: to.inst.deltaTicks }),
     );
     const deadlines = await passed(GOVERNANCE_ACTION.SET_DEADLINES, encodeSetDeadlines({ depositDeadlineBlocks: 100, exodusTimeoutBlocks: 1_000 }));
+    const removal = await passed(GOVERNANCE_ACTION.REMOVE_MEMBER, encodeRemoveMember(n));
+    if (!(await settlement.isRemoved(n))) throw new Error("governance gas: the member was not removed");
     return {
       members: { from: n, to: n + 1 },
       governors,
@@ -110,6 +119,9 @@ export async function measureGovernanceGas(
       executeAddMember: add.execute,
       executeSetInstance: instance.execute,
       executeSetDeadlines: deadlines.execute,
+      proposeRemoveMember: removal.propose,
+      approveRemovalToQuorum: removal.approvals.at(-1)!,
+      executeRemoveMember: removal.execute,
     };
   } finally {
     provider.destroy();

@@ -308,7 +308,9 @@ const phases: Phase<object>[] = [
       const [from, to] = MEMBER_ADDITION.map((name) => prepared.get(name)!);
       l1 ??= await openBenchL1();
       governance = await measureGovernanceGas(from, to, await benchWorkload(from, 1, "bench-governance"), l1);
-      status(`ADD_MEMBER executes in ${governance.executeAddMember.toLocaleString("en-US")} gas`);
+      status(
+        `ADD_MEMBER executes in ${governance.executeAddMember.toLocaleString("en-US")} gas, REMOVE_MEMBER in ${governance.executeRemoveMember.toLocaleString("en-US")} gas`,
+      );
     },
   },
   ...plan.sweep
