@@ -8,6 +8,7 @@ import { ANVIL_DEFAULT_KEY, devnetProvider, startAnvil, type Devnet } from "../s
 import { deploySettlement } from "../src/l1/deploy.js";
 import { sendSettle, type SettlementBatch } from "../src/l1/settlement-calldata.js";
 import { revertOutcome } from "./helpers/revert-outcome.js";
+import { cli } from "./helpers/cli-process.js";
 import { registryInterfaceAbi } from "../src/l1/compile-contracts.js";
 import { FIXTURE_ETH_PER_CHAIN } from "./helpers/cluster-fixture.js";
 import { type ClusterClaim, type SignedClaim, claimDomain, claimKey, claimSigner, confirmationSignatures, signClaim } from "../src/governance/claim.js";
@@ -348,6 +349,70 @@ describe("GovernorRegistry challenges (seed 000): a bonded challenge of a fast c
     for (const g of ok.governors) expect((await ok.registry.governorOf(g.address)).slashed).toBe(false);
     expect(await ok.registry.rewardOf(ok.reporter.address)).toBe(0n);
   });
+});
+
+describe("the challenge game from the CLI (cluster-settle challenge open | resolve | claim-reward)", () => {
+  it("challenges a lie confirmed by 2/3, refuses what would revert (unconfirmed, challenged twice, still open, settled), resolves it upheld and pays the challenger", async () => {
+    const c = await cluster();
+    const [a, b] = c.governors;
+    const signed = await Promise.all([a, b].map((g) => c.sign(g, lie(c.claim(0)))));
+    expect(await confirm(c, lie(c.claim(0)), signed)).toBe("ok");
+    const flags = ["--rpc-url", devnet.rpcUrl, "--registry", c.registry.target as string, "--key", c.reporter.privateKey];
+    const challenge = (...args: string[]) => cli("challenge", ...args, ...flags);
+
+    const unconfirmed = await challenge("open", "--batch", "1");
+    expect([unconfirmed.code, unconfirmed.stderr.trim()]).toEqual([
+      5,
+      "error: challenge batch 1: --batch: batch 1 is unconfirmed: only a fast confirmation no proof has settled yet can be challenged",
+    ]);
+    const none = await challenge("resolve", "--batch", "0");
+    expect([none.code, none.stderr.trim()]).toEqual([5, "error: resolve the challenge of batch 0: --batch: no open challenge of batch 0"]);
+    const opened = await challenge("open", "--batch", "0");
+    expect(opened.stderr).toBe("");
+    expect(opened.stdout).toMatch(
+      new RegExp(`^batch 0: challenged by ${c.reporter.address} with a bond of 0\\.5 ETH; a settlement must match the confirmed claim by block \\d+\\n$`),
+    );
+    expect((await c.registry.challengeOf(0n)).challenger).toBe(c.reporter.address);
+    const twice = await challenge("open", "--batch", "0");
+    expect([twice.code, twice.stderr.trim()]).toEqual([5, `error: challenge batch 0: --batch: batch 0 is challenged already by ${c.reporter.address}`]);
+    const early = await challenge("resolve", "--batch", "0");
+    expect(early.code).toBe(5);
+    expect(early.stderr).toMatch(/the challenge of batch 0 is still open: batch 0 has not settled, and its deadline is block \d+ \(now \d+\)/);
+
+    await (await sendSettle(c.settlement, [proven.batches[0]])).wait();
+    const late = await challenge("open", "--batch", "0");
+    expect(late.stderr).toContain("--batch: batch 0 is contradicted: only a fast confirmation");
+    const resolved = await challenge("resolve", "--batch", "0", "--json");
+    expect(resolved.code).toBe(0);
+    const r = JSON.parse(resolved.stdout) as { upheld: boolean; signers: string[]; slashed: { governor: string }[] };
+    expect(r.upheld).toBe(true);
+    expect(r.signers).toEqual(byAddress(signed).map((s) => s.signer));
+    expect(r.slashed.map((s) => s.governor).sort()).toEqual([a.address, b.address].sort());
+    for (const g of [a, b]) expect((await c.registry.governorOf(g.address)).slashed).toBe(true);
+
+    const before = await provider.getBalance(c.reporter.address);
+    const paid = await challenge("claim-reward");
+    expect(paid.stdout.trim()).toBe(`paid 1.5 ETH to ${c.reporter.address}`); // the bond back and half of each slashed stake
+    expect((await provider.getBalance(c.reporter.address)) - before).toBeGreaterThan(parseEther("1.49"));
+    const again = await challenge("claim-reward");
+    expect([again.code, again.stderr.trim()]).toEqual([5, `error: claim the reward: nothing is owed to ${c.reporter.address}`]);
+
+    const bad = await cli("challenge", "open", "--batch", "0", "--rpc-url", devnet.rpcUrl, "--registry", "0x12", "--key", c.reporter.privateKey);
+    expect([bad.code, bad.stderr.trim()]).toEqual([2, "error: --registry: must be 0x and 40 hex digits"]);
+    const nowhere = await cli(
+      "challenge",
+      "open",
+      "--batch",
+      "0",
+      "--rpc-url",
+      devnet.rpcUrl,
+      "--registry",
+      c.stranger.address,
+      "--key",
+      c.reporter.privateKey,
+    );
+    expect([nowhere.code, nowhere.stderr.trim()]).toEqual([2, `error: --registry: no contract at ${c.stranger.address} on ${devnet.rpcUrl}`]);
+  }, 120_000);
 });
 
 describe("the bench's governor gas (measureGovernorGas) on instance test", () => {

@@ -19,6 +19,7 @@ import { setupCommand } from "./commands/setup.js";
 import { syncCommand } from "./commands/sync.js";
 import { exitCommand } from "./commands/exit.js";
 import { confirmCommand } from "./commands/confirm.js";
+import { challengeCommand } from "./commands/challenge.js";
 import { proposalCommand } from "./commands/proposal.js";
 import { governCommand } from "./commands/govern.js";
 import { verifyCommand } from "./commands/verify.js";
@@ -40,6 +41,7 @@ const program = new Command("cluster-settle")
   .addCommand(syncCommand())
   .addCommand(exitCommand())
   .addCommand(confirmCommand())
+  .addCommand(challengeCommand())
   .addCommand(governCommand())
   .addCommand(proposalCommand())
   .addCommand(verifyCommand())
