@@ -399,31 +399,40 @@ async function n3VerifierAddress(): Promise<string> {
   return n3Verifier;
 }
 
+/**
+ * A node's cluster of 3 (the file's genesis with its own cluster id), a signer of its operations, and its
+ * configuration on the file's devnet (a 60 s timelock, epochs of one block, polls every 100 ms).
+ */
+async function nodeCluster(clusterId: bigint, dirName: string) {
+  const nodeGenesis: Genesis = { ...genesis, clusterId };
+  const domain = genesisDomain(nodeGenesis);
+  const poseidon = await getPoseidon();
+  const signer = await EddsaSigner.create();
+  const signFor = (op: Omit<SignedOperation, "signature">): SignedOperation => ({
+    ...op,
+    signature: signer.sign(keys[Number(op.from)].privateKey, operationDigest(poseidon, domain, op)),
+  });
+  const dataDir = tempDir(dirName);
+  const config = {
+    dataDir,
+    genesis: nodeGenesis,
+    rpcUrl: devnet.rpcUrl,
+    privateKey: ANVIL_DEFAULT_KEY,
+    workers: 1,
+    singleThread: true,
+    settleBatches: 1,
+    rpcRetryMinMs: 100,
+    rpcRetryMaxMs: 1000,
+    depositPollMs: 100,
+    registry: { epochBlocks: 1, challengeWindowBlocks: 10, unbondingBlocks: 20 },
+    governanceTimelockSeconds: 60,
+  };
+  return { nodeGenesis, signFor, dataDir, config };
+}
+
 describe("a running node follows joint governance: it holds the boundary, executes the proposal, and switches to N + 1 or freezes a removed member", () => {
   it("a cluster of 3 on a node adds a fourth member and settles messages to it; a restart replays the switch; removing member 2 freezes its root and its accounts exit at once", async () => {
-    const nodeGenesis: Genesis = { ...genesis, clusterId: CLUSTER_ID + 1n };
-    const domain = genesisDomain(nodeGenesis);
-    const poseidon = await getPoseidon();
-    const signer = await EddsaSigner.create();
-    const signFor = (op: Omit<SignedOperation, "signature">): SignedOperation => ({
-      ...op,
-      signature: signer.sign(keys[Number(op.from)].privateKey, operationDigest(poseidon, domain, op)),
-    });
-    const dataDir = tempDir("joint-governance-switch");
-    const config = {
-      dataDir,
-      genesis: nodeGenesis,
-      rpcUrl: devnet.rpcUrl,
-      privateKey: ANVIL_DEFAULT_KEY,
-      workers: 1,
-      singleThread: true,
-      settleBatches: 1,
-      rpcRetryMinMs: 100,
-      rpcRetryMaxMs: 1000,
-      depositPollMs: 100,
-      registry: { epochBlocks: 1, challengeWindowBlocks: 10, unbondingBlocks: 20 },
-      governanceTimelockSeconds: 60,
-    };
+    const { nodeGenesis, signFor, dataDir, config } = await nodeCluster(CLUSTER_ID + 1n, "joint-governance-switch");
     let node = await ClusterNode.start({ ...config, successors: [n4] }, n3, quietLogger());
     const stopGovernor = new AbortController();
     try {
@@ -640,32 +649,8 @@ describe("a running node follows joint governance: it holds the boundary, execut
   }, 300_000);
 
   it("a queued change the node cannot follow (parameters that do not decode, an addition no set-up fits) is refused on its own: /readyz names it, and a removal queued after it is still held and followed", async () => {
-    const nodeGenesis: Genesis = { ...genesis, clusterId: CLUSTER_ID + 2n };
-    const domain = genesisDomain(nodeGenesis);
-    const poseidon = await getPoseidon();
-    const signer = await EddsaSigner.create();
-    const signFor = (op: Omit<SignedOperation, "signature">): SignedOperation => ({
-      ...op,
-      signature: signer.sign(keys[Number(op.from)].privateKey, operationDigest(poseidon, domain, op)),
-    });
-    const node = await ClusterNode.start(
-      {
-        dataDir: tempDir("joint-governance-refused"),
-        genesis: nodeGenesis,
-        rpcUrl: devnet.rpcUrl,
-        privateKey: ANVIL_DEFAULT_KEY,
-        workers: 1,
-        singleThread: true,
-        settleBatches: 1,
-        rpcRetryMinMs: 100,
-        rpcRetryMaxMs: 1000,
-        depositPollMs: 100,
-        registry: { epochBlocks: 1, challengeWindowBlocks: 10, unbondingBlocks: 20 },
-        governanceTimelockSeconds: 60,
-      },
-      n3,
-      quietLogger(),
-    );
+    const { signFor, config } = await nodeCluster(CLUSTER_ID + 2n, "joint-governance-refused");
+    const node = await ClusterNode.start(config, n3, quietLogger());
     try {
       const { registry, governance: address } = node.status();
       for (const g of governors) await (await registryClient(registry, g).bond({ value: eth("1") })).wait();
