@@ -31,6 +31,8 @@ contract ClusterGovernance is IClusterGovernance {
     mapping(uint256 => Proposal) private _proposals;
     /// @dev The member a REMOVE_MEMBER proposal removes, by id (read when it is queued: deposits to it close then).
     mapping(uint256 => uint256) private _removalOf;
+    /// @dev Who approved each proposal, in order (execute recounts them: a slashed approver's stake no longer counts).
+    mapping(uint256 => address[]) private _approvers;
 
     /// @param settlement_ the ClusterSettlement to govern.
     /// @param registry_ its GovernorRegistry (whose `settlement()` is `settlement_`).
@@ -79,6 +81,7 @@ contract ClusterGovernance is IClusterGovernance {
         if (p.queuedAt == 0) revert QuorumNotReached(id, p.approvedStake, IGovernorRegistry(registry).totalStakeAt(p.epoch));
         uint256 executableAt = uint256(p.queuedAt) + timelockSeconds;
         if (block.timestamp < executableAt) revert TimelockNotOver(id, executableAt);
+        _checkStandingQuorum(id, p.epoch);
         uint64 next = IClusterSettlement(settlement).nextBatchIndex();
         if (next != p.atBatch) revert NotAtBatchBoundary(id, p.atBatch, next);
         p.executed = true;
@@ -104,6 +107,19 @@ contract ClusterGovernance is IClusterGovernance {
         return _proposals[id];
     }
 
+    /// @dev Recounts the approvals of proposal `id` without the approvers slashed since (a governor the proof or its own
+    ///      second signature showed lying): the timelock is the time to slash them, and their approval then stops counting.
+    function _checkStandingQuorum(uint256 id, uint64 epoch) private view {
+        IGovernorRegistry r = IGovernorRegistry(registry);
+        address[] storage approvers = _approvers[id];
+        uint256 standing = 0;
+        for (uint256 k = 0; k < approvers.length; k++) {
+            if (!r.governorOf(approvers[k]).slashed) standing += r.stakeAt(approvers[k], epoch);
+        }
+        uint256 total = r.totalStakeAt(epoch);
+        if (standing * 3 < total * 2) revert QuorumLost(id, standing, total);
+    }
+
     /// @dev Counts the caller's stake at the proposal's epoch once; queues the proposal when it first reaches 2/3.
     function _approve(uint256 id) private {
         Proposal storage p = _proposals[id];
@@ -111,6 +127,7 @@ contract ClusterGovernance is IClusterGovernance {
         if (stake == 0) revert NotGovernor(msg.sender, p.epoch);
         if (approvedBy[id][msg.sender]) revert AlreadyApproved(id, msg.sender);
         approvedBy[id][msg.sender] = true;
+        _approvers[id].push(msg.sender);
         uint256 approved = p.approvedStake + stake;
         p.approvedStake = approved;
         emit Approved(id, msg.sender, stake, approved);

@@ -72,6 +72,14 @@ interface IClusterGovernance {
     /// @param totalStake the epoch's total stake, in wei.
     error QuorumNotReached(uint256 id, uint256 approvedStake, uint256 totalStake);
 
+    /// @notice `execute` after approvers were slashed (after the proposal was queued) so that those not slashed hold less
+    ///         than 2/3 of the epoch's stake: more governors must approve it first.
+    /// @dev selector 0xd0b55f1b
+    /// @param id the proposal.
+    /// @param standingStake the stake of its approvers not slashed, in wei.
+    /// @param totalStake the epoch's total stake, in wei.
+    error QuorumLost(uint256 id, uint256 standingStake, uint256 totalStake);
+
     /// @notice `execute` before the timelock ran out.
     /// @dev selector 0x98ae09a2
     /// @param id the proposal.
@@ -130,7 +138,8 @@ interface IClusterGovernance {
     /// @param id the proposal.
     function approve(uint256 id) external;
 
-    /// @notice Executes proposal `id` on the settlement: after quorum, after the timelock, at its batch boundary. Anyone may send it.
+    /// @notice Executes proposal `id` on the settlement: after quorum, after the timelock, at its batch boundary, while its
+    ///         approvers not slashed since still hold 2/3 of the epoch's stake (QuorumLost). Anyone may send it.
     /// @param id the proposal.
     /// @param params its parameters, as proposed.
     function execute(uint256 id, bytes calldata params) external;

@@ -216,7 +216,7 @@ const PAIRS: ReviewedPair[] = [
     // OpenZeppelin ShortStrings, in EIP712's constructor: the registry's domain name and version are constants short enough
     libraryErrors: ["error InvalidShortString()", "error StringTooLong(string str)"],
   },
-  { contract: "ClusterGovernance", iface: "IClusterGovernance", errors: 12 },
+  { contract: "ClusterGovernance", iface: "IClusterGovernance", errors: 13 },
 ];
 
 let compiled: Record<string, Record<string, { abi: unknown[] }>>;

@@ -10,6 +10,7 @@ import { sendSettle, settlementBatch, type SettlementBatch } from "../src/l1/set
 import { revertOutcome } from "./helpers/revert-outcome.js";
 import { governanceInterfaceAbi, settlementInterfaceAbi } from "../src/l1/compile-contracts.js";
 import { deployRegistry, registryClient } from "../src/governance/registry.js";
+import { claimDomain, signClaim } from "../src/governance/claim.js";
 import {
   type AddMemberParams,
   type ClusterGovernanceClient,
@@ -64,6 +65,7 @@ let deployer: Wallet;
 let settlement: Contract;
 let governance: ClusterGovernanceClient;
 let governors: Wallet[];
+let registryAddress: string;
 let stranger: Wallet;
 let cluster: OpenCluster;
 let genesis: Genesis;
@@ -153,6 +155,7 @@ beforeAll(async () => {
   stranger = await funded();
   for (const g of governors) await (await registryClient(registry.target as string, g).bond({ value: eth("1") })).wait();
   await provider.send("anvil_mine", ["0x1"]); // the next epoch: all three are in the set
+  registryAddress = registry.target as string;
   governance = await deployGovernance(deployer, n3.contracts.governance, settlement, registry.target as string, TIMELOCK_SECONDS);
 }, 600_000);
 
@@ -340,6 +343,24 @@ describe("joint governance: a cluster of 3 adds a fourth member and settles mess
     cluster.admit(sign(send(0, 1, 0n, 1n, eth("0.1"), 2n)));
     await (await sendSettle(settlement, [await prove(n4, cluster.close())])).wait();
     expect(await outcome(() => depositor.depositEth(0, 0, { value: eth("1") }))).toBe("ok");
+  });
+
+  it("an approver slashed during the timelock no longer counts: execution is refused QuorumLost until enough others approve", async () => {
+    const deadlines = encodeSetDeadlines({ depositDeadlineBlocks: 120, exodusTimeoutBlocks: 1_000 });
+    const next = Number(await settlement.nextBatchIndex());
+    await (await as(governors[0]).propose(GOVERNANCE_ACTION.SET_DEADLINES, deadlines, next)).wait();
+    const id = await governance.proposalCount();
+    await (await as(governors[1]).approve(id)).wait(); // 2 of 3 ETH: queued
+    // governor 1 signs two different claims for one batch index: anyone slashes it at once
+    const domain = claimDomain((await provider.getNetwork()).chainId, registryAddress);
+    const claim = { cluster: settlement.target as string, batchIndex: 7n, header: 7n << 64n, newRootsCommitment: 1n };
+    const [a, b] = [await signClaim(governors[1], domain, claim), await signClaim(governors[1], domain, { ...claim, newRootsCommitment: 2n })];
+    await (await registryClient(registryAddress, stranger).slashEquivocation(a.claim, a.signature, b.claim, b.signature)).wait();
+    await advance(TIMELOCK_SECONDS);
+    expect(await outcome(() => governance.execute(id, deadlines))).toBe(`QuorumLost(${id}, ${eth("1")}, ${eth("3")})`);
+    await (await as(governors[2]).approve(id)).wait();
+    expect(await outcome(() => governance.execute(id, deadlines))).toBe("ok");
+    expect(await settlement.depositDeadlineBlocks()).toBe(120n);
   });
 
   it("the bench's governance gas (measureGovernanceGas): a proposal, approvals and each action, on a fresh settlement", async () => {
