@@ -100,11 +100,14 @@ contract ClusterSettlement is IClusterSettlement {
     mapping(uint256 => bool) private _reclaimed;
     /// @inheritdoc IClusterSettlement
     mapping(uint256 => bool) public isRemoved;
-    /// @dev Per member, in one slot (a deposit reads and writes it once): L1 deposits to it not consumed yet (a member
-    ///      is removed only when none waits), and the batch index from which deposits to it are open again after
-    ///      joint governance queued its removal (0: open).
+    /// @dev Per member, in one slot (a deposit reads and writes it once): deposits to it enqueued and consumed, as
+    ///      counters that start at 1 when the member joins (so the slot is never zero again: a deposit pays a
+    ///      nonzero-to-nonzero write, not a new slot); `enqueued - consumed` wait in the queue (a member is removed
+    ///      only when none waits). `openFrom`: the batch index from which deposits to it are open again after joint
+    ///      governance queued its removal (0: open).
     struct MemberDeposits {
-        uint192 pending;
+        uint96 enqueued;
+        uint96 consumed;
         uint64 openFrom;
     }
 
@@ -151,6 +154,7 @@ contract ClusterSettlement is IClusterSettlement {
         for (uint256 i = 0; i < n; i++) {
             if (config.genesisRoots[i] >= SCALAR_FIELD) revert GenesisRootNotInField(i, config.genesisRoots[i]);
             _roots[i] = config.genesisRoots[i];
+            _memberDeposits[i] = MemberDeposits(1, 1, 0);
         }
         uint256 commitment = _commitRoots(config.poseidonRoots, config.poseidonPair, domain_, config.genesisRoots);
         if (commitment != config.genesisRootsCommitment) revert GenesisCommitmentMismatch(commitment, config.genesisRootsCommitment);
@@ -224,6 +228,7 @@ contract ClusterSettlement is IClusterSettlement {
         roots[n] = genesisRoot;
         uint256 commitment = _commitRoots(poseidonRoots, poseidonPair, domain, roots);
         _roots[n] = genesisRoot;
+        _memberDeposits[n] = MemberDeposits(1, 1, 0);
         rootsCommitment = commitment;
         members = n + 1;
         verifier = verifier_;
@@ -237,7 +242,8 @@ contract ClusterSettlement is IClusterSettlement {
         if (exodusMode()) revert ExodusActive();
         if (chainId >= members) revert UnknownChain(chainId);
         if (isRemoved[chainId]) revert MemberRemoved(chainId);
-        uint256 pending = _memberDeposits[chainId].pending;
+        MemberDeposits storage d = _memberDeposits[chainId];
+        uint256 pending = d.enqueued - d.consumed;
         if (pending != 0) revert PendingDepositsTo(chainId, pending);
         isRemoved[chainId] = true;
         emit MemberRemovedAt(chainId, nextBatchIndex, _roots[chainId]);
@@ -444,7 +450,7 @@ contract ClusterSettlement is IClusterSettlement {
         MemberDeposits storage d = _memberDeposits[chainId];
         uint64 openFrom = d.openFrom;
         if (openFrom != 0 && nextBatchIndex < openFrom) revert DepositsClosedTo(chainId, openFrom - 1);
-        d.pending += 1;
+        d.enqueued += 1;
         uint64 index = depositCount;
         _deposits[index] = QueuedDeposit(keccak256(abi.encode(chainId, to, tokenId, amount)), uint64(block.number), msg.sender);
         depositCount = index + 1;
@@ -523,7 +529,7 @@ contract ClusterSettlement is IClusterSettlement {
                 } else {
                     escrowOf[f.inDstChain][f.inTokenId] += f.inAmount;
                 }
-                _memberDeposits[f.inDstChain].pending -= 1;
+                _memberDeposits[f.inDstChain].consumed += 1;
                 emit DepositConsumed(consumed, batchIndex, f.refund);
                 consumed++;
                 depositSlots++;
