@@ -130,6 +130,9 @@ contract ClusterSettlement is IClusterSettlement {
     uint64 public nextBatchIndex;
     /// @inheritdoc IClusterSettlement
     uint32 public lastSettledTick;
+    /// @dev How many members joint governance removed: in nextBatchIndex's slot, which settle reads anyway, so a cluster
+    ///      with none skips the N isRemoved reads per batch.
+    uint8 private _removedCount;
     /// @inheritdoc IClusterSettlement
     mapping(uint256 => bytes32) public settledClaim;
 
@@ -246,6 +249,7 @@ contract ClusterSettlement is IClusterSettlement {
         uint256 pending = d.enqueued - d.consumed;
         if (pending != 0) revert PendingDepositsTo(chainId, pending);
         isRemoved[chainId] = true;
+        _removedCount += 1;
         emit MemberRemovedAt(chainId, nextBatchIndex, _roots[chainId]);
     }
 
@@ -314,6 +318,7 @@ contract ClusterSettlement is IClusterSettlement {
         uint256 commitment = rootsCommitment;
         uint64 next = nextBatchIndex;
         uint32 tick = lastSettledTick;
+        bool anyRemoved = _removedCount != 0;
         uint256 maxTick = maxTickAt(block.timestamp);
         for (uint256 b = 0; b < batches.length; b++) {
             Batch calldata batch = batches[b];
@@ -328,7 +333,7 @@ contract ClusterSettlement is IClusterSettlement {
             if (lastTick < firstTick) revert BadTickRange(index, firstTick, lastTick);
             if (lastTick > maxTick) revert TickAheadOfL1Time(index, lastTick, maxTick);
             if (batch.newRoots.length != n) revert WrongMemberCount(index, n, batch.newRoots.length);
-            for (uint256 i = 0; i < n; i++) {
+            for (uint256 i = 0; anyRemoved && i < n; i++) {
                 if (isRemoved[i] && batch.newRoots[i] != _roots[i]) revert RemovedMemberChanged(index, i);
             }
             if (batch.oldRootsCommitment != commitment) revert OldRootsMismatch(index, commitment, batch.oldRootsCommitment);
