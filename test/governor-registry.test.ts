@@ -413,6 +413,25 @@ describe("the challenge game from the CLI (cluster-settle challenge open | resol
     );
     expect([nowhere.code, nowhere.stderr.trim()]).toEqual([2, `error: --registry: no contract at ${c.stranger.address} on ${devnet.rpcUrl}`]);
   }, 120_000);
+
+  it("a challenge of a true confirmation fails once the matching proof settles: resolve says so and the bond is owed to the signers", async () => {
+    const c = await cluster();
+    const signed = await Promise.all(c.governors.map((g) => c.sign(g, c.claim(0))));
+    expect(await confirm(c, c.claim(0), signed)).toBe("ok");
+    const flags = ["--rpc-url", devnet.rpcUrl, "--registry", c.registry.target as string, "--key", c.reporter.privateKey];
+    expect((await cli("challenge", "open", "--batch", "0", ...flags)).code).toBe(0);
+    await (await sendSettle(c.settlement, [proven.batches[0]])).wait();
+    const resolved = await cli("challenge", "resolve", "--batch", "0", ...flags);
+    expect([resolved.code, resolved.stdout.trim()]).toEqual([
+      0,
+      "batch 0: challenge failed: the settled proof matches the confirmation; the bond is owed to its 3 signers",
+    ]);
+    for (const g of c.governors) expect((await c.registry.governorOf(g.address)).slashed).toBe(false);
+    const shares = await Promise.all(c.governors.map((g) => c.registry.rewardOf(g.address)));
+    expect(shares.reduce((x, y) => x + y, 0n)).toBe(parseEther("0.5"));
+    const nothing = await cli("challenge", "claim-reward", ...flags);
+    expect([nothing.code, nothing.stderr.trim()]).toEqual([5, `error: claim the reward: nothing is owed to ${c.reporter.address}`]);
+  }, 120_000);
 });
 
 describe("the bench's governor gas (measureGovernorGas) on instance test", () => {
