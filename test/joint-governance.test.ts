@@ -575,6 +575,10 @@ describe("a running node follows joint governance: it holds the boundary, execut
       expect(s).toMatchObject({ members: 4, instance: "member-add-n4", openBatch: { batchIndex: 2, operations: 0 } });
       expect(s.roots).toEqual(s.settledRoots);
       node.admit(signFor(send(3, 0, 0n, 1n, eth("1"), 0n))); // the new member sends back
+      // a deposit to member 2, consumed in this batch: once consumed it no longer stands in the way of its removal below
+      const admitted = node.depositsAdmitted;
+      await (await (new Contract(s.settlement, settlementInterfaceAbi() as never, stranger) as Contract).depositEth(2, 1, { value: eth("0.5") })).wait();
+      await node.whenDepositsAdmitted(admitted + 1n, 30_000);
       node.closeOpenBatch();
       await node.whenAllSettled();
       settlementAddress = s.settlement;
